@@ -1,8 +1,15 @@
 package timeline
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/casetrack/casetrack/internal/catalog"
 )
 
 // Submission is a case as a person submits it, through the form or the
@@ -41,4 +48,161 @@ func (fe FieldErrors) Error() string {
 		b.WriteString(k + ": " + fe[k])
 	}
 	return b.String()
+}
+
+// Limits of a submission. They keep one timeline small enough to show on a
+// phone and keep a single request from storing unbounded data.
+const (
+	// MaxMilestones is the most milestones one case may have.
+	MaxMilestones = 30
+	// MaxRepeats is how often rfe and rfe_response may each appear: a case
+	// can get more than one request for evidence, but not dozens.
+	MaxRepeats = 5
+)
+
+// earliestFiling is the first filing month accepted. Earlier dates are
+// almost always typing mistakes, and processing times from then say
+// nothing about today.
+var earliestFiling = Month{Year: 1990, Month: time.January}
+
+// Validate checks a submission against the catalog and returns the case
+// (ID and edit key not set; AsOf and Created set to Today(now)) or every
+// field error at once, so a form can show them all. All string inputs are
+// trimmed; country and service center codes are accepted in any case.
+func Validate(cat *catalog.Catalog, s Submission, now time.Time) (*Case, FieldErrors) {
+	fe := FieldErrors{}
+	today := Today(now)
+	c := &Case{AsOf: today, Created: today}
+
+	category, catOK := validateCategory(cat, s.Category, fe)
+	c.Category = category.Code
+	c.Country = validateCountry(cat, s.Country, fe)
+	c.ServiceCenter = validateServiceCenter(cat, s.ServiceCenter, fe)
+	filed, filedOK := validateFiled(s.Filed, today, fe)
+	c.Filed = filed
+
+	if len(s.Milestones) > MaxMilestones {
+		fe["milestones"] = fmt.Sprintf("A case can have at most %d milestones. You sent %d.", MaxMilestones, len(s.Milestones))
+	} else {
+		r := milestoneRules{today: today, floor: earliestFiling}
+		if catOK {
+			r.category = &category
+		}
+		if filedOK {
+			r.floor, r.floorIsFiled = filed, true
+		}
+		for i, in := range s.Milestones {
+			m, codeErr, dateErr := r.check(c.Milestones, in)
+			key := fmt.Sprintf("milestones[%d]", i)
+			if codeErr != "" {
+				fe[key+".code"] = codeErr
+			}
+			if dateErr != "" {
+				fe[key+".date"] = dateErr
+			}
+			if codeErr == "" && dateErr == "" {
+				c.Milestones = append(c.Milestones, m)
+			} else if codeErr == "" {
+				// Keep a milestone with a bad date, dateless, so later
+				// duplicates of its code are still reported.
+				c.Milestones = append(c.Milestones, Milestone{Code: m.Code})
+			}
+		}
+		if catOK {
+			sortMilestones(category, c.Milestones)
+		}
+	}
+
+	note, noteErr := cleanNote(s.Note)
+	if noteErr != "" {
+		fe["note"] = noteErr
+	}
+	c.Note = note
+
+	if len(fe) > 0 {
+		return nil, fe
+	}
+	return c, nil
+}
+
+func validateCategory(cat *catalog.Catalog, raw string, fe FieldErrors) (catalog.Category, bool) {
+	code := strings.ToLower(strings.TrimSpace(raw))
+	if code == "" {
+		fe["category"] = "Choose a visa category."
+		return catalog.Category{}, false
+	}
+	c, ok := cat.Category(code)
+	if !ok {
+		fe["category"] = echo(code) + " is not a category we know. Choose one from the list."
+		return catalog.Category{}, false
+	}
+	return c, true
+}
+
+func validateCountry(cat *catalog.Catalog, raw string, fe FieldErrors) string {
+	code := strings.ToUpper(strings.TrimSpace(raw))
+	if code == "" {
+		fe["country"] = "Choose your country of birth."
+		return ""
+	}
+	if _, ok := cat.Country(code); !ok {
+		fe["country"] = echo(code) + " is not a country code we know. Use a two-letter ISO code, for example IN or MX, or choose from the list."
+		return ""
+	}
+	return code
+}
+
+func validateServiceCenter(cat *catalog.Catalog, raw string, fe FieldErrors) string {
+	code := strings.ToUpper(strings.TrimSpace(raw))
+	if code == "" {
+		return ""
+	}
+	if _, ok := cat.ServiceCenter(code); !ok {
+		fe["service_center"] = echo(code) + " is not a service center we know. Choose one from the list, or leave it empty."
+		return ""
+	}
+	return code
+}
+
+func validateFiled(raw string, today time.Time, fe FieldErrors) (Month, bool) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		fe["filed"] = "Enter the month you filed, for example 2024-03."
+		return Month{}, false
+	}
+	m, err := ParseMonth(s)
+	switch {
+	case err != nil:
+		fe["filed"] = capitalize(err.Error()) + "."
+	case MonthOf(today).Before(m):
+		fe["filed"] = "The filing month is in the future. Enter the month you filed."
+	case m.Before(earliestFiling):
+		fe["filed"] = fmt.Sprintf("The filing month cannot be before %s. Check the year.", earliestFiling)
+	default:
+		return m, true
+	}
+	return Month{}, false
+}
+
+// echo quotes a wrong code for an error message, so the person sees what
+// was not understood. It shortens a pasted paragraph, and says "This"
+// instead when the value looks like an identifier (a receipt number typed
+// into the wrong field), so error messages never carry one.
+func echo(s string) string {
+	const max = 20
+	if CheckNote(s) != nil {
+		return "This"
+	}
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
