@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmark of the statistics API at scale, against PostgreSQL's own time for
+# the equivalent aggregate.
+#
+#   bench/run.sh [CASES]        (default 1000000)
+#
+# It seeds CASES synthetic cases into a fresh PostgreSQL schema "bench",
+# starts casetrack on it, and reports: start-up time (process start to the
+# first successful /healthz, which answers only after the statistics index is
+# loaded), the latency distribution and throughput of GET /api/v1/stats for a
+# broad filter (one category) and a narrow one (category + country + service
+# center) measured with wrk, the server's resident memory after the load,
+# and the time PostgreSQL needs for percentile_cont over the same groups
+# (pgbench). Needs wrk and pgbench (apt-get install -y wrk postgresql-client)
+# and a PostgreSQL at $CASETRACK_BENCH_POSTGRES.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CASES=${1:-1000000}
+PG=${CASETRACK_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
+SCHEMA=${CASETRACK_BENCH_SCHEMA:-bench}
+PORT=${CASETRACK_BENCH_PORT:-18080}
+DURATION=${CASETRACK_BENCH_DURATION:-20s}
+CONNS=${CASETRACK_BENCH_CONNECTIONS:-8}
+BROAD="category=i485-employment"
+NARROW="category=eb2-niw&country=IN&service_center=TSC"
+OUT=bench/out
+mkdir -p "$OUT"
+URL="$PG&search_path=$SCHEMA"  # for casetrack (pgx); psql and pgbench get PGOPTIONS
+
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
+command -v pgbench >/dev/null || { echo "pgbench is not installed"; exit 1; }
+
+echo "== build"
+go build -o "$OUT/casetrack" ./cmd/casetrack
+
+if [ "${CASETRACK_BENCH_REUSE:-0}" != 1 ]; then
+  echo "== seed $CASES cases into schema $SCHEMA"
+  psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; CREATE SCHEMA $SCHEMA;"
+  /usr/bin/time -f "seed: %e s wall, %M KB max RSS" "$OUT/casetrack" seed --database "$URL" --cases "$CASES"
+  PGOPTIONS="-c search_path=$SCHEMA" psql "$PG" -qc "VACUUM ANALYZE"
+fi
+
+echo "== start the server"
+start=$(date +%s.%N)
+"$OUT/casetrack" serve --database "$URL" --addr "127.0.0.1:$PORT" --write-rate 0 \
+  --contact bench@example.org >"$OUT/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+  kill -0 $pid 2>/dev/null || { cat "$OUT/server.log"; exit 1; }
+  sleep 0.05
+done
+ready=$(date +%s.%N)
+printf 'start-up with %s cases: %.2f s (process start to first /healthz)\n' "$CASES" "$(echo "$ready - $start" | bc)"
+grep -m1 'statistics index loaded' "$OUT/server.log" || true
+grep VmRSS /proc/$pid/status | sed 's/^/after start-up: /'
+
+for name in broad narrow; do
+  q=$BROAD; [ $name = narrow ] && q=$NARROW
+  echo "== GET /api/v1/stats?$q"
+  curl -fs "http://127.0.0.1:$PORT/api/v1/stats?$q" | head -c 400; echo
+  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/stats?$q" | tee "$OUT/wrk-$name.txt"
+done
+grep -E 'VmRSS|VmHWM' /proc/$pid/status | sed 's/^/after the load: /'
+
+echo "== PostgreSQL baseline: percentile_cont of decision times over the same groups"
+cat >"$OUT/sql-broad.sql" <<SQL
+SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d)
+FROM (SELECT (CASE WHEN length(m.date) = 7 THEN (m.date || '-15')::date ELSE m.date::date END)
+             - (c.filed || '-15')::date AS d
+      FROM cases c JOIN milestones m ON m.case_id = c.id
+      WHERE c.category = 'i485-employment' AND m.code IN ('approved', 'denied')) t;
+SQL
+cat >"$OUT/sql-narrow.sql" <<SQL
+SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d)
+FROM (SELECT (CASE WHEN length(m.date) = 7 THEN (m.date || '-15')::date ELSE m.date::date END)
+             - (c.filed || '-15')::date AS d
+      FROM cases c JOIN milestones m ON m.case_id = c.id
+      WHERE c.category = 'eb2-niw' AND c.country = 'IN' AND c.service_center = 'TSC'
+        AND m.code IN ('approved', 'denied')) t;
+SQL
+for name in broad narrow; do
+  echo "-- $name: result"
+  PGOPTIONS="-c search_path=$SCHEMA" psql "$PG" -At -f "$OUT/sql-$name.sql"
+  PGOPTIONS="-c search_path=$SCHEMA" pgbench -n -f "$OUT/sql-$name.sql" -c 2 -j 2 -T 15 "$PG" 2>/dev/null \
+    | grep -E 'latency average|tps|number of transactions actually' | tee "$OUT/pgbench-$name.txt"
+done

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// indexSync keeps the in-memory statistics index in step with the
+// database. The web handlers update the index for their own writes; this
+// applies the change notifications of every instance sharing the database
+// (store.Listen), and reloads every case when told that notifications may
+// have been missed (an empty id).
+//
+// Notifications can arrive while cases are being loaded. They are
+// remembered and applied after the load, because a row read by the load
+// may be older than the change that was announced.
+type indexSync struct {
+	st  *store.Store
+	cat *catalog.Catalog
+	ix  *stats.Index
+	log *slog.Logger
+
+	mu      sync.Mutex
+	loading bool
+	pending map[string]bool
+}
+
+func newIndexSync(st *store.Store, cat *catalog.Catalog, log *slog.Logger) *indexSync {
+	return &indexSync{st: st, cat: cat, ix: stats.NewIndex(cat), log: log, pending: map[string]bool{}, loading: true}
+}
+
+// build loads every case into the index at start-up and then applies the
+// changes announced meanwhile.
+func (x *indexSync) build(ctx context.Context) (*stats.Index, error) {
+	if err := x.load(ctx, x.ix); err != nil {
+		return nil, err
+	}
+	x.finishLoad(ctx)
+	return x.ix, nil
+}
+
+// load scans the database into ix and logs how long it took.
+func (x *indexSync) load(ctx context.Context, ix *stats.Index) error {
+	start := time.Now()
+	err := x.st.ScanCases(ctx, func(c *timeline.Case) error {
+		ix.Upsert(c)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load statistics index: %w", err)
+	}
+	x.log.Info("statistics index loaded", "cases", ix.Len(), "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// changed is the store.Listen callback.
+func (x *indexSync) changed(ctx context.Context, id string) {
+	x.mu.Lock()
+	if x.loading {
+		if id != "" {
+			x.pending[id] = true
+		}
+		x.mu.Unlock()
+		return
+	}
+	if id == "" {
+		x.loading = true
+		x.mu.Unlock()
+		x.reload(ctx)
+		return
+	}
+	x.mu.Unlock()
+	x.refresh(ctx, id)
+}
+
+// reload rebuilds the index from a complete read of the database after
+// notifications may have been missed, and swaps it in at once, so cases
+// deleted elsewhere meanwhile disappear too. The live index keeps serving
+// until the swap.
+func (x *indexSync) reload(ctx context.Context) {
+	fresh := stats.NewIndex(x.cat)
+	if err := x.load(ctx, fresh); err != nil {
+		x.log.Error("reload statistics index", "err", err)
+	} else {
+		x.ix.Replace(fresh)
+	}
+	x.finishLoad(ctx)
+}
+
+// finishLoad ends a load and applies the changes announced during it.
+func (x *indexSync) finishLoad(ctx context.Context) {
+	x.mu.Lock()
+	pending := x.pending
+	x.pending = map[string]bool{}
+	x.loading = false
+	x.mu.Unlock()
+	for id := range pending {
+		x.refresh(ctx, id)
+	}
+}
+
+// refresh re-reads one case into the index, or removes it when it is gone.
+func (x *indexSync) refresh(ctx context.Context, id string) {
+	c, err := x.st.Case(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		x.ix.Remove(id)
+	case err != nil:
+		if ctx.Err() == nil {
+			x.log.Warn("refresh statistics index", "err", err)
+		}
+	default:
+		x.ix.Upsert(c)
+	}
+}

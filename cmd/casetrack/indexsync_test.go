@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// TestIndexSyncResync checks the two ways the statistics index follows the
+// database: one case announced by id, and a full resync (empty id) after
+// notifications may have been missed, which must also drop cases deleted
+// meanwhile by another instance.
+func TestIndexSyncResync(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		cat := catalog.Default()
+		now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+		var ids []string
+		for i := 0; i < 3; i++ {
+			c, fe := timeline.Validate(cat, timeline.Submission{Category: "eb2-niw", Country: "IN", Filed: "2025-01"}, now)
+			if fe != nil {
+				t.Fatal(fe)
+			}
+			c.ID = timeline.NewCaseID()
+			_, hash := timeline.NewEditKey()
+			if err := st.CreateCase(ctx, c, hash); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		x := newIndexSync(st, cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ix, err := x.build(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ix.Len() != 3 {
+			t.Fatalf("index after build holds %d cases, want 3", ix.Len())
+		}
+
+		// Another instance deletes two cases; this one hears of one only.
+		for _, id := range ids[:2] {
+			if err := st.DeleteCase(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		x.changed(ctx, ids[0])
+		if ix.Len() != 2 {
+			t.Fatalf("index after one announced delete holds %d cases, want 2", ix.Len())
+		}
+		x.changed(ctx, "")
+		if ix.Len() != 1 {
+			t.Fatalf("index after a resync holds %d cases, want 1", ix.Len())
+		}
+	})
+}

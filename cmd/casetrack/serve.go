@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/mail"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/seed"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/web"
+)
+
+const (
+	defaultDatabase     = "sqlite:casetrack.db"
+	defaultDemoDatabase = "sqlite:casetrack-demo.db"
+	defaultContact      = "privacy@example.org"
+	// demoCases is how many synthetic cases an empty demo database gets.
+	demoCases = 30000
+	// demoSeed makes every demo database the same.
+	demoSeed = 1
+	// shutdownGrace is how long in-flight requests get to finish.
+	shutdownGrace = 15 * time.Second
+)
+
+// serveConfig is the validated configuration of "casetrack serve".
+type serveConfig struct {
+	Addr           string
+	Database       string
+	MinCases       int
+	Contact        string
+	ContactDefault bool
+	WriteRate      int
+	TrustProxy     bool
+	Demo           bool
+}
+
+// parseServe reads the serve flags and environment and checks them all
+// together, so every problem is reported at once.
+func parseServe(args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
+	s := newOptionSet("serve", "Run the CaseTrack web server. Migrations are applied on start.")
+	addr := s.add("addr", "ADDR", ":8080", "address to listen on, host:port", "CASETRACK_ADDR")
+	database := s.add("database", "URL", defaultDatabase,
+		"database: sqlite:PATH or postgres://USER@HOST/DB (with --demo: "+defaultDemoDatabase+" unless this flag is given)",
+		"DATABASE_URL", "CASETRACK_DATABASE")
+	minCases := s.add("min-cases", "K", "5", "smallest group of cases any statistic is shown for (at least 1)", "CASETRACK_MIN_CASES")
+	contact := s.add("contact", "ADDRESS", defaultContact, "privacy contact shown on every page: an email address or https:// URL", "CASETRACK_CONTACT")
+	writeRate := s.add("write-rate", "N", "30", "case creations allowed per client address per hour; 0 turns the limit off", "CASETRACK_WRITE_RATE")
+	trust := s.addSwitch("trust-proxy", "take the client address from X-Forwarded-For (only behind a proxy that sets it)", "CASETRACK_TRUST_PROXY")
+	demo := s.addSwitch("demo", "use a separate demo database, filled with synthetic cases when empty, and show a \"demo data\" banner", "CASETRACK_DEMO")
+	if err := parseOptions(s, args, getenv, stdout, commandsHelp); err != nil {
+		return serveConfig{}, err
+	}
+
+	cfg := serveConfig{Addr: strings.TrimSpace(addr.value)}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		s.fail(addr, "%q is not host:port (for example :8080 or 127.0.0.1:8080)", addr.value)
+	}
+	cfg.Demo = s.bool(demo)
+	// In demo mode only an explicit --database overrides the demo
+	// database: a DATABASE_URL meant for real data must never be seeded.
+	if cfg.Demo && database.source != "--database" {
+		database.value, database.source = defaultDemoDatabase, ""
+	}
+	cfg.Database = s.database(database)
+	cfg.MinCases = s.int(minCases, 1)
+	cfg.Contact = strings.TrimSpace(contact.value)
+	cfg.ContactDefault = cfg.Contact == defaultContact
+	if !validContact(cfg.Contact) {
+		s.fail(contact, "%q is neither an email address nor an https:// URL", contact.value)
+	}
+	cfg.WriteRate = s.int(writeRate, 0)
+	cfg.TrustProxy = s.bool(trust)
+	if err := s.err(); err != nil {
+		return serveConfig{}, usageError{err}
+	}
+	return cfg, nil
+}
+
+// validContact accepts an email address or a web address.
+func validContact(c string) bool {
+	if strings.HasPrefix(c, "https://") || strings.HasPrefix(c, "http://") {
+		return len(c) > len("https://")
+	}
+	a, err := mail.ParseAddress(c)
+	return err == nil && a.Name == "" && a.Address == c
+}
+
+// runServe is "casetrack serve": it runs until SIGINT or SIGTERM.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, cfg, log)
+}
+
+// serve opens the database, builds the statistics index, keeps it in step
+// with the database and serves HTTP until ctx ends, then shuts down
+// gracefully.
+func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
+	if cfg.ContactDefault {
+		log.Warn("the privacy contact is the placeholder " + defaultContact + "; set --contact or CASETRACK_CONTACT to a real address")
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer st.Close()
+	log.Info("database ready", "dialect", st.Dialect(), "demo", cfg.Demo)
+	cat := catalog.Default()
+
+	if cfg.Demo {
+		if err := seedDemo(ctx, st, cat, log); err != nil {
+			return err
+		}
+	}
+
+	sync := newIndexSync(st, cat, log)
+	listenCtx, stopListen := context.WithCancel(ctx)
+	defer stopListen()
+	listenDone := make(chan struct{})
+	go func() {
+		defer close(listenDone)
+		if err := st.Listen(listenCtx, func(id string) { sync.changed(listenCtx, id) }); err != nil && listenCtx.Err() == nil {
+			log.Error("change notifications stopped; statistics may go stale until restart", "err", err)
+		}
+	}()
+	ix, err := sync.build(ctx)
+	if err != nil {
+		return err
+	}
+
+	srv, err := web.New(web.Config{
+		Store:      st,
+		Catalog:    cat,
+		Index:      ix,
+		MinCases:   cfg.MinCases,
+		Contact:    cfg.Contact,
+		Demo:       cfg.Demo,
+		WriteRate:  cfg.WriteRate,
+		TrustProxy: cfg.TrustProxy,
+		Logger:     log,
+	})
+	if err != nil {
+		return fmt.Errorf("build web server: %w", err)
+	}
+
+	hs := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "trust_proxy", cfg.TrustProxy)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	stopListen()
+	<-listenDone
+	log.Info("stopped")
+	return nil
+}
+
+// seedDemo fills an empty demo database with synthetic cases.
+func seedDemo(ctx context.Context, st *store.Store, cat *catalog.Catalog, log *slog.Logger) error {
+	n, err := st.CountCases(ctx)
+	if err != nil {
+		return fmt.Errorf("count cases: %w", err)
+	}
+	if n > 0 {
+		log.Info("demo database already has cases", "cases", n)
+		return nil
+	}
+	log.Info("seeding the demo database", "cases", demoCases)
+	start := time.Now()
+	if err := seed.Run(ctx, st, cat, demoCases, time.Now(), demoSeed, io.Discard); err != nil {
+		return fmt.Errorf("seed demo database: %w", err)
+	}
+	log.Info("demo database seeded", "cases", demoCases, "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}

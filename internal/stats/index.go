@@ -1,0 +1,403 @@
+package stats
+
+import (
+	"crypto/sha256"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// MaxDays caps every duration the index keeps (100 years). Longer spans can
+// only come from mistyped dates; the cap bounds the per-day work of a query
+// and lets milestone days fit in 16 bits.
+const MaxDays = 36525
+
+// notReached marks a milestone a case has not reached.
+const notReached = 0xFFFF
+
+// maxBlock is the largest number of rows in one block. An insert moves at
+// most this many rows, so a write costs the same at a thousand cases as at
+// a million, while a query still reads long runs of contiguous memory.
+const maxBlock = 512
+
+// Index is an in-memory columnar index of cases for statistics. It keeps,
+// per category, every case's filter columns and durations sorted by
+// decision time (events before censorings at equal times), so that a query
+// is a single pass over one category with the filter applied and no sorting.
+// It is safe for concurrent use: queries share a read lock, writes take the
+// write lock for a few microseconds.
+type Index struct {
+	cat *catalog.Catalog
+
+	mu    sync.RWMutex
+	parts []*partition // by catalog category index
+	ids   map[idKey]rowRef
+	// free holds handles of removed rows for reuse; next is the last fresh
+	// one handed out.
+	free []uint32
+	next uint32
+}
+
+// idKey identifies a case in the index by the first 128 bits of the SHA-256
+// of its id. Keeping a million id strings would cost about 50 MB more; at
+// 128 bits a collision among a billion ids has a probability below 10^-20.
+type idKey [16]byte
+
+func keyOf(id string) idKey {
+	sum := sha256.Sum256([]byte(id))
+	return idKey(sum[:16])
+}
+
+// A row's key packs everything a query needs besides the filter columns
+// and milestones into one sortable word:
+//
+//	bits 63-33  duration in days
+//	bit  32     censored (pending), so events sort before censorings
+//	bit  31     denied (for a decided case; approved otherwise)
+//	bit  30     has an rfe milestone
+//	bits 29-0   handle, unique among live rows, so every key is unique and a
+//	            row can be found again by binary search
+const (
+	keyCensored = 1 << 32
+	keyDenied   = 1 << 31
+	keyRFE      = 1 << 30
+	handleMask  = 1<<30 - 1
+)
+
+// rowDur and rowEvent decode a key.
+func rowDur(key uint64) int32  { return int32(key >> 33) }
+func rowEvent(key uint64) bool { return key&keyCensored == 0 }
+
+// rowRef locates a case's row: its partition and its key, split in halves
+// to keep map entries small.
+type rowRef struct {
+	hi, lo uint32
+	part   uint16
+}
+
+func (r rowRef) key() uint64    { return uint64(r.hi)<<32 | uint64(r.lo) }
+func (r rowRef) handle() uint32 { return r.lo & handleMask }
+
+// partition holds the rows of one category in blocks; the concatenation of
+// the blocks is sorted by key.
+type partition struct {
+	code string
+	// milestones are the category's intermediate milestone codes: not
+	// received, not a decision.
+	milestones []string
+	names      []string
+	hasRFE     bool
+	blocks     []*block
+	n          int
+	// maxDur, minMonth and maxMonth bound the values ever stored here; they
+	// only grow, which is all the per-day and per-month arrays need.
+	maxDur             int32
+	minMonth, maxMonth uint16
+}
+
+// block is a run of rows sorted by key. The filter columns are stored
+// column by column, so the filter reads only what it tests; the payload of
+// a row (key, milestones) sits together, so a row picked by a narrow filter
+// costs two cache misses rather than one per column.
+type block struct {
+	key   []uint64
+	month []uint16 // filing month ordinal
+	// place is country<<16 | center, so a country and center filter is one
+	// masked comparison. Country is the catalog index + 1, 0 for a code not
+	// in the catalog; center the catalog index + 1, 0 for none.
+	place []uint32
+	// ms holds, row after row, the days to each of the partition's
+	// intermediate milestones (len(milestones) values per row), notReached
+	// when not reached.
+	ms []uint16
+}
+
+// row is one case's values before insertion.
+type row struct {
+	key   uint64
+	month uint16
+	place uint32
+	ms    []uint16
+}
+
+// NewIndex returns an empty index for the catalog's categories.
+func NewIndex(cat *catalog.Catalog) *Index {
+	ix := &Index{cat: cat, ids: make(map[idKey]rowRef)}
+	for _, c := range cat.Categories {
+		p := &partition{code: c.Code, hasRFE: c.HasRFE(), minMonth: 0xFFFF}
+		for _, m := range c.Milestones {
+			if m.Code == "received" || m.Terminal {
+				continue
+			}
+			p.milestones = append(p.milestones, m.Code)
+			p.names = append(p.names, m.Name)
+		}
+		ix.parts = append(ix.parts, p)
+	}
+	return ix
+}
+
+// Len returns the number of cases in the index.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}
+
+// Upsert adds the case or replaces the one with the same ID. A case whose
+// category is not in the catalog is not indexed (and replaces nothing).
+func (ix *Index) Upsert(c *timeline.Case) {
+	if c == nil {
+		return
+	}
+	id := keyOf(c.ID)
+	pi, ok := ix.cat.CategoryIndex(c.Category)
+	var r row
+	if ok {
+		r = ix.rowOf(ix.parts[pi], c)
+	}
+
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old, had := ix.ids[id]
+	if had {
+		ix.parts[old.part].remove(old.key())
+	}
+	if !ok {
+		if had {
+			delete(ix.ids, id)
+			ix.free = append(ix.free, old.handle())
+		}
+		return
+	}
+	h := old.handle()
+	if !had {
+		h = ix.newHandle()
+	}
+	r.key |= uint64(h)
+	ix.parts[pi].insert(&r)
+	ix.ids[id] = rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi)}
+}
+
+// Replace takes over the contents of fresh, an index built from a complete
+// read of the database, in one step: readers see either the old index or
+// the new one, never a half-built one, and cases deleted while change
+// notifications were missed disappear. fresh must not be used afterwards.
+func (ix *Index) Replace(fresh *Index) {
+	if fresh == ix {
+		return
+	}
+	fresh.mu.Lock()
+	parts, ids, free, next := fresh.parts, fresh.ids, fresh.free, fresh.next
+	fresh.parts, fresh.ids, fresh.free, fresh.next = nil, nil, nil, 0
+	fresh.mu.Unlock()
+
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.parts, ix.ids, ix.free, ix.next = parts, ids, free, next
+}
+
+// Remove deletes the case with the given id, if indexed.
+func (ix *Index) Remove(id string) {
+	k := keyOf(id)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old, ok := ix.ids[k]
+	if !ok {
+		return
+	}
+	ix.parts[old.part].remove(old.key())
+	delete(ix.ids, k)
+	ix.free = append(ix.free, old.handle())
+}
+
+// newHandle returns a handle no live row has. Handles are reused, so they
+// only run out with 2^30 live cases, far beyond what fits in memory.
+func (ix *Index) newHandle() uint32 {
+	if n := len(ix.free); n > 0 {
+		h := ix.free[n-1]
+		ix.free = ix.free[:n-1]
+		return h
+	}
+	ix.next++
+	return ix.next
+}
+
+// rowOf computes a case's columns, its key without the handle. Durations
+// run from the 15th of the filing month to the decision date, or to the
+// as-of date while pending, clamped to [0, MaxDays].
+func (ix *Index) rowOf(p *partition, c *timeline.Case) row {
+	filed := c.Filed.Mid()
+	r := row{month: monthColumn(c.Filed)}
+	if i, ok := ix.cat.CountryIndex(c.Country); ok {
+		r.place = uint32(i+1) << 16
+	}
+	if i, ok := ix.cat.ServiceCenterIndex(c.ServiceCenter); ok && c.ServiceCenter != "" {
+		r.place |= uint32(i + 1)
+	}
+	if m, ok := c.Decision(); ok {
+		r.key = uint64(days(filed, m.Date.Time())) << 33
+		if m.Code != catalog.OutcomeApproved {
+			r.key |= keyDenied
+		}
+	} else {
+		r.key = uint64(days(filed, c.AsOf))<<33 | keyCensored
+	}
+	if p.hasRFE {
+		if _, ok := c.Milestone("rfe"); ok {
+			r.key |= keyRFE
+		}
+	}
+	r.ms = make([]uint16, len(p.milestones))
+	for j, code := range p.milestones {
+		r.ms[j] = notReached
+		if m, ok := c.Milestone(code); ok {
+			r.ms[j] = uint16(days(filed, m.Date.Time()))
+		}
+	}
+	return r
+}
+
+// days returns whole days from a to b clamped to [0, MaxDays].
+func days(a, b time.Time) int32 {
+	return int32(min(max(timeline.DaysBetween(a, b), 0), MaxDays))
+}
+
+// partition returns the category's partition, nil for an unknown category.
+func (ix *Index) partition(code string) *partition {
+	i, ok := ix.cat.CategoryIndex(code)
+	if !ok {
+		return nil
+	}
+	return ix.parts[i]
+}
+
+// scan calls fn once for every block of p that has matching rows, in key
+// order, with the positions of those rows in increasing order. Handing over
+// a block at a time lets the callers run tight column-at-a-time loops. The
+// caller holds the read lock.
+func (p *partition) scan(m *matcher, fn func(b *block, sel []uint16)) {
+	if p == nil || m.empty {
+		return
+	}
+	sel := make([]uint16, maxBlock)
+	if m.all {
+		for i := range sel {
+			sel[i] = uint16(i)
+		}
+	}
+	for _, b := range p.blocks {
+		n := len(b.key)
+		if !m.all {
+			n = m.selectRows(b, sel)
+		}
+		if n > 0 {
+			fn(b, sel[:n])
+		}
+	}
+}
+
+func newBlock(milestones int) *block {
+	return &block{
+		key:   make([]uint64, 0, maxBlock),
+		month: make([]uint16, 0, maxBlock),
+		place: make([]uint32, 0, maxBlock),
+		ms:    make([]uint16, 0, maxBlock*milestones),
+	}
+}
+
+// blockFor returns the index of the block a key belongs in: the last block
+// whose first key is <= key, or the first block.
+func (p *partition) blockFor(key uint64) int {
+	i := sort.Search(len(p.blocks), func(i int) bool { return p.blocks[i].key[0] > key })
+	return max(i-1, 0)
+}
+
+func (p *partition) insert(r *row) {
+	m := len(p.milestones)
+	bi := 0
+	if len(p.blocks) == 0 {
+		p.blocks = append(p.blocks, newBlock(m))
+	} else {
+		bi = p.blockFor(r.key)
+	}
+	b := p.blocks[bi]
+	if len(b.key) == maxBlock {
+		nb := b.split(m)
+		p.blocks = slices.Insert(p.blocks, bi+1, nb)
+		if r.key > nb.key[0] {
+			b = nb
+		}
+	}
+	pos, _ := slices.BinarySearch(b.key, r.key)
+	b.key = slices.Insert(b.key, pos, r.key)
+	b.month = slices.Insert(b.month, pos, r.month)
+	b.place = slices.Insert(b.place, pos, r.place)
+	b.ms = slices.Insert(b.ms, pos*m, r.ms...)
+	p.n++
+	p.maxDur = max(p.maxDur, rowDur(r.key))
+	for _, v := range r.ms {
+		if v != notReached {
+			p.maxDur = max(p.maxDur, int32(v))
+		}
+	}
+	p.minMonth = min(p.minMonth, r.month)
+	p.maxMonth = max(p.maxMonth, r.month)
+}
+
+// split moves the upper half of b into a new block and returns it.
+func (b *block) split(m int) *block {
+	h := len(b.key) / 2
+	nb := newBlock(m)
+	nb.key = append(nb.key, b.key[h:]...)
+	nb.month = append(nb.month, b.month[h:]...)
+	nb.place = append(nb.place, b.place[h:]...)
+	nb.ms = append(nb.ms, b.ms[h*m:]...)
+	b.key, b.month, b.place, b.ms = b.key[:h], b.month[:h], b.place[:h], b.ms[:h*m]
+	return nb
+}
+
+// appendBlock moves all rows of o to the end of b; the caller makes sure
+// they fit and that o's keys follow b's.
+func (b *block) appendBlock(o *block) {
+	b.key = append(b.key, o.key...)
+	b.month = append(b.month, o.month...)
+	b.place = append(b.place, o.place...)
+	b.ms = append(b.ms, o.ms...)
+}
+
+func (p *partition) remove(key uint64) {
+	if len(p.blocks) == 0 {
+		return
+	}
+	m := len(p.milestones)
+	bi := p.blockFor(key)
+	b := p.blocks[bi]
+	pos, found := slices.BinarySearch(b.key, key)
+	if !found {
+		return
+	}
+	b.key = slices.Delete(b.key, pos, pos+1)
+	b.month = slices.Delete(b.month, pos, pos+1)
+	b.place = slices.Delete(b.place, pos, pos+1)
+	b.ms = slices.Delete(b.ms, pos*m, (pos+1)*m)
+	p.n--
+	// Keep blocks from thinning out after many removals: merge a block that
+	// fell below a quarter full into a neighbour when they fit together.
+	switch {
+	case len(b.key) == 0:
+		p.blocks = slices.Delete(p.blocks, bi, bi+1)
+	case len(b.key) < maxBlock/4:
+		if bi+1 < len(p.blocks) && len(b.key)+len(p.blocks[bi+1].key) <= maxBlock {
+			b.appendBlock(p.blocks[bi+1])
+			p.blocks = slices.Delete(p.blocks, bi+1, bi+2)
+		} else if bi > 0 && len(p.blocks[bi-1].key)+len(b.key) <= maxBlock {
+			p.blocks[bi-1].appendBlock(b)
+			p.blocks = slices.Delete(p.blocks, bi, bi+1)
+		}
+	}
+}

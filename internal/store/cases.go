@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// CreateCase stores a new case and the hash of its edit key. When it
+// returns nil the case is durable: it survives a crash of the process (or,
+// on PostgreSQL with its default settings, of the server) at any later
+// instant.
+func (s *Store) CreateCase(ctx context.Context, c *timeline.Case, editKeyHash []byte) error {
+	row, err := newCaseRow(c, editKeyHash)
+	if err != nil {
+		return fmt.Errorf("create case: %w", err)
+	}
+	err = s.write(ctx, []string{row.id}, func(tx *sql.Tx) error {
+		return s.insertCase(ctx, tx, row)
+	})
+	if err != nil {
+		return fmt.Errorf("create case %q: %w", row.id, err)
+	}
+	return nil
+}
+
+// CreateCases stores many cases in one transaction: all of them or none.
+// It is meant for seeding; editKeyHashes[i] belongs to cases[i].
+func (s *Store) CreateCases(ctx context.Context, cases []*timeline.Case, editKeyHashes [][]byte) error {
+	if len(cases) != len(editKeyHashes) {
+		return fmt.Errorf("create cases: %d cases but %d edit key hashes", len(cases), len(editKeyHashes))
+	}
+	if len(cases) == 0 {
+		return nil
+	}
+	rows := make([]caseRow, len(cases))
+	for i, c := range cases {
+		r, err := newCaseRow(c, editKeyHashes[i])
+		if err != nil {
+			return fmt.Errorf("create cases: %w", err)
+		}
+		rows[i] = r
+	}
+	if err := s.d.insertCases(ctx, s.db, rows); err != nil {
+		return fmt.Errorf("create %d cases: %w", len(rows), err)
+	}
+	return nil
+}
+
+// Case returns one case with its milestones, or ErrNotFound.
+func (s *Store) Case(ctx context.Context, id string) (*timeline.Case, error) {
+	c, err := s.readCase(ctx, s.db, id, "")
+	if err != nil {
+		return nil, fmt.Errorf("read case %q: %w", id, err)
+	}
+	return c, nil
+}
+
+// EditKeyHash returns the stored hash of a case's edit key, or ErrNotFound.
+// The hash is empty (not nil) for a case stored without an edit key; such
+// a case can only be changed by its owner.
+func (s *Store) EditKeyHash(ctx context.Context, id string) ([]byte, error) {
+	var h []byte
+	err := s.db.QueryRowContext(ctx, s.d.rebind("SELECT edit_key_hash FROM cases WHERE id = ?"), id).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("edit key of case %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("edit key of case %q: %w", id, err)
+	}
+	if h == nil {
+		h = []byte{}
+	}
+	return h, nil
+}
+
+// UpdateCase reads the case in a transaction that excludes concurrent
+// updates of it (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on
+// PostgreSQL), calls fn, and writes back milestones, note and as_of if fn
+// returns nil; changes fn makes to other fields are ignored. It returns the
+// updated case, ErrNotFound, or fn's error unchanged, so that callers can
+// pass timeline.FieldErrors through it.
+func (s *Store) UpdateCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
+	var updated *timeline.Case
+	var fnErr error
+	err := s.write(ctx, []string{id}, func(tx *sql.Tx) error {
+		c, err := s.readCase(ctx, tx, id, s.d.forUpdate())
+		if err != nil {
+			return err
+		}
+		orig := *c
+		if fnErr = fn(c); fnErr != nil {
+			return fnErr
+		}
+		// Only milestones, note and as_of are written back; the returned
+		// case must match what is stored.
+		c.ID, c.Category, c.Country, c.ServiceCenter = orig.ID, orig.Category, orig.Country, orig.ServiceCenter
+		c.Filed, c.Created, c.OwnerID = orig.Filed, orig.Created, orig.OwnerID
+		row, err := newCaseRow(c, nil)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.d.rebind(
+			"UPDATE cases SET note = ?, as_of = ?, milestone_list = ? WHERE id = ?"),
+			row.note, row.asOf, row.milestoneList, id)
+		if err != nil {
+			return fmt.Errorf("update case: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM milestones WHERE case_id = ?"), id); err != nil {
+			return fmt.Errorf("replace milestones: %w", err)
+		}
+		if err := s.insertMilestones(ctx, tx, id, row.milestones); err != nil {
+			return err
+		}
+		updated = c
+		return nil
+	})
+	if fnErr != nil {
+		// write returns fn's error as it is, and nothing else can fail
+		// after it.
+		return nil, fnErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update case %q: %w", id, err)
+	}
+	return updated, nil
+}
+
+// DeleteCase deletes a case and, by cascade, its milestones; ErrNotFound if
+// there is no such case.
+func (s *Store) DeleteCase(ctx context.Context, id string) error {
+	err := s.write(ctx, []string{id}, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM cases WHERE id = ?"), id)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete case %q: %w", id, err)
+	}
+	return nil
+}
+
+// CountCases returns the number of stored cases.
+func (s *Store) CountCases(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM cases").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
+// write runs fn in a write transaction, announces ids in it and, once it
+// has committed, tells the dialect. fn's error is returned as it is.
+func (s *Store) write(ctx context.Context, ids []string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	// Rollback after a successful Commit is a no-op that returns
+	// sql.ErrTxDone; on every other path it is what we want.
+	defer tx.Rollback() //nolint:errcheck
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := s.d.notifyTx(ctx, tx, ids); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	s.d.committed(ids)
+	return nil
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readCase reads one case; suffix locks the row when needed.
+func (s *Store) readCase(ctx context.Context, q querier, id, suffix string) (*timeline.Case, error) {
+	var r caseScan
+	err := q.QueryRowContext(ctx, s.d.rebind("SELECT "+caseColumns+" FROM cases WHERE id = ?"+suffix), id).Scan(r.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.toCase(nil)
+}
+
+// insertCase inserts one case row and its milestones.
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r caseRow) error {
+	_, err := tx.ExecContext(ctx, s.d.rebind("INSERT INTO cases ("+insertColumns+") VALUES ("+placeholders(len(caseInsertArgs(r)))+")"),
+		caseInsertArgs(r)...)
+	if err != nil {
+		return fmt.Errorf("insert case: %w", err)
+	}
+	return s.insertMilestones(ctx, tx, r.id, r.milestones)
+}
+
+// insertMilestones inserts the rows of one case's milestones in one
+// statement.
+func (s *Store) insertMilestones(ctx context.Context, tx *sql.Tx, caseID string, ms []milestoneRow) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 4*len(ms))
+	for _, m := range ms {
+		args = append(args, caseID, m.seq, m.code, m.date)
+	}
+	q := "INSERT INTO milestones (case_id, seq, code, date) VALUES " + valueLists(len(ms), 4)
+	if _, err := tx.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
+		return fmt.Errorf("insert milestones: %w", err)
+	}
+	return nil
+}
+
+// insertColumns are the columns of an INSERT INTO cases, in the order of
+// caseInsertArgs.
+const insertColumns = "id, category, country, service_center, filed, note, as_of, created, edit_key_hash, owner_id, milestone_list"
+
+func caseInsertArgs(r caseRow) []any {
+	return []any{r.id, r.category, r.country, r.serviceCenter, r.filed, r.note,
+		r.asOf, r.created, r.editKeyHash, r.ownerID, r.milestoneList}
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// valueLists returns rows parenthesised groups of cols placeholders, for a
+// multi-row INSERT.
+func valueLists(rows, cols int) string {
+	one := "(" + placeholders(cols) + ")"
+	var b strings.Builder
+	b.Grow(rows * (len(one) + 2))
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}

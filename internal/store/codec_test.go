@@ -1,0 +1,183 @@
+package store
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+func TestMilestoneEncoding(t *testing.T) {
+	tests := []struct {
+		name string
+		ms   []timeline.Milestone
+		want string
+	}{
+		{"none", nil, ""},
+		{"day", []timeline.Milestone{{Code: "received", Date: timeline.ApproxDate{Year: 2024, Month: 3, Day: 20}}}, "received:2024-03-20"},
+		{"month and day", []timeline.Milestone{
+			{Code: "received", Date: timeline.ApproxDate{Year: 2024, Month: 3}},
+			{Code: "rfe_response", Date: timeline.ApproxDate{Year: 2024, Month: 12, Day: 31}},
+		}, "received:2024-03;rfe_response:2024-12-31"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, rows, err := encodeMilestones(tt.ms)
+			if err != nil || got != tt.want {
+				t.Fatalf("encode = %q, %v; want %q", got, err, tt.want)
+			}
+			if len(rows) != len(tt.ms) {
+				t.Errorf("%d rows for %d milestones", len(rows), len(tt.ms))
+			}
+			for i, r := range rows {
+				if r.seq != i || r.code != tt.ms[i].Code || r.date != tt.ms[i].Date.String() {
+					t.Errorf("row %d = %+v", i, r)
+				}
+			}
+			back, err := decodeMilestones(got, interner{})
+			if err != nil || !reflect.DeepEqual(back, tt.ms) {
+				t.Errorf("decode = %v, %v; want %v", back, err, tt.ms)
+			}
+		})
+	}
+}
+
+func TestDecodeMilestonesRejectsCorruption(t *testing.T) {
+	for _, s := range []string{
+		"received", "received:", ":2024-03", "received:2024-13", "received:2024-02-30",
+		"received:2024-03;", ";received:2024-03", "Received:2024-03", "received:2024-3-01",
+		"received:2024-03-01x", "received:+024-03", "received:2024-03:2024-04",
+	} {
+		if ms, err := decodeMilestones(s, nil); err == nil {
+			t.Errorf("decodeMilestones(%q) = %v, want an error", s, ms)
+		}
+	}
+}
+
+func TestParseDay(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"2024-02-29", true}, {"2023-02-29", false}, {"2024-04-31", false}, {"2024-12-31", true},
+		{"2024-00-10", false}, {"2024-01-00", false}, {"2024-1-010", false}, {"", false},
+	}
+	for _, tt := range tests {
+		got, ok := parseDay(tt.in)
+		if ok != tt.ok {
+			t.Errorf("parseDay(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+		}
+		if ok && got.Format(time.DateOnly) != tt.in {
+			t.Errorf("parseDay(%q) = %v", tt.in, got)
+		}
+	}
+}
+
+func TestDayValueScan(t *testing.T) {
+	want := time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC)
+	for _, src := range []any{"2025-01-10", []byte("2025-01-10"), want, time.Date(2025, 1, 10, 0, 0, 0, 0, time.FixedZone("x", 3600))} {
+		var d dayValue
+		if err := d.Scan(src); err != nil || !d.t.Equal(want) || d.t.Location() != time.UTC {
+			t.Errorf("Scan(%#v) = %v, %v", src, d.t, err)
+		}
+	}
+	for _, src := range []any{nil, 42, "2025-01-10 10:00:00", "yesterday"} {
+		var d dayValue
+		if err := d.Scan(src); err == nil {
+			t.Errorf("Scan(%#v) succeeded", src)
+		}
+	}
+}
+
+func TestInterner(t *testing.T) {
+	in := interner{}
+	a := in.get(strings.Repeat("x", 3))
+	b := in.get(string([]byte("xxx")))
+	if a != b || len(in) != 1 || in.get("") != "" {
+		t.Errorf("interner kept %d entries", len(in))
+	}
+	for i := range maxInterned + 10 {
+		in.get(time.Duration(i).String())
+	}
+	if len(in) > maxInterned {
+		t.Errorf("interner grew to %d entries, more than %d", len(in), maxInterned)
+	}
+}
+
+func TestRebindDollar(t *testing.T) {
+	got := rebindDollar("UPDATE cases SET note = ?, as_of = ? WHERE id = ?")
+	if want := "UPDATE cases SET note = $1, as_of = $2 WHERE id = $3"; got != want {
+		t.Errorf("rebindDollar = %q, want %q", got, want)
+	}
+}
+
+func TestNotifyPayloads(t *testing.T) {
+	if got := notifyPayloads(nil); len(got) != 0 {
+		t.Errorf("payloads for no ids: %q", got)
+	}
+	var ids []string
+	for range 1000 {
+		ids = append(ids, timeline.NewCaseID())
+	}
+	payloads := notifyPayloads(ids)
+	if len(payloads) < 2 {
+		t.Fatalf("%d payloads for 1000 ids", len(payloads))
+	}
+	var back []string
+	for _, p := range payloads {
+		if len(p) > maxPayload {
+			t.Errorf("payload of %d bytes, over %d", len(p), maxPayload)
+		}
+		back = append(back, strings.Split(p, ",")...)
+	}
+	if !reflect.DeepEqual(back, ids) {
+		t.Error("payloads do not carry the ids in order")
+	}
+}
+
+func TestValueLists(t *testing.T) {
+	if got, want := valueLists(2, 3), "(?, ?, ?), (?, ?, ?)"; got != want {
+		t.Errorf("valueLists = %q, want %q", got, want)
+	}
+}
+
+// FuzzDecodeMilestones: decoding stored text never panics, and whatever it
+// accepts encodes back to the same text (so the encoding is unambiguous)
+// with dates timeline itself accepts.
+func FuzzDecodeMilestones(f *testing.F) {
+	for _, s := range []string{"", "received:2024-03-20", "received:2024-03;approved:2025-06-01", "a:1;b", "x:2024-02-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ms, err := decodeMilestones(s, interner{})
+		if err != nil {
+			return
+		}
+		again, _, err := encodeMilestones(ms)
+		if err != nil || again != s {
+			t.Fatalf("decode(%q) = %v re-encodes to %q, %v", s, ms, again, err)
+		}
+		for _, m := range ms {
+			d, err := timeline.ParseApproxDate(m.Date.String())
+			if err != nil || d != m.Date {
+				t.Fatalf("date %v not accepted by timeline: %v", m.Date, err)
+			}
+		}
+	})
+}
+
+// FuzzParseApproxDate: the store's fast date parser agrees with timeline's.
+func FuzzParseApproxDate(f *testing.F) {
+	for _, s := range []string{"2024-03", "2024-03-20", "2024-02-30", "0000-01", "2024-3-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseApproxDate(s)
+		want, err := timeline.ParseApproxDate(s)
+		if ok != (err == nil) || ok && got != want {
+			t.Fatalf("parseApproxDate(%q) = %v, %v; timeline says %v, %v", s, got, ok, want, err)
+		}
+	})
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL. The
+// queries themselves are written once, with "?" placeholders (see rebind).
+type dialect interface {
+	// name is "sqlite" or "postgres".
+	name() string
+	// open returns a configured connection pool.
+	open() (*sql.DB, error)
+	// goose returns the migration dialect, the dialect's migration files and
+	// the lock that keeps concurrent starts from migrating at once (nil when
+	// the database itself serialises migrations).
+	goose() (goose.Dialect, fs.FS, lock.SessionLocker)
+	// rebind turns "?" placeholders into the dialect's own.
+	rebind(query string) string
+	// forUpdate is appended to the SELECT that reads a case before it is
+	// changed, so that concurrent updates of one case take turns.
+	forUpdate() string
+	// notifyTx announces changed case ids inside the writing transaction,
+	// so that other instances hear of them exactly when they commit.
+	notifyTx(ctx context.Context, tx *sql.Tx, ids []string) error
+	// committed is told the ids of a committed write.
+	committed(ids []string)
+	// insertCases stores many cases in one transaction, as fast as the
+	// database allows, and announces them.
+	insertCases(ctx context.Context, db *sql.DB, rows []caseRow) error
+	// listen calls fn with changed case ids until ctx ends (see Store.Listen).
+	listen(ctx context.Context, fn func(caseID string)) error
+}
+
+// rebindDollar numbers "?" placeholders as $1, $2, ... for PostgreSQL. The
+// store's queries contain no "?" inside string literals, so a plain scan is
+// enough.
+func rebindDollar(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}

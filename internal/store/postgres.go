@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// notifyChannel is the LISTEN/NOTIFY channel on which every write announces
+// the ids of the cases it changed. Channels are per database, not per
+// schema: instances in other schemas of the same database hear ids they do
+// not know, which costs them a lookup that finds nothing.
+const notifyChannel = "casetrack_cases"
+
+// maxPayload keeps NOTIFY payloads under PostgreSQL's limit of 8000 bytes.
+const maxPayload = 7900
+
+// postgresDialect is the production database, shared by several instances.
+type postgresDialect struct {
+	url string
+	cfg *pgx.ConnConfig
+}
+
+func newPostgres(url string) (*postgresDialect, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres URL %s: %w", redactURL(url), err)
+	}
+	return &postgresDialect{url: url, cfg: cfg}, nil
+}
+
+func (d *postgresDialect) name() string { return "postgres" }
+
+func (d *postgresDialect) open() (*sql.DB, error) {
+	db := stdlib.OpenDB(*d.cfg)
+	db.SetMaxOpenConns(10)
+	db.SetMaxIdleConns(5)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+func (d *postgresDialect) goose() (goose.Dialect, fs.FS, lock.SessionLocker) {
+	return goose.DialectPostgres, dialectMigrations("postgres"), schemaLocker{}
+}
+
+func (d *postgresDialect) rebind(query string) string { return rebindDollar(query) }
+
+func (d *postgresDialect) forUpdate() string { return " FOR UPDATE" }
+
+func (d *postgresDialect) notifyTx(ctx context.Context, tx *sql.Tx, ids []string) error {
+	for _, p := range notifyPayloads(ids) {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", notifyChannel, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// committed does nothing: this instance hears its own writes through
+// LISTEN like every other instance.
+func (d *postgresDialect) committed([]string) {}
+
+// notifyPayloads packs ids, comma-separated, into as few NOTIFY payloads as
+// the size limit allows; a bulk insert of 10,000 cases sends about 40.
+func notifyPayloads(ids []string) []string {
+	var out []string
+	var b strings.Builder
+	for _, id := range ids {
+		if b.Len() > 0 && b.Len()+1+len(id) > maxPayload {
+			out = append(out, b.String())
+			b.Reset()
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(id)
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// insertCases loads cases with COPY, on the pool's pgx connection, in one
+// pgx transaction: COPY is several times faster than multi-row INSERTs and
+// database/sql cannot issue it.
+func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, rows []caseRow) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("get connection: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		sc, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", driverConn)
+		}
+		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
+			return copyCases(ctx, tx, rows)
+		})
+	})
+}
+
+func copyCases(ctx context.Context, tx pgx.Tx, rows []caseRow) error {
+	caseCols := strings.Split(insertColumns, ", ")
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"cases"}, caseCols,
+		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			r := rows[i]
+			return []any{r.id, r.category, r.country, nullable(r.serviceCenter), r.filed, r.note,
+				r.asOf, r.created, r.editKeyHash, nullable(r.ownerID), r.milestoneList}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("copy cases: %w", err)
+	}
+	var ms [][]any
+	for _, r := range rows {
+		for _, m := range r.milestones {
+			ms = append(ms, []any{r.id, m.seq, m.code, m.date})
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"milestones"}, []string{"case_id", "seq", "code", "date"},
+		pgx.CopyFromRows(ms)); err != nil {
+		return fmt.Errorf("copy milestones: %w", err)
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.id
+	}
+	for _, p := range notifyPayloads(ids) {
+		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, p); err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
+	}
+	return nil
+}
+
+// nullable turns an empty optional column into NULL for COPY.
+func nullable(s sql.NullString) any {
+	if !s.Valid {
+		return nil
+	}
+	return s.String
+}
+
+// schemaLocker serialises migrations of one schema between instances that
+// start together. goose's own PostgreSQL locker takes one lock for the
+// whole database and polls for it once a second; this one waits on an
+// advisory lock named after the current schema, so that different schemas
+// (one per test, say) migrate in parallel.
+type schemaLocker struct{}
+
+const schemaLockKey = "hashtextextended('casetrack migrations ' || coalesce(current_schema(), ''), 0)"
+
+func (schemaLocker) SessionLock(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock("+schemaLockKey+")"); err != nil {
+		return fmt.Errorf("lock schema for migrations: %w", err)
+	}
+	return nil
+}
+
+func (schemaLocker) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
+	var ok bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_advisory_unlock("+schemaLockKey+")").Scan(&ok); err != nil {
+		return fmt.Errorf("unlock schema after migrations: %w", err)
+	}
+	if !ok {
+		return errors.New("unlock schema after migrations: lock was not held")
+	}
+	return nil
+}
+
+// Timing of the LISTEN connection.
+const (
+	listenPoll       = 30 * time.Second // how long to wait for a notification before checking the connection
+	listenTimeout    = 10 * time.Second // connect and ping timeout
+	listenMinBackoff = 100 * time.Millisecond
+	listenMaxBackoff = 10 * time.Second
+)
+
+// listen keeps a dedicated connection LISTENing (a pooled connection
+// cannot be held for ever) and reconnects with exponential backoff when
+// it fails. After each reconnection it calls fn("") because notifications
+// sent while it was not listening are lost.
+func (d *postgresDialect) listen(ctx context.Context, fn func(caseID string)) error {
+	conn, err := d.listenConn(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("listen: %w", err)
+	}
+	backoff := listenMinBackoff
+	for {
+		d.receive(ctx, conn, fn)
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		conn.Close(closeCtx) //nolint:errcheck // the connection is being given up either way
+		cancel()
+		for {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !sleep(ctx, backoff) {
+				return nil
+			}
+			backoff = min(2*backoff, listenMaxBackoff)
+			if conn, err = d.listenConn(ctx); err == nil {
+				break
+			}
+		}
+		backoff = listenMinBackoff
+		fn("")
+	}
+}
+
+// listenConn connects and subscribes.
+func (d *postgresDialect) listenConn(ctx context.Context) (*pgx.Conn, error) {
+	cctx, cancel := context.WithTimeout(ctx, listenTimeout)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(cctx, d.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(cctx, "LISTEN "+notifyChannel); err != nil {
+		conn.Close(context.WithoutCancel(cctx)) //nolint:errcheck
+		return nil, err
+	}
+	return conn, nil
+}
+
+// receive delivers notifications until ctx ends or the connection fails.
+// A quiet connection is pinged every listenPoll, so that a dead one is
+// noticed.
+func (d *postgresDialect) receive(ctx context.Context, conn *pgx.Conn, fn func(caseID string)) {
+	for {
+		wctx, cancel := context.WithTimeout(ctx, listenPoll)
+		n, err := conn.WaitForNotification(wctx)
+		polled := wctx.Err() != nil
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if !polled {
+				return
+			}
+			pctx, cancel := context.WithTimeout(ctx, listenTimeout)
+			err = conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return
+			}
+			continue
+		}
+		if n.Payload == "" {
+			fn("")
+			continue
+		}
+		for id := range strings.SplitSeq(n.Payload, ",") {
+			fn(id)
+		}
+	}
+}
+
+// sleep waits for d or until ctx ends, and reports whether it waited the
+// whole time.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// sqliteDialect is the embedded database: one file, in WAL mode.
+type sqliteDialect struct {
+	path string
+	hub  *hub
+}
+
+func newSQLite(path string) (*sqliteDialect, error) {
+	switch {
+	case path == "":
+		return nil, errors.New("sqlite: URL has no file path (use sqlite:PATH)")
+	case path == ":memory:" || strings.HasPrefix(path, "file:"):
+		return nil, fmt.Errorf("sqlite:%s: give a file path; in-memory and URI file names are not supported", path)
+	case strings.ContainsAny(path, "?#"):
+		return nil, fmt.Errorf("sqlite:%s: the file path must not contain '?' or '#'", path)
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("sqlite database %s: directory %s does not exist; create it first", path, dir)
+		}
+		return nil, fmt.Errorf("sqlite database %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("sqlite database %s: %s is not a directory", path, dir)
+	}
+	return &sqliteDialect{path: path, hub: newHub()}, nil
+}
+
+func (d *sqliteDialect) name() string { return "sqlite" }
+
+// open configures every pooled connection through the DSN, so that none of
+// them can miss a pragma:
+//   - WAL lets readers (start-up scan, page views) run beside the writer;
+//   - synchronous=FULL fsyncs the WAL at every commit, so a nil error from
+//     a write means it survives even a power cut, not just kill -9;
+//   - busy_timeout makes writers queue for the lock instead of failing;
+//   - foreign_keys makes DELETE cascade to milestones;
+//   - a 32 MiB page cache (per connection, allocated as used) keeps the
+//     indexes of a million-case seed in memory;
+//   - _txlock=immediate starts every transaction with BEGIN IMMEDIATE,
+//     taking the write lock before UpdateCase reads, so two updates of one
+//     case cannot interleave (the store opens transactions only to write).
+func (d *sqliteDialect) open() (*sql.DB, error) {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "cache_size(-32768)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", d.path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	return db, nil
+}
+
+// goose returns no lock: migrations run in a write transaction, and SQLite
+// lets only one of those run at a time.
+func (d *sqliteDialect) goose() (goose.Dialect, fs.FS, lock.SessionLocker) {
+	return goose.DialectSQLite3, dialectMigrations("sqlite"), nil
+}
+
+func (d *sqliteDialect) rebind(query string) string { return query }
+
+// forUpdate is empty: BEGIN IMMEDIATE already holds the database's write
+// lock.
+func (d *sqliteDialect) forUpdate() string { return "" }
+
+func (d *sqliteDialect) notifyTx(context.Context, *sql.Tx, []string) error { return nil }
+
+func (d *sqliteDialect) committed(ids []string) { d.hub.publish(ids) }
+
+func (d *sqliteDialect) listen(ctx context.Context, fn func(caseID string)) error {
+	return d.hub.listen(ctx, fn)
+}
+
+// Multi-row INSERT sizes for CreateCases, within SQLite's limit of 32,766
+// bound parameters per statement.
+const (
+	sqliteCaseBatch      = 500  // 11 parameters a row
+	sqliteMilestoneBatch = 1000 // 4 parameters a row
+)
+
+// insertCases inserts cases with multi-row INSERTs, each full batch
+// through one prepared statement, all in one transaction.
+//
+// OR ROLLBACK: a multi-row statement that can fail with ABORT (the default
+// conflict resolution) makes SQLite keep a statement journal of every page
+// it changes, so that it can undo just that statement; that journal took a
+// third of the seeding time. CreateCases is all or nothing anyway, so a
+// conflict may as well roll back the whole transaction, which needs no
+// statement journal. (The foreign key of milestones is deferred for the
+// same reason; see the migration.)
+func (d *sqliteDialect) insertCases(ctx context.Context, db *sql.DB, rows []caseRow) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("get connection: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144"); err != nil {
+		return fmt.Errorf("prepare connection for bulk insert: %w", err)
+	}
+	defer func() {
+		// The connection goes back to the pool: it must enforce foreign
+		// keys (and cascade deletes) again, or be thrown away.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768"); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck
+	cases := newBatchInserter(tx, "INSERT OR ROLLBACK INTO cases ("+insertColumns+") VALUES ", 11, sqliteCaseBatch)
+	defer cases.close()
+	ms := newBatchInserter(tx, "INSERT OR ROLLBACK INTO milestones (case_id, seq, code, date) VALUES ", 4, sqliteMilestoneBatch)
+	defer ms.close()
+	// In id order, the inserts walk the id-keyed B-trees (the cases
+	// primary key, the milestones table) from left to right instead of
+	// jumping around them, so each page is read and written once.
+	rows = slices.Clone(rows)
+	slices.SortFunc(rows, func(a, b caseRow) int { return strings.Compare(a.id, b.id) })
+	// Cases go in before the milestones that refer to them: each chunk of
+	// cases is inserted in full before its milestones are queued.
+	for chunk := range slices.Chunk(rows, sqliteCaseBatch) {
+		for _, r := range chunk {
+			if err := cases.add(ctx, caseInsertArgs(r)...); err != nil {
+				return fmt.Errorf("insert cases: %w", err)
+			}
+		}
+		if err := cases.flush(ctx); err != nil {
+			return fmt.Errorf("insert cases: %w", err)
+		}
+		for _, r := range chunk {
+			for _, m := range r.milestones {
+				if err := ms.add(ctx, r.id, m.seq, m.code, m.date); err != nil {
+					return fmt.Errorf("insert milestones: %w", err)
+				}
+			}
+		}
+	}
+	if err := ms.flush(ctx); err != nil {
+		return fmt.Errorf("insert milestones: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.id
+	}
+	d.committed(ids)
+	return nil
+}
+
+// batchInserter gathers rows for multi-row INSERTs.
+type batchInserter struct {
+	tx     *sql.Tx
+	prefix string
+	cols   int
+	rows   int // rows per full batch
+	args   []any
+	full   *sql.Stmt // prepared on first use
+}
+
+func newBatchInserter(tx *sql.Tx, prefix string, cols, rows int) *batchInserter {
+	return &batchInserter{tx: tx, prefix: prefix, cols: cols, rows: rows, args: make([]any, 0, cols*rows)}
+}
+
+func (b *batchInserter) add(ctx context.Context, row ...any) error {
+	b.args = append(b.args, row...)
+	if len(b.args) < b.cols*b.rows {
+		return nil
+	}
+	if b.full == nil {
+		st, err := b.tx.PrepareContext(ctx, b.prefix+valueLists(b.rows, b.cols))
+		if err != nil {
+			return err
+		}
+		b.full = st
+	}
+	if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
+		return err
+	}
+	b.args = b.args[:0]
+	return nil
+}
+
+// flush inserts the last, partial batch.
+func (b *batchInserter) flush(ctx context.Context) error {
+	if len(b.args) == 0 {
+		return nil
+	}
+	_, err := b.tx.ExecContext(ctx, b.prefix+valueLists(len(b.args)/b.cols, b.cols), b.args...)
+	b.args = b.args[:0]
+	return err
+}
+
+func (b *batchInserter) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
+}

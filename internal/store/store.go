@@ -1,0 +1,95 @@
+// Package store keeps CaseTrack's anonymous case timelines in SQLite (the
+// embedded default) or PostgreSQL (production), through database/sql.
+//
+// Both databases share one implementation; what differs between them is
+// gathered behind the dialect interface (dialect.go) rather than spread
+// through the queries as if statements. The schema is created and upgraded
+// by embedded goose migrations when a Store is opened.
+//
+// Privacy promise 4: nothing stored with a case can be joined to an access
+// log line. The schema has no client address, user agent or time-of-day
+// column; the creation date is a calendar date only.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	neturl "net/url"
+	"strings"
+)
+
+// ErrNotFound is returned (wrapped) when a case does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is a case store. It is safe for concurrent use.
+type Store struct {
+	db *sql.DB
+	d  dialect
+}
+
+// Open connects to the database named by url and applies any pending
+// migrations. url is "sqlite:PATH" (a file; its directory must exist) or a
+// PostgreSQL URL ("postgres://..." or "postgresql://...").
+func Open(ctx context.Context, url string) (*Store, error) {
+	d, err := dialectFor(url)
+	if err != nil {
+		return nil, err
+	}
+	db, err := d.open()
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
+	}
+	s := &Store{db: db, d: d}
+	if err := s.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dialectFor picks the dialect from the URL scheme.
+func dialectFor(url string) (dialect, error) {
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		return newSQLite(strings.TrimPrefix(url, "sqlite:"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return newPostgres(url)
+	default:
+		return nil, fmt.Errorf("unsupported database URL %q: use sqlite:PATH or postgres://...", redactURL(url))
+	}
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close %s database: %w", s.d.name(), err)
+	}
+	return nil
+}
+
+// Dialect names the database: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name() }
+
+// Ping checks that the database is reachable.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s database: %w", s.d.name(), err)
+	}
+	return nil
+}
+
+// redactURL hides a password in a database URL so that it can go into an
+// error message.
+func redactURL(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// The operations below are shared by the form handlers and the JSON API,
+// so both follow the same rules. Each successful write updates the
+// statistics index before returning, so the next request sees it.
+
+// caseIDLength is len("c_") plus the 26 base-32 characters of
+// timeline.NewCaseID.
+const caseIDLength = 2 + 26
+
+// validCaseID checks the shape of a case id before it reaches the
+// database, so arbitrary path segments never become queries.
+func validCaseID(id string) bool {
+	if len(id) != caseIDLength || !strings.HasPrefix(id, "c_") {
+		return false
+	}
+	for i := 2; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// caseIDFrom returns the {id} path value, or a 404 when it cannot be a case id.
+func caseIDFrom(r *http.Request) (string, error) {
+	id := r.PathValue("id")
+	if !validCaseID(id) {
+		return "", errCaseNotFound()
+	}
+	return id, nil
+}
+
+// createCase validates a submission and stores it with a new id and edit
+// key. A validation failure is returned as timeline.FieldErrors.
+func (s *Server) createCase(ctx context.Context, sub timeline.Submission) (*timeline.Case, string, error) {
+	c, fe := timeline.Validate(s.cat, sub, s.now())
+	if len(fe) > 0 {
+		return nil, "", fe
+	}
+	c.ID = timeline.NewCaseID()
+	key, hash := timeline.NewEditKey()
+	if err := s.store.CreateCase(ctx, c, hash); err != nil {
+		return nil, "", fmt.Errorf("create case: %w", err)
+	}
+	s.index.Upsert(c)
+	return c, key, nil
+}
+
+// editKeyMissing and editKeyWrong are the messages of the 401 and 403
+// answers, shared by the form and the API.
+const (
+	editKeyMissing = "This change needs the case's edit key, the one shown once when the case was submitted."
+	editKeyWrong   = "That edit key does not belong to this case. Check that you copied all of it."
+)
+
+// authorizeEdit checks an edit key against the stored hash: 401 when no
+// key was given, 404 for an unknown case, 403 for a wrong key.
+func (s *Server) authorizeEdit(ctx context.Context, id, key string) error {
+	if strings.TrimSpace(key) == "" {
+		return errUnauthorized(editKeyMissing)
+	}
+	hash, err := s.store.EditKeyHash(ctx, id)
+	if err != nil {
+		return fmt.Errorf("edit key of case: %w", err)
+	}
+	if !timeline.EditKeyMatches(key, hash) {
+		return errForbidden(editKeyWrong)
+	}
+	return nil
+}
+
+// addMilestone adds one milestone under the store's per-case lock.
+func (s *Server) addMilestone(ctx context.Context, id string, in timeline.MilestoneInput) (*timeline.Case, error) {
+	c, err := s.store.UpdateCase(ctx, id, func(c *timeline.Case) error {
+		if fe := timeline.AddMilestone(s.cat, c, in, s.now()); len(fe) > 0 {
+			return fe
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.index.Upsert(c)
+	return c, nil
+}
+
+// confirmDecided is the field error of a "still pending" confirmation of a
+// case that already has a decision.
+const confirmDecided = "This case already has a decision, so it cannot be confirmed as still pending."
+
+// confirmCase moves as-of to today for a case that is still pending.
+func (s *Server) confirmCase(ctx context.Context, id string) (*timeline.Case, error) {
+	c, err := s.store.UpdateCase(ctx, id, func(c *timeline.Case) error {
+		if c.Status() != timeline.StatusPending {
+			return timeline.FieldErrors{"status": confirmDecided}
+		}
+		c.AsOf = timeline.Today(s.now())
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.index.Upsert(c)
+	return c, nil
+}
+
+// deleteCase deletes a case and its milestones.
+func (s *Server) deleteCase(ctx context.Context, id string) error {
+	if err := s.store.DeleteCase(ctx, id); err != nil {
+		return fmt.Errorf("delete case: %w", err)
+	}
+	s.index.Remove(id)
+	return nil
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// httpError is an error a handler returns to choose the response: its
+// status, a machine-readable code, a message a person can act on and, for
+// validation errors, one message per field. Any other error is unexpected
+// and becomes a logged 500 with a generic message.
+type httpError struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  timeline.FieldErrors
+	// RetryAfter, when positive, is sent as the Retry-After header.
+	RetryAfter time.Duration
+}
+
+func (e *httpError) Error() string {
+	if len(e.Fields) > 0 {
+		return fmt.Sprintf("%d %s: %s (%s)", e.Status, e.Code, e.Message, e.Fields.Error())
+	}
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
+}
+
+func errBadRequest(msg string) *httpError {
+	return &httpError{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
+}
+
+func errNotFound() *httpError {
+	return &httpError{Status: http.StatusNotFound, Code: "not_found", Message: "There is nothing at this address."}
+}
+
+func errCaseNotFound() *httpError {
+	return &httpError{Status: http.StatusNotFound, Code: "not_found",
+		Message: "There is no case with this id. It may have been deleted."}
+}
+
+func errValidation(fields timeline.FieldErrors) *httpError {
+	return &httpError{Status: http.StatusUnprocessableEntity, Code: "validation",
+		Message: "Some fields need attention.", Fields: fields}
+}
+
+func errUnauthorized(msg string) *httpError {
+	return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
+}
+
+func errForbidden(msg string) *httpError {
+	return &httpError{Status: http.StatusForbidden, Code: "forbidden", Message: msg}
+}
+
+func errTooLarge() *httpError {
+	return &httpError{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+		Message: fmt.Sprintf("The request body is larger than the limit of %d KiB.", maxBodyBytes/1024)}
+}
+
+func errRateLimited(retry time.Duration) *httpError {
+	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+		Message:    "Too many new cases from your network in the last hour. Please try again later.",
+		RetryAfter: retry}
+}
+
+// errorBody is the JSON error shape of API.md.
+type errorBody struct {
+	Error   string               `json:"error"`
+	Message string               `json:"message"`
+	Fields  timeline.FieldErrors `json:"fields,omitempty"`
+}
+
+// asHTTPError classifies err. Errors that are not an *httpError or a known
+// sentinel are unexpected: the second result is false.
+func asHTTPError(err error) (*httpError, bool) {
+	var he *httpError
+	var fe timeline.FieldErrors
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he, true
+	case errors.As(err, &fe):
+		return errValidation(fe), true
+	case errors.Is(err, store.ErrNotFound):
+		return errCaseNotFound(), true
+	case errors.As(err, &mbe):
+		return errTooLarge(), true
+	}
+	return &httpError{Status: http.StatusInternalServerError, Code: "internal",
+		Message: "Something went wrong on our side. Please try again in a moment."}, false
+}
+
+// writeError is the one error renderer: JSON under /api/, an HTML page
+// elsewhere. Unexpected errors are logged and answered with a generic 500
+// that reveals nothing about the cause.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	he, known := asHTTPError(err)
+	if !known {
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			// The client went away; there is nobody to answer.
+			s.log.Info("request canceled", "method", r.Method, "pattern", r.Pattern)
+			return
+		}
+		s.log.Error("request failed", "method", r.Method, "pattern", r.Pattern, "err", err)
+	}
+	if he.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(he.RetryAfter.Seconds()))))
+	}
+	if he.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `EditKey realm="casetrack"`)
+	}
+	if isAPI(r) {
+		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: he.Message, Fields: he.Fields})
+		return
+	}
+	data := &errorPage{page: s.newPage(r, http.StatusText(he.Status)), Status: he.Status, Message: he.Message}
+	if rerr := s.render(w, r, he.Status, "error.html", data); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		http.Error(w, he.Message, he.Status)
+	}
+}
+
+// isAPI reports whether the request is for the JSON API.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// handlerFunc is a handler that reports failure by returning an error.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts a page handler: errors become HTML error pages.
+func (s *Server) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// handleAPI adapts an API handler: errors become JSON error bodies, and
+// responses are never cached by shared caches (they may carry edit keys).
+func (s *Server) handleAPI(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Cache-Control", "no-store")
+		}
+		if err := fn(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/casetrack/casetrack/internal/charts"
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// chartCacheControl lets browsers reuse a chart briefly (a page reload, the
+// back button) without showing numbers much older than the page around it.
+const chartCacheControl = "public, max-age=60"
+
+// survivalChart converts the engine's curve into the chart's input: days
+// become months, and confidence limits the engine leaves undefined (where
+// the estimate reaches 0) collapse onto the estimate.
+func survivalChart(title string, dec *stats.Decision) charts.SurvivalChart {
+	c := charts.SurvivalChart{Title: title, HasBand: true,
+		EmptyNote: "No case in this group has been decided yet."}
+	if dec == nil {
+		return c
+	}
+	for _, p := range dec.Curve.Points {
+		lo, hi := p.CI()
+		if math.IsNaN(lo) || math.IsNaN(hi) {
+			lo, hi = p.S, p.S
+		}
+		c.Steps = append(c.Steps, charts.SurvivalStep{Months: toMonths(p.T), Share: p.S, Lower: lo, Upper: hi})
+	}
+	if n := len(c.Steps); n > 0 {
+		c.FollowUp = c.Steps[n-1].Months
+	}
+	if dec.Median != nil {
+		c.Median, c.MedianReached = toMonths(*dec.Median), true
+	}
+	return c
+}
+
+// histogramChart converts the engine's day bins into month bins.
+func histogramChart(title string, h stats.Histogram) charts.HistogramChart {
+	c := charts.HistogramChart{Title: title, EmptyNote: "No case in this group has been decided yet."}
+	for _, b := range h.Bins {
+		c.Bins = append(c.Bins, charts.HistogramBin{From: toMonths(b.From), To: toMonths(b.To), Count: b.Count})
+	}
+	return c
+}
+
+// trendChart converts a breakdown by filing month into trend points; a
+// suppressed month or an unreached median is a gap.
+func trendChart(title string, b stats.Breakdown) (charts.TrendChart, error) {
+	c := charts.TrendChart{Title: title, EmptyNote: "No filing month has enough decided cases yet."}
+	for _, r := range b.Rows {
+		m, err := timeline.ParseMonth(r.Key)
+		if err != nil {
+			return c, fmt.Errorf("trend row %q: %w", r.Key, err)
+		}
+		pt := charts.TrendPoint{Year: m.Year, Month: m.Month}
+		if !r.Suppressed && r.Median != nil {
+			pt.Median, pt.HasValue = toMonths(*r.Median), true
+		}
+		c.Points = append(c.Points, pt)
+	}
+	return c, nil
+}
+
+// chartFilter parses the filter of a chart request. Invalid filters are a
+// 422 like everywhere else; the page never links to one.
+func (s *Server) chartFilter(r *http.Request) (stats.Filter, error) {
+	f, fe := s.parseFilter(filterFormOf(r.URL.Query()))
+	if fe != nil {
+		return f, filterError(fe)
+	}
+	return f, nil
+}
+
+// suppressedNote is the second line of a "Not enough data" chart.
+func (s *Server) suppressedNote() string {
+	return "Fewer than " + strconv.Itoa(s.minCases) + " cases match these filters."
+}
+
+// survivalSVG handles GET /explore/chart/survival.svg.
+func (s *Server) survivalSVG(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.chartFilter(r)
+	if err != nil {
+		return err
+	}
+	title := "Share of " + groupPhrase(s.cat, f) + " still waiting"
+	res := s.index.Stats(f, s.minCases)
+	if res.Suppressed {
+		return s.writeNotEnough(w, r, title, s.suppressedNote())
+	}
+	return s.writeChart(w, r, survivalChart(title, res.Decision))
+}
+
+// histogramSVG handles GET /explore/chart/histogram.svg.
+func (s *Server) histogramSVG(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.chartFilter(r)
+	if err != nil {
+		return err
+	}
+	title := "Months from filing to decision, " + groupPhrase(s.cat, f)
+	h := s.index.Histogram(f, s.minCases)
+	if h.Suppressed {
+		return s.writeNotEnough(w, r, title, "Fewer than "+strconv.Itoa(s.minCases)+" decided cases match these filters.")
+	}
+	return s.writeChart(w, r, histogramChart(title, h))
+}
+
+// trendSVG handles GET /explore/chart/trend.svg.
+func (s *Server) trendSVG(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.chartFilter(r)
+	if err != nil {
+		return err
+	}
+	title := "Median months to decision by filing month, " + groupPhrase(s.cat, f)
+	if s.index.Stats(f, s.minCases).Suppressed {
+		return s.writeNotEnough(w, r, title, s.suppressedNote())
+	}
+	b, err := s.index.Breakdown(f, stats.ByMonth, s.minCases)
+	if err != nil {
+		return fmt.Errorf("trend: %w", err)
+	}
+	c, err := trendChart(title, b)
+	if err != nil {
+		return err
+	}
+	return s.writeChart(w, r, c)
+}
+
+// svgChart is any chart of package charts.
+type svgChart interface{ SVG() ([]byte, error) }
+
+// writeChart renders a chart and writes it as an SVG image.
+func (s *Server) writeChart(w http.ResponseWriter, r *http.Request, c svgChart) error {
+	body, err := c.SVG()
+	if err != nil {
+		return fmt.Errorf("render chart: %w", err)
+	}
+	writeSVG(w, r, body)
+	return nil
+}
+
+// writeNotEnough writes the "Not enough data" image.
+func (s *Server) writeNotEnough(w http.ResponseWriter, r *http.Request, title, note string) error {
+	body, err := charts.NotEnoughData(title, note)
+	if err != nil {
+		return fmt.Errorf("render empty chart: %w", err)
+	}
+	writeSVG(w, r, body)
+	return nil
+}
+
+// writeSVG sends an SVG image with the relaxed policy web.md allows for
+// images (they cannot run scripts, and the chart library writes style
+// attributes) and a short cache lifetime.
+func writeSVG(w http.ResponseWriter, r *http.Request, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Content-Security-Policy", svgContentSecurityPolicy)
+	h.Set("Cache-Control", chartCacheControl)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// Query parameters of the statistics filter, shared by the explore page,
+// its CSV downloads and charts, and /api/v1/stats*.
+const (
+	paramCategory      = "category"
+	paramCountry       = "country"
+	paramServiceCenter = "service_center"
+	paramFiledFrom     = "filed_from"
+	paramFiledTo       = "filed_to"
+)
+
+// defaultExploreCategory is shown when /explore is opened without a
+// category: the category most people come to CaseTrack for.
+const defaultExploreCategory = "eb2-niw"
+
+// filterForm is the filter as typed in the query string, kept so that the
+// form shows it again exactly, errors included.
+type filterForm struct {
+	Category      string
+	Country       string
+	ServiceCenter string
+	FiledFrom     string
+	FiledTo       string
+}
+
+// filterFormOf reads the filter parameters from a query string.
+func filterFormOf(q url.Values) filterForm {
+	return filterForm{
+		Category:      strings.TrimSpace(q.Get(paramCategory)),
+		Country:       strings.TrimSpace(q.Get(paramCountry)),
+		ServiceCenter: strings.TrimSpace(q.Get(paramServiceCenter)),
+		FiledFrom:     strings.TrimSpace(q.Get(paramFiledFrom)),
+		FiledTo:       strings.TrimSpace(q.Get(paramFiledTo)),
+	}
+}
+
+// parseFilter validates the form against the catalog and returns the
+// statistics filter, or one message per offending field. Codes are
+// matched case-insensitively, as the submit form does; "none" as service
+// center selects cases filed without one.
+func (s *Server) parseFilter(f filterForm) (stats.Filter, timeline.FieldErrors) {
+	fe := timeline.FieldErrors{}
+	var out stats.Filter
+
+	switch code := strings.ToLower(f.Category); {
+	case code == "":
+		fe[paramCategory] = "Choose a visa category, for example eb2-niw."
+	default:
+		if _, ok := s.cat.Category(code); !ok {
+			fe[paramCategory] = fmt.Sprintf("%q is not a category we know. Choose one from the list.", clipInput(code, 40))
+		}
+		out.Category = code
+	}
+	if f.Country != "" {
+		code := strings.ToUpper(f.Country)
+		if _, ok := s.cat.Country(code); !ok {
+			fe[paramCountry] = fmt.Sprintf("%q is not a country code we know. Use a two-letter ISO code, for example IN.", clipInput(code, 40))
+		}
+		out.Country = code
+	}
+	if f.ServiceCenter != "" {
+		code := strings.ToUpper(f.ServiceCenter)
+		switch {
+		case strings.EqualFold(code, stats.NoServiceCenter):
+			code = stats.NoServiceCenter
+		default:
+			if _, ok := s.cat.ServiceCenter(code); !ok {
+				fe[paramServiceCenter] = fmt.Sprintf("%q is not a service center we know. Use a code such as TSC, or %q for cases filed without one.", clipInput(code, 40), stats.NoServiceCenter)
+			}
+		}
+		out.ServiceCenter = code
+	}
+	var err error
+	if f.FiledFrom != "" {
+		if out.FiledFrom, err = timeline.ParseMonth(f.FiledFrom); err != nil {
+			fe[paramFiledFrom] = "Filed from: " + err.Error() + "."
+		}
+	}
+	if f.FiledTo != "" {
+		if out.FiledTo, err = timeline.ParseMonth(f.FiledTo); err != nil {
+			fe[paramFiledTo] = "Filed to: " + err.Error() + "."
+		}
+	}
+	if !out.FiledFrom.IsZero() && !out.FiledTo.IsZero() && out.FiledTo.Before(out.FiledFrom) {
+		fe[paramFiledTo] = fmt.Sprintf("Filed to (%s) is before filed from (%s).", out.FiledTo, out.FiledFrom)
+	}
+	if len(fe) > 0 {
+		return stats.Filter{}, fe
+	}
+	return out, nil
+}
+
+// filterQuery is the canonical query string of a filter, for links to the
+// charts and CSV downloads of the same group.
+func filterQuery(f stats.Filter) string {
+	q := url.Values{}
+	q.Set(paramCategory, f.Category)
+	if f.Country != "" {
+		q.Set(paramCountry, f.Country)
+	}
+	if f.ServiceCenter != "" {
+		q.Set(paramServiceCenter, f.ServiceCenter)
+	}
+	if !f.FiledFrom.IsZero() {
+		q.Set(paramFiledFrom, f.FiledFrom.String())
+	}
+	if !f.FiledTo.IsZero() {
+		q.Set(paramFiledTo, f.FiledTo.String())
+	}
+	return q.Encode()
+}
+
+// clipInput shortens user input quoted back in a message.
+func clipInput(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// filterError is the 422 for invalid filters on pages, charts and CSV
+// downloads. The HTML error page shows only the message, so the message
+// repeats every field's problem.
+func filterError(fe timeline.FieldErrors) *httpError {
+	e := errValidation(fe)
+	keys := make([]string, 0, len(fe))
+	for k := range fe {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	msgs := make([]string, len(keys))
+	for i, k := range keys {
+		msgs[i] = fe[k]
+	}
+	e.Message = "The filters need attention: " + strings.Join(msgs, " ")
+	return e
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// explorePageData is the data of explore.html.
+type explorePageData struct {
+	page
+	Form   filterForm
+	Errors timeline.FieldErrors
+	// Group names the filtered group in words; empty when the filters are
+	// invalid.
+	Group string
+	// Suppressed is set when the group has fewer than k cases: the page
+	// then shows no number at all.
+	Suppressed bool
+	// View holds the formatted numbers; nil when invalid or suppressed.
+	View *exploreView
+	// NoServiceCenter is the filter value for cases filed without a center.
+	NoServiceCenter string
+}
+
+// Err returns the message for a filter field, for the template.
+func (p *explorePageData) Err(field string) string { return p.Errors[field] }
+
+// CategoryGroups groups the catalog's categories by Group, in catalog
+// order, for the category picker.
+func (p *explorePageData) CategoryGroups() []categoryGroup {
+	return groupCategories(p.Catalog)
+}
+
+// groupCategories groups categories by their Group heading, in catalog order.
+func groupCategories(cat *catalog.Catalog) []categoryGroup {
+	var groups []categoryGroup
+	at := map[string]int{}
+	for _, c := range cat.Categories {
+		i, ok := at[c.Group]
+		if !ok {
+			i = len(groups)
+			at[c.Group] = i
+			groups = append(groups, categoryGroup{Name: c.Group})
+		}
+		groups[i].Categories = append(groups[i].Categories, c)
+	}
+	return groups
+}
+
+// explorePage handles GET /explore. The filters live in the query string,
+// so a view can be bookmarked and shared, and the form works without
+// JavaScript. Without a category it shows the most asked-about one.
+func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
+	form := filterFormOf(r.URL.Query())
+	if form.Category == "" {
+		form.Category = defaultExploreCategory
+	}
+	data := &explorePageData{page: s.newPage(r, "Explore processing times"), Form: form,
+		NoServiceCenter: stats.NoServiceCenter}
+
+	f, fe := s.parseFilter(form)
+	if fe != nil {
+		data.Errors = fe
+		return s.render(w, r, http.StatusUnprocessableEntity, "explore.html", data)
+	}
+	data.Form = canonicalForm(f)
+	data.Group = groupPhrase(s.cat, f)
+	d, err := s.gatherExplore(f)
+	if err != nil {
+		return err
+	}
+	if d.Result.Suppressed {
+		data.Suppressed = true
+	} else {
+		data.View = newExploreView(s.cat, d, s.minCases)
+	}
+	return s.render(w, r, http.StatusOK, "explore.html", data)
+}
+
+// canonicalForm shows a valid filter with its codes as the catalog spells
+// them, so the pickers select them.
+func canonicalForm(f stats.Filter) filterForm {
+	out := filterForm{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter}
+	if !f.FiledFrom.IsZero() {
+		out.FiledFrom = f.FiledFrom.String()
+	}
+	if !f.FiledTo.IsZero() {
+		out.FiledTo = f.FiledTo.String()
+	}
+	return out
+}

@@ -1,0 +1,313 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+func init() {
+	templateSamples["explore.html"] = func(s *Server) any {
+		f := stats.Filter{Category: "eb1a"}
+		d, err := withIndex(s, fixtureIndex(&testing.T{}, s)).gatherExplore(f)
+		if err != nil {
+			panic(err)
+		}
+		return &explorePageData{Form: filterForm{Category: "eb1a", FiledFrom: "<kept>"},
+			Errors: timeline.FieldErrors{"filed_from": "bad month"},
+			Group:  groupPhrase(s.cat, f), View: newExploreView(s.cat, d, s.minCases),
+			NoServiceCenter: stats.NoServiceCenter}
+	}
+	templateSamples["methodology.html"] = func(*Server) any {
+		return &methodologyPageData{DaysPerMonth: daysPerMonth}
+	}
+}
+
+// text is the visible text of an HTML body, tags removed and entities
+// decoded, whitespace collapsed, for assertions on sentences.
+func text(body string) string {
+	noTags := regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(body, " ")
+	return strings.Join(strings.Fields(html.UnescapeString(noTags)), " ")
+}
+
+func TestExplorePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		submitFixture(e)
+
+		res := e.get("/explore?category=eb1a")
+		mustStatus(t, res, http.StatusOK)
+		page := text(res.body)
+		for _, want := range []string{
+			// 152 days / 30.44 = 4.99 months.
+			"Half of EB-1A Extraordinary Ability cases were decided within 5.0 months (95% CI from 5.0 months; its upper limit is not reached yet), from 6 cases, 1 still pending.",
+			"Approval rate (of decided cases) 80.0%",
+			"Received a request for evidence 2 (33.3% of all cases)",
+			"Median counting cases still waiting (Kaplan-Meier) 5.0 months",
+			"Simple median of decided cases only 5.0 months",
+			"Nine in ten were decided within not reached",
+			"Three quarters were decided within 13.5", // 411 / 30.44
+			"Request for evidence (RFE) 2",
+			"India 5 5.0 5.0–? 75.0%",
+			"China not enough data",
+			"2024 Q1 6 5.0 5.0–? 80.0%",
+			"January 2024 6 5.0",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		for _, want := range []string{
+			`src="/explore/chart/survival.svg?category=eb1a"`,
+			`src="/explore/chart/histogram.svg?category=eb1a"`,
+			`src="/explore/chart/trend.svg?category=eb1a"`,
+			`href="/explore/country.csv?category=eb1a"`,
+			`href="/explore/service_center.csv?category=eb1a"`,
+			`href="/explore/quarter.csv?category=eb1a"`,
+			`href="/explore/trend.csv?category=eb1a"`,
+			`href="/explore/histogram.csv?category=eb1a"`,
+			`href="/explore?category=eb1a&amp;country=IN"`,
+			`<option value="eb1a" selected>`,
+		} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("page lacks %s", want)
+			}
+		}
+		for _, img := range regexp.MustCompile(`<img [^>]*>`).FindAllString(res.body, -1) {
+			if !regexp.MustCompile(`alt="[^"]{20,}"`).MatchString(img) {
+				t.Errorf("chart without alt text: %s", img)
+			}
+		}
+	})
+}
+
+func TestExplorePageSuppressed(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	submitFixture(e)
+	tests := []struct {
+		path   string
+		absent []string // values that occur in the data but not in the filter
+	}{
+		{"/explore?category=eb1a&country=CN", []string{"India", "Texas"}},                    // one case
+		{"/explore?category=eb1a&service_center=TSC", []string{"India", "Nebraska"}},         // four cases
+		{"/explore?category=eb1b", []string{"India", "China", "Texas"}},                      // none
+		{"/explore?category=eb1a&filed_from=2025-01", []string{"India", "China", "Texas"}},   // none in range
+		{"/explore?category=eb1a&country=IN&service_center=NSC", []string{"China", "Texas"}}, // one case
+	}
+	for _, tt := range tests {
+		res := e.get(tt.path)
+		mustStatus(t, res, http.StatusOK)
+		page := text(res.body)
+		if !strings.Contains(page, "Not enough data") || !strings.Contains(page, "Fewer than 5") {
+			t.Errorf("%s: no not-enough-data block", tt.path)
+		}
+		main := res.body[strings.Index(res.body, `<section class="not-enough"`):]
+		main = text(main[:strings.Index(main, "</section>")])
+		// Apart from k and the group's own name (which holds the filing
+		// months and "EB-1A"), no digit may appear: no count, no
+		// duration, no share.
+		f, fe := e.server.parseFilter(filterFormOf(mustQuery(t, tt.path)))
+		if fe != nil {
+			t.Fatal(fe)
+		}
+		rest := strings.ReplaceAll(strings.ReplaceAll(main, groupPhrase(e.server.cat, f), ""), "Fewer than 5", "")
+		if m := regexp.MustCompile(`[0-9]`).FindAllString(rest, -1); len(m) > 0 {
+			t.Errorf("%s: numbers in the suppressed block: %q", tt.path, rest)
+		}
+		afterForm := text(res.body[strings.Index(res.body, "</form>"):])
+		for _, leak := range tt.absent {
+			if strings.Contains(afterForm, leak) {
+				t.Errorf("%s: suppressed page names %q", tt.path, leak)
+			}
+		}
+		for _, leak := range []string{"<img", ".csv", "Half of", "still pending"} {
+			if strings.Contains(res.body, leak) {
+				t.Errorf("%s: suppressed page shows %q", tt.path, leak)
+			}
+		}
+	}
+}
+
+// mustQuery parses the query string of a path.
+func mustQuery(t *testing.T, path string) url.Values {
+	t.Helper()
+	u, err := url.Parse(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
+}
+
+func TestExplorePageDefaultsAndErrors(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+
+	// No data at all, no filters: the default category, not enough data.
+	res := e.get("/explore")
+	mustStatus(t, res, http.StatusOK)
+	if !strings.Contains(res.body, `<option value="eb2-niw" selected>`) || !strings.Contains(text(res.body), "Not enough data") {
+		t.Errorf("default explore page: %s", text(res.body))
+	}
+
+	// Invalid filters: 422, the form again with each message, no numbers.
+	res = e.get("/explore?category=eb1a&country=ZZ&filed_from=2024-06&filed_to=2024-01&service_center=%3Cb%3E")
+	mustStatus(t, res, http.StatusUnprocessableEntity)
+	page := text(res.body)
+	for _, want := range []string{`"ZZ" is not a country code we know`, "Filed to (2024-01) is before filed from (2024-06).", "is not a service center we know"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("error page lacks %q: %s", want, page)
+		}
+	}
+	if strings.Contains(res.body, "<b>") {
+		t.Error("input not escaped")
+	}
+	if !strings.Contains(res.body, `id="f-country" name="country" aria-invalid="true"`) {
+		t.Error("country field not marked invalid")
+	}
+
+	// Codes in any case are accepted and shown as the catalog spells them.
+	submitFixture(e)
+	res = e.get("/explore?category=EB1A&country=in&filed_from=2024-01&filed_to=2024-12")
+	mustStatus(t, res, http.StatusOK)
+	if !strings.Contains(res.body, `<option value="IN" selected>`) ||
+		!strings.Contains(text(res.body), "Half of EB-1A Extraordinary Ability cases from India filed in 2024 were decided within 5.0 months") {
+		t.Errorf("filtered page: %s", text(res.body))
+	}
+}
+
+func TestExploreCharts(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	submitFixture(e)
+	for _, path := range []string{
+		"/explore/chart/survival.svg?category=eb1a",
+		"/explore/chart/histogram.svg?category=eb1a",
+		"/explore/chart/trend.svg?category=eb1a",
+		"/explore/chart/survival.svg?category=eb1a&country=CN",
+		"/explore/chart/histogram.svg?category=eb1a&country=CN",
+		"/explore/chart/trend.svg?category=eb1b",
+	} {
+		res := e.get(path)
+		mustStatus(t, res, http.StatusOK)
+		if ct := res.header.Get("Content-Type"); ct != "image/svg+xml" {
+			t.Errorf("%s: Content-Type %q", path, ct)
+		}
+		if csp := res.header.Get("Content-Security-Policy"); csp != svgContentSecurityPolicy {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		if cc := res.header.Get("Cache-Control"); cc != chartCacheControl {
+			t.Errorf("%s: Cache-Control %q", path, cc)
+		}
+		dec := xml.NewDecoder(strings.NewReader(res.body))
+		for {
+			_, err := dec.Token()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: invalid SVG: %v", path, err)
+			}
+		}
+		small := strings.Contains(path, "CN") || strings.Contains(path, "eb1b")
+		if got := strings.Contains(res.body, "Not enough data"); got != small {
+			t.Errorf("%s: says not enough data = %v", path, got)
+		}
+	}
+	if res := e.get("/explore/chart/survival.svg?category=nope"); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("invalid filter: status %d", res.status)
+	}
+}
+
+func TestExploreCSV(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		submitFixture(e)
+		tests := []struct {
+			path     string
+			filename string
+			want     [][]string
+		}{
+			{"/explore/country.csv?category=eb1a", "casetrack-eb1a-by-country.csv", [][]string{
+				{"country", "label", "cases", "median_days", "median_months", "median_ci_low_days", "median_ci_high_days", "approval_rate"},
+				{"IN", "India", "5", "152", "5.0", "152", "not reached", "0.75"},
+				{"CN", "China", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data"},
+			}},
+			{"/explore/service_center.csv?category=eb1a&filed_from=2024-01", "casetrack-eb1a-from-2024-01-by-service-center.csv", [][]string{
+				{"service_center", "label", "cases", "median_days", "median_months", "median_ci_low_days", "median_ci_high_days", "approval_rate"},
+				{"NSC", "Nebraska Service Center", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data"},
+				{"TSC", "Texas Service Center", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data"},
+			}},
+			{"/explore/quarter.csv?category=eb1a", "casetrack-eb1a-by-quarter.csv", [][]string{
+				{"filing_quarter", "label", "cases", "median_days", "median_months", "median_ci_low_days", "median_ci_high_days", "approval_rate"},
+				{"2024-Q1", "2024 Q1", "6", "152", "5.0", "152", "not reached", "0.8"},
+			}},
+			{"/explore/trend.csv?category=eb1a&country=IN", "casetrack-eb1a-IN-trend.csv", [][]string{
+				{"filing_month", "label", "cases", "median_days", "median_months", "median_ci_low_days", "median_ci_high_days", "approval_rate"},
+				{"2024-01", "January 2024", "5", "152", "5.0", "152", "not reached", "0.75"},
+			}},
+			{"/explore/histogram.csv?category=eb1a", "casetrack-eb1a-histogram.csv", histogramWant()},
+			// Groups below k: no rows that would name who is in them.
+			{"/explore/country.csv?category=eb1a&service_center=TSC", "casetrack-eb1a-TSC-by-country.csv", [][]string{
+				{"country", "label", "cases", "median_days", "median_months", "median_ci_low_days", "median_ci_high_days", "approval_rate"},
+				{"all", "All cases matching the filters", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data", "not enough data"},
+			}},
+			{"/explore/histogram.csv?category=eb1a&country=CN", "casetrack-eb1a-CN-histogram.csv", [][]string{
+				{"from_days", "to_days", "from_months", "to_months", "decided_cases"},
+				{"not enough data", "not enough data", "not enough data", "not enough data", "not enough data"},
+			}},
+		}
+		for _, tt := range tests {
+			res := e.get(tt.path)
+			mustStatus(t, res, http.StatusOK)
+			if ct := res.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+				t.Errorf("%s: Content-Type %q", tt.path, ct)
+			}
+			if cd, want := res.header.Get("Content-Disposition"), `attachment; filename="`+tt.filename+`"`; cd != want {
+				t.Errorf("%s: Content-Disposition %q, want %q", tt.path, cd, want)
+			}
+			got, err := csv.NewReader(strings.NewReader(res.body)).ReadAll()
+			if err != nil {
+				t.Fatalf("%s: %v", tt.path, err)
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("%s: %d records, want %d:\n%s", tt.path, len(got), len(tt.want), res.body)
+				continue
+			}
+			for i := range got {
+				if strings.Join(got[i], "|") != strings.Join(tt.want[i], "|") {
+					t.Errorf("%s record %d:\n got %q\nwant %q", tt.path, i, got[i], tt.want[i])
+				}
+			}
+		}
+		res := e.get("/explore/country.csv?category=eb1a&filed_from=2024-1")
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(text(res.body), "Filed from: use the form YYYY-MM") {
+			t.Errorf("invalid CSV filter: %d %s", res.status, text(res.body))
+		}
+	})
+}
+
+// histogramWant is the histogram file of the fixture: decisions at 91,
+// 152, 152, 274 and 411 days fall in the 30-day bins 3, 5, 5, 9 and 13.
+func histogramWant() [][]string {
+	rows := [][]string{{"from_days", "to_days", "from_months", "to_months", "decided_cases"}}
+	counts := map[int]string{3: "1", 5: "2", 9: "1", 13: "1"}
+	for i := range 14 {
+		c, ok := counts[i]
+		if !ok {
+			c = "0"
+		}
+		rows = append(rows, []string{strconv.Itoa(30 * i), strconv.Itoa(30*i + 30), monthsText(30 * i), monthsText(30*i + 30), c})
+	}
+	return rows
+}

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+)
+
+// writeJSON writes v as a JSON response with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		// Only programming errors (unsupported types) end up here.
+		http.Error(w, `{"error":"internal","message":"Something went wrong on our side."}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// decodeJSON reads exactly one JSON value from the request body into v.
+// A content type other than application/json, malformed JSON, a value of
+// the wrong type, an unknown field or trailing data is a 400 that says
+// what is wrong; a body over the size limit is a 413.
+func decodeJSON(r *http.Request, v any) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errTooLarge()
+		}
+		return errBadRequest("The request body must contain a single JSON value.")
+	}
+	return nil
+}
+
+// requireJSON checks the Content-Type header.
+func requireJSON(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return errBadRequest("Send the body as JSON with Content-Type: application/json.")
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return errBadRequest("Send the body as JSON with Content-Type: application/json.")
+	}
+	if cs, ok := params["charset"]; ok && cs != "utf-8" && cs != "UTF-8" {
+		return errBadRequest("JSON bodies must be UTF-8.")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a client error with a useful message.
+func jsonError(err error) error {
+	var (
+		mbe    *http.MaxBytesError
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return errTooLarge()
+	case errors.Is(err, io.EOF):
+		return errBadRequest("The request body is empty; send a JSON object.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errBadRequest("The JSON in the request body ends too early.")
+	case errors.As(err, &syntax):
+		return errBadRequest(fmt.Sprintf("The request body is not valid JSON (at byte %d).", syntax.Offset))
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return errBadRequest(fmt.Sprintf("The field %q must be a JSON %s.", typ.Field, jsonKind(typ.Type.Kind().String())))
+		}
+		return errBadRequest("The request body must be a JSON object.")
+	}
+	// DisallowUnknownFields reports `json: unknown field "x"`; other
+	// decoder errors are also about the input.
+	return errBadRequest("The request body was not understood: " + trimJSONPrefix(err.Error()))
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "int", "int64", "float64":
+		return "number"
+	}
+	return k
+}
+
+func trimJSONPrefix(s string) string {
+	const p = "json: "
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):]
+	}
+	return s
+}

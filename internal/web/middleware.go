@@ -1,0 +1,179 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+)
+
+// maxBodyBytes limits every request body. A case with eight milestones and
+// a full note is under 5 KiB, so 64 KiB leaves room without inviting abuse.
+const maxBodyBytes = 64 << 10
+
+// contentSecurityPolicy allows nothing from other hosts and no inline script
+// or style (privacy promise 5; DESIGN.md "Security").
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// svgContentSecurityPolicy is the relaxed policy an SVG image served by the
+// app may set on its own response: images cannot run scripts, and chart
+// libraries emit inline style attributes.
+const svgContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
+
+// middleware wraps the routes, outermost first: access log, panic
+// recovery, security headers, cross-origin protection, body limit.
+func (s *Server) middleware(mux *http.ServeMux) http.Handler {
+	var h http.Handler = routePattern(mux)
+	h = s.limitBody(h)
+	h = s.crossOrigin(h)
+	h = s.securityHeaders(h)
+	h = s.recoverPanics(h)
+	h = s.accessLog(h)
+	return h
+}
+
+// requestInfo carries what the access log needs from deeper layers.
+type requestInfo struct{ pattern string }
+
+type requestInfoKey struct{}
+
+// routePattern records the matched route pattern after the mux has run, so
+// the access log can name the route ("GET /cases/{id}") instead of the
+// path, which would put case ids next to request metadata in the log.
+func routePattern(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+			info.pattern = r.Pattern
+		}
+	})
+}
+
+// statusWriter remembers the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// accessLog logs one line per request: method, route pattern, status, size
+// and duration. It deliberately logs neither the client address, the user
+// agent, the query string nor any part of a body or note, so no log line
+// can be joined to a case (privacy promise 4).
+func (s *Server) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		status := sw.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		route := info.pattern
+		if route == "" {
+			route = "(unmatched)"
+		}
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(r.Context(), level, "http",
+			slog.String("method", r.Method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Int("bytes", sw.bytes),
+			slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// recoverPanics turns a panic in a handler into a logged 500 whose body
+// reveals nothing about the cause.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic in handler", "method", r.Method, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if sw.status == 0 {
+				s.writeError(sw, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries. A handler may
+// replace the Content-Security-Policy for its own response (SVG charts).
+// HSTS is sent only over TLS, or behind a trusted proxy that says so.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.TLS != nil || (s.trust && r.Header.Get("X-Forwarded-Proto") == "https") {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOrigin refuses cross-origin state-changing requests (cross-site
+// request forgery) with Go's CrossOriginProtection, answering with the
+// usual error renderer.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errForbidden("Cross-origin requests that change data are refused. Use the form on this site."))
+	}))
+	return cop.Handler(next)
+}
+
+// limitBody refuses bodies over maxBodyBytes: at once when the declared
+// length is too large, otherwise when a handler reads past the limit.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBodyBytes {
+			w.Header().Set("Connection", "close")
+			s.writeError(w, r, errTooLarge())
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// casePageData is the data of case.html and case_delete.html.
+type casePageData struct {
+	page
+	Case caseView
+	// Edit holds what was typed into the edit form, kept on errors.
+	Edit editForm
+	// Errors holds messages by field: "edit_key", "code", "date", "status".
+	Errors timeline.FieldErrors
+	// Notice confirms a change after a redirect.
+	Notice string
+}
+
+// editForm is the "I have the edit key" form.
+type editForm struct {
+	EditKey string
+	Code    string
+	Date    string
+}
+
+// MilestoneChoices are the case category's milestones.
+func (p *casePageData) MilestoneChoices() []catalog.Milestone { return p.Case.Category.Milestones }
+
+// Err returns the message for a field, or "".
+func (p *casePageData) Err(field string) string { return p.Errors[field] }
+
+// notices are the confirmations shown after Post/Redirect/Get.
+var notices = map[string]string{
+	"milestone": "The milestone was added. Thank you for keeping your timeline up to date.",
+	"confirmed": "Thank you: the case is recorded as still pending as of today.",
+}
+
+// loadCasePage reads the case for a page; unknown ids are a 404.
+func (s *Server) loadCasePage(r *http.Request) (*casePageData, error) {
+	id, err := caseIDFrom(r)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.Case(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	v := newCaseView(s.cat, c)
+	return &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v}, nil
+}
+
+// casePage handles GET /cases/{id}.
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.loadCasePage(r)
+	if err != nil {
+		return err
+	}
+	data.Notice = notices[r.URL.Query().Get("done")]
+	return s.render(w, r, http.StatusOK, "case.html", data)
+}
+
+// caseEditRequest parses an edit form post and checks its key. When the key
+// is missing or wrong it renders the case page again with the message
+// beside the key field and returns handled true.
+func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *casePageData, handled bool, err error) {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := r.ParseForm(); err != nil {
+		return nil, false, formError(err)
+	}
+	if data, err = s.loadCasePage(r); err != nil {
+		return nil, false, err
+	}
+	data.Edit = editForm{
+		EditKey: strings.TrimSpace(r.PostForm.Get("edit_key")),
+		Code:    strings.TrimSpace(r.PostForm.Get("code")),
+		Date:    strings.TrimSpace(r.PostForm.Get("date")),
+	}
+	err = s.authorizeEdit(r.Context(), data.Case.ID, data.Edit.EditKey)
+	var he *httpError
+	if errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden) {
+		data.Errors = timeline.FieldErrors{"edit_key": he.Message}
+		return data, true, s.render(w, r, he.Status, "case.html", data)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return data, false, nil
+}
+
+// caseAddMilestoneForm handles POST /cases/{id}/milestones.
+func (s *Server) caseAddMilestoneForm(w http.ResponseWriter, r *http.Request) error {
+	data, handled, err := s.caseEditRequest(w, r)
+	if handled || err != nil {
+		return err
+	}
+	_, err = s.addMilestone(r.Context(), data.Case.ID, timeline.MilestoneInput{Code: data.Edit.Code, Date: data.Edit.Date})
+	var fe timeline.FieldErrors
+	if errors.As(err, &fe) {
+		data.Errors = fe
+		return s.render(w, r, http.StatusUnprocessableEntity, "case.html", data)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/cases/"+data.Case.ID+"?done=milestone", http.StatusSeeOther)
+	return nil
+}
+
+// caseConfirmForm handles POST /cases/{id}/confirm.
+func (s *Server) caseConfirmForm(w http.ResponseWriter, r *http.Request) error {
+	data, handled, err := s.caseEditRequest(w, r)
+	if handled || err != nil {
+		return err
+	}
+	_, err = s.confirmCase(r.Context(), data.Case.ID)
+	var fe timeline.FieldErrors
+	if errors.As(err, &fe) {
+		data.Errors = fe
+		return s.render(w, r, http.StatusUnprocessableEntity, "case.html", data)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/cases/"+data.Case.ID+"?done=confirmed", http.StatusSeeOther)
+	return nil
+}
+
+// caseDeleteForm handles POST /cases/{id}/delete in two steps: without
+// confirm=yes it asks "are you sure?", with it the case is deleted.
+func (s *Server) caseDeleteForm(w http.ResponseWriter, r *http.Request) error {
+	data, handled, err := s.caseEditRequest(w, r)
+	if handled || err != nil {
+		return err
+	}
+	if r.PostForm.Get("confirm") != "yes" {
+		data.Title = "Delete this case?"
+		return s.render(w, r, http.StatusOK, "case_delete.html", data)
+	}
+	if err := s.deleteCase(r.Context(), data.Case.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/?deleted=1", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/store/storetest"
+)
+
+func TestRateLimitAPIAndForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, func(c *Config) { c.WriteRate = 3; c.TrustProxy = true })
+		from := func(addr string) []string { return []string{"X-Forwarded-For", addr + ", 10.0.0.1"} }
+
+		// Refused submissions do not use up the allowance.
+		bad := validSubmission()
+		bad["filed"] = "nope"
+		for range 5 {
+			if res := e.postJSON("/api/v1/cases", bad, from("203.0.113.5")...); res.status != http.StatusUnprocessableEntity {
+				t.Fatalf("invalid submission: %d", res.status)
+			}
+		}
+		e.create(validSubmission(), from("203.0.113.5")...)
+		e.submitForm(validForm(), from("203.0.113.5")...)
+		e.create(validSubmission(), from("203.0.113.5")...)
+
+		res := e.postJSON("/api/v1/cases", validSubmission(), from("203.0.113.5")...)
+		if res.status != http.StatusTooManyRequests || res.apiError(t).Error != "rate_limited" {
+			t.Fatalf("API over the limit: status %d: %s", res.status, res.body)
+		}
+		retry, err := strconv.Atoi(res.header.Get("Retry-After"))
+		if err != nil || retry < 1 || retry > 3600 {
+			t.Errorf("Retry-After %q", res.header.Get("Retry-After"))
+		}
+		form := validForm()
+		form.Set("note", "kept after the limit")
+		res = e.postForm("/submit", form, from("203.0.113.5")...)
+		if res.status != http.StatusTooManyRequests || res.header.Get("Retry-After") == "" {
+			t.Fatalf("form over the limit: status %d, Retry-After %q", res.status, res.header.Get("Retry-After"))
+		}
+		if !strings.Contains(res.body, "Too many new cases") || !strings.Contains(res.body, "kept after the limit</textarea>") {
+			t.Error("form over the limit does not explain or keep the input")
+		}
+
+		// Another address has its own allowance.
+		e.create(validSubmission(), from("203.0.113.6")...)
+
+		// Reading and editing are not limited.
+		created := e.create(validSubmission(), from("203.0.113.7")...)
+		for range 5 {
+			if res := e.postJSON("/api/v1/cases/"+created.ID+"/confirm", nil, append(editKey(created.EditKey), from("203.0.113.5")...)...); res.status != 200 {
+				t.Fatalf("confirm limited: %d", res.status)
+			}
+		}
+
+		// The allowance refills over the hour: one creation per 20 minutes.
+		e.clock.Add(21 * time.Minute)
+		e.create(validSubmission(), from("203.0.113.5")...)
+		if res := e.postJSON("/api/v1/cases", validSubmission(), from("203.0.113.5")...); res.status != http.StatusTooManyRequests {
+			t.Errorf("after one refill: %d, want 429", res.status)
+		}
+	})
+}
+
+func TestRateLimitOff(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	for range 40 {
+		e.create(validSubmission())
+	}
+}
+
+func TestClientAddr(t *testing.T) {
+	tests := []struct {
+		trust  bool
+		remote string
+		xff    string
+		want   string
+	}{
+		{false, "192.0.2.1:5555", "203.0.113.9", "192.0.2.1"},
+		{true, "192.0.2.1:5555", "203.0.113.9, 10.0.0.2", "203.0.113.9"},
+		{true, "192.0.2.1:5555", "", "192.0.2.1"},
+		{true, "192.0.2.1:5555", " , 10.0.0.2", "192.0.2.1"},
+		{false, "[2001:db8::1]:443", "", "2001:db8::1"},
+		{false, "pipe", "", "pipe"},
+	}
+	for _, tt := range tests {
+		s := &Server{trust: tt.trust}
+		r, _ := http.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tt.remote
+		if tt.xff != "" {
+			r.Header.Set("X-Forwarded-For", tt.xff)
+		}
+		if got := s.clientAddr(r); got != tt.want {
+			t.Errorf("trust=%v remote=%q xff=%q: %q, want %q", tt.trust, tt.remote, tt.xff, got, tt.want)
+		}
+	}
+}
+
+func TestWriteLimiterForgets(t *testing.T) {
+	clock := &testClock{t: time.Date(2025, 6, 20, 10, 0, 0, 0, time.UTC)}
+	l := newWriteLimiter(2, clock.Now)
+	for _, addr := range []string{"198.51.100.1", "198.51.100.2"} {
+		if _, _, ok := l.reserve(addr); !ok {
+			t.Fatal("first creation refused")
+		}
+	}
+	// Keys are salted hashes: no address appears in the limiter.
+	l.mu.Lock()
+	for k := range l.entries {
+		if bytes.Contains([]byte(k), []byte("198.51.100")) {
+			t.Errorf("limiter key contains the address: %q", k)
+		}
+	}
+	l.mu.Unlock()
+	if n := l.size(); n != 2 {
+		t.Fatalf("tracking %d clients, want 2", n)
+	}
+
+	// Idle entries expire once they would have refilled.
+	clock.Add(61 * time.Minute)
+	l.reserve("198.51.100.3")
+	if n := l.size(); n != 1 {
+		t.Errorf("after an idle hour: tracking %d clients, want 1", n)
+	}
+
+	// A new day brings a new salt and forgets everyone.
+	l.mu.Lock()
+	oldSalt := append([]byte(nil), l.salt...)
+	l.mu.Unlock()
+	clock.Add(14 * time.Hour)
+	l.reserve("198.51.100.4")
+	l.mu.Lock()
+	rotated := !bytes.Equal(oldSalt, l.salt)
+	l.mu.Unlock()
+	if !rotated || l.size() != 1 {
+		t.Errorf("next day: salt rotated %v, tracking %d clients", rotated, l.size())
+	}
+}
+
+func TestWriteLimiterCancelGivesBack(t *testing.T) {
+	clock := &testClock{t: testStart}
+	l := newWriteLimiter(1, clock.Now)
+	cancel, _, ok := l.reserve("a")
+	if !ok {
+		t.Fatal("refused")
+	}
+	cancel()
+	if _, _, ok := l.reserve("a"); !ok {
+		t.Fatal("cancelled creation was not given back")
+	}
+	_, retry, ok := l.reserve("a")
+	if ok || retry < 59*time.Minute || retry > time.Hour {
+		t.Errorf("over the limit: ok %v retry %v, want about an hour", ok, retry)
+	}
+}

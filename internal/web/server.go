@@ -1,0 +1,118 @@
+// Package web is CaseTrack's HTTP layer: the server-rendered pages, the JSON
+// API under /api/v1/, the middleware every response passes through and the
+// embedded templates and static assets. Handlers validate with the timeline
+// package, write through the store and keep the in-memory statistics index
+// current after each write, so the next request sees it.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/store"
+)
+
+// Config is everything the web layer needs; cmd/casetrack fills it from
+// flags and environment variables.
+type Config struct {
+	Store   *store.Store
+	Catalog *catalog.Catalog
+	// Index is the in-memory statistics index; handlers update it after
+	// each successful write.
+	Index *stats.Index
+	// MinCases is k: no aggregate is shown from fewer cases (privacy promise 6).
+	MinCases int
+	// Contact is the operator's privacy contact, shown on every page.
+	Contact string
+	// Demo shows a "demo data" banner on every page.
+	Demo bool
+	// WriteRate is the number of case creations allowed per client address
+	// per hour; 0 turns the limit off.
+	WriteRate int
+	// TrustProxy takes the client address from the first X-Forwarded-For
+	// hop instead of the connection's remote address.
+	TrustProxy bool
+	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
+	Now func() time.Time
+	// Logger receives the access log and errors. Defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Server serves CaseTrack over HTTP. It holds no global state, so several
+// servers (for example one per test) can run in one process.
+type Server struct {
+	store    *store.Store
+	cat      *catalog.Catalog
+	index    *stats.Index
+	minCases int
+	contact  string
+	demo     bool
+	trust    bool
+	now      func() time.Time
+	log      *slog.Logger
+
+	limiter *writeLimiter
+	pages   map[string]*template.Template
+	assets  *assets
+	handler http.Handler
+}
+
+// New checks the configuration, parses the embedded templates and builds
+// the handler chain.
+func New(cfg Config) (*Server, error) {
+	var errs []error
+	if cfg.Store == nil {
+		errs = append(errs, errors.New("web: Config.Store is required"))
+	}
+	if cfg.Index == nil {
+		errs = append(errs, errors.New("web: Config.Index is required"))
+	}
+	if cfg.MinCases < 1 {
+		errs = append(errs, fmt.Errorf("web: Config.MinCases must be at least 1, got %d", cfg.MinCases))
+	}
+	if cfg.WriteRate < 0 {
+		errs = append(errs, fmt.Errorf("web: Config.WriteRate must not be negative, got %d", cfg.WriteRate))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if cfg.Catalog == nil {
+		cfg.Catalog = catalog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{
+		store:    cfg.Store,
+		cat:      cfg.Catalog,
+		index:    cfg.Index,
+		minCases: cfg.MinCases,
+		contact:  cfg.Contact,
+		demo:     cfg.Demo,
+		trust:    cfg.TrustProxy,
+		now:      cfg.Now,
+		log:      cfg.Logger,
+		limiter:  newWriteLimiter(cfg.WriteRate, cfg.Now),
+	}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+// Handler returns the complete handler: routes wrapped in the middleware.
+func (s *Server) Handler() http.Handler { return s.handler }

@@ -1,0 +1,108 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// The statistics API (API.md, "Statistics"): the numbers behind the
+// explore page as JSON, from the in-memory index, with the same filters
+// and the same minimum group size k.
+
+// paramDimension is the breakdown dimension parameter.
+const paramDimension = "dimension"
+
+// apiFilter parses the filter of a statistics request; problems are a 422
+// with one message per field.
+func (s *Server) apiFilter(r *http.Request, extra timeline.FieldErrors) (stats.Filter, error) {
+	f, fe := s.parseFilter(filterFormOf(r.URL.Query()))
+	for k, v := range extra {
+		if fe == nil {
+			fe = timeline.FieldErrors{}
+		}
+		fe[k] = v
+	}
+	if fe != nil {
+		return f, errValidation(fe)
+	}
+	return f, nil
+}
+
+// apiStats handles GET /api/v1/stats.
+func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.apiFilter(r, nil)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.index.Stats(f, s.minCases))
+	return nil
+}
+
+// breakdownJSON is a breakdown as the API sends it. When the whole group
+// has fewer than k cases it is suppressed with no rows at all: even rows
+// without numbers would tell which countries or centers occur in it.
+type breakdownJSON struct {
+	stats.Breakdown
+	Suppressed bool `json:"suppressed"`
+}
+
+// apiBreakdown handles GET /api/v1/stats/breakdown?dimension=...
+func (s *Server) apiBreakdown(w http.ResponseWriter, r *http.Request) error {
+	raw := strings.TrimSpace(r.URL.Query().Get(paramDimension))
+	var extra timeline.FieldErrors
+	dim, derr := stats.ParseDimension(strings.ToLower(raw))
+	switch {
+	case raw == "":
+		extra = timeline.FieldErrors{paramDimension: "Choose a dimension: country, service_center, quarter or month."}
+	case derr != nil:
+		extra = timeline.FieldErrors{paramDimension: "Unknown dimension " + quoteInput(raw) + ": use country, service_center, quarter or month."}
+	}
+	f, err := s.apiFilter(r, extra)
+	if err != nil {
+		return err
+	}
+	return s.writeBreakdown(w, f, dim)
+}
+
+// apiTrend handles GET /api/v1/stats/trend: the breakdown by filing month.
+func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.apiFilter(r, nil)
+	if err != nil {
+		return err
+	}
+	return s.writeBreakdown(w, f, stats.ByMonth)
+}
+
+// writeBreakdown answers with one breakdown of the group.
+func (s *Server) writeBreakdown(w http.ResponseWriter, f stats.Filter, dim stats.Dimension) error {
+	if s.index.Stats(f, s.minCases).Suppressed {
+		writeJSON(w, http.StatusOK, breakdownJSON{
+			Breakdown:  stats.Breakdown{Filter: f, By: dim, MinCases: s.minCases, Rows: []stats.BreakdownRow{}},
+			Suppressed: true,
+		})
+		return nil
+	}
+	b, err := s.index.Breakdown(f, dim, s.minCases)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, breakdownJSON{Breakdown: b})
+	return nil
+}
+
+// apiHistogram handles GET /api/v1/stats/histogram.
+func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.apiFilter(r, nil)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.index.Histogram(f, s.minCases))
+	return nil
+}
+
+// quoteInput quotes user input for a message, shortened.
+func quoteInput(s string) string { return strconv.Quote(clipInput(s, 40)) }

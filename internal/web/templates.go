@@ -1,0 +1,145 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+)
+
+// templateFS holds the page templates. layout.html defines the page shell
+// ("layout"); files whose names start with "_" hold partials shared by
+// every page; each other file is one page defining "title" and "content".
+//
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// page holds the fields every page shows. Page data structs embed it;
+// render fills everything but Title.
+type page struct {
+	Title    string
+	Path     string
+	Demo     bool
+	Contact  string
+	MinCases int
+	Catalog  *catalog.Catalog
+	Now      time.Time
+}
+
+// basePage lets render fill the common fields of any page struct that
+// embeds page.
+func (p *page) basePage() *page { return p }
+
+// Current reports whether the page is at path, for aria-current in the nav.
+func (p *page) Current(path string) bool {
+	if path == "/" {
+		return p.Path == "/"
+	}
+	return p.Path == path || strings.HasPrefix(p.Path, path+"/")
+}
+
+// ContactLink is a link target for the contact: mailto: for an email
+// address, the address itself for a web address, "" for anything else.
+func (p *page) ContactLink() string {
+	switch {
+	case strings.HasPrefix(p.Contact, "https://") || strings.HasPrefix(p.Contact, "http://"):
+		return p.Contact
+	case strings.Contains(p.Contact, "@"):
+		return "mailto:" + p.Contact
+	}
+	return ""
+}
+
+// Year is the current year, for the footer.
+func (p *page) Year() int { return p.Now.Year() }
+
+// newPage starts the common fields of a page.
+func (s *Server) newPage(r *http.Request, title string) page {
+	p := page{Title: title}
+	s.fillPage(&p, r)
+	return p
+}
+
+func (s *Server) fillPage(p *page, r *http.Request) {
+	p.Path = r.URL.Path
+	p.Demo = s.demo
+	p.Contact = s.contact
+	p.MinCases = s.minCases
+	p.Catalog = s.cat
+	p.Now = s.now()
+}
+
+// errorPage is the data of error.html (404, 403, 413, 429, 500, ...).
+type errorPage struct {
+	page
+	Status  int
+	Message string
+}
+
+// parseTemplates parses the layout and partials once, then each page on a
+// clone of them, so pages can all define "title" and "content".
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{"asset": s.assets.url}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	base := template.New("layout.html").Funcs(funcs)
+	shared := []string{"templates/layout.html"}
+	for _, n := range names {
+		if strings.HasPrefix(strings.TrimPrefix(n, "templates/"), "_") {
+			shared = append(shared, n)
+		}
+	}
+	if base, err = base.ParseFS(templateFS, shared...); err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimPrefix(n, "templates/")
+		if name == "layout.html" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone layout for %s: %w", name, err)
+		}
+		if t, err = t.ParseFS(templateFS, n); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 instead of half a page. data should be a pointer to
+// a struct embedding page; render fills its common fields.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no template %q", name)
+	}
+	if p, ok := data.(interface{ basePage() *page }); ok {
+		s.fillPage(p.basePage(), r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+	return nil
+}
