@@ -1,0 +1,289 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// tabTimeout bounds everything one subtest does in its tab, so a hung page
+// fails the test instead of stalling the package.
+const tabTimeout = 15 * time.Second
+
+// startTimeout bounds the start of the browser.
+const startTimeout = 20 * time.Second
+
+// chromiumPath finds the browser: CASETRACK_CHROMIUM, then
+// /usr/bin/chromium, then chromium on PATH. Without one the browser tests
+// are skipped, except under CI=true, where they must run.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CASETRACK_CHROMIUM"); p != "" {
+		found, err := exec.LookPath(p)
+		if err != nil {
+			t.Fatalf("CASETRACK_CHROMIUM=%q is not an executable: %v", p, err)
+		}
+		return found
+	}
+	for _, p := range []string{"/usr/bin/chromium", "chromium"} {
+		if found, err := exec.LookPath(p); err == nil {
+			return found
+		}
+	}
+	msg := "no Chromium found (looked at CASETRACK_CHROMIUM, /usr/bin/chromium and chromium on PATH); " +
+		"install Chromium or set CASETRACK_CHROMIUM to run the browser tests"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + " (CI=true: browser tests must run)")
+	}
+	t.Skip("skipping: " + msg)
+	return ""
+}
+
+// startBrowser starts one headless Chromium for the whole test and returns
+// a context whose children open tabs in it. The browser and its profile
+// directory go away when the test ends.
+func startBrowser(t *testing.T, execPath string) context.Context {
+	t.Helper()
+	profile := t.TempDir()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(execPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+	)
+	// The allocator's cancel waits for the browser to exit; it is registered
+	// after TempDir, so it runs before the profile directory is removed.
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel)
+	// The first Do ties the browser's life to its context, so it cannot
+	// take a deadline; a timer cancels a start that hangs instead.
+	hung := time.AfterFunc(startTimeout, cancel)
+	err := chromedp.Do(ctx)
+	if !hung.Stop() {
+		t.Fatalf("Chromium at %s did not start within %v: %v", execPath, startTimeout, err)
+	}
+	if err != nil {
+		t.Fatalf("start Chromium at %s: %v", execPath, err)
+	}
+	return ctx
+}
+
+// cspRecorder is a script the browser runs in every document before the
+// page's own: it keeps each Content-Security-Policy violation the page
+// reports. Scripts injected through DevTools are not subject to the page's
+// policy, so it runs under the app's strict script-src too.
+const cspRecorder = `window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+});`
+
+// tab is one browser tab with a watch on what the page reports.
+type tab struct {
+	t     *testing.T
+	ctx   context.Context
+	watch *pageWatch
+	// scripts is false when the tab runs with JavaScript disabled; the
+	// in-page violation recorder cannot run then.
+	scripts bool
+}
+
+// newTab opens a tab in the browser, closed when the test ends.
+func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
+	t.Helper()
+	w := &pageWatch{}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithListener(w.listen))
+	t.Cleanup(cancel)
+	ctx, cancelTimeout := context.WithTimeout(ctx, tabTimeout)
+	t.Cleanup(cancelTimeout)
+	tb := &tab{t: t, ctx: ctx, watch: w, scripts: scripts}
+	if scripts {
+		tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: cspRecorder})
+			return err
+		}))
+	} else {
+		tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}))
+	}
+	return tb
+}
+
+// must runs actions in the tab and fails the test on an error.
+func (tb *tab) must(steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	if err := chromedp.Do(tb.ctx, steps...); err != nil {
+		tb.t.Fatalf("browser: %v", err)
+	}
+}
+
+// open loads a page and returns its HTTP status.
+func (tb *tab) open(url string) int64 {
+	tb.t.Helper()
+	return tb.navigate(url, chromedp.Navigate(url))
+}
+
+// navigate runs steps that load a page (a navigation, a click on a submit
+// button) and returns the status of the new document.
+func (tb *tab) navigate(what string, steps ...chromedp.Action[chromedp.Void]) int64 {
+	tb.t.Helper()
+	res, err := chromedp.RunResponse(tb.ctx, steps...)
+	if err != nil {
+		tb.t.Fatalf("load %s: %v", what, err)
+	}
+	if res == nil {
+		tb.t.Fatalf("load %s: no response", what)
+	}
+	return res.Status
+}
+
+// eval evaluates a JavaScript expression in the page and decodes the result.
+func eval[T any](tb *tab, expr string) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		tb.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// attr returns an attribute of the first element matching a CSS selector,
+// read from the DOM the server sent (it works without JavaScript).
+func (tb *tab) attr(sel, name string) string {
+	tb.t.Helper()
+	res, err := chromedp.Run(tb.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		tb.t.Fatalf("attribute %s of %s: %v", name, sel, err)
+	}
+	if !res.Exists {
+		tb.t.Fatalf("%s has no attribute %s", sel, name)
+	}
+	return res.Value
+}
+
+// html returns the outer HTML of the first element matching a CSS
+// selector.
+func (tb *tab) html(sel string) string {
+	tb.t.Helper()
+	s, err := chromedp.Run(tb.ctx, chromedp.OuterHTML(chromedp.CSS(sel)))
+	if err != nil {
+		tb.t.Fatalf("outer HTML of %s: %v", sel, err)
+	}
+	return s
+}
+
+// count is the number of elements matching a CSS selector, without
+// waiting for one to appear. It goes through chromedp's own view of the
+// DOM: a direct DOM.getDocument would renumber the nodes behind its back.
+func (tb *tab) count(sel string) int {
+	tb.t.Helper()
+	nodes, err := chromedp.Run(tb.ctx, chromedp.Nodes(chromedp.CSSAll(sel), chromedp.AtLeast(0)))
+	if err != nil {
+		tb.t.Fatalf("count %s: %v", sel, err)
+	}
+	return len(nodes)
+}
+
+// checkClean fails the test if the page loaded last reported a console
+// error, an exception or a Content-Security-Policy violation, and starts
+// a fresh watch for the next page. expected lists substrings of reports
+// the test asked for, such as the browser logging a 422 answer to a form.
+func (tb *tab) checkClean(what string, expected ...string) {
+	tb.t.Helper()
+	for _, p := range tb.problems() {
+		if !slices.ContainsFunc(expected, func(e string) bool { return strings.Contains(p, e) }) {
+			tb.t.Errorf("%s: %s", what, p)
+		}
+	}
+}
+
+// problems returns what the page reported since the last call: the
+// listener's console errors, exceptions and log errors, and (with
+// JavaScript on) the in-page violation records. A round trip to the
+// browser comes first: the listener has seen every event sent before a
+// command's reply.
+func (tb *tab) problems() []string {
+	tb.t.Helper()
+	if tb.scripts {
+		for _, v := range eval[[]string](tb, `(window.__cspViolations || []).splice(0)`) {
+			tb.watch.add("securitypolicyviolation: " + v)
+		}
+	} else {
+		tb.count("html")
+	}
+	return tb.watch.take()
+}
+
+// pageWatch collects what a page reports that a visitor should never
+// cause: console errors, uncaught exceptions, and browser log errors, which
+// include Content-Security-Policy violations and failed loads.
+type pageWatch struct {
+	mu       sync.Mutex
+	problems []string
+}
+
+// listen runs in the tab's event loop, so it only records.
+func (w *pageWatch) listen(ev any) {
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range ev.Args {
+				args = append(args, string(a.Value)+a.Description)
+			}
+			w.add("console." + string(ev.Type) + ": " + strings.Join(args, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		text := d.Text
+		if d.Exception != nil {
+			text += " " + d.Exception.Description
+		}
+		w.add("uncaught exception: " + text)
+	case *log.EventEntryAdded:
+		if e := ev.Entry; e.Level == log.EntryLevelError || e.Source == log.EntrySourceSecurity {
+			w.add(fmt.Sprintf("browser log (%s, %s): %s %s", e.Source, e.Level, e.Text, e.URL))
+		}
+	case *network.EventLoadingFailed:
+		if !ev.Canceled {
+			w.add(fmt.Sprintf("load failed (%s): %s", ev.Type, ev.ErrorText))
+		}
+	}
+}
+
+func (w *pageWatch) add(p string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.problems = append(w.problems, p)
+}
+
+func (w *pageWatch) take() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	p := w.problems
+	w.problems = nil
+	return p
+}
