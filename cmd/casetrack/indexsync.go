@@ -22,25 +22,41 @@ import (
 //
 // Notifications can arrive while cases are being loaded. They are
 // remembered and applied after the load, because a row read by the load
-// may be older than the change that was announced.
+// may be older than the change that was announced. An empty id during a
+// load (the listener reconnected, so changes made since the load began may
+// be lost) queues one more full reload after it.
+//
+// store.Listen announces an empty id as soon as it listens. The first one,
+// before the start-up load, only closes listening: serve waits for it, so
+// that every write after the load's snapshot is announced.
 type indexSync struct {
 	st  *store.Store
 	cat *catalog.Catalog
 	ix  *stats.Index
 	log *slog.Logger
 
+	// listening is closed when the first notification arrives.
+	listening chan struct{}
+
 	mu      sync.Mutex
+	started bool // build has begun
+	heard   bool // listening is closed
 	loading bool
+	again   bool // reload once more after the current load
 	pending map[string]bool
 }
 
 func newIndexSync(st *store.Store, cat *catalog.Catalog, log *slog.Logger) *indexSync {
-	return &indexSync{st: st, cat: cat, ix: stats.NewIndex(cat), log: log, pending: map[string]bool{}, loading: true}
+	return &indexSync{st: st, cat: cat, ix: stats.NewIndex(cat), log: log,
+		listening: make(chan struct{}), pending: map[string]bool{}, loading: true}
 }
 
 // build loads every case into the index at start-up and then applies the
 // changes announced meanwhile.
 func (x *indexSync) build(ctx context.Context) (*stats.Index, error) {
+	x.mu.Lock()
+	x.started = true
+	x.mu.Unlock()
 	if err := x.load(ctx, x.ix); err != nil {
 		return nil, err
 	}
@@ -65,9 +81,16 @@ func (x *indexSync) load(ctx context.Context, ix *stats.Index) error {
 // changed is the store.Listen callback.
 func (x *indexSync) changed(ctx context.Context, id string) {
 	x.mu.Lock()
+	if !x.heard {
+		x.heard = true
+		close(x.listening)
+	}
 	if x.loading {
-		if id != "" {
+		switch {
+		case id != "":
 			x.pending[id] = true
+		case x.started:
+			x.again = true
 		}
 		x.mu.Unlock()
 		return
@@ -99,6 +122,12 @@ func (x *indexSync) reload(ctx context.Context) {
 // finishLoad ends a load and applies the changes announced during it.
 func (x *indexSync) finishLoad(ctx context.Context) {
 	x.mu.Lock()
+	if x.again {
+		x.again = false
+		x.mu.Unlock()
+		x.reload(ctx)
+		return
+	}
 	pending := x.pending
 	x.pending = map[string]bool{}
 	x.loading = false

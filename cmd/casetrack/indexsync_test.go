@@ -36,6 +36,13 @@ func TestIndexSyncResync(t *testing.T) {
 			ids = append(ids, c.ID)
 		}
 		x := newIndexSync(st, cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		// The listener's first announcement only says it is listening.
+		x.changed(ctx, "")
+		select {
+		case <-x.listening:
+		default:
+			t.Fatal("the first notification did not close listening")
+		}
 		ix, err := x.build(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -57,6 +64,19 @@ func TestIndexSyncResync(t *testing.T) {
 		x.changed(ctx, "")
 		if ix.Len() != 1 {
 			t.Fatalf("index after a resync holds %d cases, want 1", ix.Len())
+		}
+
+		// A reconnect announced during a load queues one more reload after it.
+		x.mu.Lock()
+		x.loading = true
+		x.mu.Unlock()
+		x.changed(ctx, "")
+		if err := st.DeleteCase(ctx, ids[2]); err != nil {
+			t.Fatal(err)
+		}
+		x.finishLoad(ctx)
+		if ix.Len() != 0 {
+			t.Fatalf("index after a reload queued during a load holds %d cases, want 0", ix.Len())
 		}
 	})
 }

@@ -139,6 +139,17 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 			log.Error("change notifications stopped; statistics may go stale until restart", "err", err)
 		}
 	}()
+	// Load only once changes are being announced, so none made after the
+	// load's snapshot can be missed. A listener that cannot start is logged
+	// above; serving stale statistics beats not serving.
+	select {
+	case <-sync.listening:
+	case <-listenDone:
+	case <-time.After(10 * time.Second):
+		log.Warn("change notifications not confirmed after 10s; loading the statistics index anyway")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	ix, err := sync.build(ctx)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -79,8 +80,10 @@ func TestRun(t *testing.T) {
 
 		// Not a terminal: one line per tenth below 100%, then the summary.
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-		if len(lines) != 3 || !strings.HasPrefix(lines[0], "seeding 5000/10345 cases (48%)") ||
-			!strings.HasPrefix(lines[1], "seeding 10000/10345 cases (96%)") || !strings.HasPrefix(lines[2], "seeded 10345 cases in ") {
+		if len(lines) != 3 ||
+			!strings.HasPrefix(lines[0], fmt.Sprintf("seeding %d/%d cases (%d%%)", batchSize, n, 100*batchSize/n)) ||
+			!strings.HasPrefix(lines[1], fmt.Sprintf("seeding %d/%d cases (%d%%)", 2*batchSize, n, 200*batchSize/n)) ||
+			!strings.HasPrefix(lines[2], fmt.Sprintf("seeded %d cases in ", n)) {
 			t.Errorf("progress output:\n%s", out.String())
 		}
 

@@ -10,9 +10,13 @@ import (
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
-// caseColumns are the columns a case is read from, in the order
-// caseScan.dest expects them.
-const caseColumns = "id, category, country, service_center, filed, note, as_of, created, owner_id, milestone_list"
+// caseSelect reads cases in the columns caseScan.dest expects. The short
+// code columns come joined into one, separated by spaces (none of them can
+// contain one, see validToken): the SQLite driver's cost is mostly per
+// column, and reading six columns instead of ten made ScanCases a third
+// faster there (PostgreSQL gains a little too).
+const caseSelect = "SELECT id || ' ' || category || ' ' || country || ' ' || coalesce(service_center, '') || ' ' || filed, " +
+	"as_of, created, note, owner_id, milestone_list FROM cases"
 
 // caseRow is a case in the form its columns take. Dates are ISO 8601
 // strings ("YYYY-MM-DD"), which both databases accept for their date
@@ -43,11 +47,18 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 		return caseRow{}, errors.New("no case given")
 	}
 	var missing []string
-	for _, f := range []struct{ name, value string }{
-		{"id", c.ID}, {"category", c.Category}, {"country", c.Country},
+	for _, f := range []struct {
+		name, value string
+		optional    bool
+	}{
+		{"id", c.ID, false}, {"category", c.Category, false}, {"country", c.Country, false},
+		{"service center", c.ServiceCenter, true},
 	} {
-		if f.value == "" {
+		switch {
+		case f.value == "" && !f.optional:
 			missing = append(missing, f.name)
+		case f.value != "" && !validToken(f.value):
+			return caseRow{}, fmt.Errorf("case %q: invalid %s %q", c.ID, f.name, f.value)
 		}
 	}
 	if c.Filed.IsZero() {
@@ -62,6 +73,15 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 	if len(missing) > 0 {
 		return caseRow{}, fmt.Errorf("case %q has no %s", c.ID, strings.Join(missing, ", "))
 	}
+	filed, asOf, created := c.Filed.String(), formatDay(c.AsOf), formatDay(c.Created)
+	if _, ok := parseMonth(filed); !ok {
+		return caseRow{}, fmt.Errorf("case %q: invalid filing month %s", c.ID, filed)
+	}
+	for _, d := range []string{asOf, created} {
+		if _, ok := parseDay(d); !ok {
+			return caseRow{}, fmt.Errorf("case %q: invalid date %s", c.ID, d)
+		}
+	}
 	list, ms, err := encodeMilestones(c.Milestones)
 	if err != nil {
 		return caseRow{}, fmt.Errorf("case %q: %w", c.ID, err)
@@ -71,10 +91,10 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 		category:      c.Category,
 		country:       c.Country,
 		serviceCenter: nullString(c.ServiceCenter),
-		filed:         c.Filed.String(),
+		filed:         filed,
 		note:          c.Note,
-		asOf:          formatDay(c.AsOf),
-		created:       formatDay(c.Created),
+		asOf:          asOf,
+		created:       created,
 		editKeyHash:   editKeyHash,
 		ownerID:       nullString(c.OwnerID),
 		milestoneList: list,
@@ -115,6 +135,22 @@ func encodeMilestones(ms []timeline.Milestone) (string, []milestoneRow, error) {
 	return b.String(), rows, nil
 }
 
+// validToken accepts ids and catalog codes: ASCII letters, digits, "_" and
+// "-". Besides guarding the schema against garbage, it keeps the space
+// that separates them in caseSelect out of them.
+func validToken(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // validCode accepts catalog milestone codes (lower-case letters, digits,
 // "_" and "-"), which is also what keeps ':' and ';' out of the compact
 // encoding.
@@ -133,11 +169,11 @@ func validCode(code string) bool {
 
 // decodeMilestones parses cases.milestone_list. It is on the start-up path
 // for every case, so it avoids strings.Split's slice and time.Parse.
-func decodeMilestones(list string, in interner) ([]timeline.Milestone, error) {
+func decodeMilestones(list string, in interner, a *slabs) ([]timeline.Milestone, error) {
 	if list == "" {
 		return nil, nil
 	}
-	ms := make([]timeline.Milestone, 0, strings.Count(list, ";")+1)
+	ms := a.milestones(strings.Count(list, ";") + 1)
 	for item := range strings.SplitSeq(list, ";") {
 		code, date, ok := strings.Cut(item, ":")
 		if !ok || !validCode(code) {
@@ -235,50 +271,107 @@ func (d *dayValue) parse(s string) error {
 	return nil
 }
 
-// caseScan receives one row of caseColumns. One is reused for every row
-// of a scan.
+// caseScan receives one row of caseSelect. One is reused for every row of
+// a scan.
 type caseScan struct {
-	id, category, country string
-	serviceCenter         sql.NullString
-	filed, note           string
-	asOf, created         dayValue
-	ownerID               sql.NullString
-	milestoneList         string
+	head          string // id, category, country, service center, filed
+	asOf, created dayValue
+	note          string
+	ownerID       sql.NullString
+	milestoneList string
 }
 
 func (r *caseScan) dest() []any {
-	return []any{&r.id, &r.category, &r.country, &r.serviceCenter, &r.filed, &r.note,
-		&r.asOf, &r.created, &r.ownerID, &r.milestoneList}
+	return []any{&r.head, &r.asOf, &r.created, &r.note, &r.ownerID, &r.milestoneList}
 }
 
 // toCase builds a fresh case from the scanned row; the caller may keep it.
-func (r *caseScan) toCase(in interner) (*timeline.Case, error) {
-	filed, ok := parseMonth(r.filed)
+func (r *caseScan) toCase(in interner, a *slabs) (*timeline.Case, error) {
+	var f [5]string
+	rest := r.head
+	for i := range f {
+		var ok bool
+		if i == len(f)-1 {
+			f[i], ok = rest, !strings.Contains(rest, " ")
+		} else {
+			f[i], rest, ok = strings.Cut(rest, " ")
+		}
+		if !ok {
+			return nil, fmt.Errorf("corrupt case row %q", r.head)
+		}
+	}
+	// The id is cloned so that the case does not keep the whole row alive.
+	id := strings.Clone(f[0])
+	filed, ok := parseMonth(f[4])
 	if !ok {
-		return nil, fmt.Errorf("case %q: corrupt filing month %q", r.id, r.filed)
+		return nil, fmt.Errorf("case %q: corrupt filing month %q", id, f[4])
 	}
-	ms, err := decodeMilestones(r.milestoneList, in)
+	ms, err := decodeMilestones(r.milestoneList, in, a)
 	if err != nil {
-		return nil, fmt.Errorf("case %q: %w", r.id, err)
+		return nil, fmt.Errorf("case %q: %w", id, err)
 	}
-	return &timeline.Case{
-		ID:            r.id,
-		Category:      in.get(r.category),
-		Country:       in.get(r.country),
-		ServiceCenter: in.get(r.serviceCenter.String),
+	c := a.newCase()
+	*c = timeline.Case{
+		ID:            id,
+		Category:      in.get(f[1]),
+		Country:       in.get(f[2]),
+		ServiceCenter: in.get(f[3]),
 		Filed:         filed,
 		Milestones:    ms,
 		Note:          r.note,
 		AsOf:          r.asOf.t,
 		Created:       r.created.t,
 		OwnerID:       r.ownerID.String,
-	}, nil
+	}
+	return c, nil
+}
+
+// slabs hands out cases and milestone slices from larger blocks: a million
+// separate allocations of each made the first ScanCases in a process about
+// a quarter slower. A block stays in memory while any case cut from it is
+// kept. A nil *slabs allocates each one on its own.
+type slabs struct {
+	cases []timeline.Case
+	ms    []timeline.Milestone
+}
+
+const (
+	caseSlab      = 256
+	milestoneSlab = 1024
+)
+
+func (a *slabs) newCase() *timeline.Case {
+	if a == nil {
+		return new(timeline.Case)
+	}
+	if len(a.cases) == 0 {
+		a.cases = make([]timeline.Case, caseSlab)
+	}
+	c := &a.cases[0]
+	a.cases = a.cases[1:]
+	return c
+}
+
+// milestones returns an empty slice with room for n milestones; its
+// capacity is exactly n, so that appending to it never writes into
+// another case's milestones.
+func (a *slabs) milestones(n int) []timeline.Milestone {
+	if a == nil || n > milestoneSlab/4 {
+		return make([]timeline.Milestone, 0, n)
+	}
+	if cap(a.ms)-len(a.ms) < n {
+		a.ms = make([]timeline.Milestone, 0, milestoneSlab)
+	}
+	i := len(a.ms)
+	a.ms = a.ms[:i+n]
+	return a.ms[i : i : i+n]
 }
 
 // interner shares one copy of the few distinct category, country, service
 // center and milestone code strings among a million cases, which keeps the
-// in-memory index small and spares the garbage collector. A nil interner
-// returns its argument.
+// in-memory index small and spares the garbage collector; it also copies
+// them out of the row strings they were cut from. A nil interner returns a
+// copy of its argument.
 type interner map[string]string
 
 // maxInterned bounds an interner in case a column holds more distinct
@@ -286,8 +379,11 @@ type interner map[string]string
 const maxInterned = 4096
 
 func (in interner) get(s string) string {
-	if in == nil || s == "" {
-		return s
+	if s == "" {
+		return ""
+	}
+	if in == nil {
+		return strings.Clone(s)
 	}
 	if v, ok := in[s]; ok {
 		return v

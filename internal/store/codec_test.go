@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func TestMilestoneEncoding(t *testing.T) {
 					t.Errorf("row %d = %+v", i, r)
 				}
 			}
-			back, err := decodeMilestones(got, interner{})
+			back, err := decodeMilestones(got, interner{}, &slabs{})
 			if err != nil || !reflect.DeepEqual(back, tt.ms) {
 				t.Errorf("decode = %v, %v; want %v", back, err, tt.ms)
 			}
@@ -50,7 +51,7 @@ func TestDecodeMilestonesRejectsCorruption(t *testing.T) {
 		"received:2024-03;", ";received:2024-03", "Received:2024-03", "received:2024-3-01",
 		"received:2024-03-01x", "received:+024-03", "received:2024-03:2024-04",
 	} {
-		if ms, err := decodeMilestones(s, nil); err == nil {
+		if ms, err := decodeMilestones(s, nil, nil); err == nil {
 			t.Errorf("decodeMilestones(%q) = %v, want an error", s, ms)
 		}
 	}
@@ -151,7 +152,7 @@ func FuzzDecodeMilestones(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ms, err := decodeMilestones(s, interner{})
+		ms, err := decodeMilestones(s, interner{}, &slabs{})
 		if err != nil {
 			return
 		}
@@ -180,4 +181,44 @@ func FuzzParseApproxDate(f *testing.F) {
 			t.Fatalf("parseApproxDate(%q) = %v, %v; timeline says %v, %v", s, got, ok, want, err)
 		}
 	})
+}
+
+// TestSlabsDoNotAlias: cases cut from one block stay independent, even
+// when a caller appends to a case's milestones.
+func TestSlabsDoNotAlias(t *testing.T) {
+	a := &slabs{}
+	in := interner{}
+	var cases []*timeline.Case
+	for i := range caseSlab + 3 {
+		r := caseScan{
+			head:          fmt.Sprintf("c_%d n400 FR  2024-01", i),
+			milestoneList: "received:2024-01-09;biometrics:2024-02",
+		}
+		c, err := r.toCase(in, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, c)
+	}
+	for i, c := range cases {
+		if c.ID != fmt.Sprintf("c_%d", i) || c.ServiceCenter != "" || c.Country != "FR" {
+			t.Fatalf("case %d = %+v", i, c)
+		}
+		if cap(c.Milestones) != len(c.Milestones) {
+			t.Fatalf("case %d: milestones have spare capacity %d", i, cap(c.Milestones)-len(c.Milestones))
+		}
+	}
+	cases[0].Milestones = append(cases[0].Milestones, timeline.Milestone{Code: "approved"})
+	if got := cases[1].Milestones[0].Code; got != "received" {
+		t.Errorf("appending to one case changed the next one: %q", got)
+	}
+}
+
+func TestToCaseRejectsCorruptRows(t *testing.T) {
+	for _, head := range []string{"", "c_1 n400 FR NSC", "c_1 n400 FR NSC 2024-01 extra", "c_1 n400 FR NSC 2024-13"} {
+		r := caseScan{head: head}
+		if c, err := r.toCase(nil, nil); err == nil {
+			t.Errorf("toCase(%q) = %+v, want an error", head, c)
+		}
+	}
 }

@@ -33,7 +33,7 @@ func TestHubDeliversInOrderToEveryListener(t *testing.T) {
 	h.publish([]string{"a", "b"})
 	h.publish([]string{"c"})
 	for i, out := range outs {
-		for _, want := range []string{"a", "b", "c"} {
+		for _, want := range []string{"", "a", "b", "c"} {
 			if got := <-out; got != want {
 				t.Errorf("listener %d heard %q, want %q", i, got, want)
 			}
@@ -48,17 +48,27 @@ func TestHubOverflowResyncs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	got := make(chan string, 10)
-	entered := make(chan struct{}, 1)
+	entered := make(chan struct{})
 	block := make(chan struct{})
 	go h.listen(ctx, func(id string) { //nolint:errcheck
-		select {
-		case entered <- struct{}{}:
-		default:
+		if id == "first" {
+			close(entered)
+			<-block
 		}
-		<-block
 		got <- id
 	})
-	subscribed(t, h, 1)
+	next := func(want string) {
+		t.Helper()
+		select {
+		case id := <-got:
+			if id != want {
+				t.Fatalf("heard %q, want %q", id, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("heard nothing, want %q", want)
+		}
+	}
+	next("") // listening
 	h.publish([]string{"first"})
 	<-entered // fn holds "first"; what follows queues up
 	ids := make([]string, maxQueued/2+1)
@@ -69,16 +79,8 @@ func TestHubOverflowResyncs(t *testing.T) {
 	h.publish(ids) // one more than the queue may hold
 	h.publish([]string{"after"})
 	close(block)
-	for _, want := range []string{"first", ""} {
-		select {
-		case id := <-got:
-			if id != want {
-				t.Fatalf("heard %q, want %q", id, want)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("heard nothing, want %q", want)
-		}
-	}
+	next("first")
+	next("") // the queue overflowed: resynchronise, instead of every id
 	select {
 	case id := <-got:
 		t.Errorf("heard %q after the resync, want nothing: the resync covers it", id)
@@ -86,7 +88,5 @@ func TestHubOverflowResyncs(t *testing.T) {
 	}
 	// After a resync the listener queues again.
 	h.publish([]string{"later"})
-	if id := <-got; id != "later" {
-		t.Errorf("heard %q, want %q", id, "later")
-	}
+	next("later")
 }

@@ -10,12 +10,14 @@ import (
 // fn is called from one goroutine, one id at a time.
 //
 // fn("") means "resynchronise everything": changes may have been missed.
-// On PostgreSQL (LISTEN/NOTIFY on a dedicated connection) it follows every
-// reconnection after the connection to the server was lost, because
-// notifications sent while nobody listened are gone; CreateCases also
-// announces its cases by id. On SQLite only the writes made through this
-// Store are seen (an in-process fan-out), and "" follows a burst of more
-// changes than a slow listener was able to queue.
+// It is always the first call, made once Listen is listening, so that a
+// caller that loads the cases then cannot miss a change made between its
+// load and the start of listening. On PostgreSQL (LISTEN/NOTIFY on a
+// dedicated connection) it also follows every reconnection after the
+// connection to the server was lost, because notifications sent while
+// nobody listened are gone. On SQLite only the writes made through this
+// Store are seen (an in-process fan-out), and "" also follows a burst of
+// more changes than a slow listener was able to queue.
 //
 // Listen returns an error only when it cannot start listening at all.
 func (s *Store) Listen(ctx context.Context, fn func(caseID string)) error {
@@ -75,6 +77,7 @@ func (h *hub) listen(ctx context.Context, fn func(caseID string)) error {
 		delete(h.subs, sub)
 		h.mu.Unlock()
 	}()
+	fn("")
 	for {
 		select {
 		case <-ctx.Done():

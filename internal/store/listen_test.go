@@ -36,28 +36,17 @@ func listen(t *testing.T, s *store.Store) *listener {
 	return l
 }
 
-// ready writes probe cases through w until l hears one, so that the test
-// knows the listener is subscribed; then it drains what is queued.
-func (l *listener) ready(t *testing.T, w *store.Store) {
+// ready waits for the "" that Listen sends once it is listening, then
+// lets the test write.
+func (l *listener) ready(t *testing.T) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		mustCreate(t, w, sampleCase())
-		select {
-		case <-l.ids:
-			for {
-				select {
-				case <-l.ids:
-				case <-time.After(300 * time.Millisecond):
-					return
-				}
-			}
-		case <-tick.C:
-		case <-deadline:
-			t.Fatal("the listener heard no write within 10 s")
+	select {
+	case id := <-l.ids:
+		if id != "" {
+			t.Fatalf("first call of fn with %q, want \"\"", id)
 		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Listen did not start listening within 10 s")
 	}
 }
 
@@ -110,7 +99,7 @@ func writeAll(t *testing.T, s *store.Store) []string {
 func TestListen(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		l := listen(t, s)
-		l.ready(t, s)
+		l.ready(t)
 		l.expect(t, writeAll(t, s)...)
 	})
 }
@@ -130,7 +119,7 @@ func TestListenOtherInstance(t *testing.T) {
 	}
 	defer writer.Close()
 	l := listen(t, reader)
-	l.ready(t, writer)
+	l.ready(t)
 	l.expect(t, writeAll(t, writer)...)
 }
 
@@ -139,7 +128,7 @@ func TestListenOtherInstance(t *testing.T) {
 func TestListenLargeBulk(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		l := listen(t, s)
-		l.ready(t, s)
+		l.ready(t)
 		cases := make([]*timeline.Case, 700) // about 20 KB of ids
 		var ids []string
 		for i := range cases {
@@ -178,7 +167,7 @@ func TestListenResyncAfterReconnect(t *testing.T) {
 	}
 	before := listeners()
 	l := listen(t, s)
-	l.ready(t, s)
+	l.ready(t)
 	var ours []int
 	for _, pid := range listeners() {
 		if !slices.Contains(before, pid) {

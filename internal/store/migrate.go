@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/pressly/goose/v3"
 )
@@ -29,10 +30,22 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("prepare %s migrations: %w", s.d.name(), err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s database: %w", s.d.name(), err)
+	// On SQLite two processes starting together can both find a migration
+	// pending; the second one's transaction then fails (and rolls back)
+	// on what the first created. That is success if, looking again, nothing
+	// is pending any more; otherwise try again.
+	for attempt := range 3 {
+		if attempt > 0 && !sleep(ctx, time.Duration(attempt)*100*time.Millisecond) {
+			break
+		}
+		if _, err = p.Up(ctx); err == nil {
+			return nil
+		}
+		if pending, perr := p.HasPending(ctx); perr == nil && !pending {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("migrate %s database: %w", s.d.name(), err)
 }
 
 // dialectMigrations returns one dialect's migration directory.

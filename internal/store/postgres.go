@@ -26,7 +26,6 @@ const maxPayload = 7900
 
 // postgresDialect is the production database, shared by several instances.
 type postgresDialect struct {
-	url string
 	cfg *pgx.ConnConfig
 }
 
@@ -35,7 +34,7 @@ func newPostgres(url string) (*postgresDialect, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres URL %s: %w", redactURL(url), err)
 	}
-	return &postgresDialect{url: url, cfg: cfg}, nil
+	return &postgresDialect{cfg: cfg}, nil
 }
 
 func (d *postgresDialect) name() string { return "postgres" }
@@ -188,8 +187,9 @@ const (
 
 // listen keeps a dedicated connection LISTENing (a pooled connection
 // cannot be held for ever) and reconnects with exponential backoff when
-// it fails. After each reconnection it calls fn("") because notifications
-// sent while it was not listening are lost.
+// it fails (a doubling delay, written out here rather than taken from a
+// retry library for four lines). It calls fn("") once it listens and after each reconnection,
+// because notifications sent while it was not listening are lost.
 func (d *postgresDialect) listen(ctx context.Context, fn func(caseID string)) error {
 	conn, err := d.listenConn(ctx)
 	if err != nil {
@@ -198,6 +198,7 @@ func (d *postgresDialect) listen(ctx context.Context, fn func(caseID string)) er
 		}
 		return fmt.Errorf("listen: %w", err)
 	}
+	fn("")
 	backoff := listenMinBackoff
 	for {
 		d.receive(ctx, conn, fn)
@@ -267,18 +268,5 @@ func (d *postgresDialect) receive(ctx context.Context, conn *pgx.Conn, fn func(c
 		for id := range strings.SplitSeq(n.Payload, ",") {
 			fn(id)
 		}
-	}
-}
-
-// sleep waits for d or until ctx ends, and reports whether it waited the
-// whole time.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	neturl "net/url"
 	"strings"
+	"time"
 )
 
 // ErrNotFound is returned (wrapped) when a case does not exist.
@@ -92,4 +93,17 @@ func redactURL(raw string) string {
 		return "(unparsable URL)"
 	}
 	return u.Redacted()
+}
+
+// sleep waits for d or until ctx ends, and reports whether it waited the
+// whole time.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

@@ -145,6 +145,10 @@ func TestCreateRejects(t *testing.T) {
 			{"no id", func(c *timeline.Case) { c.ID = "" }},
 			{"no category", func(c *timeline.Case) { c.Category = "" }},
 			{"no filing month", func(c *timeline.Case) { c.Filed = timeline.Month{} }},
+			{"filing month out of range", func(c *timeline.Case) { c.Filed = timeline.Month{Year: 2024, Month: 13} }},
+			{"year beyond 9999", func(c *timeline.Case) { c.AsOf = day(12025, time.January, 1) }},
+			{"space in a code", func(c *timeline.Case) { c.Country = "I N" }},
+			{"bad service center", func(c *timeline.Case) { c.ServiceCenter = "NSC;" }},
 			{"no as-of", func(c *timeline.Case) { c.AsOf = time.Time{} }},
 			{"bad code", func(c *timeline.Case) { c.Milestones[0].Code = "rfe;x:1" }},
 			{"no milestone date", func(c *timeline.Case) { c.Milestones[0].Date = timeline.ApproxDate{} }},
@@ -476,8 +480,9 @@ func TestMigrationsIdempotent(t *testing.T) {
 func TestConcurrentOpen(t *testing.T) {
 	storetest.EachURL(t, func(t *testing.T, url string) {
 		var wg sync.WaitGroup
-		errs := make(chan error, 4)
-		for range 4 {
+		const n = 6
+		errs := make(chan error, n)
+		for range n {
 			wg.Go(func() {
 				s, err := store.Open(ctx(t), url)
 				if err == nil {
