@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
@@ -40,7 +41,15 @@ type Index struct {
 	// one handed out.
 	free []uint32
 	next uint32
+
+	// version counts changes, so answers computed from the index can be
+	// cached until the next write (see Version).
+	version atomic.Uint64
 }
+
+// Version changes whenever the index does: an answer computed after
+// reading version v is still current while Version returns v.
+func (ix *Index) Version() uint64 { return ix.version.Load() }
 
 // idKey identifies a case in the index by the first 128 bits of the SHA-256
 // of its id. Keeping a million id strings would cost about 50 MB more; at
@@ -163,6 +172,7 @@ func (ix *Index) Upsert(c *timeline.Case) {
 
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.version.Add(1)
 	old, had := ix.ids[id]
 	if had {
 		ix.parts[old.part].remove(old.key())
@@ -199,6 +209,7 @@ func (ix *Index) Replace(fresh *Index) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.parts, ix.ids, ix.free, ix.next = parts, ids, free, next
+	ix.version.Add(1)
 }
 
 // Remove deletes the case with the given id, if indexed.
@@ -210,6 +221,7 @@ func (ix *Index) Remove(id string) {
 	if !ok {
 		return
 	}
+	defer ix.version.Add(1)
 	ix.parts[old.part].remove(old.key())
 	delete(ix.ids, k)
 	ix.free = append(ix.free, old.handle())

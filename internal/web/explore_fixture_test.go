@@ -105,6 +105,7 @@ func fixtureIndex(t testing.TB, s *Server) *stats.Index {
 func withIndex(s *Server, ix *stats.Index) *Server {
 	c := *s
 	c.index = ix
+	c.answers = &answerCache{}
 	return &c
 }
 

@@ -50,6 +50,7 @@ type Server struct {
 	store    *store.Store
 	cat      *catalog.Catalog
 	index    *stats.Index
+	answers  *answerCache
 	minCases int
 	contact  string
 	demo     bool
@@ -95,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 		store:    cfg.Store,
 		cat:      cfg.Catalog,
 		index:    cfg.Index,
+		answers:  &answerCache{},
 		minCases: cfg.MinCases,
 		contact:  cfg.Contact,
 		demo:     cfg.Demo,

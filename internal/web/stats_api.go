@@ -38,8 +38,9 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.index.Stats(f, s.minCases))
-	return nil
+	return s.writeStatsJSON(w, s.statsKey("stats", f, ""), func() (any, error) {
+		return s.index.Stats(f, s.minCases), nil
+	})
 }
 
 // breakdownJSON is a breakdown as the API sends it. When the whole group
@@ -79,19 +80,19 @@ func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 
 // writeBreakdown answers with one breakdown of the group.
 func (s *Server) writeBreakdown(w http.ResponseWriter, f stats.Filter, dim stats.Dimension) error {
-	if s.index.Stats(f, s.minCases).Suppressed {
-		writeJSON(w, http.StatusOK, breakdownJSON{
-			Breakdown:  stats.Breakdown{Filter: f, By: dim, MinCases: s.minCases, Rows: []stats.BreakdownRow{}},
-			Suppressed: true,
-		})
-		return nil
-	}
-	b, err := s.index.Breakdown(f, dim, s.minCases)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, breakdownJSON{Breakdown: b})
-	return nil
+	return s.writeStatsJSON(w, s.statsKey("breakdown", f, string(dim)), func() (any, error) {
+		if s.index.Stats(f, s.minCases).Suppressed {
+			return breakdownJSON{
+				Breakdown:  stats.Breakdown{Filter: f, By: dim, MinCases: s.minCases, Rows: []stats.BreakdownRow{}},
+				Suppressed: true,
+			}, nil
+		}
+		b, err := s.index.Breakdown(f, dim, s.minCases)
+		if err != nil {
+			return nil, err
+		}
+		return breakdownJSON{Breakdown: b}, nil
+	})
 }
 
 // apiHistogram handles GET /api/v1/stats/histogram.
@@ -100,8 +101,9 @@ func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.index.Histogram(f, s.minCases))
-	return nil
+	return s.writeStatsJSON(w, s.statsKey("histogram", f, ""), func() (any, error) {
+		return s.index.Histogram(f, s.minCases), nil
+	})
 }
 
 // quoteInput quotes user input for a message, shortened.

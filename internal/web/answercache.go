@@ -1,0 +1,78 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/casetrack/casetrack/internal/stats"
+)
+
+// maxCachedAnswers bounds the answer cache; when it is full it starts over,
+// which is simpler than an LRU and costs one recomputation per entry.
+const maxCachedAnswers = 2048
+
+// answerCache keeps encoded statistics answers until the index changes.
+// Computing the statistics of a large group takes milliseconds and encoding
+// its survival curve about as long again; between two writes every request
+// for the same group gets the same bytes, so under load most requests cost
+// a map lookup. Any write to the index changes its version and empties the
+// cache, so no answer is ever older than the index.
+type answerCache struct {
+	mu      sync.Mutex
+	version uint64
+	entries map[string][]byte
+}
+
+// get returns the answer cached under key at the index's version.
+func (c *answerCache) get(version uint64, key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return nil, false
+	}
+	b, ok := c.entries[key]
+	return b, ok
+}
+
+// put stores an answer computed after reading version.
+func (c *answerCache) put(version uint64, key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version < c.version {
+		return // computed from an index that has changed since
+	}
+	if version != c.version || c.entries == nil || len(c.entries) >= maxCachedAnswers {
+		c.version = version
+		c.entries = make(map[string][]byte)
+	}
+	c.entries[key] = b
+}
+
+// writeStatsJSON answers a statistics request from the cache, or computes,
+// encodes and caches it. key must identify everything the answer depends on
+// besides the index (endpoint, filter, k, dimension).
+func (s *Server) writeStatsJSON(w http.ResponseWriter, key string, compute func() (any, error)) error {
+	version := s.index.Version()
+	if b, ok := s.answers.get(version, key); ok {
+		writeJSONBytes(w, http.StatusOK, b)
+		return nil
+	}
+	v, err := compute()
+	if err != nil {
+		return err
+	}
+	b, err := encodeJSON(v)
+	if err != nil {
+		return err
+	}
+	s.answers.put(version, key, b)
+	writeJSONBytes(w, http.StatusOK, b)
+	return nil
+}
+
+// statsKey is the cache key of one statistics answer.
+func (s *Server) statsKey(endpoint string, f stats.Filter, extra string) string {
+	fj, _ := json.Marshal(f) // a Filter always encodes
+	return endpoint + "\x00" + string(fj) + "\x00" + extra
+}

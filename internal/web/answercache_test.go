@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/store/storetest"
+)
+
+func TestAnswerCache(t *testing.T) {
+	var c answerCache
+	if _, ok := c.get(0, "a"); ok {
+		t.Fatal("empty cache answered")
+	}
+	c.put(3, "a", []byte("A3"))
+	if b, ok := c.get(3, "a"); !ok || string(b) != "A3" {
+		t.Fatalf("get(3, a) = %q, %v", b, ok)
+	}
+	if _, ok := c.get(4, "a"); ok {
+		t.Fatal("an answer of version 3 was served at version 4")
+	}
+	c.put(4, "b", []byte("B4"))
+	if _, ok := c.get(4, "a"); ok {
+		t.Fatal("moving to version 4 kept the answers of version 3")
+	}
+	c.put(3, "a", []byte("stale"))
+	if _, ok := c.get(3, "a"); ok {
+		t.Fatal("an answer computed from an older index was stored")
+	}
+	for i := 0; i < maxCachedAnswers+10; i++ {
+		c.put(4, string(rune('a'+i%26))+string(rune(i)), []byte("x"))
+	}
+	if n := len(c.entries); n > maxCachedAnswers {
+		t.Fatalf("cache holds %d answers, limit %d", n, maxCachedAnswers)
+	}
+}
+
+// TestStatsAnswersFollowWrites checks, through the API, that a cached
+// statistics answer is never served after a write changed the group: each
+// new, updated or deleted case shows in the very next answer.
+func TestStatsAnswersFollowWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		var keys []string
+		var ids []string
+		for i := 0; i < 5; i++ {
+			c := e.create(validSubmission())
+			keys, ids = append(keys, c.EditKey), append(ids, c.ID)
+		}
+		type answer struct {
+			Cases    *int `json:"cases"`
+			Decided  *int `json:"decided"`
+			Approved *int `json:"approved"`
+		}
+		read := func() answer {
+			t.Helper()
+			var a answer
+			for i := 0; i < 2; i++ { // the second read is served from the cache
+				res := e.get("/api/v1/stats?category=eb2-niw")
+				mustStatus(t, res, http.StatusOK)
+				res.json(t, &a)
+			}
+			return a
+		}
+		if a := read(); a.Cases == nil || *a.Cases != 5 || *a.Decided != 0 {
+			t.Fatalf("after 5 pending cases: %+v", a)
+		}
+		res := e.postJSON("/api/v1/cases/"+ids[0]+"/milestones", map[string]string{"code": "approved", "date": "2025-01"}, editKey(keys[0])...)
+		mustStatus(t, res, http.StatusOK)
+		if a := read(); *a.Cases != 5 || *a.Decided != 1 || *a.Approved != 1 {
+			t.Fatalf("after an approval: cases %d decided %d approved %d", *a.Cases, *a.Decided, *a.Approved)
+		}
+		e.create(validSubmission())
+		if a := read(); *a.Cases != 6 {
+			t.Fatalf("after a new case: cases %d, want 6", *a.Cases)
+		}
+		res = e.do(http.MethodDelete, "/api/v1/cases/"+ids[1], nil, editKey(keys[1])...)
+		mustStatus(t, res, http.StatusNoContent)
+		if a := read(); *a.Cases != 5 {
+			t.Fatalf("after a delete: cases %d, want 5", *a.Cases)
+		}
+	})
+}
