@@ -99,16 +99,7 @@ func (s *Server) caseAddMilestoneForm(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	_, err = s.addMilestone(r.Context(), data.Case.ID, timeline.MilestoneInput{Code: data.Edit.Code, Date: data.Edit.Date})
-	var fe timeline.FieldErrors
-	if errors.As(err, &fe) {
-		data.Errors = fe
-		return s.render(w, r, http.StatusUnprocessableEntity, "case.html", data)
-	}
-	if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/cases/"+data.Case.ID+"?done=milestone", http.StatusSeeOther)
-	return nil
+	return s.finishCaseEdit(w, r, data, err, "milestone")
 }
 
 // caseConfirmForm handles POST /cases/{id}/confirm.
@@ -118,6 +109,13 @@ func (s *Server) caseConfirmForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = s.confirmCase(r.Context(), data.Case.ID)
+	return s.finishCaseEdit(w, r, data, err, "confirmed")
+}
+
+// finishCaseEdit ends an edit from the case page: the page again with the
+// messages beside the fields when the change was refused, or a redirect
+// back to it (Post/Redirect/Get) saying what was done.
+func (s *Server) finishCaseEdit(w http.ResponseWriter, r *http.Request, data *casePageData, err error, done string) error {
 	var fe timeline.FieldErrors
 	if errors.As(err, &fe) {
 		data.Errors = fe
@@ -126,7 +124,7 @@ func (s *Server) caseConfirmForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/cases/"+data.Case.ID+"?done=confirmed", http.StatusSeeOther)
+	http.Redirect(w, r, "/cases/"+data.Case.ID+"?done="+done, http.StatusSeeOther)
 	return nil
 }
 

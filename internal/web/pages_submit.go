@@ -60,20 +60,7 @@ type categoryGroup struct {
 }
 
 // CategoryGroups groups the catalog's categories by Group, in catalog order.
-func (p *submitPageData) CategoryGroups() []categoryGroup {
-	var groups []categoryGroup
-	at := map[string]int{}
-	for _, c := range p.Catalog.Categories {
-		i, ok := at[c.Group]
-		if !ok {
-			i = len(groups)
-			at[c.Group] = i
-			groups = append(groups, categoryGroup{Name: c.Group})
-		}
-		groups[i].Categories = append(groups[i].Categories, c)
-	}
-	return groups
-}
+func (p *submitPageData) CategoryGroups() []categoryGroup { return groupCategories(p.Catalog) }
 
 // MilestoneChoices lists every milestone of any category once, in the
 // order they usually happen. Without JavaScript the rows cannot follow the
