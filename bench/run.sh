@@ -11,7 +11,8 @@
 # broad filter (one category) and a narrow one (category + country + service
 # center) measured with wrk, the server's resident memory after the load,
 # and the time PostgreSQL needs for percentile_cont over the same groups
-# (pgbench). Needs wrk and pgbench (apt-get install -y wrk postgresql-client)
+# (pgbench). Statistics answers are cached until the next write, so a third
+# run repeats the broad query while cases are being submitted. Needs wrk and pgbench (apt-get install -y wrk postgresql-client)
 # and a PostgreSQL at $CASETRACK_BENCH_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +63,21 @@ for name in broad narrow; do
   curl -fs "http://127.0.0.1:$PORT/api/v1/stats?$q" | head -c 400; echo
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/stats?$q" | tee "$OUT/wrk-$name.txt"
 done
+
+# Every write empties the answer cache, so with a steady stream of writes
+# many reads compute the statistics afresh: the worst case for reads.
+echo "== GET /api/v1/stats?$BROAD while 10 cases per second are submitted"
+body='{"category":"i485-employment","country":"IN","filed":"2025-01","milestones":[{"code":"received","date":"2025-01-20"}]}'
+(
+  end=$((SECONDS + ${DURATION%s}))
+  while [ $SECONDS -lt $end ]; do
+    curl -s -o /dev/null -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$PORT/api/v1/cases"
+    sleep 0.1
+  done
+) &
+writer=$!
+wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/stats?$BROAD" | tee "$OUT/wrk-broad-writes.txt"
+wait $writer
 grep -E 'VmRSS|VmHWM' /proc/$pid/status | sed 's/^/after the load: /'
 
 echo "== PostgreSQL baseline: percentile_cont of decision times over the same groups"

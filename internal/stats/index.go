@@ -351,14 +351,7 @@ func (p *partition) insert(r *row) {
 	b.place = slices.Insert(b.place, pos, r.place)
 	b.ms = slices.Insert(b.ms, pos*m, r.ms...)
 	p.n++
-	p.maxDur = max(p.maxDur, rowDur(r.key))
-	for _, v := range r.ms {
-		if v != notReached {
-			p.maxDur = max(p.maxDur, int32(v))
-		}
-	}
-	p.minMonth = min(p.minMonth, r.month)
-	p.maxMonth = max(p.maxMonth, r.month)
+	p.widen(r)
 }
 
 // split moves the upper half of b into a new block and returns it.
