@@ -202,7 +202,7 @@ func (l *Loader) build(p *partition, lp *loadPart) {
 }
 
 // widen extends the partition's bounds on durations and filing months to
-// cover r, as insert does.
+// cover r; insert and the Loader both use it.
 func (p *partition) widen(r *row) {
 	p.maxDur = max(p.maxDur, rowDur(r.key))
 	for _, v := range r.ms {
