@@ -56,7 +56,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	minCases := s.add("min-cases", "K", "5", "smallest group of cases any statistic is shown for (at least 1)", "CASETRACK_MIN_CASES")
 	contact := s.add("contact", "ADDRESS", defaultContact, "privacy contact shown on every page: an email address or https:// URL", "CASETRACK_CONTACT")
 	writeRate := s.add("write-rate", "N", "30", "case creations allowed per client address per hour; 0 turns the limit off", "CASETRACK_WRITE_RATE")
-	trust := s.addSwitch("trust-proxy", "take the client address from X-Forwarded-For (only behind a proxy that sets it)", "CASETRACK_TRUST_PROXY")
+	trust := s.addSwitch("trust-proxy", "take the client address from the last X-Forwarded-For hop (only behind a proxy that appends it)", "CASETRACK_TRUST_PROXY")
 	demo := s.addSwitch("demo", "use a separate demo database, filled with synthetic cases when empty, and show a \"demo data\" banner", "CASETRACK_DEMO")
 	if err := parseOptions(s, args, getenv, stdout, commandsHelp); err != nil {
 		return serveConfig{}, err

@@ -107,14 +107,19 @@ func (l *writeLimiter) size() int {
 }
 
 // clientAddr is the address the rate limit applies to: the connection's
-// remote host, or the first X-Forwarded-For hop when the server runs
-// behind a proxy it trusts.
+// remote host, or, behind a proxy the server trusts, the last
+// X-Forwarded-For hop — the one that proxy appended. Earlier hops come from
+// the client and could be forged to dodge the limit.
 func (s *Server) clientAddr(r *http.Request) string {
 	if s.trust {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if first = strings.TrimSpace(first); first != "" {
-				return first
+		hops := r.Header.Values("X-Forwarded-For")
+		if len(hops) > 0 {
+			list := hops[len(hops)-1]
+			if i := strings.LastIndexByte(list, ','); i >= 0 {
+				list = list[i+1:]
+			}
+			if last := strings.TrimSpace(list); last != "" {
+				return last
 			}
 		}
 	}

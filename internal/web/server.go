@@ -35,8 +35,9 @@ type Config struct {
 	// WriteRate is the number of case creations allowed per client address
 	// per hour; 0 turns the limit off.
 	WriteRate int
-	// TrustProxy takes the client address from the first X-Forwarded-For
-	// hop instead of the connection's remote address.
+	// TrustProxy takes the client address from the last X-Forwarded-For
+	// hop (the one the trusted proxy appended) instead of the connection's
+	// remote address.
 	TrustProxy bool
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
