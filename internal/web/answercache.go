@@ -3,7 +3,10 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/casetrack/casetrack/internal/stats"
 )
@@ -18,10 +21,16 @@ const maxCachedAnswers = 2048
 // for the same group gets the same bytes, so under load most requests cost
 // a map lookup. Any write to the index changes its version and empties the
 // cache, so no answer is ever older than the index.
+//
+// Requests that miss at the same moment share one computation (singleflight):
+// right after a write, a burst of readers of the same group would otherwise
+// each compute it and queue behind one another on the CPU.
 type answerCache struct {
 	mu      sync.Mutex
 	version uint64
 	entries map[string][]byte
+
+	flight singleflight.Group
 }
 
 // get returns the answer cached under key at the index's version.
@@ -58,16 +67,27 @@ func (s *Server) writeStatsJSON(w http.ResponseWriter, key string, compute func(
 		writeJSONBytes(w, http.StatusOK, b)
 		return nil
 	}
-	v, err := compute()
+	flightKey := strconv.FormatUint(version, 10) + "\x00" + key
+	res, err, _ := s.answers.flight.Do(flightKey, func() (any, error) {
+		// A flight that ended just before this one began has filled the cache.
+		if b, ok := s.answers.get(version, key); ok {
+			return b, nil
+		}
+		v, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		b, err := encodeJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		s.answers.put(version, key, b)
+		return b, nil
+	})
 	if err != nil {
 		return err
 	}
-	b, err := encodeJSON(v)
-	if err != nil {
-		return err
-	}
-	s.answers.put(version, key, b)
-	writeJSONBytes(w, http.StatusOK, b)
+	writeJSONBytes(w, http.StatusOK, res.([]byte))
 	return nil
 }
 

@@ -2,7 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/stats"
 
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
@@ -81,4 +88,43 @@ func TestStatsAnswersFollowWrites(t *testing.T) {
 			t.Fatalf("after a delete: cases %d, want 5", *a.Cases)
 		}
 	})
+}
+
+// TestConcurrentMissesComputeOnce checks that readers who miss the cache at
+// the same moment share one computation instead of each doing it.
+func TestConcurrentMissesComputeOnce(t *testing.T) {
+	cat := catalog.Default()
+	s := &Server{index: stats.NewIndex(cat), answers: &answerCache{}}
+	var calls atomic.Int32
+	release := make(chan struct{})
+	compute := func() (any, error) {
+		calls.Add(1)
+		<-release
+		return map[string]int{"cases": 7}, nil
+	}
+	const readers = 8
+	var wg sync.WaitGroup
+	bodies := make([]string, readers)
+	for i := range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			if err := s.writeStatsJSON(rec, "k", compute); err != nil {
+				t.Error(err)
+			}
+			bodies[i] = rec.Body.String()
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // let the readers pile up behind the first
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("%d readers computed the answer %d times, want once", readers, n)
+	}
+	for i, b := range bodies {
+		if b != "{\"cases\":7}\n" {
+			t.Fatalf("reader %d got %q", i, b)
+		}
+	}
 }
