@@ -60,7 +60,8 @@ grep VmRSS /proc/$pid/status | sed 's/^/after start-up: /'
 for name in broad narrow; do
   q=$BROAD; [ $name = narrow ] && q=$NARROW
   echo "== GET /api/v1/stats?$q"
-  curl -fs "http://127.0.0.1:$PORT/api/v1/stats?$q" | head -c 400; echo
+  curl -fs -o "$OUT/stats-$name.json" "http://127.0.0.1:$PORT/api/v1/stats?$q"
+  head -c 400 "$OUT/stats-$name.json"; echo
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/stats?$q" | tee "$OUT/wrk-$name.txt"
 done
 
