@@ -12,7 +12,7 @@ import (
 // embedded migrations.
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	s := newOptionSet("migrate", "Apply the embedded database migrations and exit. \"serve\" also applies them on start.")
-	database := s.add("database", "URL", defaultDatabase, "database: sqlite:PATH or postgres://USER@HOST/DB", "DATABASE_URL", "CASETRACK_DATABASE")
+	database := s.addDatabase("")
 	if err := parseOptions(s, args, getenv, stdout, ""); err != nil {
 		return err
 	}

@@ -62,6 +62,15 @@ func (s *optionSet) add(name, arg, def, usage string, envs ...string) *option {
 	return o
 }
 
+// databaseUsage is the --database help every subcommand shares.
+const databaseUsage = "database: sqlite:PATH or postgres://USER@HOST/DB"
+
+// addDatabase declares --database with its environment variables; note
+// adds to the shared help text.
+func (s *optionSet) addDatabase(note string) *option {
+	return s.add("database", "URL", defaultDatabase, databaseUsage+note, "DATABASE_URL", "CASETRACK_DATABASE")
+}
+
 // addSwitch declares an on/off option.
 func (s *optionSet) addSwitch(name, usage string, envs ...string) *option {
 	o := &option{name: name, envs: envs, def: "false", usage: usage}

@@ -17,7 +17,7 @@ import (
 // development and load tests.
 func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	s := newOptionSet("seed", "Add synthetic cases to the database (deterministic for a given --seed). Never use it on a database with real data.")
-	database := s.add("database", "URL", defaultDatabase, "database: sqlite:PATH or postgres://USER@HOST/DB", "DATABASE_URL", "CASETRACK_DATABASE")
+	database := s.addDatabase("")
 	cases := s.add("cases", "N", "", "number of cases to add (required, at least 1)")
 	seedOpt := s.add("seed", "S", "1", "random seed; the same seed gives the same cases")
 	if err := parseOptions(s, args, getenv, stdout, ""); err != nil {

@@ -50,9 +50,7 @@ type serveConfig struct {
 func parseServe(args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
 	s := newOptionSet("serve", "Run the CaseTrack web server. Migrations are applied on start.")
 	addr := s.add("addr", "ADDR", ":8080", "address to listen on, host:port", "CASETRACK_ADDR")
-	database := s.add("database", "URL", defaultDatabase,
-		"database: sqlite:PATH or postgres://USER@HOST/DB (with --demo: "+defaultDemoDatabase+" unless this flag is given)",
-		"DATABASE_URL", "CASETRACK_DATABASE")
+	database := s.addDatabase(" (with --demo: " + defaultDemoDatabase + " unless this flag is given)")
 	minCases := s.add("min-cases", "K", "5", "smallest group of cases any statistic is shown for (at least 1)", "CASETRACK_MIN_CASES")
 	contact := s.add("contact", "ADDRESS", defaultContact, "privacy contact shown on every page: an email address or https:// URL", "CASETRACK_CONTACT")
 	writeRate := s.add("write-rate", "N", "30", "case creations allowed per client address per hour; 0 turns the limit off", "CASETRACK_WRITE_RATE")
