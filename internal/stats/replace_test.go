@@ -1,6 +1,10 @@
 package stats
 
-import "testing"
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
 
 // TestReplace checks that Replace swaps in a freshly built index whole: the
 // cases only the old index had are gone, the new ones count, and the old
@@ -29,4 +33,24 @@ func TestReplace(t *testing.T) {
 		t.Fatalf("Len after further writes = %d, want 2", got)
 	}
 	checkInvariants(t, ix)
+}
+
+// TestCountMatchesStats checks Count against the case count of Stats for
+// random filters, including an unknown category.
+func TestCountMatchesStats(t *testing.T) {
+	cat := testCatalog(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	ix := NewIndex(cat)
+	for i := range 3000 {
+		ix.Upsert(randomCase(rng, cat, fmt.Sprintf("c_%d", i)))
+	}
+	for range 200 {
+		f := randomFilter(rng, cat)
+		if got, want := ix.Count(f), ix.Stats(f, 0).Cases; got != want {
+			t.Fatalf("Count(%+v) = %d, Stats says %d cases", f, got, want)
+		}
+	}
+	if n := ix.Count(Filter{Category: "no-such-category"}); n != 0 {
+		t.Fatalf("Count of an unknown category = %d", n)
+	}
 }

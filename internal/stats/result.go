@@ -179,6 +179,17 @@ func (acc *statsAcc) addBlock(b *block, sel []uint16) {
 	}
 }
 
+// Count returns the number of cases f selects: enough to decide whether a
+// group is suppressed (Count < k) without computing its statistics.
+func (ix *Index) Count(f Filter) int {
+	m := newMatcher(ix.cat, f)
+	n := 0
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	ix.partition(f.Category).scan(&m, func(_ *block, sel []uint16) { n += len(sel) })
+	return n
+}
+
 // Stats computes the statistics of the group selected by f, suppressed
 // when it has fewer than k cases.
 func (ix *Index) Stats(f Filter, k int) Result {

@@ -47,7 +47,7 @@ func (s *Server) csvBreakdown(name string) handlerFunc {
 			return filterError(fe)
 		}
 		records := [][]string{append([]string{csvKeyColumn[dim]}, breakdownCSVHeader...)}
-		if s.index.Stats(f, s.minCases).Suppressed {
+		if s.groupSuppressed(f) {
 			// As on the page: no rows at all for a group below k, since
 			// even suppressed rows would say which values occur in it.
 			records = append(records, suppressedRecord("all", "All cases matching the filters", len(breakdownCSVHeader)-1))

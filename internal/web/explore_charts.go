@@ -117,7 +117,7 @@ func (s *Server) trendSVG(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	title := "Median months to decision by filing month, " + groupPhrase(s.cat, f)
-	if s.index.Stats(f, s.minCases).Suppressed {
+	if s.groupSuppressed(f) {
 		return s.writeNotEnough(w, r, title, s.suppressedNote())
 	}
 	b, err := s.index.Breakdown(f, stats.ByMonth, s.minCases)

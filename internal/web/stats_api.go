@@ -78,10 +78,15 @@ func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 	return s.writeBreakdown(w, f, stats.ByMonth)
 }
 
+// groupSuppressed reports whether the whole group has fewer than k cases,
+// so that its breakdowns and charts show nothing, not even which values
+// occur in it.
+func (s *Server) groupSuppressed(f stats.Filter) bool { return s.index.Count(f) < s.minCases }
+
 // writeBreakdown answers with one breakdown of the group.
 func (s *Server) writeBreakdown(w http.ResponseWriter, f stats.Filter, dim stats.Dimension) error {
 	return s.writeStatsJSON(w, s.statsKey("breakdown", f, string(dim)), func() (any, error) {
-		if s.index.Stats(f, s.minCases).Suppressed {
+		if s.groupSuppressed(f) {
 			return breakdownJSON{
 				Breakdown:  stats.Breakdown{Filter: f, By: dim, MinCases: s.minCases, Rows: []stats.BreakdownRow{}},
 				Suppressed: true,
