@@ -99,25 +99,41 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
 });`
 
-// tab is one browser tab with a watch on what the page reports.
+// tab is one browser tab with a watch on what the page reports and a
+// record of the requests of the page loaded last.
 type tab struct {
 	t     *testing.T
 	ctx   context.Context
 	watch *pageWatch
+	net   *netLog
 	// scripts is false when the tab runs with JavaScript disabled; the
 	// in-page violation recorder cannot run then.
 	scripts bool
 }
 
-// newTab opens a tab in the browser, closed when the test ends.
+// newTab opens a tab in the browser, closed when the test ends. Its cache
+// is off, so every load transfers the whole page, as a first visit does;
+// focus is emulated, so keyboard focus works in a tab in the background
+// while other tabs run in parallel.
 func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 	t.Helper()
 	w := &pageWatch{}
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithListener(w.listen))
+	nl := &netLog{}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithListener(func(ev any) {
+		w.listen(ev)
+		nl.listen(ev)
+	}))
 	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, tabTimeout)
 	t.Cleanup(cancelTimeout)
-	tb := &tab{t: t, ctx: ctx, watch: w, scripts: scripts}
+	tb := &tab{t: t, ctx: ctx, watch: w, net: nl, scripts: scripts}
+	tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	}))
 	if scripts {
 		tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: cspRecorder})
@@ -147,9 +163,11 @@ func (tb *tab) open(url string) int64 {
 }
 
 // navigate runs steps that load a page (a navigation, a click on a submit
-// button) and returns the status of the new document.
+// button) and returns the status of the new document. The tab's request
+// record starts afresh, so it holds the requests of the new page only.
 func (tb *tab) navigate(what string, steps ...chromedp.Action[chromedp.Void]) int64 {
 	tb.t.Helper()
+	tb.net.reset()
 	res, err := chromedp.RunResponse(tb.ctx, steps...)
 	if err != nil {
 		tb.t.Fatalf("load %s: %v", what, err)

@@ -23,8 +23,8 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-s
 // libraries emit inline style attributes.
 const svgContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
-// middleware wraps the routes, outermost first: access log, panic
-// recovery, security headers, cross-origin protection, body limit.
+// middleware wraps the routes, outermost first: compression, access log,
+// panic recovery, security headers, cross-origin protection, body limit.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = routePattern(mux)
 	h = s.limitBody(h)
@@ -32,6 +32,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	h = s.securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.accessLog(h)
+	h = compress(h)
 	return h
 }
 

@@ -52,7 +52,9 @@ func loadAssets() (*assets, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		a.byHashed[hashed] = &asset{body: body, contentType: ct, etag: `"` + hash + `"`}
+		// A weak tag: the compression middleware may send the same file
+		// gzipped, and a weak tag stays true for either encoding.
+		a.byHashed[hashed] = &asset{body: body, contentType: ct, etag: `W/"` + hash + `"`}
 		a.urls[name] = "/static/" + hashed
 		return nil
 	})
@@ -82,7 +84,22 @@ func (a *assets) file(name string) ([]byte, bool) {
 	return a.byHashed[strings.TrimPrefix(u, "/static/")].body, true
 }
 
-// static serves GET /static/{file}.
+// etagMatch reports whether an If-None-Match header names the tag, by the
+// weak comparison RFC 9110 prescribes for it (W/ prefixes are ignored).
+func etagMatch(header, etag string) bool {
+	want := strings.TrimPrefix(etag, "W/")
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// static serves GET /static/{file}. The name carries a hash of the
+// content, so the file may be cached for a year without revalidation;
+// HTML pages, which link these names, are never cached that way.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	f, ok := s.assets.byHashed[r.PathValue("file")]
 	if !ok {
@@ -92,7 +109,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("ETag", f.etag)
-	if r.Header.Get("If-None-Match") == f.etag {
+	if etagMatch(r.Header.Get("If-None-Match"), f.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+)
+
+// netRequest is one request a page made, as the browser saw it on the
+// wire.
+type netRequest struct {
+	URL      string
+	Type     network.ResourceType
+	Status   int64
+	Encoding string // the response's Content-Encoding
+	// Bytes is what the response cost on the wire: headers and the body
+	// as sent, compressed or not (the browser's encodedDataLength).
+	Bytes    float64
+	Finished bool
+	Failed   string
+}
+
+// netLog records every request of the page loaded last in a tab. The
+// browser's own requests (none with the flags startBrowser sets) would
+// show up here too, which is what a check for third-party requests wants.
+type netLog struct {
+	mu    sync.Mutex
+	byID  map[network.RequestID]*netRequest
+	order []*netRequest
+}
+
+// listen runs in the tab's event loop, so it only records.
+func (l *netLog) listen(ev any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byID == nil {
+		l.byID = map[network.RequestID]*netRequest{}
+	}
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		// A redirect reuses the request id: the hop before it counts as a
+		// finished request of its own.
+		if prev, ok := l.byID[ev.RequestID]; ok && ev.RedirectResponse != nil {
+			prev.Status = ev.RedirectResponse.Status
+			prev.Bytes = ev.RedirectResponse.EncodedDataLength
+			prev.Finished = true
+		}
+		r := &netRequest{URL: ev.Request.URL, Type: ev.Type}
+		l.byID[ev.RequestID] = r
+		l.order = append(l.order, r)
+	case *network.EventResponseReceived:
+		if r, ok := l.byID[ev.RequestID]; ok {
+			r.Status = ev.Response.Status
+			r.Encoding = headerValue(ev.Response.Headers, "Content-Encoding")
+		}
+	case *network.EventLoadingFinished:
+		if r, ok := l.byID[ev.RequestID]; ok {
+			r.Bytes = ev.EncodedDataLength
+			r.Finished = true
+		}
+	case *network.EventLoadingFailed:
+		if r, ok := l.byID[ev.RequestID]; ok {
+			r.Failed = ev.ErrorText
+			r.Finished = true
+		}
+	}
+}
+
+// reset forgets what was recorded, before a new page loads.
+func (l *netLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.byID = nil
+	l.order = nil
+}
+
+// requests returns copies of the requests recorded since the last reset.
+func (l *netLog) requests() []netRequest {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]netRequest, len(l.order))
+	for i, r := range l.order {
+		out[i] = *r
+	}
+	return out
+}
+
+// settle waits, a few seconds at most, until every request the page has
+// started is finished: the browser asks for the icon after the load event.
+func (tb *tab) settle() {
+	tb.t.Helper()
+	for range 100 {
+		tb.count("html") // a round trip: the log has seen earlier events
+		if !slices.ContainsFunc(tb.net.requests(), func(r netRequest) bool { return !r.Finished }) {
+			return
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+// headerValue reads a header the browser reports, whatever its case.
+func headerValue(h network.Headers, name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return fmt.Sprint(v)
+		}
+	}
+	return ""
+}
+
+// offHostRequests lists the requests that went anywhere but the server
+// under test (privacy promise 5: pages load nothing from other hosts).
+// data: and blob: URLs never leave the browser; every other scheme names a
+// host, and the host and port must be the server's own.
+func offHostRequests(serverURL string, reqs []netRequest) []string {
+	own, err := url.Parse(serverURL)
+	if err != nil {
+		return []string{fmt.Sprintf("server URL %q: %v", serverURL, err)}
+	}
+	var bad []string
+	for _, r := range reqs {
+		u, err := url.Parse(r.URL)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("unparsable request URL %q (%s)", r.URL, r.Type))
+			continue
+		}
+		switch u.Scheme {
+		case "data", "blob":
+			continue
+		}
+		if u.Host != own.Host {
+			bad = append(bad, fmt.Sprintf("request to another host: %s (%s)", r.URL, r.Type))
+		}
+	}
+	return bad
+}
+
+// pageWeight is the total a page load cost on the wire, and the problems
+// that make the total untrustworthy or too high: a request that never
+// finished, or a total over the limit, listing the requests largest first.
+func pageWeight(reqs []netRequest, limit float64) (total float64, problems []string) {
+	for _, r := range reqs {
+		if !r.Finished {
+			problems = append(problems, "request still loading when the page was weighed: "+r.URL)
+		}
+		total += r.Bytes
+	}
+	if total > limit {
+		var parts []string
+		for _, r := range reqs {
+			enc := r.Encoding
+			if enc == "" {
+				enc = "uncompressed"
+			}
+			parts = append(parts, fmt.Sprintf("%s %.1f KB (%s)", r.URL, r.Bytes/1000, enc))
+		}
+		problems = append(problems, fmt.Sprintf("page weighs %.1f KB on the wire, over the %.0f KB limit: %s",
+			total/1000, limit/1000, strings.Join(parts, "; ")))
+	}
+	return total, problems
+}

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browserPage is one page the suite checks at every screen size: how to
+// reach it and the status it answers with. Add a page with one line here;
+// a page that needs an account or a form first gets an open function.
+type browserPage struct {
+	name   string
+	status int64
+	// open loads the page in the tab (with tb.open or tb.navigate, so
+	// the tab's request record holds this page only) and returns its
+	// status.
+	open func(s *browserSuite, tb *tab) int64
+}
+
+// browserPages are the pages of the site, in every state worth looking at.
+var browserPages = []browserPage{
+	{"home", http.StatusOK, get("/")},
+	{"submit", http.StatusOK, get("/submit")},
+	{"submit-refused", http.StatusUnprocessableEntity, submitted(refusedSubmission)},
+	{"submit-done", http.StatusCreated, submitted(goodSubmission)},
+	{"case", http.StatusOK, func(s *browserSuite, tb *tab) int64 { return tb.open(s.url("/cases/" + s.caseID)) }},
+	{"case-edit-refused", http.StatusForbidden, caseEdit("ek_wrong", `form.edit-form button[type="submit"]:not([formaction])`)},
+	{"case-delete-confirm", http.StatusOK, caseEdit("", `button[formaction$="/delete"]`)},
+	{"explore", http.StatusOK, get("/explore")},
+	{"explore-filtered", http.StatusOK, get("/explore?category=eb2-niw&country=IN&service_center=TSC")},
+	{"explore-not-enough-data", http.StatusOK, get("/explore?category=o1")},
+	{"methodology", http.StatusOK, get("/methodology")},
+	{"privacy", http.StatusOK, get("/privacy")},
+	{"not-found", http.StatusNotFound, get("/no-such-page")},
+}
+
+// get opens a path.
+func get(path string) func(*browserSuite, *tab) int64 {
+	return func(s *browserSuite, tb *tab) int64 { return tb.open(s.url(path)) }
+}
+
+// submitted sends the submit form filled with a submission.
+func submitted(sub submission) func(*browserSuite, *tab) int64 {
+	return func(s *browserSuite, tb *tab) int64 {
+		s.load(tb, "/submit", http.StatusOK)
+		fillSubmit(tb, sub)
+		return tb.navigate("the submit form", chromedp.Click(chromedp.CSS(submitButton)))
+	}
+}
+
+// caseEdit sends the edit form of the suite's case with a key (the
+// case's own when key is empty) through one of its buttons.
+func caseEdit(key, button string) func(*browserSuite, *tab) int64 {
+	return func(s *browserSuite, tb *tab) int64 {
+		k := key
+		if k == "" {
+			k = s.caseKey
+		}
+		s.load(tb, "/cases/"+s.caseID, http.StatusOK)
+		openEditForm(tb)
+		tb.must(
+			chromedp.SetValue(chromedp.CSS("#f-edit_key"), k),
+			chromedp.SetValue(chromedp.CSS("#f-code"), "interview"),
+			chromedp.SetValue(chromedp.CSS("#f-date"), "2024-06-10"),
+		)
+		return tb.navigate("the edit form", chromedp.Click(chromedp.CSS(button)))
+	}
+}
+
+// submitButton is the submit form's button.
+const submitButton = `form.case-form button[type="submit"]`
+
+// submission is what a person types into the submit form.
+type submission struct {
+	category, country, filed, code, date, note string
+}
+
+var (
+	goodSubmission    = submission{"n400", "MX", "2024-02", "biometrics", "2024-04-09", "Interview was waived."}
+	refusedSubmission = submission{"n400", "MX", "2024-02", "biometrics", "2024-13-45",
+		"Approved quickly, receipt EAC2190012345 if you want to check."}
+)
+
+// fillSubmit fills the submit form loaded in the tab.
+func fillSubmit(tb *tab, sub submission) {
+	tb.t.Helper()
+	tb.must(
+		chromedp.SetValue(chromedp.CSS("#f-category"), sub.category),
+		chromedp.SetValue(chromedp.CSS("#f-country"), sub.country),
+		chromedp.SetValue(chromedp.CSS("#f-filed"), sub.filed),
+		chromedp.SetValue(chromedp.CSS("#f-m0-code"), sub.code),
+		chromedp.SetValue(chromedp.CSS("#f-m0-date"), sub.date),
+		chromedp.SetValue(chromedp.CSS("#f-note"), sub.note),
+	)
+}
+
+// openEditForm opens the case page's edit section, a <details> element
+// that needs no script, by clicking its summary as a person would.
+func openEditForm(tb *tab) {
+	tb.t.Helper()
+	if tb.count("section.edit details[open]") == 0 {
+		tb.must(chromedp.Click(chromedp.CSS("#edit-heading")))
+	}
+}
