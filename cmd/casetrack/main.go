@@ -1,6 +1,6 @@
 // Command casetrack runs CaseTrack: the web server (serve, the default),
-// database migrations (migrate) and synthetic data for demos and load
-// tests (seed). Every flag can also be set with an environment variable.
+// database migrations (migrate), synthetic data for demos and load tests
+// (seed) and the admin role (admin). Every flag can also be set with an environment variable.
 package main
 
 import (
@@ -19,6 +19,7 @@ const commandsHelp = `Commands:
   serve     run the web server (the default when no command is given)
   migrate   apply database migrations and exit
   seed      fill the database with synthetic cases
+  admin     grant or revoke the admin role: admin grant EMAIL, admin revoke EMAIL
   help      show this help
 
 Run "casetrack COMMAND --help" for the flags of a command.`
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runMigrate(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, args, getenv, stdout, stderr)
+	case "admin":
+		err = runAdmin(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprintf(stdout, "CaseTrack: anonymous immigration case timelines and honest processing-time statistics.\n\n%s\n", commandsHelp)
 		return 0

@@ -46,6 +46,8 @@ type optionSet struct {
 	fs      *flag.FlagSet
 	opts    []*option
 	errs    []error
+	// maxArgs is how many positional arguments may follow the flags.
+	maxArgs int
 }
 
 func newOptionSet(command, summary string) *optionSet {
@@ -86,8 +88,8 @@ func (s *optionSet) parse(args []string, getenv func(string) string) error {
 	if err := s.fs.Parse(args); err != nil {
 		return err
 	}
-	if s.fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (see casetrack %s --help)", s.fs.Arg(0), s.command)
+	if s.fs.NArg() > s.maxArgs {
+		return fmt.Errorf("unexpected argument %q (see casetrack %s --help)", s.fs.Arg(s.maxArgs), s.command)
 	}
 	for _, o := range s.opts {
 		if o.source != "" {

@@ -43,6 +43,7 @@ type serveConfig struct {
 	WriteRate      int
 	TrustProxy     bool
 	Demo           bool
+	Accounts       accountSettings
 }
 
 // parseServe reads the serve flags and environment and checks them all
@@ -55,6 +56,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	contact := s.add("contact", "ADDRESS", defaultContact, "privacy contact shown on every page: an email address or https:// URL", "CASETRACK_CONTACT")
 	writeRate := s.add("write-rate", "N", "30", "case creations allowed per client address per hour; 0 turns the limit off", "CASETRACK_WRITE_RATE")
 	trust := s.addSwitch("trust-proxy", "take the client address from the last X-Forwarded-For hop (only behind a proxy that appends it)", "CASETRACK_TRUST_PROXY")
+	accounts := addAccountOptions(s)
 	demo := s.addSwitch("demo", "use a separate demo database, filled with synthetic cases when empty, and show a \"demo data\" banner", "CASETRACK_DEMO")
 	if err := parseOptions(s, args, getenv, stdout, commandsHelp); err != nil {
 		return serveConfig{}, err
@@ -79,6 +81,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	}
 	cfg.WriteRate = s.int(writeRate, 0)
 	cfg.TrustProxy = s.bool(trust)
+	cfg.Accounts = accounts.settings(s)
 	if err := s.err(); err != nil {
 		return serveConfig{}, usageError{err}
 	}
@@ -162,6 +165,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		Demo:       cfg.Demo,
 		WriteRate:  cfg.WriteRate,
 		TrustProxy: cfg.TrustProxy,
+		SignInRate: cfg.Accounts.SignInRate,
+		OIDC:       cfg.Accounts.oidcConfig(),
+		OIDCName:   cfg.Accounts.OIDC.Name,
+		PublicURL:  cfg.Accounts.PublicURL,
 		Logger:     log,
 	})
 	if err != nil {
@@ -182,7 +189,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "trust_proxy", cfg.TrustProxy)
+	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "trust_proxy", cfg.TrustProxy,
+		"signin_rate", cfg.Accounts.SignInRate, "oidc", cfg.Accounts.OIDC.enabled())
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()

@@ -45,6 +45,9 @@ func TestParseServe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tt.want.Accounts == (accountSettings{}) {
+				tt.want.Accounts = accountSettings{SignInRate: 10} // the defaults; see accountopts_test.go
+			}
 			if got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}

@@ -90,6 +90,17 @@ func (s *Store) EditKeyHash(ctx context.Context, id string) ([]byte, error) {
 // updated case, ErrNotFound, or fn's error unchanged, so that callers can
 // pass timeline.FieldErrors through it.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
+	return s.updateCase(ctx, id, fn, false)
+}
+
+// EditCase is UpdateCase for the owner's edit form: besides milestones,
+// note and as_of it also writes back category, country, service center and
+// filing month. Id, creation date and owner never change.
+func (s *Store) EditCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
+	return s.updateCase(ctx, id, fn, true)
+}
+
+func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.Case) error, allFields bool) (*timeline.Case, error) {
 	var updated *timeline.Case
 	var fnErr error
 	err := s.write(ctx, []string{id}, func(tx *sql.Tx) error {
@@ -101,17 +112,19 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(c *timeline.C
 		if fnErr = fn(c); fnErr != nil {
 			return fnErr
 		}
-		// Only milestones, note and as_of are written back; the returned
+		// Fields that are not written back are restored: the returned
 		// case must match what is stored.
-		c.ID, c.Category, c.Country, c.ServiceCenter = orig.ID, orig.Category, orig.Country, orig.ServiceCenter
-		c.Filed, c.Created, c.OwnerID = orig.Filed, orig.Created, orig.OwnerID
+		c.ID, c.Created, c.OwnerID = orig.ID, orig.Created, orig.OwnerID
+		if !allFields {
+			c.Category, c.Country, c.ServiceCenter, c.Filed = orig.Category, orig.Country, orig.ServiceCenter, orig.Filed
+		}
 		row, err := newCaseRow(c, nil)
 		if err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.d.rebind(
-			"UPDATE cases SET note = ?, as_of = ?, milestone_list = ? WHERE id = ?"),
-			row.note, row.asOf, row.milestoneList, id)
+			"UPDATE cases SET category = ?, country = ?, service_center = ?, filed = ?, note = ?, as_of = ?, milestone_list = ? WHERE id = ?"),
+			row.category, row.country, row.serviceCenter, row.filed, row.note, row.asOf, row.milestoneList, id)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}

@@ -37,6 +37,9 @@ type dialect interface {
 	insertCases(ctx context.Context, db *sql.DB, rows []caseRow) error
 	// listen calls fn with changed case ids until ctx ends (see Store.Listen).
 	listen(ctx context.Context, fn func(caseID string)) error
+	// scrub is called after personal data was deleted, to push it out of
+	// places a plain DELETE leaves it in (a write-ahead log, free pages).
+	scrub(ctx context.Context, db *sql.DB) error
 }
 
 // rebindDollar numbers "?" placeholders as $1, $2, ... for PostgreSQL. The

@@ -68,6 +68,15 @@ func (d *postgresDialect) notifyTx(ctx context.Context, tx *sql.Tx, ids []string
 // LISTEN like every other instance.
 func (d *postgresDialect) committed([]string) {}
 
+// scrub does nothing on PostgreSQL: deleted rows stay as dead tuples in
+// the table's pages until VACUUM reclaims them (autovacuum does so on its
+// own schedule), and in the write-ahead log and backups for as long as the
+// operator keeps those. Only the database's operator can reach either.
+// An explicit VACUUM cannot run inside the serving transaction pool's
+// usual settings without taking time from every instance, so it is left
+// to autovacuum.
+func (d *postgresDialect) scrub(context.Context, *sql.DB) error { return nil }
+
 // notifyPayloads packs ids, comma-separated, into as few NOTIFY payloads as
 // the size limit allows; a bulk insert of 10,000 cases sends about 40.
 func notifyPayloads(ids []string) []string {

@@ -61,12 +61,15 @@ func (d *sqliteDialect) name() string { return "sqlite" }
 //     faster for seeding than both 8 MiB and 256 MiB);
 //   - journal_size_limit truncates the WAL back to 64 MiB after a bulk
 //     insert has grown it;
+//   - secure_delete overwrites deleted content with zeros instead of
+//     leaving it in free pages, so that an account deleted by its owner
+//     cannot be read back from the file (see scrub for the WAL);
 //   - _txlock=immediate starts every transaction with BEGIN IMMEDIATE,
 //     taking the write lock before UpdateCase reads, so two updates of one
 //     case cannot interleave (the store opens transactions only to write).
 func (d *sqliteDialect) open() (*sql.DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "cache_size(-32768)", "journal_size_limit(67108864)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "cache_size(-32768)", "journal_size_limit(67108864)", "secure_delete(ON)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -95,6 +98,22 @@ func (d *sqliteDialect) forUpdate() string { return "" }
 func (d *sqliteDialect) notifyTx(context.Context, *sql.Tx, []string) error { return nil }
 
 func (d *sqliteDialect) committed(ids []string) { d.hub.publish(ids) }
+
+// scrub checkpoints the write-ahead log into the database file and
+// truncates it to nothing: the WAL still holds the pages as they were
+// before the delete, text included, until it is overwritten.
+func (d *sqliteDialect) scrub(ctx context.Context, db *sql.DB) error {
+	var busy, logFrames, checkpointed int
+	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
+		return fmt.Errorf("checkpoint WAL: %w", err)
+	}
+	if busy != 0 {
+		// A reader held an old snapshot; the next checkpoint (SQLite runs
+		// one automatically every 1000 pages) finishes the job.
+		return errors.New("checkpoint WAL: blocked by a concurrent reader")
+	}
+	return nil
+}
 
 func (d *sqliteDialect) listen(ctx context.Context, fn func(caseID string)) error {
 	return d.hub.listen(ctx, fn)

@@ -65,6 +65,7 @@ func TestSQLitePragmas(t *testing.T) {
 		defer conn.Close()
 		for pragma, want := range map[string]string{
 			"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000",
+			"secure_delete": "1", // deleted accounts are overwritten, not just unlinked
 		} {
 			var got string
 			if err := conn.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {

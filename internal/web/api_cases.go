@@ -25,7 +25,7 @@ func (s *Server) apiCreateCase(w http.ResponseWriter, r *http.Request) error {
 		cancel()
 		return err
 	}
-	c, key, err := s.createCase(r.Context(), sub)
+	c, key, err := s.createCase(r.Context(), sub, s.currentAccount(r))
 	if err != nil {
 		cancel()
 		return err
@@ -60,13 +60,14 @@ func editKeyFromHeader(r *http.Request) string {
 	return strings.TrimSpace(key)
 }
 
-// apiAuthorized returns the case id of a request that carries the right edit key.
+// apiAuthorized returns the case id of a request from the case's signed-in
+// owner or with the right edit key.
 func (s *Server) apiAuthorized(r *http.Request) (string, error) {
 	id, err := caseIDFrom(r)
 	if err != nil {
 		return "", err
 	}
-	if err := s.authorizeEdit(r.Context(), id, editKeyFromHeader(r)); err != nil {
+	if err := s.authorizeEdit(r, id, editKeyFromHeader(r)); err != nil {
 		return "", err
 	}
 	return id, nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -42,13 +43,17 @@ func caseIDFrom(r *http.Request) (string, error) {
 }
 
 // createCase validates a submission and stores it with a new id and edit
-// key. A validation failure is returned as timeline.FieldErrors.
-func (s *Server) createCase(ctx context.Context, sub timeline.Submission) (*timeline.Case, string, error) {
+// key, owned by owner when someone is signed in (nil otherwise). A
+// validation failure is returned as timeline.FieldErrors.
+func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner *auth.Account) (*timeline.Case, string, error) {
 	c, fe := timeline.Validate(s.cat, sub, s.now())
 	if len(fe) > 0 {
 		return nil, "", fe
 	}
 	c.ID = timeline.NewCaseID()
+	if owner != nil {
+		c.OwnerID = owner.ID
+	}
 	key, hash := timeline.NewEditKey()
 	if err := s.store.CreateCase(ctx, c, hash); err != nil {
 		return nil, "", fmt.Errorf("create case: %w", err)
@@ -64,15 +69,21 @@ const (
 	editKeyWrong   = "That edit key does not belong to this case. Check that you copied all of it."
 )
 
-// authorizeEdit checks an edit key against the stored hash: 401 when no
-// key was given, 404 for an unknown case, 403 for a wrong key.
-func (s *Server) authorizeEdit(ctx context.Context, id, key string) error {
+// authorizeEdit decides whether a request may change a case: the case's
+// owner, signed in, may without a key; anyone else needs the edit key.
+// It answers 404 for an unknown case, 401 when no key was given and 403
+// for a wrong key. A signed-in person who does not own the case is
+// treated like anyone else: their account gives them nothing here.
+func (s *Server) authorizeEdit(r *http.Request, id, key string) error {
+	hash, owner, err := s.store.CaseAccess(r.Context(), id)
+	if err != nil {
+		return fmt.Errorf("authorize edit: %w", err)
+	}
+	if a := s.currentAccount(r); a != nil && owner != "" && owner == a.ID {
+		return nil
+	}
 	if strings.TrimSpace(key) == "" {
 		return errUnauthorized(editKeyMissing)
-	}
-	hash, err := s.store.EditKeyHash(ctx, id)
-	if err != nil {
-		return fmt.Errorf("edit key of case: %w", err)
 	}
 	if !timeline.EditKeyMatches(key, hash) {
 		return errForbidden(editKeyWrong)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
@@ -83,8 +85,10 @@ func newEnv(t testing.TB, st *store.Store, mods ...func(*Config)) *testEnv {
 		Index:    stats.NewIndex(cat),
 		MinCases: 5,
 		Contact:  "privacy@casetrack.test",
-		Now:      clock.Now,
-		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		// bcrypt's minimum cost keeps sign-up and sign-in tests fast.
+		PasswordCost: bcrypt.MinCost,
+		Now:          clock.Now,
+		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	for _, m := range mods {
 		m(&cfg)

@@ -155,3 +155,16 @@ func (s *Server) handleAPI(fn handlerFunc) http.Handler {
 		}
 	})
 }
+
+// errSignInRequired answers a request that needs an account.
+func errSignInRequired() *httpError {
+	return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized",
+		Message: "Sign in first: this needs your account."}
+}
+
+// errSignInLimited answers too many sign-in attempts.
+func errSignInLimited(retry time.Duration) *httpError {
+	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+		Message:    "Too many sign-in attempts. Please wait a while before trying again.",
+		RetryAfter: retry}
+}

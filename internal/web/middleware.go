@@ -24,9 +24,11 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-s
 const svgContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
 // middleware wraps the routes, outermost first: compression, access log,
-// panic recovery, security headers, cross-origin protection, body limit.
+// panic recovery, security headers, cross-origin protection, body limit,
+// and a per-request cache of the signed-in account.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = routePattern(mux)
+	h = s.withAccountHolder(h)
 	h = s.limitBody(h)
 	h = s.crossOrigin(h)
 	h = s.securityHeaders(h)

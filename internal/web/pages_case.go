@@ -19,6 +19,9 @@ type casePageData struct {
 	Errors timeline.FieldErrors
 	// Notice confirms a change after a redirect.
 	Notice string
+	// Owned is true when the signed-in account owns the case: it needs
+	// no edit key.
+	Owned bool
 }
 
 // editForm is the "I have the edit key" form.
@@ -38,6 +41,7 @@ func (p *casePageData) Err(field string) string { return p.Errors[field] }
 var notices = map[string]string{
 	"milestone": "The milestone was added. Thank you for keeping your timeline up to date.",
 	"confirmed": "Thank you: the case is recorded as still pending as of today.",
+	"edited":    "Your changes were saved.",
 }
 
 // loadCasePage reads the case for a page; unknown ids are a 404.
@@ -51,7 +55,9 @@ func (s *Server) loadCasePage(r *http.Request) (*casePageData, error) {
 		return nil, err
 	}
 	v := newCaseView(s.cat, c)
-	return &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v}, nil
+	a := s.currentAccount(r)
+	owned := a != nil && c.OwnerID != "" && c.OwnerID == a.ID
+	return &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v, Owned: owned}, nil
 }
 
 // casePage handles GET /cases/{id}.
@@ -80,7 +86,7 @@ func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *
 		Code:    strings.TrimSpace(r.PostForm.Get("code")),
 		Date:    strings.TrimSpace(r.PostForm.Get("date")),
 	}
-	err = s.authorizeEdit(r.Context(), data.Case.ID, data.Edit.EditKey)
+	err = s.authorizeEdit(r, data.Case.ID, data.Edit.EditKey)
 	var he *httpError
 	if errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden) {
 		data.Errors = timeline.FieldErrors{"edit_key": he.Message}
@@ -141,6 +147,10 @@ func (s *Server) caseDeleteForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.deleteCase(r.Context(), data.Case.ID); err != nil {
 		return err
+	}
+	if data.Owned {
+		http.Redirect(w, r, "/me?done=deleted", http.StatusSeeOther)
+		return nil
 	}
 	http.Redirect(w, r, "/?deleted=1", http.StatusSeeOther)
 	return nil

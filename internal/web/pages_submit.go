@@ -51,6 +51,8 @@ type submitPageData struct {
 	Errors timeline.FieldErrors
 	// Problem is a message about the whole form (rate limit).
 	Problem string
+	// EditID is the case being edited by its owner; empty on /submit.
+	EditID string
 }
 
 // categoryGroup is a heading of the category picker with its categories.
@@ -165,8 +167,11 @@ func allMilestones(cat *catalog.Catalog) []catalog.Milestone {
 }
 
 // emptySubmitForm has the blank milestone rows.
-func emptySubmitForm() submitForm {
-	f := submitForm{Rows: make([]milestoneRow, formMilestoneRows)}
+func emptySubmitForm() submitForm { return submitFormRows(formMilestoneRows) }
+
+// submitFormRows has n blank milestone rows.
+func submitFormRows(n int) submitForm {
+	f := submitForm{Rows: make([]milestoneRow, n)}
 	for i := range f.Rows {
 		f.Rows[i].Index = i
 	}
@@ -183,11 +188,16 @@ func (s *Server) submitPage(w http.ResponseWriter, r *http.Request) error {
 // rowOf maps each submitted milestone back to its form row, because empty
 // rows are skipped.
 func parseSubmitForm(r *http.Request) (f submitForm, sub timeline.Submission, rowOf []int, err error) {
+	return parseCaseForm(r, formMilestoneRows)
+}
+
+// parseCaseForm is parseSubmitForm for a form with rows milestone rows.
+func parseCaseForm(r *http.Request, rows int) (f submitForm, sub timeline.Submission, rowOf []int, err error) {
 	if err := r.ParseForm(); err != nil {
 		return f, sub, nil, fmt.Errorf("parse submit form: %w", formError(err))
 	}
 	v := r.PostForm
-	f = emptySubmitForm()
+	f = submitFormRows(rows)
 	f.Category = strings.TrimSpace(v.Get("category"))
 	f.Country = strings.TrimSpace(v.Get("country"))
 	f.ServiceCenter = strings.TrimSpace(v.Get("service_center"))
@@ -255,7 +265,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 			"Your input is kept below; please try again in about %s.", roundWait(retry))
 		return s.render(w, r, http.StatusTooManyRequests, "submit.html", data)
 	}
-	c, key, err := s.createCase(r.Context(), sub)
+	c, key, err := s.createCase(r.Context(), sub, s.currentAccount(r))
 	var fe timeline.FieldErrors
 	if errors.As(err, &fe) {
 		cancel()

@@ -11,8 +11,10 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
@@ -39,6 +41,23 @@ type Config struct {
 	// hop (the one the trusted proxy appended) instead of the connection's
 	// remote address.
 	TrustProxy bool
+	// SignInRate is the number of failed sign-in attempts allowed per
+	// account and, separately, per client address per hour (sign-ups count
+	// against the client's allowance); 0 turns the limit off.
+	SignInRate int
+	// PasswordCost is the bcrypt cost of password hashes; 0 means
+	// auth.DefaultPasswordCost. Tests use bcrypt's minimum (4).
+	PasswordCost int
+	// Sessions sets session expiry; zero means auth.DefaultSessionPolicy.
+	Sessions auth.SessionPolicy
+	// OIDC, when set, offers sign-in through that OpenID Connect provider.
+	OIDC *auth.OIDCConfig
+	// OIDCName is the provider's name on the sign-in button ("Clerk").
+	OIDCName string
+	// PublicURL is the site's address as browsers see it
+	// ("https://casetrack.example.org"); an https:// address makes session
+	// cookies Secure even when TLS ends at a proxy that is not trusted.
+	PublicURL string
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
 	// Logger receives the access log and errors. Defaults to slog.Default().
@@ -60,9 +79,18 @@ type Server struct {
 	log      *slog.Logger
 
 	limiter *writeLimiter
-	pages   map[string]*template.Template
-	assets  *assets
-	handler http.Handler
+	// signinAccount and signinClient throttle sign-in attempts per
+	// account (keyed by the lowercased email) and per client address.
+	signinAccount *writeLimiter
+	signinClient  *writeLimiter
+	passwords     *auth.Hasher
+	sessions      auth.SessionPolicy
+	oidc          *auth.OIDC
+	oidcName      string
+	httpsPublic   bool
+	pages         map[string]*template.Template
+	assets        *assets
+	handler       http.Handler
 }
 
 // New checks the configuration, parses the embedded templates and builds
@@ -81,8 +109,27 @@ func New(cfg Config) (*Server, error) {
 	if cfg.WriteRate < 0 {
 		errs = append(errs, fmt.Errorf("web: Config.WriteRate must not be negative, got %d", cfg.WriteRate))
 	}
+	if cfg.SignInRate < 0 {
+		errs = append(errs, fmt.Errorf("web: Config.SignInRate must not be negative, got %d", cfg.SignInRate))
+	}
+	passwords, err := auth.NewHasher(cfg.PasswordCost)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("web: Config.PasswordCost: %w", err))
+	}
+	var oidc *auth.OIDC
+	if cfg.OIDC != nil {
+		if oidc, err = auth.NewOIDC(*cfg.OIDC); err != nil {
+			errs = append(errs, fmt.Errorf("web: Config.OIDC: %w", err))
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if cfg.Sessions == (auth.SessionPolicy{}) {
+		cfg.Sessions = auth.DefaultSessionPolicy
+	}
+	if cfg.OIDCName == "" {
+		cfg.OIDCName = "your identity provider"
 	}
 	if cfg.Catalog == nil {
 		cfg.Catalog = catalog.Default()
@@ -105,8 +152,15 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Now,
 		log:      cfg.Logger,
 		limiter:  newWriteLimiter(cfg.WriteRate, cfg.Now),
+
+		signinAccount: newWriteLimiter(cfg.SignInRate, cfg.Now),
+		signinClient:  newWriteLimiter(cfg.SignInRate, cfg.Now),
+		passwords:     passwords,
+		sessions:      cfg.Sessions,
+		oidc:          oidc,
+		oidcName:      cfg.OIDCName,
+		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 	}
-	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

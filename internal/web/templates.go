@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 )
 
@@ -31,6 +32,8 @@ type page struct {
 	MinCases int
 	Catalog  *catalog.Catalog
 	Now      time.Time
+	// Account is the signed-in account, nil when signed out.
+	Account *auth.Account
 }
 
 // basePage lets render fill the common fields of any page struct that
@@ -74,6 +77,7 @@ func (s *Server) fillPage(p *page, r *http.Request) {
 	p.MinCases = s.minCases
 	p.Catalog = s.cat
 	p.Now = s.now()
+	p.Account = s.currentAccount(r)
 }
 
 // errorPage is the data of error.html (404, 403, 413, 429, 500, ...).

@@ -56,7 +56,7 @@ func sampleCaseView(cat *catalog.Catalog) caseView {
 
 func TestEveryTemplateRenders(t *testing.T) {
 	cat := catalog.Default()
-	s, err := New(Config{Store: storetest.SQLite(t), Catalog: cat, Index: stats.NewIndex(cat), MinCases: 5,
+	s, err := New(Config{Store: storetest.SQLite(t), Catalog: cat, Index: stats.NewIndex(cat), MinCases: 5, PasswordCost: 4,
 		Contact: "https://example.org/contact", Demo: true, Now: func() time.Time { return testStart }})
 	if err != nil {
 		t.Fatal(err)

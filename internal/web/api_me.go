@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"time"
+)
+
+// exportJSON is everything stored about an account and its cases
+// (GET /api/v1/me/export): the account row but its password hash, the
+// account's sessions (days only; the tokens are never stored), and each
+// case with the fields of the public view plus its creation date.
+type exportJSON struct {
+	Account  exportAccount   `json:"account"`
+	Sessions []exportSession `json:"sessions"`
+	Cases    []exportCase    `json:"cases"`
+	Exported string          `json:"exported"`
+}
+
+type exportAccount struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+	// HasPassword says whether a password hash is stored (the hash
+	// itself is not exported: it is of no use to anyone but an attacker).
+	HasPassword bool `json:"has_password"`
+	// OIDCIssuer and OIDCSubject link the account to an outside sign-in.
+	OIDCIssuer  string `json:"oidc_issuer,omitempty"`
+	OIDCSubject string `json:"oidc_subject,omitempty"`
+}
+
+type exportSession struct {
+	Started  string `json:"started"`
+	LastUsed string `json:"last_used"`
+}
+
+type exportCase struct {
+	caseJSON
+	Created string `json:"created"`
+}
+
+// dayString formats a day number (days since 1970-01-01) as a date.
+func dayString(day int64) string {
+	return time.Unix(day*86400, 0).UTC().Format(time.DateOnly)
+}
+
+// apiMeExport handles GET /api/v1/me/export.
+func (s *Server) apiMeExport(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.requireAccount(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	stored, err := s.store.AccountByID(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	sessions, err := s.store.SessionsOf(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	cases, err := s.store.CasesOf(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	out := exportJSON{
+		Account: exportAccount{ID: stored.ID, Email: stored.Email, Name: stored.Name, Role: stored.Role,
+			HasPassword: stored.PasswordHash != "", OIDCIssuer: stored.OIDCIssuer, OIDCSubject: stored.OIDCSubject},
+		Sessions: []exportSession{},
+		Cases:    []exportCase{},
+		Exported: s.now().UTC().Format(time.DateOnly),
+	}
+	for _, se := range sessions {
+		out.Sessions = append(out.Sessions, exportSession{Started: dayString(se.StartedDay), LastUsed: dayString(se.UsedDay)})
+	}
+	for _, c := range cases {
+		out.Cases = append(out.Cases, exportCase{caseJSON: newCaseJSON(c), Created: c.Created.UTC().Format(time.DateOnly)})
+	}
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", `attachment; filename="casetrack-my-data.json"`)
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apiMeDelete handles DELETE /api/v1/me.
+func (s *Server) apiMeDelete(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.requireAccount(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.deleteAccount(w, r, a); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

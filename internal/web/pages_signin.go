@@ -1,0 +1,211 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/auth"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// credentials is what the sign-up and sign-in forms post.
+type credentials struct {
+	Email    string
+	Name     string
+	Password string
+}
+
+// parseCredentials reads the fields email, password and name of a
+// sign-up or sign-in form. The password is taken exactly as typed
+// (spaces are allowed in passwords); the others are trimmed.
+func parseCredentials(r *http.Request) (credentials, error) {
+	if err := r.ParseForm(); err != nil {
+		return credentials{}, formError(err)
+	}
+	v := r.PostForm
+	return credentials{
+		Email:    strings.TrimSpace(v.Get("email")),
+		Name:     strings.TrimSpace(v.Get("name")),
+		Password: v.Get("password"),
+	}, nil
+}
+
+// signinPageData is the data of signin.html and signup.html.
+type signinPageData struct {
+	page
+	Email string
+	Name  string
+	// Errors holds messages by field ("email", "password", "name").
+	Errors timeline.FieldErrors
+	// Problem is a message about the whole form.
+	Problem string
+	// Notice is a confirmation shown above the form.
+	Notice string
+	// OIDCName names the OpenID Connect provider when one is configured.
+	OIDCName string
+}
+
+// Err returns the message for a field, or "".
+func (p *signinPageData) Err(field string) string { return p.Errors[field] }
+
+func (s *Server) signinData(r *http.Request, title string) *signinPageData {
+	d := &signinPageData{page: s.newPage(r, title)}
+	if s.oidc != nil {
+		d.OIDCName = s.oidcName
+	}
+	return d
+}
+
+// signedUpNotice is shown after every sign-up, whether or not the address
+// was new (see signupForm).
+const signedUpNotice = "Thank you. Sign in now with your email address and password. " +
+	"If you already had an account with this address, its existing password still applies."
+
+// signinNotices are shown on the sign-in page after a redirect.
+var signinNotices = map[string]string{
+	"signedup":  signedUpNotice,
+	"signedout": "You are signed out.",
+}
+
+// signinWrong is the one answer to an unknown email address, a wrong
+// password and an account without a password alike, so that the form
+// does not tell who has an account.
+const signinWrong = "That email address and password do not match an account. Check both and try again."
+
+// signupPage handles GET /signup.
+func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "signup.html", s.signinData(r, "Create an account"))
+}
+
+// signupForm handles POST /signup.
+//
+// Sign-up must not tell whether an address already has an account. So it
+// answers every valid sign-up alike, by sending the person to the sign-in
+// page with the same notice, and does the same work (one password hash)
+// either way: a new address gets its account, a known one is left as it
+// is. The person then signs in, and sign-in answers an unknown address
+// and a wrong password with one message. What remains (signing up with
+// someone's address and then failing to sign in with the chosen password)
+// costs one attempt against both sign-in limits per probe, so addresses
+// cannot be tested in bulk.
+func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	in, err := parseCredentials(r)
+	if err != nil {
+		return err
+	}
+	data := s.signinData(r, "Create an account")
+	data.Email, data.Name = in.Email, in.Name
+	fe := timeline.FieldErrors{}
+	if msg := auth.CheckEmail(in.Email); msg != "" {
+		fe["email"] = msg
+	}
+	name, msg := auth.CleanName(in.Name)
+	if msg != "" {
+		fe["name"] = msg
+	}
+	if msg := auth.CheckPassword(in.Password); msg != "" {
+		fe["password"] = msg
+	}
+	if len(fe) > 0 {
+		data.Errors = fe
+		return s.render(w, r, http.StatusUnprocessableEntity, "signup.html", data)
+	}
+	if _, retry, ok := s.signinClient.reserve(s.clientAddr(r)); !ok {
+		return s.signinLimited(w, r, data, retry)
+	}
+	hash, err := s.passwords.Hash(in.Password)
+	if err != nil {
+		return err
+	}
+	err = s.store.CreateAccount(r.Context(), store.Account{ID: auth.NewAccountID(), Email: in.Email, Name: name, PasswordHash: hash})
+	if err != nil && !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	http.Redirect(w, r, "/signin?done=signedup", http.StatusSeeOther)
+	return nil
+}
+
+// signinPage handles GET /signin.
+func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
+	data := s.signinData(r, "Sign in")
+	data.Notice = signinNotices[r.URL.Query().Get("done")]
+	return s.render(w, r, http.StatusOK, "signin.html", data)
+}
+
+// signinForm handles POST /signin. Attempts are limited per account and
+// per client address; a successful sign-in gives its attempt back, so
+// only failures count.
+func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	in, err := parseCredentials(r)
+	if err != nil {
+		return err
+	}
+	data := s.signinData(r, "Sign in")
+	data.Email = in.Email
+	if in.Email == "" || in.Password == "" {
+		data.Problem = "Enter your email address and your password."
+		return s.render(w, r, http.StatusUnprocessableEntity, "signin.html", data)
+	}
+	cancelClient, retry, ok := s.signinClient.reserve(s.clientAddr(r))
+	if !ok {
+		return s.signinLimited(w, r, data, retry)
+	}
+	cancelAccount, retry, ok := s.signinAccount.reserve(auth.EmailKey(in.Email))
+	if !ok {
+		cancelClient()
+		return s.signinLimited(w, r, data, retry)
+	}
+	a, err := s.store.AccountByEmail(r.Context(), in.Email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		cancelAccount()
+		cancelClient()
+		return err
+	}
+	// Verify even when there is no account (against a dummy hash), so that
+	// an unknown address takes as long as a wrong password. A failed
+	// attempt keeps its place in both allowances.
+	if !s.passwords.Verify(a.PasswordHash, in.Password) || a.ID == "" {
+		data.Problem = signinWrong
+		return s.render(w, r, http.StatusUnauthorized, "signin.html", data)
+	}
+	cancelAccount()
+	cancelClient()
+	if err := s.startSession(w, r, a.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/me", http.StatusSeeOther)
+	return nil
+}
+
+// signinLimited answers a sign-in or sign-up over its limit.
+func (s *Server) signinLimited(w http.ResponseWriter, r *http.Request, data *signinPageData, retry time.Duration) error {
+	setRetryAfter(w, retry)
+	data.Problem = errSignInLimited(retry).Message
+	name := "signin.html"
+	if r.URL.Path == "/signup" {
+		name = "signup.html"
+	}
+	return s.render(w, r, http.StatusTooManyRequests, name, data)
+}
+
+// setRetryAfter sets the Retry-After header in whole seconds.
+func setRetryAfter(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+}
+
+// signoutForm handles POST /signout.
+func (s *Server) signoutForm(w http.ResponseWriter, r *http.Request) error {
+	if err := s.endSession(w, r); err != nil {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	http.Redirect(w, r, "/signin?done=signedout", http.StatusSeeOther)
+	return nil
+}
