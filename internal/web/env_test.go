@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -93,6 +94,7 @@ func newEnv(t testing.TB, st *store.Store, mods ...func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	s.adminOverride = testAdminGate
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	client := srv.Client()
@@ -222,3 +224,34 @@ func validForm() url.Values {
 		"unrelated_extra_field": {"ignored"},
 	}
 }
+
+// variedSubmission is validSubmission with the receipt on day i+1 of the
+// filing month, so that many of them are not a burst of identical copies
+// (which the quality checks flag).
+func variedSubmission(i int) map[string]any {
+	sub := validSubmission()
+	sub["milestones"] = []map[string]string{
+		{"code": "received", "date": fmt.Sprintf("2024-03-%02d", i%28+1)},
+		{"code": "rfe", "date": "2024-09"},
+	}
+	return sub
+}
+
+// testAdminHeader and testAdminToken stand in for an administrator's
+// session in tests; testAdminGate is the admin gate that accepts them.
+const (
+	testAdminHeader = "X-Test-Admin"
+	testAdminToken  = "admin-secret-for-tests"
+	testAdminID     = "acct_test_admin"
+)
+
+func testAdminGate(r *http.Request) (string, error) {
+	if r.Header.Get(testAdminHeader) == testAdminToken {
+		return testAdminID, nil
+	}
+	return "", errForbidden("Moderation is for administrators.")
+}
+
+// adminHeaders are the request headers of a signed-in administrator. It
+// is the one way tests reach the moderation pages.
+func (e *testEnv) adminHeaders() []string { return []string{testAdminHeader, testAdminToken} }

@@ -31,6 +31,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /static/{file}", s.handle(s.static))
 
 	s.exploreRoutes(mux)
+	s.feedRoutes(mux)
 
 	// Everything else: a JSON 404 under /api/, the 404 page elsewhere.
 	mux.Handle("/api/", s.handleAPI(notFoundHandler))

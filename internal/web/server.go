@@ -35,6 +35,12 @@ type Config struct {
 	// WriteRate is the number of case creations allowed per client address
 	// per hour; 0 turns the limit off.
 	WriteRate int
+	// UpdateRate is the number of milestone additions and "still pending"
+	// confirmations allowed per client address per hour; 0 turns it off.
+	UpdateRate int
+	// ReportRate is the number of reports about cases allowed per client
+	// address per hour; 0 turns the limit off.
+	ReportRate int
 	// TrustProxy takes the client address from the last X-Forwarded-For
 	// hop (the one the trusted proxy appended) instead of the connection's
 	// remote address.
@@ -59,10 +65,17 @@ type Server struct {
 	now      func() time.Time
 	log      *slog.Logger
 
-	limiter *writeLimiter
-	pages   map[string]*template.Template
-	assets  *assets
-	handler http.Handler
+	limiter       *writeLimiter // case creations
+	updateLimiter *writeLimiter // milestone additions and confirmations
+	reportLimiter *writeLimiter // reports
+	quality       *qualityBounds
+	metrics       *metrics
+	// adminOverride replaces the placeholder admin gate in tests (see
+	// admin_gate.go).
+	adminOverride func(r *http.Request) (string, error)
+	pages         map[string]*template.Template
+	assets        *assets
+	handler       http.Handler
 }
 
 // New checks the configuration, parses the embedded templates and builds
@@ -78,8 +91,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MinCases < 1 {
 		errs = append(errs, fmt.Errorf("web: Config.MinCases must be at least 1, got %d", cfg.MinCases))
 	}
-	if cfg.WriteRate < 0 {
-		errs = append(errs, fmt.Errorf("web: Config.WriteRate must not be negative, got %d", cfg.WriteRate))
+	for _, r := range []struct {
+		name string
+		v    int
+	}{{"WriteRate", cfg.WriteRate}, {"UpdateRate", cfg.UpdateRate}, {"ReportRate", cfg.ReportRate}} {
+		if r.v < 0 {
+			errs = append(errs, fmt.Errorf("web: Config.%s must not be negative, got %d", r.name, r.v))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -105,7 +123,12 @@ func New(cfg Config) (*Server, error) {
 		now:      cfg.Now,
 		log:      cfg.Logger,
 		limiter:  newWriteLimiter(cfg.WriteRate, cfg.Now),
+
+		updateLimiter: newWriteLimiter(cfg.UpdateRate, cfg.Now),
+		reportLimiter: newWriteLimiter(cfg.ReportRate, cfg.Now),
+		quality:       newQualityBounds(),
 	}
+	s.metrics = newMetrics(s.index)
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
