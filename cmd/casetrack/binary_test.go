@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -88,6 +89,23 @@ func crashAndRecover(t *testing.T, bin, database string) {
 	if want := fmt.Sprintf("<strong>%d</strong>", len(ids)); !strings.Contains(string(body), want) {
 		t.Errorf("home page does not count %d cases", len(ids))
 	}
+	// The metrics see the loaded index, and the index synchronisation
+	// reports its refresh times to them.
+	p.submit(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		m := p.metrics(t)
+		if strings.Contains(m, fmt.Sprintf("casetrack_stats_index_cases %d\n", len(ids)+1)) &&
+			strings.Contains(m, "casetrack_stats_index_refresh_seconds_count ") &&
+			!strings.Contains(m, "casetrack_stats_index_refresh_seconds_count 0\n") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("/metrics does not show the index (%d cases) and a refresh:\n%s", len(ids)+1, m)
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	p.stop(t)
 	if logs := p.logs.String(); !strings.Contains(logs, "statistics index loaded") || !strings.Contains(logs, "cases="+fmt.Sprint(len(ids))) {
 		t.Errorf("start-up log does not report the index:\n%s", logs)
@@ -112,6 +130,10 @@ type process struct {
 	logs *lockedBuffer
 	done chan error
 }
+
+// submitted numbers the test submissions, so that each differs: identical
+// timelines in a burst are held back by the quality checks.
+var submitted atomic.Int64
 
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -178,7 +200,9 @@ func startBinary(t *testing.T, bin string, args ...string) *process {
 
 // submit posts one valid case and returns its id; only a 201 counts.
 func (p *process) submit(t *testing.T) string {
-	body := `{"category":"i130-spouse-usc","country":"PH","filed":"2024-02","milestones":[{"code":"received","date":"2024-02-20"}]}`
+	n := int(submitted.Add(1))
+	filed := fmt.Sprintf("%04d-%02d", 2020+n/12%5, n%12+1)
+	body := `{"category":"i130-spouse-usc","country":"PH","filed":"` + filed + `","milestones":[{"code":"received","date":"` + filed + `-20"}]}`
 	res, err := http.Post(p.url+"/api/v1/cases", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Error(err)
@@ -195,6 +219,18 @@ func (p *process) submit(t *testing.T) string {
 		t.Errorf("submit: %v", err)
 	}
 	return created.ID
+}
+
+// metrics reads /metrics.
+func (p *process) metrics(t *testing.T) string {
+	t.Helper()
+	res, err := http.Get(p.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }
 
 // kill ends the process with SIGKILL: no shutdown code runs.

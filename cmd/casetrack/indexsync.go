@@ -39,8 +39,9 @@ type indexSync struct {
 	listening chan struct{}
 
 	mu      sync.Mutex
-	started bool // build has begun
-	heard   bool // listening is closed
+	observe func(time.Duration) // told how long each refresh or reload took
+	started bool                // build has begun
+	heard   bool                // listening is closed
 	loading bool
 	again   bool // reload once more after the current load
 	pending map[string]bool
@@ -49,6 +50,24 @@ type indexSync struct {
 func newIndexSync(st *store.Store, cat *catalog.Catalog, log *slog.Logger) *indexSync {
 	return &indexSync{st: st, cat: cat, ix: stats.NewIndex(cat), log: log,
 		listening: make(chan struct{}), pending: map[string]bool{}, loading: true}
+}
+
+// setObserver sets the function told how long each refresh of one case
+// and each full reload took (the web server's metrics).
+func (x *indexSync) setObserver(fn func(time.Duration)) {
+	x.mu.Lock()
+	x.observe = fn
+	x.mu.Unlock()
+}
+
+// observed reports the time since start to the observer, if any.
+func (x *indexSync) observed(start time.Time) {
+	x.mu.Lock()
+	fn := x.observe
+	x.mu.Unlock()
+	if fn != nil {
+		fn(time.Since(start))
+	}
 }
 
 // build loads every case into the index at start-up and then applies the
@@ -121,6 +140,7 @@ func (x *indexSync) changed(ctx context.Context, id string) {
 // deleted elsewhere meanwhile disappear too. The live index keeps serving
 // until the swap.
 func (x *indexSync) reload(ctx context.Context) {
+	defer x.observed(time.Now())
 	if fresh, err := x.load(ctx); err != nil {
 		x.log.Error("reload statistics index", "err", err)
 	} else {
@@ -147,8 +167,10 @@ func (x *indexSync) finishLoad(ctx context.Context) {
 	}
 }
 
-// refresh re-reads one case into the index, or removes it when it is gone.
+// refresh re-reads one case into the index, or removes it when it is
+// gone. A case that is flagged or hidden is removed by Upsert itself.
 func (x *indexSync) refresh(ctx context.Context, id string) {
+	defer x.observed(time.Now())
 	c, err := x.st.Case(ctx, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -41,6 +41,8 @@ type serveConfig struct {
 	Contact        string
 	ContactDefault bool
 	WriteRate      int
+	UpdateRate     int
+	ReportRate     int
 	TrustProxy     bool
 	Demo           bool
 	Accounts       accountSettings
@@ -55,6 +57,8 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	minCases := s.add("min-cases", "K", "5", "smallest group of cases any statistic is shown for (at least 1)", "CASETRACK_MIN_CASES")
 	contact := s.add("contact", "ADDRESS", defaultContact, "privacy contact shown on every page: an email address or https:// URL", "CASETRACK_CONTACT")
 	writeRate := s.add("write-rate", "N", "30", "case creations allowed per client address per hour; 0 turns the limit off", "CASETRACK_WRITE_RATE")
+	updateRate := s.add("update-rate", "N", "60", "milestone additions and \"still pending\" confirmations allowed per client address per hour; 0 turns the limit off", "CASETRACK_UPDATE_RATE")
+	reportRate := s.add("report-rate", "N", "10", "reports about cases allowed per client address per hour; 0 turns the limit off", "CASETRACK_REPORT_RATE")
 	trust := s.addSwitch("trust-proxy", "take the client address from the last X-Forwarded-For hop (only behind a proxy that appends it)", "CASETRACK_TRUST_PROXY")
 	accounts := addAccountOptions(s)
 	demo := s.addSwitch("demo", "use a separate demo database, filled with synthetic cases when empty, and show a \"demo data\" banner", "CASETRACK_DEMO")
@@ -80,6 +84,8 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 		s.fail(contact, "%q is neither an email address nor an https:// URL", contact.value)
 	}
 	cfg.WriteRate = s.int(writeRate, 0)
+	cfg.UpdateRate = s.int(updateRate, 0)
+	cfg.ReportRate = s.int(reportRate, 0)
 	cfg.TrustProxy = s.bool(trust)
 	cfg.Accounts = accounts.settings(s)
 	if err := s.err(); err != nil {
@@ -164,6 +170,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		Contact:    cfg.Contact,
 		Demo:       cfg.Demo,
 		WriteRate:  cfg.WriteRate,
+		UpdateRate: cfg.UpdateRate,
+		ReportRate: cfg.ReportRate,
 		TrustProxy: cfg.TrustProxy,
 		SignInRate: cfg.Accounts.SignInRate,
 		OIDC:       cfg.Accounts.oidcConfig(),
@@ -174,6 +182,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("build web server: %w", err)
 	}
+	sync.setObserver(srv.ObserveIndexRefresh)
 
 	hs := &http.Server{
 		Addr:              cfg.Addr,
@@ -189,8 +198,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "trust_proxy", cfg.TrustProxy,
-		"signin_rate", cfg.Accounts.SignInRate, "oidc", cfg.Accounts.OIDC.enabled())
+	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "update_rate", cfg.UpdateRate,
+		"report_rate", cfg.ReportRate, "trust_proxy", cfg.TrustProxy, "signin_rate", cfg.Accounts.SignInRate, "oidc", cfg.Accounts.OIDC.enabled())
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()

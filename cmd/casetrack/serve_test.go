@@ -20,24 +20,25 @@ func TestParseServe(t *testing.T) {
 		env  map[string]string
 		want serveConfig
 	}{
-		{"defaults", nil, nil, serveConfig{Addr: ":8080", Database: "sqlite:casetrack.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30}},
+		{"defaults", nil, nil, serveConfig{Addr: ":8080", Database: "sqlite:casetrack.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, UpdateRate: 60, ReportRate: 10}},
 		{"environment", nil, map[string]string{
 			"CASETRACK_ADDR": "127.0.0.1:9000", "DATABASE_URL": "postgres://u@db/prod", "CASETRACK_DATABASE": "sqlite:ignored.db",
 			"CASETRACK_MIN_CASES": "10", "CASETRACK_CONTACT": "dpo@casetrack.org", "CASETRACK_WRITE_RATE": "0",
+			"CASETRACK_UPDATE_RATE": "5", "CASETRACK_REPORT_RATE": "0",
 			"CASETRACK_TRUST_PROXY": "true", "CASETRACK_DEMO": "0",
-		}, serveConfig{Addr: "127.0.0.1:9000", Database: "postgres://u@db/prod", MinCases: 10, Contact: "dpo@casetrack.org", WriteRate: 0, TrustProxy: true}},
+		}, serveConfig{Addr: "127.0.0.1:9000", Database: "postgres://u@db/prod", MinCases: 10, Contact: "dpo@casetrack.org", WriteRate: 0, UpdateRate: 5, ReportRate: 0, TrustProxy: true}},
 		{"CASETRACK_DATABASE when DATABASE_URL is unset", nil, map[string]string{"CASETRACK_DATABASE": "sqlite:/var/lib/ct.db"},
-			serveConfig{Addr: ":8080", Database: "sqlite:/var/lib/ct.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30}},
+			serveConfig{Addr: ":8080", Database: "sqlite:/var/lib/ct.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, UpdateRate: 60, ReportRate: 10}},
 		{"flags override environment",
-			[]string{"--addr", ":9999", "--database=sqlite:flag.db", "-min-cases", "3", "--contact", "https://casetrack.org/privacy", "--write-rate", "7", "--trust-proxy"},
-			map[string]string{"CASETRACK_ADDR": ":1", "DATABASE_URL": "postgres://x@y/z", "CASETRACK_MIN_CASES": "99", "CASETRACK_TRUST_PROXY": "false"},
-			serveConfig{Addr: ":9999", Database: "sqlite:flag.db", MinCases: 3, Contact: "https://casetrack.org/privacy", WriteRate: 7, TrustProxy: true}},
+			[]string{"--addr", ":9999", "--database=sqlite:flag.db", "-min-cases", "3", "--contact", "https://casetrack.org/privacy", "--write-rate", "7", "--update-rate", "8", "--report-rate", "9", "--trust-proxy"},
+			map[string]string{"CASETRACK_UPDATE_RATE": "1", "CASETRACK_REPORT_RATE": "2", "CASETRACK_ADDR": ":1", "DATABASE_URL": "postgres://x@y/z", "CASETRACK_MIN_CASES": "99", "CASETRACK_TRUST_PROXY": "false"},
+			serveConfig{Addr: ":9999", Database: "sqlite:flag.db", MinCases: 3, Contact: "https://casetrack.org/privacy", WriteRate: 7, UpdateRate: 8, ReportRate: 9, TrustProxy: true}},
 		{"switch turned off by flag", []string{"--trust-proxy=false"}, map[string]string{"CASETRACK_TRUST_PROXY": "yes"},
-			serveConfig{Addr: ":8080", Database: "sqlite:casetrack.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30}},
+			serveConfig{Addr: ":8080", Database: "sqlite:casetrack.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, UpdateRate: 60, ReportRate: 10}},
 		{"demo uses its own database", []string{"--demo"}, map[string]string{"DATABASE_URL": "postgres://u@db/prod"},
-			serveConfig{Addr: ":8080", Database: "sqlite:casetrack-demo.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, Demo: true}},
+			serveConfig{Addr: ":8080", Database: "sqlite:casetrack-demo.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, UpdateRate: 60, ReportRate: 10, Demo: true}},
 		{"demo with an explicit database", []string{"--database", "sqlite:/tmp/d.db"}, map[string]string{"CASETRACK_DEMO": "1"},
-			serveConfig{Addr: ":8080", Database: "sqlite:/tmp/d.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, Demo: true}},
+			serveConfig{Addr: ":8080", Database: "sqlite:/tmp/d.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, UpdateRate: 60, ReportRate: 10, Demo: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,8 +58,8 @@ func TestParseServe(t *testing.T) {
 
 func TestParseServeReportsEveryError(t *testing.T) {
 	_, err := parseServe(
-		[]string{"--addr", "localhost", "--min-cases", "0", "--write-rate", "-1", "--contact", "nobody"},
-		env(map[string]string{"DATABASE_URL": "mysql://x", "CASETRACK_DEMO": "perhaps"}),
+		[]string{"--addr", "localhost", "--min-cases", "0", "--write-rate", "-1", "--update-rate", "-2", "--contact", "nobody"},
+		env(map[string]string{"DATABASE_URL": "mysql://x", "CASETRACK_DEMO": "perhaps", "CASETRACK_REPORT_RATE": "lots"}),
 		&bytes.Buffer{})
 	var ue usageError
 	if !errors.As(err, &ue) {
@@ -68,6 +69,8 @@ func TestParseServeReportsEveryError(t *testing.T) {
 		`--addr: "localhost" is not host:port`,
 		"--min-cases: must be at least 1, got 0",
 		"--write-rate: must be at least 0, got -1",
+		"--update-rate: must be at least 0, got -2",
+		`--report-rate (from CASETRACK_REPORT_RATE): "lots" is not a whole number`,
 		`--contact: "nobody" is neither`,
 		`--database (from DATABASE_URL): "mysql://x" is not a database URL`,
 		`--demo (from CASETRACK_DEMO): "perhaps" is not true or false`,

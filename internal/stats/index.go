@@ -158,9 +158,17 @@ func (ix *Index) Len() int {
 }
 
 // Upsert adds the case or replaces the one with the same ID. A case whose
-// category is not in the catalog is not indexed (and replaces nothing).
+// category is not in the catalog is not indexed (and replaces nothing). A
+// case that must not count — flagged by a quality check or hidden by a
+// moderator (timeline.Case.Counts) — is removed instead, so that every
+// caller that refreshes a case after a write stays correct without
+// looking at its moderation state.
 func (ix *Index) Upsert(c *timeline.Case) {
 	if c == nil {
+		return
+	}
+	if !c.Counts() {
+		ix.Remove(c.ID)
 		return
 	}
 	id := keyOf(c.ID)

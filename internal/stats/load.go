@@ -81,14 +81,16 @@ func (l *Loader) Grow(n int) {
 }
 
 // Add adds the case, or replaces the one added earlier with the same ID.
-// A case whose category is not in the catalog is not indexed and drops an
-// earlier case with its ID, as Upsert does.
+// A case whose category is not in the catalog, or that must not count
+// (flagged or hidden), is not indexed and drops an earlier case with its
+// ID, as Upsert does.
 func (l *Loader) Add(c *timeline.Case) {
 	if c == nil {
 		return
 	}
 	id := keyOf(c.ID)
 	pi, ok := l.ix.cat.CategoryIndex(c.Category)
+	ok = ok && c.Counts()
 	old, had := l.ids[id]
 	if had && (!ok || int(old.part) != pi) {
 		l.drop(old)

@@ -252,7 +252,12 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) 
 		}
 		// Sessions go by cascade; deleting them explicitly as well keeps
 		// that true even on a connection with foreign keys off.
-		_, err = tx.ExecContext(ctx, s.d.rebind("DELETE FROM sessions WHERE account_id = ?"), id)
+		if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM sessions WHERE account_id = ?"), id); err != nil {
+			return err
+		}
+		// A moderator's log entries stay (they explain why a case was
+		// hidden) but no longer name the deleted account.
+		_, err = tx.ExecContext(ctx, s.d.rebind("UPDATE moderation_log SET actor_account_id = NULL WHERE actor_account_id = ?"), id)
 		return err
 	})
 	if err != nil {

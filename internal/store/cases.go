@@ -20,7 +20,13 @@ func (s *Store) CreateCase(ctx context.Context, c *timeline.Case, editKeyHash []
 		return fmt.Errorf("create case: %w", err)
 	}
 	err = s.write(ctx, []string{row.id}, func(tx *sql.Tx) error {
-		return s.insertCase(ctx, tx, row)
+		if err := s.insertCase(ctx, tx, row); err != nil {
+			return err
+		}
+		if row.moderation == timeline.ModerationFlagged {
+			return s.logAction(ctx, tx, ActionFlag, row.moderationReason, row.id, "", c.Created)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("create case %q: %w", row.id, err)
@@ -85,8 +91,9 @@ func (s *Store) EditKeyHash(ctx context.Context, id string) ([]byte, error) {
 
 // UpdateCase reads the case in a transaction that excludes concurrent
 // updates of it (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on
-// PostgreSQL), calls fn, and writes back milestones, note and as_of if fn
-// returns nil; changes fn makes to other fields are ignored. It returns the
+// PostgreSQL), calls fn, and writes back milestones, note, as_of and the
+// moderation state if fn returns nil; changes fn makes to other fields are
+// ignored. (A quality check may flag a case as it is updated.) It returns the
 // updated case, ErrNotFound, or fn's error unchanged, so that callers can
 // pass timeline.FieldErrors through it.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
@@ -122,9 +129,14 @@ func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.C
 		if err != nil {
 			return err
 		}
+		if orig.Moderation.Visible() && row.moderation == timeline.ModerationFlagged {
+			if err := s.logAction(ctx, tx, ActionFlag, row.moderationReason, id, "", c.AsOf); err != nil {
+				return err
+			}
+		}
 		_, err = tx.ExecContext(ctx, s.d.rebind(
-			"UPDATE cases SET category = ?, country = ?, service_center = ?, filed = ?, note = ?, as_of = ?, milestone_list = ? WHERE id = ?"),
-			row.category, row.country, row.serviceCenter, row.filed, row.note, row.asOf, row.milestoneList, id)
+			"UPDATE cases SET category = ?, country = ?, service_center = ?, filed = ?, note = ?, as_of = ?, milestone_list = ?, moderation = ?, moderation_reason = ? WHERE id = ?"),
+			row.category, row.country, row.serviceCenter, row.filed, row.note, row.asOf, row.milestoneList, row.moderation, row.moderationReason, id)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}
@@ -223,8 +235,9 @@ func (s *Store) readCase(ctx context.Context, q querier, id, suffix string) (*ti
 
 // insertCase inserts one case row and its milestones.
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r caseRow) error {
-	_, err := tx.ExecContext(ctx, s.d.rebind("INSERT INTO cases ("+insertColumns+") VALUES ("+placeholders(len(caseInsertArgs(r)))+")"),
-		caseInsertArgs(r)...)
+	args := append(caseInsertArgs(r), r.moderation, r.moderationReason)
+	_, err := tx.ExecContext(ctx, s.d.rebind("INSERT INTO cases ("+insertColumns+", moderation, moderation_reason) VALUES ("+placeholders(len(args))+")"),
+		args...)
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)
 	}

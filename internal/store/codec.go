@@ -15,7 +15,9 @@ import (
 // contain one, see validToken): the SQLite driver's cost is mostly per
 // column, and reading six columns instead of ten made ScanCases a third
 // faster there (PostgreSQL gains a little too).
-const caseSelect = "SELECT id || ' ' || category || ' ' || country || ' ' || coalesce(service_center, '') || ' ' || filed, " +
+//
+// The moderation state and reason code travel in the same column.
+const caseSelect = "SELECT id || ' ' || category || ' ' || country || ' ' || coalesce(service_center, '') || ' ' || filed || ' ' || moderation || ' ' || moderation_reason, " +
 	"as_of, created, note, owner_id, milestone_list FROM cases"
 
 // caseRow is a case in the form its columns take. Dates are ISO 8601
@@ -31,6 +33,9 @@ type caseRow struct {
 	ownerID               sql.NullString
 	milestoneList         string
 	milestones            []milestoneRow
+	// moderation and moderationReason are written by CreateCase and
+	// UpdateCase; CreateCases (seeding) leaves the column default, visible.
+	moderation, moderationReason string
 }
 
 // milestoneRow is one row of the milestones table.
@@ -86,6 +91,10 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 	if err != nil {
 		return caseRow{}, fmt.Errorf("case %q: %w", c.ID, err)
 	}
+	mod, err := encodeModeration(c.Moderation)
+	if err != nil {
+		return caseRow{}, fmt.Errorf("case %q: %w", c.ID, err)
+	}
 	return caseRow{
 		id:            c.ID,
 		category:      c.Category,
@@ -99,7 +108,28 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 		ownerID:       nullString(c.OwnerID),
 		milestoneList: list,
 		milestones:    ms,
+
+		moderation:       mod.State,
+		moderationReason: mod.Reason,
 	}, nil
+}
+
+// encodeModeration checks a moderation state for storage: a known state
+// and a reason code that is a token (it travels space-separated in
+// caseSelect), or no reason at all.
+func encodeModeration(m timeline.Moderation) (timeline.Moderation, error) {
+	if m.State == "" {
+		m.State = timeline.ModerationVisible
+	}
+	switch m.State {
+	case timeline.ModerationVisible, timeline.ModerationFlagged, timeline.ModerationHidden:
+	default:
+		return m, fmt.Errorf("unknown moderation state %q", m.State)
+	}
+	if m.Reason != "" && !validCode(m.Reason) {
+		return m, fmt.Errorf("invalid moderation reason %q", m.Reason)
+	}
+	return m, nil
 }
 
 // formatDay keeps only the calendar day of t (privacy promise 4: never a
@@ -274,7 +304,7 @@ func (d *dayValue) parse(s string) error {
 // caseScan receives one row of caseSelect. One is reused for every row of
 // a scan.
 type caseScan struct {
-	head          string // id, category, country, service center, filed
+	head          string // id, category, country, service center, filed, moderation, reason
 	asOf, created dayValue
 	note          string
 	ownerID       sql.NullString
@@ -287,7 +317,7 @@ func (r *caseScan) dest() []any {
 
 // toCase builds a fresh case from the scanned row; the caller may keep it.
 func (r *caseScan) toCase(in interner, a *slabs) (*timeline.Case, error) {
-	var f [5]string
+	var f [7]string
 	rest := r.head
 	for i := range f {
 		var ok bool
@@ -322,6 +352,16 @@ func (r *caseScan) toCase(in interner, a *slabs) (*timeline.Case, error) {
 		AsOf:          r.asOf.t,
 		Created:       r.created.t,
 		OwnerID:       r.ownerID.String,
+		Moderation:    timeline.Moderation{State: in.get(f[5]), Reason: in.get(f[6])},
+	}
+	switch c.Moderation.State {
+	case timeline.ModerationVisible:
+		// The zero value means visible; reading gives back what was
+		// written for a case that never thought about moderation.
+		c.Moderation = timeline.Moderation{}
+	case timeline.ModerationFlagged, timeline.ModerationHidden:
+	default:
+		return nil, fmt.Errorf("case %q: corrupt moderation state %q", id, f[5])
 	}
 	return c, nil
 }

@@ -41,6 +41,8 @@ type Case struct {
 	Created time.Time
 	// OwnerID links the case to an account; empty for anonymous cases.
 	OwnerID string
+	// Moderation says whether the case is published (see Counts).
+	Moderation Moderation
 }
 
 // Decision returns the case's terminal milestone, if it has one.

@@ -23,5 +23,4 @@ func init() {
 	}
 	templateSamples["me_delete.html"] = func(*Server) any { return &meDeletePageData{Cases: 3} }
 	templateSamples["account_deleted.html"] = func(*Server) any { return &meDeletePageData{Cases: 1} }
-	templateSamples["admin.html"] = func(*Server) any { return &adminPageData{Admin: "admin@example.org"} }
 }

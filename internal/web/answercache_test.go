@@ -52,7 +52,7 @@ func TestStatsAnswersFollowWrites(t *testing.T) {
 		var keys []string
 		var ids []string
 		for i := 0; i < 5; i++ {
-			c := e.create(validSubmission())
+			c := e.create(variedSubmission(i))
 			keys, ids = append(keys, c.EditKey), append(ids, c.ID)
 		}
 		type answer struct {
@@ -78,7 +78,7 @@ func TestStatsAnswersFollowWrites(t *testing.T) {
 		if a := read(); *a.Cases != 5 || *a.Decided != 1 || *a.Approved != 1 {
 			t.Fatalf("after an approval: cases %d decided %d approved %d", *a.Cases, *a.Decided, *a.Approved)
 		}
-		e.create(validSubmission())
+		e.create(variedSubmission(5))
 		if a := read(); *a.Cases != 6 {
 			t.Fatalf("after a new case: cases %d, want 6", *a.Cases)
 		}

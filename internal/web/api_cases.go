@@ -18,6 +18,7 @@ type createdJSON struct {
 func (s *Server) apiCreateCase(w http.ResponseWriter, r *http.Request) error {
 	cancel, retry, ok := s.limiter.reserve(s.clientAddr(r))
 	if !ok {
+		s.metrics.submissions.WithLabelValues(submitRateLimited).Inc()
 		return errRateLimited(retry)
 	}
 	var sub timeline.Submission
@@ -45,6 +46,9 @@ func (s *Server) apiGetCase(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.store.Case(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	if c.Moderation.State == timeline.ModerationHidden {
+		return errCaseRemoved()
 	}
 	writeJSON(w, http.StatusOK, newCaseJSON(c))
 	return nil
@@ -83,8 +87,13 @@ func (s *Server) apiAddMilestone(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
+	cancel, err := s.reserveUpdate(r)
+	if err != nil {
+		return err
+	}
 	c, err := s.addMilestone(r.Context(), id, in)
 	if err != nil {
+		cancel()
 		return err
 	}
 	writeJSON(w, http.StatusOK, newCaseJSON(c))
@@ -97,8 +106,13 @@ func (s *Server) apiConfirmCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cancel, err := s.reserveUpdate(r)
+	if err != nil {
+		return err
+	}
 	c, err := s.confirmCase(r.Context(), id)
 	if err != nil {
+		cancel()
 		return err
 	}
 	writeJSON(w, http.StatusOK, newCaseJSON(c))

@@ -258,7 +258,7 @@ type focusedElement struct {
 
 // tabbableJS lists the elements the Tab key should reach, in document
 // order, and names them.
-const tabbableJS = `const tabbable = () => Array.from(document.querySelectorAll("a[href], select, input:not([type=hidden]), textarea, button, [tabindex]:not([tabindex='-1'])"));
+const tabbableJS = `const tabbable = () => Array.from(document.querySelectorAll("a[href], select, input:not([type=hidden]), textarea, button, [tabindex]")).filter(el => el.tabIndex >= 0);
 const nameOf = el => el.id ? "#" + el.id : el.tagName.toLowerCase() + (el.getAttribute("href") ? "[href=" + el.getAttribute("href") + "]" : "");`
 
 const readTabbable = `(() => { ` + tabbableJS + ` return tabbable().map(nameOf); })()`

@@ -42,23 +42,54 @@ func caseIDFrom(r *http.Request) (string, error) {
 	return id, nil
 }
 
-// createCase validates a submission and stores it with a new id and edit
-// key, owned by owner when someone is signed in (nil otherwise). A
-// validation failure is returned as timeline.FieldErrors.
+// createCase validates a submission, runs the automatic quality checks
+// (quality.go) and stores it with a new id and edit key, owned by owner
+// when someone is signed in (nil otherwise). A validation failure is
+// returned as timeline.FieldErrors. A case the checks flag is stored but
+// not counted; a burst of copies flags the earlier copies too.
 func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner *auth.Account) (*timeline.Case, string, error) {
 	c, fe := timeline.Validate(s.cat, sub, s.now())
 	if len(fe) > 0 {
+		s.metrics.submissions.WithLabelValues(submitInvalid).Inc()
 		return nil, "", fe
 	}
 	c.ID = timeline.NewCaseID()
 	if owner != nil {
 		c.OwnerID = owner.ID
 	}
+	copies, err := s.burstCopies(ctx, c)
+	if err != nil {
+		return nil, "", err
+	}
+	switch {
+	case copies != nil:
+		c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reasonBurst}
+	default:
+		if reason := s.implausible(c); reason != "" {
+			c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reason}
+		}
+	}
 	key, hash := timeline.NewEditKey()
 	if err := s.store.CreateCase(ctx, c, hash); err != nil {
 		return nil, "", fmt.Errorf("create case: %w", err)
 	}
 	s.index.Upsert(c)
+	if c.Counts() {
+		s.metrics.submissions.WithLabelValues(submitCreated).Inc()
+	} else {
+		s.metrics.submissions.WithLabelValues(submitFlagged).Inc()
+		s.metrics.moderation.WithLabelValues("flag").Inc()
+	}
+	if copies != nil {
+		n, err := s.store.Flag(ctx, copies, reasonBurst, s.now())
+		if err != nil {
+			return nil, "", err
+		}
+		for _, id := range copies {
+			s.index.Remove(id)
+		}
+		s.metrics.moderation.WithLabelValues("flag").Add(float64(n))
+	}
 	return c, key, nil
 }
 
@@ -91,11 +122,18 @@ func (s *Server) authorizeEdit(r *http.Request, id, key string) error {
 	return nil
 }
 
-// addMilestone adds one milestone under the store's per-case lock.
+// addMilestone adds one milestone under the store's per-case lock; a
+// decision outside its category's plausible range flags the case.
 func (s *Server) addMilestone(ctx context.Context, id string, in timeline.MilestoneInput) (*timeline.Case, error) {
 	c, err := s.store.UpdateCase(ctx, id, func(c *timeline.Case) error {
 		if fe := timeline.AddMilestone(s.cat, c, in, s.now()); len(fe) > 0 {
 			return fe
+		}
+		if c.Counts() {
+			if reason := s.implausible(c); reason != "" {
+				c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reason}
+				s.metrics.moderation.WithLabelValues("flag").Inc()
+			}
 		}
 		return nil
 	})

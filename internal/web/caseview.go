@@ -49,7 +49,9 @@ type caseView struct {
 	ID                string
 	Category          catalog.Category
 	CountryName       string
+	CountryCode       string
 	ServiceCenterName string // empty when not given
+	ServiceCenterCode string
 	Filed             string
 	Milestones        []milestoneView
 	Note              string
@@ -78,6 +80,7 @@ func newCaseView(cat *catalog.Catalog, c *timeline.Case) caseView {
 		ID:             c.ID,
 		Category:       category,
 		CountryName:    c.Country,
+		CountryCode:    c.Country,
 		Filed:          c.Filed.String(),
 		Note:           c.Note,
 		Status:         c.Status(),
@@ -88,6 +91,7 @@ func newCaseView(cat *catalog.Catalog, c *timeline.Case) caseView {
 		v.CountryName = co.Name
 	}
 	if c.ServiceCenter != "" {
+		v.ServiceCenterCode = c.ServiceCenter
 		v.ServiceCenterName = c.ServiceCenter
 		if sc, ok := cat.ServiceCenter(c.ServiceCenter); ok {
 			v.ServiceCenterName = sc.Name

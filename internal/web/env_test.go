@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
@@ -70,6 +73,8 @@ type testEnv struct {
 	clock  *testClock
 	logs   *syncBuffer
 	client *http.Client
+	// admin is the session of the administrator adminHeaders signs in.
+	admin []string
 }
 
 // newEnv starts the real handler on httptest.NewServer. The write limit is
@@ -225,4 +230,46 @@ func validForm() url.Values {
 		"milestones[7].date":    {" "},
 		"unrelated_extra_field": {"ignored"},
 	}
+}
+
+// variedSubmission is validSubmission with the receipt on day i+1 of the
+// filing month, so that many of them are not a burst of identical copies
+// (which the quality checks flag).
+func variedSubmission(i int) map[string]any {
+	sub := validSubmission()
+	sub["milestones"] = []map[string]string{
+		{"code": "received", "date": fmt.Sprintf("2024-03-%02d", i%28+1)},
+		{"code": "rfe", "date": "2024-09"},
+	}
+	return sub
+}
+
+// testAdminEmail is the administrator adminHeaders signs in.
+const testAdminEmail = "moderator@example.org"
+
+// adminHeaders are the request headers of a signed-in administrator: on
+// first use it signs up an account, grants it the admin role through the
+// store (as `casetrack admin grant` does) and signs it in. It is the one
+// way tests reach the moderation pages.
+func (e *testEnv) adminHeaders() []string {
+	e.t.Helper()
+	if e.admin == nil {
+		e.signup(testAdminEmail, testPassword, "")
+		if err := e.st.SetRole(context.Background(), testAdminEmail, auth.RoleAdmin); err != nil {
+			e.t.Fatalf("grant admin: %v", err)
+		}
+		e.admin = e.signin(testAdminEmail, testPassword)
+	}
+	return e.admin
+}
+
+// adminID is the account id of the administrator adminHeaders signs in.
+func (e *testEnv) adminID() string {
+	e.t.Helper()
+	e.adminHeaders()
+	a, err := e.st.AccountByEmail(context.Background(), testAdminEmail)
+	if err != nil {
+		e.t.Fatalf("read the administrator's account: %v", err)
+	}
+	return a.ID
 }

@@ -47,6 +47,12 @@ func errCaseNotFound() *httpError {
 		Message: "There is no case with this id. It may have been deleted."}
 }
 
+// errCaseRemoved answers for a case a moderator hid.
+func errCaseRemoved() *httpError {
+	return &httpError{Status: http.StatusNotFound, Code: "not_found",
+		Message: "This case was removed by a moderator."}
+}
+
 func errValidation(fields timeline.FieldErrors) *httpError {
 	return &httpError{Status: http.StatusUnprocessableEntity, Code: "validation",
 		Message: "Some fields need attention.", Fields: fields}
@@ -66,10 +72,19 @@ func errTooLarge() *httpError {
 }
 
 func errRateLimited(retry time.Duration) *httpError {
-	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
-		Message:    "Too many new cases from your network in the last hour. Please try again later.",
-		RetryAfter: retry}
+	return errRateLimitedMsg(retry, "Too many new cases from your network in the last hour. Please try again later.")
 }
+
+// errRateLimitedMsg is a 429 with a message naming what was limited.
+func errRateLimitedMsg(retry time.Duration, msg string) *httpError {
+	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: msg, RetryAfter: retry}
+}
+
+// Messages of the update and report limits.
+const (
+	updateLimitedMsg = "Too many changes to cases from your network in the last hour. Please try again later."
+	reportLimitedMsg = "Too many reports from your network in the last hour. Please try again later."
+)
 
 // errorBody is the JSON error shape of API.md.
 type errorBody struct {

@@ -29,8 +29,8 @@ func TestAccountJourney(t *testing.T) {
 
 		// Someone else's data must survive.
 		other := e.account("other@example.org")
-		otherCase := e.create(validSubmission(), other...)
-		anon := e.create(validSubmission())
+		otherCase := e.create(variedSubmission(1), other...)
+		anon := e.create(variedSubmission(2))
 
 		// Visit 1: sign up, sign in, share the case.
 		e.signup(email, testPassword, "Journey")

@@ -25,6 +25,11 @@ func TestMethodologyPage(t *testing.T) {
 		"simple median of the three decided cases (3, 5 and 8 months) is 5 months",
 		"as-of date",
 		"volunteers",
+		"at least 100 visible cases",
+		"more than 2 times faster",
+		"5 or more timelines identical",
+		"within 2 days",
+		"A report alone changes nothing",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("methodology lacks %q", want)

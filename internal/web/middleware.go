@@ -82,7 +82,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // accessLog logs one line per request: method, route pattern, status, size
-// and duration. It deliberately logs neither the client address, the user
+// and duration, and counts it in the metrics. It deliberately logs neither the client address, the user
 // agent, the query string nor any part of a body or note, so no log line
 // can be joined to a case (privacy promise 4).
 func (s *Server) accessLog(next http.Handler) http.Handler {
@@ -104,12 +104,14 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if status >= 500 {
 			level = slog.LevelError
 		}
+		d := time.Since(start)
+		s.metrics.observeRequest(r.Method, route, status, d)
 		s.log.LogAttrs(r.Context(), level, "http",
 			slog.String("method", r.Method),
 			slog.String("route", route),
 			slog.Int("status", status),
 			slog.Int("bytes", sw.bytes),
-			slog.Duration("duration", time.Since(start)))
+			slog.Duration("duration", d))
 	})
 }
 

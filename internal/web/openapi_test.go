@@ -34,6 +34,8 @@ func TestOpenAPIDocument(t *testing.T) {
 		{"get", "/api/v1/openapi.json"},
 		{"get", "/api/v1/me/export"},
 		{"delete", "/api/v1/me"},
+		{"get", "/api/v1/feed"},
+		{"post", "/api/v1/cases/{id}/reports"},
 	} {
 		if _, ok := doc.Paths[op.path][op.method]; !ok {
 			t.Errorf("the document does not describe %s %s", strings.ToUpper(op.method), op.path)

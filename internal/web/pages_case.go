@@ -22,6 +22,13 @@ type casePageData struct {
 	// Owned is true when the signed-in account owns the case: it needs
 	// no edit key.
 	Owned bool
+	// Flagged says the case waits for a moderator's review; Hidden that
+	// a moderator removed it (only its editor gets this far).
+	Flagged, Hidden bool
+	// ReportReasons are the choices of the report form.
+	ReportReasons []reportReason
+	// ReportError is the message of a refused report.
+	ReportError string
 }
 
 // editForm is the "I have the edit key" form.
@@ -34,6 +41,16 @@ type editForm struct {
 // MilestoneChoices are the case category's milestones.
 func (p *casePageData) MilestoneChoices() []catalog.Milestone { return p.Case.Category.Milestones }
 
+// CohortURL is the feed of cases like this one: same category, country,
+// service center and filing month.
+func (p *casePageData) CohortURL() string {
+	f := feedFilter{Category: p.Case.Category.Code, Country: p.Case.CountryCode, ServiceCenter: p.Case.ServiceCenterCode}
+	if m, err := timeline.ParseMonth(p.Case.Filed); err == nil {
+		f.Filed = m
+	}
+	return "/feed?" + f.values().Encode()
+}
+
 // Err returns the message for a field, or "".
 func (p *casePageData) Err(field string) string { return p.Errors[field] }
 
@@ -42,10 +59,13 @@ var notices = map[string]string{
 	"milestone": "The milestone was added. Thank you for keeping your timeline up to date.",
 	"confirmed": "Thank you: the case is recorded as still pending as of today.",
 	"edited":    "Your changes were saved.",
+	"reported":  "Thank you for the report. A moderator will look at this case.",
 }
 
-// loadCasePage reads the case for a page; unknown ids are a 404.
-func (s *Server) loadCasePage(r *http.Request) (*casePageData, error) {
+// loadCasePage reads the case for a page; unknown ids are a 404, and so
+// are cases a moderator hid, unless the request carries the edit key
+// (editing): the person who shared a case can still change or delete it.
+func (s *Server) loadCasePage(r *http.Request, editing bool) (*casePageData, error) {
 	id, err := caseIDFrom(r)
 	if err != nil {
 		return nil, err
@@ -54,15 +74,20 @@ func (s *Server) loadCasePage(r *http.Request) (*casePageData, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.Moderation.State == timeline.ModerationHidden && !editing {
+		return nil, errCaseRemoved()
+	}
 	v := newCaseView(s.cat, c)
 	a := s.currentAccount(r)
 	owned := a != nil && c.OwnerID != "" && c.OwnerID == a.ID
-	return &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v, Owned: owned}, nil
+	return &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v, Owned: owned,
+		Flagged: c.Moderation.State == timeline.ModerationFlagged, Hidden: c.Moderation.State == timeline.ModerationHidden,
+		ReportReasons: reportReasons}, nil
 }
 
 // casePage handles GET /cases/{id}.
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
-	data, err := s.loadCasePage(r)
+	data, err := s.loadCasePage(r, false)
 	if err != nil {
 		return err
 	}
@@ -78,7 +103,7 @@ func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *
 	if err := r.ParseForm(); err != nil {
 		return nil, false, formError(err)
 	}
-	if data, err = s.loadCasePage(r); err != nil {
+	if data, err = s.loadCasePage(r, true); err != nil {
 		return nil, false, err
 	}
 	data.Edit = editForm{
@@ -89,6 +114,11 @@ func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *
 	err = s.authorizeEdit(r, data.Case.ID, data.Edit.EditKey)
 	var he *httpError
 	if errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden) {
+		if data.Hidden {
+			// Without the key a hidden case shows nothing, not even
+			// the page with an error beside the key field.
+			return nil, false, errCaseRemoved()
+		}
 		data.Errors = timeline.FieldErrors{"edit_key": he.Message}
 		return data, true, s.render(w, r, he.Status, "case.html", data)
 	}
@@ -104,7 +134,14 @@ func (s *Server) caseAddMilestoneForm(w http.ResponseWriter, r *http.Request) er
 	if handled || err != nil {
 		return err
 	}
+	cancel, err := s.reserveUpdate(r)
+	if err != nil {
+		return err
+	}
 	_, err = s.addMilestone(r.Context(), data.Case.ID, timeline.MilestoneInput{Code: data.Edit.Code, Date: data.Edit.Date})
+	if err != nil {
+		cancel()
+	}
 	return s.finishCaseEdit(w, r, data, err, "milestone")
 }
 
@@ -114,7 +151,14 @@ func (s *Server) caseConfirmForm(w http.ResponseWriter, r *http.Request) error {
 	if handled || err != nil {
 		return err
 	}
+	cancel, err := s.reserveUpdate(r)
+	if err != nil {
+		return err
+	}
 	_, err = s.confirmCase(r.Context(), data.Case.ID)
+	if err != nil {
+		cancel()
+	}
 	return s.finishCaseEdit(w, r, data, err, "confirmed")
 }
 

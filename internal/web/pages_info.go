@@ -1,6 +1,16 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"sort"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// homeLatest is how many of the latest milestones the home page lists.
+const homeLatest = 8
 
 // homePageData is the data of home.html.
 type homePageData struct {
@@ -9,6 +19,18 @@ type homePageData struct {
 	Cases int
 	// Deleted confirms that a case was just deleted.
 	Deleted bool
+	// Latest are the newest milestones of the feed.
+	Latest []feedItem
+	// ApprovedWeek counts approvals dated in the last seven days, by
+	// category, for categories with at least MinCases of them (a count
+	// is an aggregate, privacy promise 6).
+	ApprovedWeek []categoryCount
+}
+
+// categoryCount is one row of "approved this week".
+type categoryCount struct {
+	Category catalog.Category
+	Count    int
 }
 
 // homePage handles GET /.
@@ -18,6 +40,31 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 		Cases:   s.index.Len(),
 		Deleted: r.URL.Query().Get("deleted") == "1",
 	}
+	latest, err := s.store.Feed(r.Context(), store.FeedQuery{Limit: homeLatest})
+	if err != nil {
+		return err
+	}
+	for _, it := range latest {
+		data.Latest = append(data.Latest, newFeedItem(s.cat, it))
+	}
+	since := timeline.Today(s.now()).AddDate(0, 0, -6)
+	counts, err := s.store.ApprovedSince(r.Context(), since)
+	if err != nil {
+		return err
+	}
+	for code, n := range counts {
+		c, ok := s.cat.Category(code)
+		if ok && n >= s.minCases {
+			data.ApprovedWeek = append(data.ApprovedWeek, categoryCount{Category: c, Count: n})
+		}
+	}
+	sort.Slice(data.ApprovedWeek, func(i, j int) bool {
+		a, b := data.ApprovedWeek[i], data.ApprovedWeek[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Category.Code < b.Category.Code
+	})
 	return s.render(w, r, http.StatusOK, "home.html", data)
 }
 

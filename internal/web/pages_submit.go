@@ -28,7 +28,20 @@ type submitForm struct {
 	Filed         string
 	Note          string
 	Rows          []milestoneRow
+	// Honeypot is set when the field people never see was filled in.
+	Honeypot bool
 }
+
+// honeypotField is the name of the submit form's trap for automated
+// posters: a text field hidden from people by a CSS class (the CSP allows
+// no inline style), skipped by the keyboard and by autofill, and labelled
+// for the rare person who meets it anyway. Software that fills in every
+// field fills it in, and the submission is refused.
+const honeypotField = "website"
+
+// honeypotMessage explains the refusal, in case a person did fill it in.
+const honeypotMessage = "The submission was refused because the field labelled \"Leave this field empty\" was filled in. " +
+	"It is there to stop automated spam. If you are a person, empty that field and submit again."
 
 // milestoneRow is one milestone row of the form with its own messages.
 type milestoneRow struct {
@@ -203,6 +216,7 @@ func parseCaseForm(r *http.Request, rows int) (f submitForm, sub timeline.Submis
 	f.ServiceCenter = strings.TrimSpace(v.Get("service_center"))
 	f.Filed = strings.TrimSpace(v.Get("filed"))
 	f.Note = v.Get("note")
+	f.Honeypot = v.Get(honeypotField) != ""
 	sub = timeline.Submission{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter, Filed: f.Filed, Note: f.Note}
 	for i := range f.Rows {
 		code := strings.TrimSpace(v.Get("milestones[" + strconv.Itoa(i) + "].code"))
@@ -258,8 +272,14 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := &submitPageData{page: s.newPage(r, "Share your timeline"), Form: f}
+	if f.Honeypot {
+		s.metrics.submissions.WithLabelValues(submitHoneypot).Inc()
+		data.Problem = honeypotMessage
+		return s.render(w, r, http.StatusBadRequest, "submit.html", data)
+	}
 	cancel, retry, ok := s.limiter.reserve(s.clientAddr(r))
 	if !ok {
+		s.metrics.submissions.WithLabelValues(submitRateLimited).Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
 		data.Problem = fmt.Sprintf("Too many new cases were submitted from your network in the last hour. "+
 			"Your input is kept below; please try again in about %s.", roundWait(retry))
@@ -276,7 +296,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		cancel()
 		return err
 	}
-	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key, CategoryCode: c.Category}
+	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key, CategoryCode: c.Category,
+		Flagged: !c.Counts()}
 	return s.render(w, r, http.StatusCreated, "submit_done.html", done)
 }
 
@@ -288,6 +309,8 @@ type submitDonePageData struct {
 	URL          string
 	EditKey      string
 	CategoryCode string
+	// Flagged says an automatic check held the case for review.
+	Flagged bool
 }
 
 // roundWait writes a wait in minutes for people.

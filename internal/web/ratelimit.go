@@ -15,7 +15,8 @@ import (
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
-// writeLimiter limits case creations per client address per hour. Client
+// writeLimiter limits one class of writes (case creations, updates,
+// reports: one instance each) per client address per hour. Client
 // addresses are never kept: each is replaced by an HMAC under a random
 // salt that lives only in memory and is replaced every UTC day (DESIGN.md
 // "Security"), and an entry is dropped once it has been idle long enough
@@ -128,4 +129,15 @@ func (s *Server) clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// reserveUpdate takes one milestone addition or confirmation from the
+// client's allowance, or answers 429. cancel gives it back when the change
+// is refused.
+func (s *Server) reserveUpdate(r *http.Request) (cancel func(), err error) {
+	cancel, retry, ok := s.updateLimiter.reserve(s.clientAddr(r))
+	if !ok {
+		return nil, errRateLimitedMsg(retry, updateLimitedMsg)
+	}
+	return cancel, nil
 }

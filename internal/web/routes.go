@@ -32,6 +32,7 @@ func (s *Server) routes() *http.ServeMux {
 
 	s.exploreRoutes(mux)
 	s.accountRoutes(mux)
+	s.feedRoutes(mux)
 
 	// Everything else: a JSON 404 under /api/, the 404 page elsewhere.
 	mux.Handle("/api/", s.handleAPI(notFoundHandler))

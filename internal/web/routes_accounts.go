@@ -3,7 +3,7 @@ package web
 import "net/http"
 
 // accountRoutes registers accounts, sign-in, the personal timeline, the
-// data rights (export, delete) and the administrators' entry page.
+// data rights (export, delete) and the account pages.
 func (s *Server) accountRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /signup", s.handle(s.signupPage))
 	mux.Handle("POST /signup", s.handle(s.signupForm))
@@ -24,5 +24,4 @@ func (s *Server) accountRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/me/export", s.handleAPI(s.apiMeExport))
 	mux.Handle("DELETE /api/v1/me", s.handleAPI(s.apiMeDelete))
 
-	mux.Handle("GET /admin", s.handle(s.adminPage))
 }

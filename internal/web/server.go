@@ -37,6 +37,12 @@ type Config struct {
 	// WriteRate is the number of case creations allowed per client address
 	// per hour; 0 turns the limit off.
 	WriteRate int
+	// UpdateRate is the number of milestone additions and "still pending"
+	// confirmations allowed per client address per hour; 0 turns it off.
+	UpdateRate int
+	// ReportRate is the number of reports about cases allowed per client
+	// address per hour; 0 turns the limit off.
+	ReportRate int
 	// TrustProxy takes the client address from the last X-Forwarded-For
 	// hop (the one the trusted proxy appended) instead of the connection's
 	// remote address.
@@ -78,7 +84,9 @@ type Server struct {
 	now      func() time.Time
 	log      *slog.Logger
 
-	limiter *writeLimiter
+	limiter       *writeLimiter // case creations
+	updateLimiter *writeLimiter // milestone additions and confirmations
+	reportLimiter *writeLimiter // reports
 	// signinAccount and signinClient throttle sign-in attempts per
 	// account (keyed by the lowercased email) and per client address.
 	signinAccount *writeLimiter
@@ -88,6 +96,8 @@ type Server struct {
 	oidc          *auth.OIDC
 	oidcName      string
 	httpsPublic   bool
+	quality       *qualityBounds
+	metrics       *metrics
 	pages         map[string]*template.Template
 	assets        *assets
 	handler       http.Handler
@@ -106,8 +116,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MinCases < 1 {
 		errs = append(errs, fmt.Errorf("web: Config.MinCases must be at least 1, got %d", cfg.MinCases))
 	}
-	if cfg.WriteRate < 0 {
-		errs = append(errs, fmt.Errorf("web: Config.WriteRate must not be negative, got %d", cfg.WriteRate))
+	for _, r := range []struct {
+		name string
+		v    int
+	}{{"WriteRate", cfg.WriteRate}, {"UpdateRate", cfg.UpdateRate}, {"ReportRate", cfg.ReportRate}} {
+		if r.v < 0 {
+			errs = append(errs, fmt.Errorf("web: Config.%s must not be negative, got %d", r.name, r.v))
+		}
 	}
 	if cfg.SignInRate < 0 {
 		errs = append(errs, fmt.Errorf("web: Config.SignInRate must not be negative, got %d", cfg.SignInRate))
@@ -153,6 +168,8 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		limiter:  newWriteLimiter(cfg.WriteRate, cfg.Now),
 
+		updateLimiter: newWriteLimiter(cfg.UpdateRate, cfg.Now),
+		reportLimiter: newWriteLimiter(cfg.ReportRate, cfg.Now),
 		signinAccount: newWriteLimiter(cfg.SignInRate, cfg.Now),
 		signinClient:  newWriteLimiter(cfg.SignInRate, cfg.Now),
 		passwords:     passwords,
@@ -160,7 +177,9 @@ func New(cfg Config) (*Server, error) {
 		oidc:          oidc,
 		oidcName:      cfg.OIDCName,
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
+		quality:       newQualityBounds(),
 	}
+	s.metrics = newMetrics(s.index)
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

@@ -90,7 +90,14 @@ type errorPage struct {
 // parseTemplates parses the layout and partials once, then each page on a
 // clone of them, so pages can all define "title" and "content".
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"asset": s.assets.url}
+	funcs := template.FuncMap{
+		"asset": s.assets.url,
+		// adminCase pairs a moderation item with the reasons, for the
+		// "admincase" template.
+		"adminCase": func(it adminItem, reasons []moderationReason) adminCaseData {
+			return adminCaseData{Item: it, Reasons: reasons}
+		},
+	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
@@ -152,4 +159,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
+}
+
+// adminCaseData is the data of the "admincase" template of admin.html.
+type adminCaseData struct {
+	Item    adminItem
+	Reasons []moderationReason
 }

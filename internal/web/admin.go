@@ -1,0 +1,189 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// adminQueueLimit bounds each list of the moderation page.
+const adminQueueLimit = 100
+
+// moderationReason is one reason a moderator can record.
+type moderationReason struct {
+	Code, Label string
+}
+
+// moderationReasons are the reasons a moderator picks from. A code, not
+// free text, is recorded, so the log cannot become a place for the
+// personal details moderation removes.
+var moderationReasons = []moderationReason{
+	{"checked_plausible", "Checked: the timeline is plausible"},
+	{"reports_unfounded", "The reports are unfounded"},
+	{"personal_info", "Contains personal details or case numbers"},
+	{"fake", "Made up or impossible"},
+	{"duplicate", "Duplicate of another case"},
+	{"spam", "Spam or advertising"},
+	{"offensive", "Offensive"},
+	{"owner_request", "The person who shared it asked"},
+}
+
+func validModerationReason(code string) bool {
+	for _, r := range moderationReasons {
+		if r.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// adminItem is one case of the moderation page.
+type adminItem struct {
+	Case       caseView
+	State      string
+	Reason     string
+	Reports    []store.Report
+	ReportsBy  map[string]int
+	Explaining string
+}
+
+// adminPageData is the data of admin.html.
+type adminPageData struct {
+	page
+	Open, Hidden []adminItem
+	Log          []store.LogEntry
+	Reasons      []moderationReason
+	Notice       string
+	Problem      string
+}
+
+// adminNotices confirm an action after the redirect.
+var adminNotices = map[string]string{
+	"hide":    "The case is hidden: it is gone from the feed, the statistics and its public page.",
+	"approve": "The case is published: it counts in the statistics and shows in the feed.",
+	"dismiss": "The reports were dismissed; the case is unchanged.",
+	"delete":  "The case was deleted with all of its milestones and reports.",
+}
+
+// adminPage handles GET /admin: the moderation queue (flagged and
+// reported cases), the hidden cases and the latest log entries.
+func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.adminActor(r); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	data := &adminPageData{page: s.newPage(r, "Moderation"), Reasons: moderationReasons,
+		Notice: adminNotices[r.URL.Query().Get("done")]}
+	return s.renderAdmin(w, r, http.StatusOK, data)
+}
+
+func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int, data *adminPageData) error {
+	open, hidden, err := s.store.ModerationQueue(r.Context(), adminQueueLimit)
+	if err != nil {
+		return err
+	}
+	for _, it := range open {
+		data.Open = append(data.Open, s.newAdminItem(it))
+	}
+	for _, it := range hidden {
+		data.Hidden = append(data.Hidden, s.newAdminItem(it))
+	}
+	if data.Log, err = s.store.ModerationLog(r.Context(), 50); err != nil {
+		return err
+	}
+	return s.render(w, r, status, "admin.html", data)
+}
+
+func (s *Server) newAdminItem(it store.QueueItem) adminItem {
+	a := adminItem{Case: newCaseView(s.cat, it.Case), State: it.Case.Moderation.State, Reason: it.Case.Moderation.Reason,
+		Reports: it.Reports, ReportsBy: map[string]int{}}
+	if a.State == "" {
+		a.State = timeline.ModerationVisible
+	}
+	for _, rep := range it.Reports {
+		a.ReportsBy[rep.Reason]++
+	}
+	switch a.Reason {
+	case reasonImplausible:
+		a.Explaining = "The decision time lies far outside the range observed in this category."
+	case reasonBurst:
+		a.Explaining = "Several identical timelines were submitted within a short time."
+	}
+	return a
+}
+
+// adminAction handles POST /admin/cases/{id}: action hide, approve,
+// dismiss or delete, each with a reason from moderationReasons.
+func (s *Server) adminAction(w http.ResponseWriter, r *http.Request) error {
+	actor, err := s.adminActor(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	id, err := caseIDFrom(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	action := strings.TrimSpace(r.PostForm.Get("action"))
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	if err := s.moderate(r, id, action, reason, actor); err != nil {
+		var fe timeline.FieldErrors
+		if errors.As(err, &fe) {
+			data := &adminPageData{page: s.newPage(r, "Moderation"), Reasons: moderationReasons,
+				Problem: fe["action"] + fe["reason"]}
+			return s.renderAdmin(w, r, http.StatusUnprocessableEntity, data)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/admin?done="+action, http.StatusSeeOther)
+	return nil
+}
+
+// moderate applies one moderator action and updates this instance's
+// statistics index; the store announces the change to the others.
+func (s *Server) moderate(r *http.Request, id, action, reason, actor string) error {
+	if !validModerationReason(reason) {
+		return timeline.FieldErrors{"reason": "Choose a reason for the action; it is recorded in the moderation log."}
+	}
+	ctx := r.Context()
+	now := s.now()
+	switch action {
+	case store.ActionHide:
+		err := s.store.Moderate(ctx, id, action, reason, timeline.Moderation{State: timeline.ModerationHidden, Reason: reason}, actor, now)
+		if err != nil {
+			return err
+		}
+		s.index.Remove(id)
+	case store.ActionApprove:
+		if err := s.store.Moderate(ctx, id, action, reason, timeline.Moderation{}, actor, now); err != nil {
+			return err
+		}
+		c, err := s.store.Case(ctx, id)
+		if err != nil {
+			return err
+		}
+		s.index.Upsert(c)
+	case store.ActionDismiss:
+		if err := s.store.DismissReports(ctx, id, reason, actor, now); err != nil {
+			return err
+		}
+	case store.ActionDelete:
+		if err := s.store.DeleteCaseModerated(ctx, id, reason, actor, now); err != nil {
+			return err
+		}
+		s.index.Remove(id)
+	default:
+		return timeline.FieldErrors{"action": "Choose an action: hide, approve, dismiss or delete. "}
+	}
+	s.metrics.moderation.WithLabelValues(action).Inc()
+	// The log line names the action, not the case: the moderation log in
+	// the database is the record of which case it was.
+	s.log.Info("moderation", "action", action, "reason", reason)
+	return nil
+}

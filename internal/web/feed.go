@@ -1,0 +1,188 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// feedItem is one feed entry with everything the API, the page and the
+// Atom feed show.
+type feedItem struct {
+	CaseID            string
+	Category          catalog.Category
+	CountryCode       string
+	CountryName       string
+	ServiceCenter     string
+	ServiceCenterName string
+	Filed             string
+	Milestone         string
+	MilestoneName     string
+	Date              string
+	MonthOnly         bool
+	Terminal          bool
+	DaysSinceFiled    int
+	// Note is plain text; templates and the Atom encoder escape it, and
+	// nothing turns it into links.
+	Note string
+}
+
+// URL is the case page of the item.
+func (it feedItem) URL() string { return "/cases/" + it.CaseID }
+
+func newFeedItem(cat *catalog.Catalog, it store.FeedItem) feedItem {
+	category, ok := cat.Category(it.Category)
+	if !ok {
+		category = catalog.Category{Code: it.Category, Name: it.Category}
+	}
+	v := feedItem{
+		CaseID: it.CaseID, Category: category, CountryCode: it.Country, CountryName: it.Country,
+		ServiceCenter: it.ServiceCenter, ServiceCenterName: it.ServiceCenter, Filed: it.Filed.String(),
+		Milestone: it.Code, MilestoneName: it.Code, Date: it.Date, Terminal: timeline.IsTerminal(it.Code), Note: it.Note,
+	}
+	if co, ok := cat.Country(it.Country); ok {
+		v.CountryName = co.Name
+	}
+	if sc, ok := cat.ServiceCenter(it.ServiceCenter); ok {
+		v.ServiceCenterName = sc.Name
+	}
+	if m, ok := category.Milestone(it.Code); ok {
+		v.MilestoneName = m.Name
+	}
+	if d, err := timeline.ParseApproxDate(it.Date); err == nil {
+		v.MonthOnly = d.MonthOnly()
+		v.DaysSinceFiled = timeline.DaysBetween(it.Filed.Mid(), d.Time())
+	}
+	return v
+}
+
+// feedPage is one page of the feed and the cursor of the next ("" at the
+// end).
+type feedPage struct {
+	Items []feedItem
+	Next  string
+}
+
+// loadFeed runs a parsed filter against the store. It asks for one item
+// more than the page holds, to know whether there is a next page.
+func (s *Server) loadFeed(r *http.Request, f feedFilter) (feedPage, error) {
+	q := f.query()
+	q.Limit = f.Limit + 1
+	rows, err := s.store.Feed(r.Context(), q)
+	if err != nil {
+		return feedPage{}, err
+	}
+	var p feedPage
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		p.Next = encodeCursor(rows[len(rows)-1].FeedKey)
+	}
+	p.Items = make([]feedItem, len(rows))
+	for i, it := range rows {
+		p.Items[i] = newFeedItem(s.cat, it)
+	}
+	return p, nil
+}
+
+// feedItemJSON is one item of GET /api/v1/feed (API.md "Feed").
+type feedItemJSON struct {
+	CaseID         string `json:"case_id"`
+	Category       string `json:"category"`
+	Country        string `json:"country"`
+	ServiceCenter  string `json:"service_center,omitempty"`
+	Filed          string `json:"filed"`
+	Milestone      string `json:"milestone"`
+	Date           string `json:"date"`
+	DaysSinceFiled int    `json:"days_since_filed"`
+	Note           string `json:"note"`
+}
+
+// feedJSON is the answer of GET /api/v1/feed. next_cursor is always
+// there, null on the last page.
+type feedJSON struct {
+	Items      []feedItemJSON `json:"items"`
+	NextCursor *string        `json:"next_cursor"`
+}
+
+// apiFeed handles GET /api/v1/feed.
+func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseFeedFilter(s.cat, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := s.loadFeed(r, f)
+	if err != nil {
+		return err
+	}
+	out := feedJSON{Items: make([]feedItemJSON, len(p.Items))}
+	if p.Next != "" {
+		out.NextCursor = &p.Next
+	}
+	for i, it := range p.Items {
+		out.Items[i] = feedItemJSON{
+			CaseID: it.CaseID, Category: it.Category.Code, Country: it.CountryCode, ServiceCenter: it.ServiceCenter,
+			Filed: it.Filed, Milestone: it.Milestone, Date: it.Date, DaysSinceFiled: it.DaysSinceFiled, Note: it.Note,
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// feedPageData is the data of feed.html.
+type feedPageData struct {
+	page
+	Filter feedFilter
+	Items  []feedItem
+	// NextURL and AtomURL keep the filters; FirstURL drops the cursor.
+	NextURL, AtomURL, FirstURL string
+	// Paged is set after following "older".
+	Paged bool
+}
+
+// FiledValue is the filing month filter as the form shows it.
+func (p *feedPageData) FiledValue() string {
+	if p.Filter.Filed.IsZero() {
+		return ""
+	}
+	return p.Filter.Filed.String()
+}
+
+// MilestoneChoices lists every step once, for the milestone filter.
+func (p *feedPageData) MilestoneChoices() []catalog.Milestone { return allMilestones(p.Catalog) }
+
+// CategoryGroups groups the categories for the category filter.
+func (p *feedPageData) CategoryGroups() []categoryGroup { return groupCategories(p.Catalog) }
+
+// feedPageHandler handles GET /feed: filters as query parameters, a plain
+// GET form, and an "older" link; it works without JavaScript.
+func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseFeedFilter(s.cat, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := s.loadFeed(r, f)
+	if err != nil {
+		return err
+	}
+	data := &feedPageData{page: s.newPage(r, "Latest milestones"), Filter: f, Items: p.Items, Paged: f.After != nil}
+	v := f.values()
+	data.FirstURL = "/feed"
+	if len(v) > 0 {
+		data.FirstURL += "?" + v.Encode()
+	}
+	data.AtomURL = "/feed.atom"
+	if len(v) > 0 {
+		data.AtomURL += "?" + v.Encode()
+	}
+	if p.Next != "" {
+		if f.Limit != feedPageSize {
+			v.Set("limit", strconv.Itoa(f.Limit))
+		}
+		v.Set("cursor", p.Next)
+		data.NextURL = "/feed?" + v.Encode()
+	}
+	return s.render(w, r, http.StatusOK, "feed.html", data)
+}
