@@ -129,12 +129,7 @@ func (s *Server) addMilestone(ctx context.Context, id string, in timeline.Milest
 		if fe := timeline.AddMilestone(s.cat, c, in, s.now()); len(fe) > 0 {
 			return fe
 		}
-		if c.Counts() {
-			if reason := s.implausible(c); reason != "" {
-				c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reason}
-				s.metrics.moderation.WithLabelValues("flag").Inc()
-			}
-		}
+		s.flagIfImplausible(c)
 		return nil
 	})
 	if err != nil {
@@ -142,6 +137,19 @@ func (s *Server) addMilestone(ctx context.Context, id string, in timeline.Milest
 	}
 	s.index.Upsert(c)
 	return c, nil
+}
+
+// flagIfImplausible flags a counted case whose decision time lies outside
+// its category's plausible range (quality.go), after a change of its
+// timeline: it then leaves the statistics until a moderator approves it.
+func (s *Server) flagIfImplausible(c *timeline.Case) {
+	if !c.Counts() {
+		return
+	}
+	if reason := s.implausible(c); reason != "" {
+		c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reason}
+		s.metrics.moderation.WithLabelValues("flag").Inc()
+	}
 }
 
 // confirmDecided is the field error of a "still pending" confirmation of a

@@ -256,8 +256,20 @@ func TestQualityFlags(t *testing.T) {
 		if !feedHas(e.getFeed("category=eb1a").Items, normal.ID) {
 			t.Error("a plausible case is missing from the feed")
 		}
-		if res := e.get("/admin", e.adminHeaders()...); strings.Count(res.body, reasonImplausible) < 2 {
-			t.Error("the queue does not list both implausible cases")
+		// And so is an owner's edit of the whole case.
+		owner := e.account("owner@example.org")
+		owned := e.create(feedCase{"eb1a", "BR", "", "2024-02", [][2]string{{"approved", "2025-02-20"}}, ""}.submission(), owner...)
+		if e.ix.Len() != base+2 {
+			t.Fatalf("index holds %d cases, want %d: the owner's plausible case did not count", e.ix.Len(), base+2)
+		}
+		res = e.postForm("/me/cases/"+owned.ID+"/edit", url.Values{"category": {"eb1a"}, "country": {"BR"}, "filed": {"2025-05"},
+			"milestones[0].code": {"approved"}, "milestones[0].date": {"2025-06-01"}}, owner...)
+		mustStatus(t, res, http.StatusSeeOther)
+		if e.ix.Len() != base+1 || feedHas(e.getFeed("category=eb1a").Items, owned.ID) {
+			t.Error("a case made implausible by its owner's edit is still published")
+		}
+		if res := e.get("/admin", e.adminHeaders()...); strings.Count(res.body, reasonImplausible) < 3 {
+			t.Error("the queue does not list the three implausible cases")
 		}
 	})
 }

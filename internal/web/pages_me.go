@@ -212,13 +212,20 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	valid, fe := timeline.Validate(s.cat, sub, s.now())
 	if len(fe) == 0 {
+		cancel, err := s.reserveUpdate(r)
+		if err != nil {
+			return err
+		}
 		var updated *timeline.Case
 		updated, err = s.store.EditCase(r.Context(), c.ID, func(cur *timeline.Case) error {
 			cur.Category, cur.Country, cur.ServiceCenter, cur.Filed = valid.Category, valid.Country, valid.ServiceCenter, valid.Filed
 			cur.Milestones, cur.Note, cur.AsOf = valid.Milestones, valid.Note, valid.AsOf
+			// An edit can move a decision as far as a new milestone can.
+			s.flagIfImplausible(cur)
 			return nil
 		})
 		if err != nil {
+			cancel()
 			return err
 		}
 		s.index.Upsert(updated)
