@@ -12,7 +12,8 @@
 # center) measured with wrk, the server's resident memory after the load,
 # and the time PostgreSQL needs for percentile_cont over the same groups
 # (pgbench). Statistics answers are cached until the next write, so a third
-# run repeats the broad query while cases are being submitted. Needs wrk and pgbench (apt-get install -y wrk postgresql-client)
+# run repeats the broad query while cases are being submitted, and the feed
+# is measured last. Needs wrk and pgbench (apt-get install -y wrk postgresql-client)
 # and a PostgreSQL at $CASETRACK_BENCH_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,10 +69,15 @@ done
 # Every write empties the answer cache, so with a steady stream of writes
 # many reads compute the statistics afresh: the worst case for reads.
 echo "== GET /api/v1/stats?$BROAD while 10 cases per second are submitted"
-body='{"category":"i485-employment","country":"IN","filed":"2025-01","milestones":[{"code":"received","date":"2025-01-20"}]}'
 (
   end=$((SECONDS + ${DURATION%s}))
+  i=0
   while [ $SECONDS -lt $end ]; do
+    # Each submission differs (filing month and receipt day): identical
+    # copies would be flagged as a burst and left out of the statistics.
+    i=$((i + 1))
+    body=$(printf '{"category":"i485-employment","country":"IN","filed":"2025-%02d","milestones":[{"code":"received","date":"2025-%02d-%02d"}]}' \
+      $((i % 12 + 1)) $((i % 12 + 1)) $((i % 28 + 1)))
     curl -s -o /dev/null -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$PORT/api/v1/cases"
     sleep 0.1
   done
@@ -80,6 +86,15 @@ writer=$!
 wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/stats?$BROAD" | tee "$OUT/wrk-broad-writes.txt"
 wait $writer
 grep -E 'VmRSS|VmHWM' /proc/$pid/status | sed 's/^/after the load: /'
+
+# The feed is read from the database on every request (keyset pages over
+# the milestones_feed index), so it is measured apart: the whole feed, one
+# cohort (category + country + filing month), and the HTML page.
+for q in "api/v1/feed" "api/v1/feed?category=eb2-niw&country=IN&filed=2024-03" "api/v1/feed?milestone=approved" "feed"; do
+  echo "== GET /$q"
+  curl -fs "http://127.0.0.1:$PORT/$q" | head -c 300; echo
+  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/$q" | tee "$OUT/wrk-feed-$(echo "$q" | tr -c 'a-z0-9' '_').txt"
+done
 
 echo "== PostgreSQL baseline: percentile_cont of decision times over the same groups"
 cat >"$OUT/sql-broad.sql" <<SQL
