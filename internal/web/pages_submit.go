@@ -276,7 +276,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		cancel()
 		return err
 	}
-	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key, CategoryCode: c.Category}
+	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key,
+		CategoryCode: c.Category, Owned: c.OwnerID != ""}
 	return s.render(w, r, http.StatusCreated, "submit_done.html", done)
 }
 
@@ -288,6 +289,9 @@ type submitDonePageData struct {
 	URL          string
 	EditKey      string
 	CategoryCode string
+	// Owned is true when the case went into the signed-in person's
+	// timeline: they can update it there without the key.
+	Owned bool
 }
 
 // roundWait writes a wait in minutes for people.
