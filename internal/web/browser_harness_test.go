@@ -102,8 +102,11 @@ document.addEventListener("securitypolicyviolation", function (e) {
 // tab is one browser tab with a watch on what the page reports and a
 // record of the requests of the page loaded last.
 type tab struct {
-	t     *testing.T
-	ctx   context.Context
+	t   *testing.T
+	ctx context.Context
+	// close closes the tab and forgets its cookies, as closing a private
+	// window does.
+	close func()
 	watch *pageWatch
 	net   *netLog
 	// scripts is false when the tab runs with JavaScript disabled; the
@@ -111,22 +114,25 @@ type tab struct {
 	scripts bool
 }
 
-// newTab opens a tab in the browser, closed when the test ends. Its cache
-// is off, so every load transfers the whole page, as a first visit does;
-// focus is emulated, so keyboard focus works in a tab in the background
-// while other tabs run in parallel.
+// newTab opens a tab in the browser, closed when the test ends. Each tab
+// has a browser context of its own, as a private window does: its own
+// cookies, so tabs signed in to different accounts, or signed out, run in
+// parallel without seeing each other's session. Its cache is off, so every
+// load transfers the whole page, as a first visit does; focus is
+// emulated, so keyboard focus works in a tab in the background while
+// other tabs run in parallel.
 func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 	t.Helper()
 	w := &pageWatch{}
 	nl := &netLog{}
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithListener(func(ev any) {
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(func(ev any) {
 		w.listen(ev)
 		nl.listen(ev)
 	}))
 	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, tabTimeout)
 	t.Cleanup(cancelTimeout)
-	tb := &tab{t: t, ctx: ctx, watch: w, net: nl, scripts: scripts}
+	tb := &tab{t: t, ctx: ctx, close: cancel, watch: w, net: nl, scripts: scripts}
 	tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 			return err

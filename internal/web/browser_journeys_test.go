@@ -30,6 +30,8 @@ var journeys = []journey{
 	{"explore and share a view", true, journeyExplore},
 	{"read the statistics on a phone", true, journeyExplorePhone},
 	{"submit with the keyboard only", true, journeyKeyboard},
+	{"sign up, create a case, update it on a later visit, export, delete the account", true, journeyAccount},
+	{"claim an anonymous case into the account", true, journeyClaim},
 }
 
 // journeySubmit: a bad note and a bad date are refused with messages tied

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 )
 
@@ -23,6 +24,12 @@ type netRequest struct {
 	Bytes    float64
 	Finished bool
 	Failed   string
+	// Stale marks a request made for a document loaded before the record
+	// was last reset, such as the icon the previous page asked for just
+	// as the next one was being opened. The browser may never report such
+	// a request finished, and it is not part of the page's weight, but it
+	// still went out, so it counts for the check on other hosts.
+	Stale bool
 }
 
 // netLog records every request of the page loaded last in a tab. The
@@ -32,6 +39,9 @@ type netLog struct {
 	mu    sync.Mutex
 	byID  map[network.RequestID]*netRequest
 	order []*netRequest
+	// loaders are the documents (loader ids) seen since the last reset;
+	// earlier are those seen before it.
+	loaders, earlier map[cdp.LoaderID]bool
 }
 
 // listen runs in the tab's event loop, so it only records.
@@ -50,7 +60,13 @@ func (l *netLog) listen(ev any) {
 			prev.Bytes = ev.RedirectResponse.EncodedDataLength
 			prev.Finished = true
 		}
-		r := &netRequest{URL: ev.Request.URL, Type: ev.Type}
+		r := &netRequest{URL: ev.Request.URL, Type: ev.Type, Stale: l.earlier[ev.LoaderID]}
+		if ev.LoaderID != "" && !r.Stale {
+			if l.loaders == nil {
+				l.loaders = map[cdp.LoaderID]bool{}
+			}
+			l.loaders[ev.LoaderID] = true
+		}
 		l.byID[ev.RequestID] = r
 		l.order = append(l.order, r)
 	case *network.EventResponseReceived:
@@ -77,6 +93,13 @@ func (l *netLog) reset() {
 	defer l.mu.Unlock()
 	l.byID = nil
 	l.order = nil
+	if l.earlier == nil {
+		l.earlier = map[cdp.LoaderID]bool{}
+	}
+	for id := range l.loaders {
+		l.earlier[id] = true
+	}
+	l.loaders = nil
 }
 
 // requests returns copies of the requests recorded since the last reset.
@@ -92,11 +115,12 @@ func (l *netLog) requests() []netRequest {
 
 // settle waits, a few seconds at most, until every request the page has
 // started is finished: the browser asks for the icon after the load event.
+// Requests of earlier documents are not waited for.
 func (tb *tab) settle() {
 	tb.t.Helper()
 	for range 100 {
 		tb.count("html") // a round trip: the log has seen earlier events
-		if !slices.ContainsFunc(tb.net.requests(), func(r netRequest) bool { return !r.Finished }) {
+		if !slices.ContainsFunc(tb.net.requests(), func(r netRequest) bool { return !r.Finished && !r.Stale }) {
 			return
 		}
 		time.Sleep(30 * time.Millisecond)
@@ -140,11 +164,15 @@ func offHostRequests(serverURL string, reqs []netRequest) []string {
 	return bad
 }
 
-// pageWeight is the total a page load cost on the wire, and the problems
+// pageWeight is the total a page load cost on the wire (requests of
+// earlier documents aside), and the problems
 // that make the total untrustworthy or too high: a request that never
 // finished, or a total over the limit, listing the requests largest first.
 func pageWeight(reqs []netRequest, limit float64) (total float64, problems []string) {
 	for _, r := range reqs {
+		if r.Stale {
+			continue
+		}
 		if !r.Finished {
 			problems = append(problems, "request still loading when the page was weighed: "+r.URL)
 		}

@@ -33,6 +33,16 @@ var browserPages = []browserPage{
 	{"methodology", http.StatusOK, get("/methodology")},
 	{"privacy", http.StatusOK, get("/privacy")},
 	{"not-found", http.StatusNotFound, get("/no-such-page")},
+	{"signin", http.StatusOK, get("/signin")},
+	{"signup", http.StatusOK, get("/signup")},
+	{"signup-refused", http.StatusUnprocessableEntity, signupRefused},
+	{"me", http.StatusOK, signedInAs(member, at("/me"))},
+	{"me-edit", http.StatusOK, signedInAs(member, func(a browserAccount) string { return "/me/cases/" + a.caseIDs[0] + "/edit" })},
+	{"me-password", http.StatusOK, signedInAs(member, at("/me/password"))},
+	{"me-delete-confirm", http.StatusOK, deleteConfirm},
+	{"account-deleted", http.StatusOK, accountDeleted},
+	{"admin-forbidden", http.StatusForbidden, signedInAs(member, at("/admin"))},
+	{"admin", http.StatusOK, signedInAs(admin, at("/admin"))},
 }
 
 // get opens a path.

@@ -28,6 +28,8 @@ type browserSuite struct {
 	axe, axeMissing string
 	// caseID and caseKey are a case, with its edit key, for the case pages.
 	caseID, caseKey string
+	// accounts sign in to the pages that need an account.
+	accounts *browserAccounts
 }
 
 // newBrowserSuite seeds the server and starts the browser.
@@ -46,6 +48,7 @@ func newBrowserSuite(t *testing.T, execPath string) *browserSuite {
 		"note": "Interview was scheduled quickly.",
 	})
 	s.caseID, s.caseKey = c.ID, c.EditKey
+	s.accounts = seedAccounts(e)
 	s.axe, s.axeMissing = axeSource(t)
 	s.browser = startBrowser(t, execPath)
 	return s

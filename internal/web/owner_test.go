@@ -31,6 +31,9 @@ func TestOwnerChangesOwnCases(t *testing.T) {
 			t.Fatalf("form submit: %d", form.status)
 		}
 		formID := between(form.body, `href="/cases/`, `"`)
+		if !strings.Contains(form.body, `id="owned"`) {
+			t.Error("the thank-you page does not tell a signed-in person the case is in their timeline")
+		}
 		for _, id := range []string{api.ID, formID} {
 			c, err := st.Case(ctx, id)
 			if err != nil {

@@ -296,8 +296,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		cancel()
 		return err
 	}
-	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key, CategoryCode: c.Category,
-		Flagged: !c.Counts()}
+	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key,
+		CategoryCode: c.Category, Flagged: !c.Counts(), Owned: c.OwnerID != ""}
 	return s.render(w, r, http.StatusCreated, "submit_done.html", done)
 }
 
@@ -311,6 +311,9 @@ type submitDonePageData struct {
 	CategoryCode string
 	// Flagged says an automatic check held the case for review.
 	Flagged bool
+	// Owned is true when the case went into the signed-in person's
+	// timeline: they can update it there without the key.
+	Owned bool
 }
 
 // roundWait writes a wait in minutes for people.

@@ -46,6 +46,9 @@ func TestFormSubmit(t *testing.T) {
 		if cc := res.header.Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("success page Cache-Control = %q, want no-store", cc)
 		}
+		if strings.Contains(res.body, `id="owned"`) {
+			t.Error("the thank-you page of an anonymous case mentions a timeline")
+		}
 		for _, want := range []string{"Save this edit key now", "cannot be shown again"} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("success page does not say %q", want)
