@@ -111,15 +111,17 @@ type tab struct {
 	scripts bool
 }
 
-// newTab opens a tab in the browser, closed when the test ends. Its cache
-// is off, so every load transfers the whole page, as a first visit does;
-// focus is emulated, so keyboard focus works in a tab in the background
-// while other tabs run in parallel.
+// newTab opens a tab in the browser, closed when the test ends. Each tab
+// has a browser context of its own, like a private window: its cookies
+// are its own, so signing in in one tab signs in no other tab running in
+// parallel. Its cache is off, so every load transfers the whole page, as
+// a first visit does; focus is emulated, so keyboard focus works in a tab
+// in the background while other tabs run in parallel.
 func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 	t.Helper()
 	w := &pageWatch{}
 	nl := &netLog{}
-	ctx, cancel := chromedp.NewContext(browser, chromedp.WithListener(func(ev any) {
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(func(ev any) {
 		w.listen(ev)
 		nl.listen(ev)
 	}))

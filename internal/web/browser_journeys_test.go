@@ -30,6 +30,8 @@ var journeys = []journey{
 	{"explore and share a view", true, journeyExplore},
 	{"read the statistics on a phone", true, journeyExplorePhone},
 	{"submit with the keyboard only", true, journeyKeyboard},
+	{"read the feed, filter to a cohort, report a case; as admin, hide it and see it gone", true, journeyFeedModeration},
+	{"the submit form's honeypot stays out of sight and out of the Tab order", true, journeyHoneypot},
 }
 
 // journeySubmit: a bad note and a bad date are refused with messages tied

@@ -33,6 +33,12 @@ var browserPages = []browserPage{
 	{"methodology", http.StatusOK, get("/methodology")},
 	{"privacy", http.StatusOK, get("/privacy")},
 	{"not-found", http.StatusNotFound, get("/no-such-page")},
+	{"feed", http.StatusOK, get("/feed")},
+	{"feed-cohort", http.StatusOK, get("/feed?category=i485-family&country=PH&filed=2024-08")},
+	{"feed-older", http.StatusOK, feedOlder},
+	{"feed-empty", http.StatusOK, get("/feed?category=o1")},
+	{"case-report", http.StatusOK, caseReport},
+	{"admin", http.StatusOK, adminQueue},
 }
 
 // get opens a path.

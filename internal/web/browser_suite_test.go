@@ -28,6 +28,8 @@ type browserSuite struct {
 	axe, axeMissing string
 	// caseID and caseKey are a case, with its edit key, for the case pages.
 	caseID, caseKey string
+	// feed holds the cohorts of the feed journey (browser_feed_journeys_test.go).
+	feed feedSeed
 }
 
 // newBrowserSuite seeds the server and starts the browser.
@@ -46,6 +48,7 @@ func newBrowserSuite(t *testing.T, execPath string) *browserSuite {
 		"note": "Interview was scheduled quickly.",
 	})
 	s.caseID, s.caseKey = c.ID, c.EditKey
+	s.feed = seedFeed(e, s.seed.caseIDs[:2])
 	s.axe, s.axeMissing = axeSource(t)
 	s.browser = startBrowser(t, execPath)
 	return s
