@@ -32,6 +32,8 @@ var journeys = []journey{
 	{"submit with the keyboard only", true, journeyKeyboard},
 	{"sign up, create a case, update it on a later visit, export, delete the account", true, journeyAccount},
 	{"claim an anonymous case into the account", true, journeyClaim},
+	{"read the feed, filter to a cohort, report a case; as admin, hide it and see it gone", true, journeyFeedModeration},
+	{"the submit form's honeypot stays out of sight and out of the Tab order", true, journeyHoneypot},
 }
 
 // journeySubmit: a bad note and a bad date are refused with messages tied

@@ -42,7 +42,12 @@ var browserPages = []browserPage{
 	{"me-delete-confirm", http.StatusOK, deleteConfirm},
 	{"account-deleted", http.StatusOK, accountDeleted},
 	{"admin-forbidden", http.StatusForbidden, signedInAs(member, at("/admin"))},
-	{"admin", http.StatusOK, signedInAs(admin, at("/admin"))},
+	{"feed", http.StatusOK, get("/feed")},
+	{"feed-cohort", http.StatusOK, get("/feed?category=i485-family&country=PH&filed=2024-08")},
+	{"feed-older", http.StatusOK, feedOlder},
+	{"feed-empty", http.StatusOK, get("/feed?category=o1")},
+	{"case-report", http.StatusOK, caseReport},
+	{"admin", http.StatusOK, adminQueue},
 }
 
 // get opens a path.

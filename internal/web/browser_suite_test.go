@@ -30,6 +30,8 @@ type browserSuite struct {
 	caseID, caseKey string
 	// accounts sign in to the pages that need an account.
 	accounts *browserAccounts
+	// feed holds the cohorts of the feed journey (browser_feed_journeys_test.go).
+	feed feedSeed
 }
 
 // newBrowserSuite seeds the server and starts the browser.
@@ -49,6 +51,7 @@ func newBrowserSuite(t *testing.T, execPath string) *browserSuite {
 	})
 	s.caseID, s.caseKey = c.ID, c.EditKey
 	s.accounts = seedAccounts(e)
+	s.feed = seedFeed(e, s.seed.caseIDs[:2])
 	s.axe, s.axeMissing = axeSource(t)
 	s.browser = startBrowser(t, execPath)
 	return s

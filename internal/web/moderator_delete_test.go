@@ -33,7 +33,7 @@ func TestDeletedModeratorLeavesNoTrace(t *testing.T) {
 		mustStatus(t, e.do(http.MethodDelete, "/api/v1/me", nil, admin...), http.StatusNoContent)
 
 		var entries, stillNamed int
-		err := db.QueryRow(`SELECT count(*), count(actor_account_id) FROM moderation_log WHERE case_id = '` + c.ID + `'`).Scan(&entries, &stillNamed)
+		err := db.QueryRow(`SELECT count(*), count(actor_account_id) FROM moderation_log WHERE case_id = '`+c.ID+`'`).Scan(&entries, &stillNamed)
 		if err != nil {
 			t.Fatal(err)
 		}
