@@ -47,7 +47,7 @@ var browserPages = []browserPage{
 	{"feed-older", http.StatusOK, feedOlder},
 	{"feed-empty", http.StatusOK, get("/feed?category=o1")},
 	{"case-report", http.StatusOK, caseReport},
-	{"admin", http.StatusOK, adminQueue},
+	{"admin", http.StatusOK, signedInAs(admin, at("/admin"))},
 }
 
 // get opens a path.
