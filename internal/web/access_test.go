@@ -146,6 +146,10 @@ func TestSignedOutAccountRoutes(t *testing.T) {
 			if res.status != tt.want {
 				t.Errorf("%s %s signed out (%v): %d, want %d", tt.method, tt.path, h, res.status, tt.want)
 			}
+			// A 401 names what would authorize the request: a session.
+			if got := res.header.Get("WWW-Authenticate"); res.status == http.StatusUnauthorized && got != `Session realm="casetrack"` {
+				t.Errorf("%s %s signed out: WWW-Authenticate %q, want the session challenge", tt.method, tt.path, got)
+			}
 		}
 	}
 }

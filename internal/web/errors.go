@@ -25,6 +25,9 @@ type httpError struct {
 	Fields  timeline.FieldErrors
 	// RetryAfter, when positive, is sent as the Retry-After header.
 	RetryAfter time.Duration
+	// Challenge is the WWW-Authenticate header of a 401: what would
+	// authorize the request. Empty means an edit key.
+	Challenge string
 }
 
 func (e *httpError) Error() string {
@@ -130,7 +133,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(he.RetryAfter.Seconds()))))
 	}
 	if he.Status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `EditKey realm="casetrack"`)
+		challenge := he.Challenge
+		if challenge == "" {
+			challenge = `EditKey realm="casetrack"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
 	}
 	if isAPI(r) {
 		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: he.Message, Fields: he.Fields})
@@ -174,7 +181,7 @@ func (s *Server) handleAPI(fn handlerFunc) http.Handler {
 // errSignInRequired answers a request that needs an account.
 func errSignInRequired() *httpError {
 	return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized",
-		Message: "Sign in first: this needs your account."}
+		Message: "Sign in first: this needs your account.", Challenge: `Session realm="casetrack"`}
 }
 
 // errSignInLimited answers too many sign-in attempts.
