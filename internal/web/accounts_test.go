@@ -236,12 +236,19 @@ func TestAdminGate(t *testing.T) {
 		if res := e.get("/admin", user...); res.status != http.StatusForbidden {
 			t.Errorf("plain account: %d", res.status)
 		}
+		const adminLink = `<a href="/admin"`
+		if res := e.get("/me", user...); !signedIn(res.body) || strings.Contains(res.body, adminLink) {
+			t.Error("a plain account's navigation links to the moderation page")
+		}
 		admin := e.account("boss@example.org")
 		if err := st.SetRole(context.Background(), "BOSS@example.org", "admin"); err != nil {
 			t.Fatal(err)
 		}
 		if res := e.get("/admin", admin...); res.status != http.StatusOK || !strings.Contains(res.body, "boss@example.org") {
 			t.Errorf("admin: %d", res.status)
+		}
+		if res := e.get("/me", admin...); !strings.Contains(res.body, adminLink) {
+			t.Error("an administrator's navigation has no link to the moderation page")
 		}
 		if err := st.SetRole(context.Background(), "boss@example.org", ""); err != nil {
 			t.Fatal(err)
