@@ -424,6 +424,11 @@ func TestFeedPage(t *testing.T) {
 		if strings.Contains(res.body, `href="http://example.com"`) {
 			t.Error("a URL in a note became a link")
 		}
+		// Every item's "timeline" link says, to a screen reader, which
+		// case it opens: a list of links all named "timeline" says nothing.
+		if n, named := strings.Count(res.body, `">timeline`), strings.Count(res.body, `">timeline<span class="vh"> of this `); n == 0 || named != n {
+			t.Errorf("%d of %d timeline links carry hidden context", named, n)
+		}
 
 		// Filters as query parameters, the form keeps them, and paging
 		// works with plain links.
