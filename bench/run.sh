@@ -92,7 +92,8 @@ grep -E 'VmRSS|VmHWM' /proc/$pid/status | sed 's/^/after the load: /'
 # cohort (category + country + filing month), and the HTML page.
 for q in "api/v1/feed" "api/v1/feed?category=eb2-niw&country=IN&filed=2024-03" "api/v1/feed?milestone=approved" "feed"; do
   echo "== GET /$q"
-  curl -fs "http://127.0.0.1:$PORT/$q" | head -c 300; echo
+  curl -fs -o "$OUT/feed-sample" "http://127.0.0.1:$PORT/$q"
+  head -c 300 "$OUT/feed-sample"; echo
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/$q" | tee "$OUT/wrk-feed-$(echo "$q" | tr -c 'a-z0-9' '_').txt"
 done
 
