@@ -130,6 +130,14 @@ func DaysBetween(a, b time.Time) int {
 	return int(b.Sub(a).Hours() / 24)
 }
 
+// DaysSinceFiled returns the whole days from the filing month, taken as
+// its 15th, to t, and 0 for a step earlier in the filing month: the filing
+// day is not known, so a receipt on the 3rd is "at filing", not "12 days
+// before it". The statistics count such a step as day 0 as well.
+func (m Month) DaysSinceFiled(t time.Time) int {
+	return max(DaysBetween(m.Mid(), t), 0)
+}
+
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {

@@ -85,7 +85,7 @@ func newCaseView(cat *catalog.Catalog, c *timeline.Case) caseView {
 		Note:           c.Note,
 		Status:         c.Status(),
 		AsOf:           c.AsOf.UTC().Format(time.DateOnly),
-		DaysSinceFiled: timeline.DaysBetween(c.Filed.Mid(), c.AsOf),
+		DaysSinceFiled: c.Filed.DaysSinceFiled(c.AsOf),
 	}
 	if co, ok := cat.Country(c.Country); ok {
 		v.CountryName = co.Name
@@ -105,7 +105,7 @@ func newCaseView(cat *catalog.Catalog, c *timeline.Case) caseView {
 		}
 		v.Milestones = append(v.Milestones, milestoneView{
 			Code: m.Code, Name: name, Date: m.Date.String(), MonthOnly: m.Date.MonthOnly(),
-			Terminal: terminal, Days: timeline.DaysBetween(c.Filed.Mid(), m.Date.Time()),
+			Terminal: terminal, Days: c.Filed.DaysSinceFiled(m.Date.Time()),
 		})
 	}
 	return v

@@ -54,7 +54,7 @@ func newFeedItem(cat *catalog.Catalog, it store.FeedItem) feedItem {
 	}
 	if d, err := timeline.ParseApproxDate(it.Date); err == nil {
 		v.MonthOnly = d.MonthOnly()
-		v.DaysSinceFiled = timeline.DaysBetween(it.Filed.Mid(), d.Time())
+		v.DaysSinceFiled = it.Filed.DaysSinceFiled(d.Time())
 	}
 	return v
 }
