@@ -61,6 +61,11 @@ func errValidation(fields timeline.FieldErrors) *httpError {
 		Message: "Some fields need attention.", Fields: fields}
 }
 
+func errMethodNotAllowed(method string, allow []string) *httpError {
+	return &httpError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+		Message: fmt.Sprintf("This address does not take %s requests; it takes %s.", method, strings.Join(allow, ", "))}
+}
+
 func errUnauthorized(msg string) *httpError {
 	return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
 }

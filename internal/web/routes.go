@@ -1,6 +1,9 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes registers every route. Patterns use Go 1.22 method matching;
 // "GET" patterns also answer HEAD.
@@ -34,10 +37,35 @@ func (s *Server) routes() *http.ServeMux {
 	s.accountRoutes(mux)
 	s.feedRoutes(mux)
 
-	// Everything else: a JSON 404 under /api/, the 404 page elsewhere.
-	mux.Handle("/api/", s.handleAPI(notFoundHandler))
+	// Everything else: under /api/ a JSON 405 when the path takes other
+	// methods, else a JSON 404; the 404 page elsewhere.
+	mux.Handle("/api/", s.handleAPI(apiFallback(mux)))
 	mux.Handle("/", s.handle(notFoundHandler))
 	return mux
+}
+
+// apiFallback answers API requests no route took. The catch-all "/api/"
+// pattern matches every method, so the mux never gets to answer 405 by
+// itself; this asks the mux which other methods the path has a route for.
+func apiFallback(mux *http.ServeMux) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			if m == r.Method {
+				continue
+			}
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) == 0 {
+			return errNotFound()
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return errMethodNotAllowed(r.Method, allow)
+	}
 }
 
 func notFoundHandler(http.ResponseWriter, *http.Request) error { return errNotFound() }

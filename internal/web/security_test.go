@@ -173,3 +173,35 @@ func ioCopy(b *strings.Builder, res *http.Response) (int64, error) {
 	defer res.Body.Close()
 	return io.Copy(b, res.Body)
 }
+
+// TestAPIWrongMethod: a path the API has, asked with a method it does not
+// take, is a JSON 405 naming the methods it does take; an unknown path is
+// still a JSON 404.
+func TestAPIWrongMethod(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	c := e.create(validSubmission())
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"GET", "/api/v1/cases", http.StatusMethodNotAllowed, "POST"},
+		{"PUT", "/api/v1/cases/" + c.ID, http.StatusMethodNotAllowed, "GET, HEAD, DELETE"},
+		{"POST", "/api/v1/stats?category=eb2-niw", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"GET", "/api/v1/no-such-thing", http.StatusNotFound, ""},
+		{"DELETE", "/api/v1/no-such-thing", http.StatusNotFound, ""},
+	} {
+		res := e.do(tt.method, tt.path, nil)
+		if res.status != tt.status || res.header.Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d Allow %q, want %d Allow %q", tt.method, tt.path, res.status, res.header.Get("Allow"), tt.status, tt.allow)
+			continue
+		}
+		want := "not_found"
+		if tt.status == http.StatusMethodNotAllowed {
+			want = "method_not_allowed"
+		}
+		if got := res.apiError(t); got.Error != want || got.Message == "" {
+			t.Errorf("%s %s: error %+v, want code %q with a message", tt.method, tt.path, got, want)
+		}
+	}
+}
