@@ -57,7 +57,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	minCases := s.add("min-cases", "K", "5", "smallest group of cases any statistic is shown for (at least 1)", "CASETRACK_MIN_CASES")
 	contact := s.add("contact", "ADDRESS", defaultContact, "privacy contact shown on every page: an email address or https:// URL", "CASETRACK_CONTACT")
 	writeRate := s.add("write-rate", "N", "30", "case creations allowed per client address per hour; 0 turns the limit off", "CASETRACK_WRITE_RATE")
-	updateRate := s.add("update-rate", "N", "60", "milestone additions and \"still pending\" confirmations allowed per client address per hour; 0 turns the limit off", "CASETRACK_UPDATE_RATE")
+	updateRate := s.add("update-rate", "N", "60", "milestone additions, \"still pending\" confirmations and owners' edits allowed per client address per hour; 0 turns the limit off", "CASETRACK_UPDATE_RATE")
 	reportRate := s.add("report-rate", "N", "10", "reports about cases allowed per client address per hour; 0 turns the limit off", "CASETRACK_REPORT_RATE")
 	trust := s.addSwitch("trust-proxy", "take the client address from the last X-Forwarded-For hop (only behind a proxy that appends it)", "CASETRACK_TRUST_PROXY")
 	accounts := addAccountOptions(s)
