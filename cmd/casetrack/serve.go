@@ -44,6 +44,7 @@ type serveConfig struct {
 	UpdateRate     int
 	ReportRate     int
 	TrustProxy     bool
+	ClientIPHeader string
 	Demo           bool
 	Accounts       accountSettings
 }
@@ -60,6 +61,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	updateRate := s.add("update-rate", "N", "60", "milestone additions, \"still pending\" confirmations and owners' edits allowed per client address per hour; 0 turns the limit off", "CASETRACK_UPDATE_RATE")
 	reportRate := s.add("report-rate", "N", "10", "reports about cases allowed per client address per hour; 0 turns the limit off", "CASETRACK_REPORT_RATE")
 	trust := s.addSwitch("trust-proxy", "take the client address from the last X-Forwarded-For hop (only behind a proxy that appends it)", "CASETRACK_TRUST_PROXY")
+	ipHeader := s.add("client-ip-header", "NAME", "", "with --trust-proxy: the request header your proxy puts the client address in, e.g. X-Real-IP, CF-Connecting-IP or Fly-Client-IP (empty: the last X-Forwarded-For hop)", "CASETRACK_CLIENT_IP_HEADER")
 	accounts := addAccountOptions(s)
 	demo := s.addSwitch("demo", "use a separate demo database, filled with synthetic cases when empty, and show a \"demo data\" banner", "CASETRACK_DEMO")
 	if err := parseOptions(s, args, getenv, stdout, commandsHelp); err != nil {
@@ -87,6 +89,14 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	cfg.UpdateRate = s.int(updateRate, 0)
 	cfg.ReportRate = s.int(reportRate, 0)
 	cfg.TrustProxy = s.bool(trust)
+	cfg.ClientIPHeader = strings.TrimSpace(ipHeader.value)
+	switch {
+	case cfg.ClientIPHeader == "":
+	case !validHeaderName(cfg.ClientIPHeader):
+		s.fail(ipHeader, "%q is not a header name (letters, digits and dashes)", ipHeader.value)
+	case !cfg.TrustProxy:
+		s.fail(ipHeader, "it is read only behind a trusted proxy: add --trust-proxy")
+	}
 	cfg.Accounts = accounts.settings(s)
 	if err := s.err(); err != nil {
 		return serveConfig{}, usageError{err}
@@ -163,21 +173,22 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	}
 
 	srv, err := web.New(web.Config{
-		Store:      st,
-		Catalog:    cat,
-		Index:      ix,
-		MinCases:   cfg.MinCases,
-		Contact:    cfg.Contact,
-		Demo:       cfg.Demo,
-		WriteRate:  cfg.WriteRate,
-		UpdateRate: cfg.UpdateRate,
-		ReportRate: cfg.ReportRate,
-		TrustProxy: cfg.TrustProxy,
-		SignInRate: cfg.Accounts.SignInRate,
-		OIDC:       cfg.Accounts.oidcConfig(),
-		OIDCName:   cfg.Accounts.OIDC.Name,
-		PublicURL:  cfg.Accounts.PublicURL,
-		Logger:     log,
+		Store:          st,
+		Catalog:        cat,
+		Index:          ix,
+		MinCases:       cfg.MinCases,
+		Contact:        cfg.Contact,
+		Demo:           cfg.Demo,
+		WriteRate:      cfg.WriteRate,
+		UpdateRate:     cfg.UpdateRate,
+		ReportRate:     cfg.ReportRate,
+		TrustProxy:     cfg.TrustProxy,
+		ClientIPHeader: cfg.ClientIPHeader,
+		SignInRate:     cfg.Accounts.SignInRate,
+		OIDC:           cfg.Accounts.oidcConfig(),
+		OIDCName:       cfg.Accounts.OIDC.Name,
+		PublicURL:      cfg.Accounts.PublicURL,
+		Logger:         log,
 	})
 	if err != nil {
 		return fmt.Errorf("build web server: %w", err)
@@ -240,4 +251,15 @@ func seedDemo(ctx context.Context, st *store.Store, cat *catalog.Catalog, log *s
 	}
 	log.Info("demo database seeded", "cases", demoCases, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// validHeaderName reports whether name can be an HTTP header name of the
+// kind proxies use for the client address.
+func validHeaderName(name string) bool {
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return name != ""
 }

@@ -33,6 +33,8 @@ func TestParseServe(t *testing.T) {
 			[]string{"--addr", ":9999", "--database=sqlite:flag.db", "-min-cases", "3", "--contact", "https://casetrack.org/privacy", "--write-rate", "7", "--update-rate", "8", "--report-rate", "9", "--trust-proxy"},
 			map[string]string{"CASETRACK_UPDATE_RATE": "1", "CASETRACK_REPORT_RATE": "2", "CASETRACK_ADDR": ":1", "DATABASE_URL": "postgres://x@y/z", "CASETRACK_MIN_CASES": "99", "CASETRACK_TRUST_PROXY": "false"},
 			serveConfig{Addr: ":9999", Database: "sqlite:flag.db", MinCases: 3, Contact: "https://casetrack.org/privacy", WriteRate: 7, UpdateRate: 8, ReportRate: 9, TrustProxy: true}},
+		{"client address header behind a trusted proxy", []string{"--trust-proxy", "--client-ip-header", "X-Real-IP"}, nil,
+			serveConfig{Addr: ":8080", Database: "sqlite:casetrack.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, UpdateRate: 60, ReportRate: 10, TrustProxy: true, ClientIPHeader: "X-Real-IP"}},
 		{"switch turned off by flag", []string{"--trust-proxy=false"}, map[string]string{"CASETRACK_TRUST_PROXY": "yes"},
 			serveConfig{Addr: ":8080", Database: "sqlite:casetrack.db", MinCases: 5, Contact: "privacy@example.org", ContactDefault: true, WriteRate: 30, UpdateRate: 60, ReportRate: 10}},
 		{"demo uses its own database", []string{"--demo"}, map[string]string{"DATABASE_URL": "postgres://u@db/prod"},
@@ -77,6 +79,17 @@ func TestParseServeReportsEveryError(t *testing.T) {
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not report %q:\n%v", want, err)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--client-ip-header", "X-Real-IP"}, "--client-ip-header: it is read only behind a trusted proxy: add --trust-proxy"},
+		{[]string{"--trust-proxy", "--client-ip-header", "X Real IP"}, `--client-ip-header: "X Real IP" is not a header name`},
+	} {
+		if _, err := parseServe(tt.args, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.args, err, tt.want)
 		}
 	}
 	_, err = parseServe(nil, env(map[string]string{"CASETRACK_MIN_CASES": "five"}), &bytes.Buffer{})

@@ -108,12 +108,13 @@ func (l *writeLimiter) size() int {
 }
 
 // clientAddr is the address the rate limit applies to: the connection's
-// remote host, or, behind a proxy the server trusts, the last
-// X-Forwarded-For hop — the one that proxy appended. Earlier hops come from
-// the client and could be forged to dodge the limit.
+// remote host, or, behind a proxy the server trusts, the last hop of the
+// proxy's header (X-Forwarded-For unless configured otherwise) — the one
+// that proxy appended. Earlier hops come from the client and could be
+// forged to dodge the limit.
 func (s *Server) clientAddr(r *http.Request) string {
 	if s.trust {
-		hops := r.Header.Values("X-Forwarded-For")
+		hops := r.Header.Values(s.ipHeader)
 		if len(hops) > 0 {
 			list := hops[len(hops)-1]
 			if i := strings.LastIndexByte(list, ','); i >= 0 {

@@ -92,7 +92,7 @@ func TestClientAddr(t *testing.T) {
 		{false, "pipe", "", "pipe"},
 	}
 	for _, tt := range tests {
-		s := &Server{trust: tt.trust}
+		s := &Server{trust: tt.trust, ipHeader: "X-Forwarded-For"}
 		r, _ := http.NewRequest("GET", "/", nil)
 		r.RemoteAddr = tt.remote
 		if tt.xff != "" {
@@ -100,6 +100,32 @@ func TestClientAddr(t *testing.T) {
 		}
 		if got := s.clientAddr(r); got != tt.want {
 			t.Errorf("trust=%v remote=%q xff=%q: %q, want %q", tt.trust, tt.remote, tt.xff, got, tt.want)
+		}
+	}
+}
+
+// TestClientIPHeader: behind a proxy that names the client in a header of
+// its own (--client-ip-header), that header is read and X-Forwarded-For,
+// which the client may have sent itself, is not.
+func TestClientIPHeader(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		trust   bool
+		headers []string
+		want    string
+	}{
+		{"the configured header", true, []string{"Cf-Connecting-Ip", "203.0.113.9", "X-Forwarded-For", "198.51.100.1"}, "203.0.113.9"},
+		{"X-Forwarded-For alone is not trusted", true, []string{"X-Forwarded-For", "198.51.100.1"}, "192.0.2.1"},
+		{"not behind a trusted proxy", false, []string{"Cf-Connecting-Ip", "203.0.113.9"}, "192.0.2.1"},
+	} {
+		e := newEnv(t, storetest.SQLite(t), func(c *Config) { c.TrustProxy = tt.trust; c.ClientIPHeader = "CF-Connecting-IP" })
+		r, _ := http.NewRequest("GET", "/", nil)
+		r.RemoteAddr = "192.0.2.1:5555"
+		for i := 0; i+1 < len(tt.headers); i += 2 {
+			r.Header.Set(tt.headers[i], tt.headers[i+1])
+		}
+		if got := e.server.clientAddr(r); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

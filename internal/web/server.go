@@ -6,6 +6,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -47,6 +48,10 @@ type Config struct {
 	// hop (the one the trusted proxy appended) instead of the connection's
 	// remote address.
 	TrustProxy bool
+	// ClientIPHeader, behind a trusted proxy, names the header that carries
+	// the client address (X-Real-IP, CF-Connecting-IP, ...); empty means
+	// the last X-Forwarded-For hop.
+	ClientIPHeader string
 	// SignInRate is the number of failed sign-in attempts allowed per
 	// account and, separately, per client address per hour (sign-ups count
 	// against the client's allowance); 0 turns the limit off.
@@ -81,6 +86,7 @@ type Server struct {
 	contact  string
 	demo     bool
 	trust    bool
+	ipHeader string // the header clientAddr reads behind a trusted proxy
 	now      func() time.Time
 	log      *slog.Logger
 
@@ -164,6 +170,7 @@ func New(cfg Config) (*Server, error) {
 		contact:  cfg.Contact,
 		demo:     cfg.Demo,
 		trust:    cfg.TrustProxy,
+		ipHeader: http.CanonicalHeaderKey(cmp.Or(cfg.ClientIPHeader, "X-Forwarded-For")),
 		now:      cfg.Now,
 		log:      cfg.Logger,
 		limiter:  newWriteLimiter(cfg.WriteRate, cfg.Now),
