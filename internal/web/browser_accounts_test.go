@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/casetrack/casetrack/internal/auth"
@@ -20,6 +22,11 @@ import (
 // someone signed in.
 type browserAccount struct {
 	id, email string
+	// session is the token of a session the suite signed in to over
+	// HTTP: the page checks carry it in a cookie instead of signing in
+	// through the form each time (the sign-in page has its own check,
+	// and the journeys sign in through the form).
+	session string
 	// caseIDs are the account's cases, the pending one first.
 	caseIDs []string
 }
@@ -58,7 +65,7 @@ func seedAccounts(e *testEnv) *browserAccounts {
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		acc := browserAccount{id: a.ID, email: email}
+		acc := browserAccount{id: a.ID, email: email, session: strings.TrimPrefix(cookie[1], sessionCookie+"=")}
 		for _, c := range cases {
 			acc.caseIDs = append(acc.caseIDs, e.create(c, cookie...).ID)
 		}
@@ -126,8 +133,35 @@ func (s *browserSuite) signIn(tb *tab, email, password string) {
 func signedInAs(who func(*browserSuite) browserAccount, path func(browserAccount) string) func(*browserSuite, *tab) int64 {
 	return func(s *browserSuite, tb *tab) int64 {
 		a := who(s)
-		s.signIn(tb, a.email, testPassword)
-		return tb.open(s.url(path(a)))
+		s.useSession(tb, a)
+		st := tb.open(s.url(path(a)))
+		expectSignedIn(tb, a)
+		return st
+	}
+}
+
+// useSession signs the tab in to an account with the session the suite
+// started for it: it sets the session cookie in the tab's browser
+// context as the sign-in form's answer would, with the same attributes.
+func (s *browserSuite) useSession(tb *tab, a browserAccount) {
+	tb.t.Helper()
+	tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		httpOnly := true
+		_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{
+			Name: sessionCookie, Value: a.session, URL: s.url("/"), Path: "/",
+			HTTPOnly: &httpOnly, SameSite: network.CookieSameSiteLax,
+		})
+		return err
+	}))
+}
+
+// expectSignedIn fails the test unless the page loaded in the tab shows
+// someone signed in: the navigation offers to sign out. A session cookie
+// the server does not know would leave the page signed out.
+func expectSignedIn(tb *tab, a browserAccount) {
+	tb.t.Helper()
+	if tb.count(`header form[action="/signout"]`) != 1 {
+		tb.t.Fatalf("the session of %s did not sign the tab in: %s", a.email, tb.html("header"))
 	}
 }
 
@@ -153,7 +187,7 @@ func signupRefused(s *browserSuite, tb *tab) int64 {
 // deleteConfirm asks to delete the member's account, and stops at the
 // question.
 func deleteConfirm(s *browserSuite, tb *tab) int64 {
-	s.signIn(tb, s.accounts.member.email, testPassword)
+	s.openMe(tb, s.accounts.member)
 	return tb.navigate("delete my account", chromedp.Click(chromedp.CSS(deleteAccountButton)))
 }
 
@@ -161,9 +195,21 @@ func deleteConfirm(s *browserSuite, tb *tab) int64 {
 // form.
 func accountDeleted(s *browserSuite, tb *tab) int64 {
 	a := s.accounts.takeDoomed(tb.t)
-	s.signIn(tb, a.email, testPassword)
+	s.openMe(tb, a)
 	s.submit(tb, "delete my account", deleteAccountButton, http.StatusOK)
 	return tb.navigate("yes, delete", chromedp.Click(chromedp.CSS(confirmDeleteAccountButton)))
+}
+
+// openMe opens My timeline signed in to an account, as signing in
+// through the form leads there.
+func (s *browserSuite) openMe(tb *tab, a browserAccount) {
+	tb.t.Helper()
+	s.useSession(tb, a)
+	s.load(tb, "/me", http.StatusOK)
+	expectSignedIn(tb, a)
+	if path := eval[string](tb, "location.pathname"); path != "/me" {
+		tb.t.Fatalf("signed in as %s, /me opened at %s", a.email, path)
+	}
 }
 
 const (

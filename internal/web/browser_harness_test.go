@@ -21,7 +21,8 @@ import (
 )
 
 // tabTimeout bounds everything one subtest does in its tab, so a hung page
-// fails the test instead of stalling the package.
+// fails the test instead of stalling the package. A tab shared by several
+// subtests in turn (see tab.in) gives each its own.
 const tabTimeout = 15 * time.Second
 
 // startTimeout bounds the start of the browser.
@@ -104,6 +105,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 type tab struct {
 	t   *testing.T
 	ctx context.Context
+	// base is the tab's context without a deadline, for tab.in.
+	base context.Context
 	// close closes the tab and forgets its cookies, as closing a private
 	// window does.
 	close func()
@@ -130,9 +133,10 @@ func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 		nl.listen(ev)
 	}))
 	t.Cleanup(cancel)
+	base := ctx
 	ctx, cancelTimeout := context.WithTimeout(ctx, tabTimeout)
 	t.Cleanup(cancelTimeout)
-	tb := &tab{t: t, ctx: ctx, close: cancel, watch: w, net: nl, scripts: scripts}
+	tb := &tab{t: t, ctx: ctx, base: base, close: cancel, watch: w, net: nl, scripts: scripts}
 	tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 			return err
@@ -152,6 +156,18 @@ func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 		}))
 	}
 	return tb
+}
+
+// in hands the tab to a subtest of the test that opened it: failures go
+// to the subtest, and it has a tabTimeout of its own. The subtests must
+// take turns (not run in parallel); the tab stays open until the test that
+// opened it ends.
+func (tb *tab) in(t *testing.T) *tab {
+	ctx, cancel := context.WithTimeout(tb.base, tabTimeout)
+	t.Cleanup(cancel)
+	sub := *tb
+	sub.t, sub.ctx = t, ctx
+	return &sub
 }
 
 // must runs actions in the tab and fails the test on an error.

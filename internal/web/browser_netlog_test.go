@@ -42,6 +42,9 @@ type netLog struct {
 	// loaders are the documents (loader ids) seen since the last reset;
 	// earlier are those seen before it.
 	loaders, earlier map[cdp.LoaderID]bool
+	// finished, when not nil, is closed at the next request that
+	// finishes, so settle waits for that instead of polling.
+	finished chan struct{}
 }
 
 // listen runs in the tab's event loop, so it only records.
@@ -79,12 +82,34 @@ func (l *netLog) listen(ev any) {
 			r.Bytes = ev.EncodedDataLength
 			r.Finished = true
 		}
+		l.wake()
 	case *network.EventLoadingFailed:
 		if r, ok := l.byID[ev.RequestID]; ok {
 			r.Failed = ev.ErrorText
 			r.Finished = true
 		}
+		l.wake()
 	}
+}
+
+// wake tells a waiting settle that a request finished; l.mu is held.
+func (l *netLog) wake() {
+	if l.finished != nil {
+		close(l.finished)
+		l.finished = nil
+	}
+}
+
+// pending reports whether a request of the page is still loading, and
+// returns a channel closed when the next request finishes.
+func (l *netLog) pending() (bool, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.finished == nil {
+		l.finished = make(chan struct{})
+	}
+	busy := slices.ContainsFunc(l.order, func(r *netRequest) bool { return !r.Finished && !r.Stale })
+	return busy, l.finished
 }
 
 // reset forgets what was recorded, before a new page loads.
@@ -113,17 +138,31 @@ func (l *netLog) requests() []netRequest {
 	return out
 }
 
+// settleTimeout bounds settle's wait.
+const settleTimeout = 3 * time.Second
+
 // settle waits, a few seconds at most, until every request the page has
 // started is finished: the browser asks for the icon after the load event.
-// Requests of earlier documents are not waited for.
+// Requests of earlier documents are not waited for. It wakes at each
+// request that finishes rather than polling, so it returns as soon as the
+// last one does.
 func (tb *tab) settle() {
 	tb.t.Helper()
-	for range 100 {
-		tb.count("html") // a round trip: the log has seen earlier events
-		if !slices.ContainsFunc(tb.net.requests(), func(r netRequest) bool { return !r.Finished && !r.Stale }) {
+	tb.count("html") // a round trip: the log has seen earlier events
+	timeout := time.NewTimer(settleTimeout)
+	defer timeout.Stop()
+	for {
+		busy, finished := tb.net.pending()
+		if !busy {
 			return
 		}
-		time.Sleep(30 * time.Millisecond)
+		select {
+		case <-finished:
+		case <-timeout.C:
+			return
+		case <-tb.ctx.Done():
+			return
+		}
 	}
 }
 

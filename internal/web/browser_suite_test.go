@@ -84,14 +84,19 @@ func (s *browserSuite) loaded(tb *tab, what string, want, got int64) {
 	if got != want {
 		tb.t.Fatalf("%s: status %d, want %d", what, got, want)
 	}
-	var expected []string
-	if want >= 400 {
-		expected = append(expected, fmt.Sprintf("status of %d", want))
-	}
-	tb.checkClean(what, expected...)
+	tb.checkClean(what, expectedReports(want)...)
 	for _, p := range offHostRequests(s.env.srv.URL, tb.net.requests()) {
 		tb.t.Errorf("%s: %s", what, p)
 	}
+}
+
+// expectedReports are what the browser reports about a page with a
+// status the test asked for: its note of an error status.
+func expectedReports(status int64) []string {
+	if status >= 400 {
+		return []string{fmt.Sprintf("status of %d", status)}
+	}
+	return nil
 }
 
 // TestBrowser drives the server in headless Chromium: first that the
@@ -99,7 +104,8 @@ func (s *browserSuite) loaded(tb *tab, what string, want, got int64) {
 // phone size (status, console, other hosts, weight, fit, axe-core,
 // screenshots), then the journeys, each with JavaScript on and, where the
 // page promises to work without it, off. One browser serves every subtest,
-// each in its own tab, in parallel.
+// in parallel: each page in a tab of its own, its screens in turn, and
+// each journey in a tab of its own.
 func TestBrowser(t *testing.T) {
 	execPath := chromiumPath(t)
 	s := newBrowserSuite(t, execPath)
@@ -112,12 +118,18 @@ func TestBrowser(t *testing.T) {
 	})
 	t.Run("pages", func(t *testing.T) {
 		for _, p := range browserPages {
-			for _, v := range viewports {
-				t.Run(p.name+"/"+v.name, func(t *testing.T) {
-					t.Parallel()
-					s.checkPage(t, p, v)
-				})
-			}
+			t.Run(p.name, func(t *testing.T) {
+				t.Parallel()
+				// One tab per page, its screens in turn: each screen still
+				// gets a fresh load with the cache off and its own checks,
+				// but the tab's renderer, already running, neither starts
+				// up again nor compiles axe-core anew for the second and
+				// third.
+				tb := s.newTab(t, true)
+				for _, v := range viewports {
+					t.Run(v.name, func(t *testing.T) { s.checkPage(tb.in(t), p, v) })
+				}
+			})
 		}
 	})
 	t.Run("journeys", func(t *testing.T) {
@@ -140,13 +152,17 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// checkPage loads one page at one screen size and applies every check.
-func (s *browserSuite) checkPage(t *testing.T, p browserPage, v viewport) {
-	tb := s.newTab(t, true)
+// checkPage loads one page at one screen size in the tab and applies
+// every check.
+func (s *browserSuite) checkPage(tb *tab, p browserPage, v viewport) {
+	t := tb.t
 	tb.resize(v)
 	s.loaded(tb, p.name, p.status, p.open(s, tb))
 	tb.settle()
 	total, problems := pageWeight(tb.net.requests(), maxPageBytes)
+	// What the page reported after its load event, such as a failed
+	// icon, is as much a problem as what it reported before.
+	tb.checkClean(p.name+" after loading", expectedReports(p.status)...)
 	t.Logf("%s at %s size: %.1f KB on the wire in %d requests", p.name, v.name, total/1000, len(tb.net.requests()))
 	problems = append(problems, fitsScreen(tb, v)...)
 	if s.axe != "" {
