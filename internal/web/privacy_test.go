@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -44,8 +43,8 @@ func TestStoredCaseCarriesNoUsageData(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		tables := queryStrings(t, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-		checkRows(t, db, tables, keys, `"%s"`)
+		tables := schemaTables(t, db, st.Dialect())
+		checkRows(t, db, tables, keys)
 
 		// The raw files too, including the write-ahead log.
 		st.Close()
@@ -75,8 +74,8 @@ func TestStoredCaseCarriesNoUsageData(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		tables := queryStrings(t, db, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
-		checkRows(t, db, tables, keys, `"%s"`)
+		tables := schemaTables(t, db, st.Dialect())
+		checkRows(t, db, tables, keys)
 	})
 }
 
@@ -117,62 +116,14 @@ func exerciseWithCanaries(t *testing.T, st *store.Store) []string {
 	return []string{created.EditKey, key}
 }
 
-func queryStrings(t *testing.T, db *sql.DB, query string) []string {
-	t.Helper()
-	rows, err := db.Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(out) == 0 {
-		t.Fatal("no tables found")
-	}
-	return out
-}
-
 // checkRows reads every value of every table and fails on a canary, an
 // edit key, a time of day or a number that looks like a timestamp of now.
-func checkRows(t *testing.T, db *sql.DB, tables, keys []string, quote string) {
+func checkRows(t *testing.T, db *sql.DB, tables, keys []string) {
 	t.Helper()
 	now := time.Now()
 	cells := 0
 	for _, table := range tables {
-		if strings.Contains(table, "goose") {
-			continue // migration bookkeeping, no case data
-		}
-		rows, err := db.Query("SELECT * FROM " + fmt.Sprintf(quote, table))
-		if err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-		cols, _ := rows.Columns()
-		for _, c := range cols {
-			lc := strings.ToLower(c)
-			for _, bad := range []string{"ip", "addr", "agent", "ua", "receipt", "timestamp", "created_at", "updated_at"} {
-				if lc == bad || strings.HasPrefix(lc, bad+"_") || strings.HasSuffix(lc, "_"+bad) {
-					t.Errorf("%s has a column %q", table, c)
-				}
-			}
-		}
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		cols := eachRow(t, db, table, func(cols []string, vals []any) {
 			for i, v := range vals {
 				cells++
 				where := table + "." + cols[i]
@@ -198,11 +149,15 @@ func checkRows(t *testing.T, db *sql.DB, tables, keys []string, quote string) {
 					checkText(t, where, v, keys)
 				}
 			}
+		})
+		for _, c := range cols {
+			lc := strings.ToLower(c)
+			for _, bad := range []string{"ip", "addr", "agent", "ua", "receipt", "timestamp", "created_at", "updated_at"} {
+				if lc == bad || strings.HasPrefix(lc, bad+"_") || strings.HasSuffix(lc, "_"+bad) {
+					t.Errorf("%s has a column %q", table, c)
+				}
+			}
 		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
 	}
 	if cells == 0 {
 		t.Fatal("read no values at all")
