@@ -66,14 +66,19 @@ type feedPage struct {
 	Next  string
 }
 
-// loadFeed runs a parsed filter against the store. It asks for one item
-// more than the page holds, to know whether there is a next page.
-func (s *Server) loadFeed(r *http.Request, f feedFilter) (feedPage, error) {
+// loadFeed parses the request's filter (a 400 when it is bad) and runs
+// it against the store. It asks for one item more than the page holds, to
+// know whether there is a next page.
+func (s *Server) loadFeed(r *http.Request) (feedFilter, feedPage, error) {
+	f, err := parseFeedFilter(s.cat, r.URL.Query())
+	if err != nil {
+		return f, feedPage{}, err
+	}
 	q := f.query()
 	q.Limit = f.Limit + 1
 	rows, err := s.store.Feed(r.Context(), q)
 	if err != nil {
-		return feedPage{}, err
+		return f, feedPage{}, err
 	}
 	var p feedPage
 	if len(rows) > f.Limit {
@@ -84,7 +89,7 @@ func (s *Server) loadFeed(r *http.Request, f feedFilter) (feedPage, error) {
 	for i, it := range rows {
 		p.Items[i] = newFeedItem(s.cat, it)
 	}
-	return p, nil
+	return f, p, nil
 }
 
 // feedItemJSON is one item of GET /api/v1/feed (API.md "Feed").
@@ -109,11 +114,7 @@ type feedJSON struct {
 
 // apiFeed handles GET /api/v1/feed.
 func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFeedFilter(s.cat, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	p, err := s.loadFeed(r, f)
+	_, p, err := s.loadFeed(r)
 	if err != nil {
 		return err
 	}
@@ -159,25 +160,15 @@ func (p *feedPageData) CategoryGroups() []categoryGroup { return groupCategories
 // feedPageHandler handles GET /feed: filters as query parameters, a plain
 // GET form, and an "older" link; it works without JavaScript.
 func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFeedFilter(s.cat, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	p, err := s.loadFeed(r, f)
+	f, p, err := s.loadFeed(r)
 	if err != nil {
 		return err
 	}
 	data := &feedPageData{page: s.newPage(r, "Latest milestones"), Filter: f, Items: p.Items, Paged: f.After != nil}
-	v := f.values()
-	data.FirstURL = "/feed"
-	if len(v) > 0 {
-		data.FirstURL += "?" + v.Encode()
-	}
-	data.AtomURL = "/feed.atom"
-	if len(v) > 0 {
-		data.AtomURL += "?" + v.Encode()
-	}
+	data.FirstURL = f.link("/feed")
+	data.AtomURL = f.link("/feed.atom")
 	if p.Next != "" {
+		v := f.values()
 		if f.Limit != feedPageSize {
 			v.Set("limit", strconv.Itoa(f.Limit))
 		}

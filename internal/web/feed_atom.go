@@ -50,22 +50,13 @@ type atomEntry struct {
 
 // atomFeedHandler handles GET /feed.atom with the filters of /feed.
 func (s *Server) atomFeedHandler(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFeedFilter(s.cat, r.URL.Query())
-	if err != nil {
-		return err
-	}
-	p, err := s.loadFeed(r, f)
+	f, p, err := s.loadFeed(r)
 	if err != nil {
 		return err
 	}
 	base := s.baseURL(r)
-	v := f.values()
-	page := base + "/feed"
-	self := base + "/feed.atom"
-	if len(v) > 0 {
-		page += "?" + v.Encode()
-		self += "?" + v.Encode()
-	}
+	page := base + f.link("/feed")
+	self := base + f.link("/feed.atom")
 	now := s.now().UTC()
 	feed := atomFeed{
 		ID:      self,

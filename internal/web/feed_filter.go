@@ -135,6 +135,15 @@ func (f feedFilter) values() url.Values {
 	return v
 }
 
+// link is path with the filter as its query string (no cursor, no "?"
+// when there is no filter).
+func (f feedFilter) link(path string) string {
+	if v := f.values(); len(v) > 0 {
+		return path + "?" + v.Encode()
+	}
+	return path
+}
+
 // query returns the store query of the filter.
 func (f feedFilter) query() store.FeedQuery {
 	return store.FeedQuery{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter,

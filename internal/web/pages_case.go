@@ -48,7 +48,7 @@ func (p *casePageData) CohortURL() string {
 	if m, err := timeline.ParseMonth(p.Case.Filed); err == nil {
 		f.Filed = m
 	}
-	return "/feed?" + f.values().Encode()
+	return f.link("/feed")
 }
 
 // Err returns the message for a field, or "".
