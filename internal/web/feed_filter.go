@@ -67,7 +67,7 @@ func parseFeedFilter(cat *catalog.Catalog, q url.Values) (feedFilter, error) {
 		f.Filed = m
 	}
 	if v := get("cursor"); v != "" {
-		k, ok := decodeCursor(v)
+		k, ok := decodeCursor(cat, v)
 		if !ok {
 			problems = append(problems, "cursor is not one this server gave out; start again without it")
 		}
@@ -162,8 +162,9 @@ func encodeCursor(k store.FeedKey) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
-// decodeCursor parses a cursor made by encodeCursor, checking every part.
-func decodeCursor(s string) (*store.FeedKey, bool) {
+// decodeCursor parses a cursor made by encodeCursor, checking every part:
+// the code must be a step of some category of the catalog.
+func decodeCursor(cat *catalog.Catalog, s string) (*store.FeedKey, bool) {
 	if len(s) > 200 {
 		return nil, false
 	}
@@ -179,22 +180,8 @@ func decodeCursor(s string) (*store.FeedKey, bool) {
 	if err != nil || date.String() != parts[1] {
 		return nil, false
 	}
-	if !validCaseID(parts[2]) || !validMilestoneCode(parts[3]) {
+	if !validCaseID(parts[2]) || !knownMilestone(cat, "", parts[3]) {
 		return nil, false
 	}
 	return &store.FeedKey{Date: parts[1], CaseID: parts[2], Code: parts[3]}, true
-}
-
-// validMilestoneCode accepts the shape of catalog milestone codes.
-func validMilestoneCode(code string) bool {
-	if code == "" || len(code) > 64 {
-		return false
-	}
-	for i := 0; i < len(code); i++ {
-		c := code[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
