@@ -123,8 +123,8 @@ func (s *Store) UpdateAccountProfile(ctx context.Context, id, email, name string
 	if n > 0 {
 		return fmt.Errorf("update account: %w", ErrConflict)
 	}
-	return s.execOne(ctx, "update account", "UPDATE accounts SET email = ?, email_key = ?, name = ? WHERE id = ?",
-		strings.TrimSpace(email), EmailKey(email), name, id)
+	return wrap("update account", s.execOne(ctx, s.db, "UPDATE accounts SET email = ?, email_key = ?, name = ? WHERE id = ?",
+		strings.TrimSpace(email), EmailKey(email), name, id))
 }
 
 // SetPassword replaces an account's password hash and ends every session
@@ -136,12 +136,8 @@ func (s *Store) SetPassword(ctx context.Context, id, hash string, keep []byte) e
 		return fmt.Errorf("set password: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	res, err := tx.ExecContext(ctx, s.d.rebind("UPDATE accounts SET password_hash = ? WHERE id = ?"), hash, id)
-	if err != nil {
+	if err := s.execOne(ctx, tx, "UPDATE accounts SET password_hash = ? WHERE id = ?", hash, id); err != nil {
 		return fmt.Errorf("set password: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return fmt.Errorf("set password: %w", errors.Join(err, ErrNotFound))
 	}
 	if keep == nil {
 		keep = []byte{}
@@ -158,23 +154,7 @@ func (s *Store) SetPassword(ctx context.Context, id, hash string, keep []byte) e
 // SetRole sets the role of the account with the given email address (in
 // any case); ErrNotFound when there is none.
 func (s *Store) SetRole(ctx context.Context, email, role string) error {
-	return s.execOne(ctx, "set role", "UPDATE accounts SET role = ? WHERE email_key = ?", role, EmailKey(email))
-}
-
-// execOne runs a statement that must change exactly one row.
-func (s *Store) execOne(ctx context.Context, what, q string, args ...any) error {
-	res, err := s.db.ExecContext(ctx, s.d.rebind(q), args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
-	}
-	return nil
+	return wrap("set role", s.execOne(ctx, s.db, "UPDATE accounts SET role = ? WHERE email_key = ?", role, EmailKey(email)))
 }
 
 // CasesOf returns the cases owned by an account, newest filing first.
@@ -243,12 +223,8 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) 
 		if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM cases WHERE owner_id = ?"), id); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM accounts WHERE id = ?"), id)
-		if err != nil {
+		if err := s.execOne(ctx, tx, "DELETE FROM accounts WHERE id = ?", id); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errors.Join(err, ErrNotFound)
 		}
 		// Sessions go by cascade; deleting them explicitly as well keeps
 		// that true even on a connection with foreign keys off.

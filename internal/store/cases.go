@@ -164,18 +164,7 @@ func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.C
 // there is no such case.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
 	err := s.write(ctx, []string{id}, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM cases WHERE id = ?"), id)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return s.execOne(ctx, tx, "DELETE FROM cases WHERE id = ?", id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete case %q: %w", id, err)
@@ -212,6 +201,36 @@ func (s *Store) write(ctx context.Context, ids []string, fn func(tx *sql.Tx) err
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.d.committed(ids)
+	return nil
+}
+
+// execer is what *sql.DB and *sql.Tx have in common for statements.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// execOne runs a statement that must change a row: ErrNotFound when it
+// changed none.
+func (s *Store) execOne(ctx context.Context, x execer, q string, args ...any) error {
+	res, err := x.ExecContext(ctx, s.d.rebind(q), args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// wrap prefixes a non-nil error with what was being done.
+func wrap(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	return nil
 }
 

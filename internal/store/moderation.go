@@ -80,15 +80,9 @@ func (s *Store) Moderate(ctx context.Context, caseID, action, reason string, m t
 		return fmt.Errorf("moderate case %q: invalid action %q or reason %q", caseID, action, reason)
 	}
 	err = s.write(ctx, []string{caseID}, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.rebind("UPDATE cases SET moderation = ?, moderation_reason = ? WHERE id = ?"),
-			mod.State, mod.Reason, caseID)
-		if err != nil {
+		if err := s.execOne(ctx, tx, "UPDATE cases SET moderation = ?, moderation_reason = ? WHERE id = ?",
+			mod.State, mod.Reason, caseID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrNotFound
 		}
 		if action != ActionFlag {
 			if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM reports WHERE case_id = ?"), caseID); err != nil {
@@ -162,14 +156,8 @@ func (s *Store) DeleteCaseModerated(ctx context.Context, caseID, reason, actorID
 		return fmt.Errorf("delete case %q: invalid reason %q", caseID, reason)
 	}
 	err := s.write(ctx, []string{caseID}, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM cases WHERE id = ?"), caseID)
-		if err != nil {
+		if err := s.execOne(ctx, tx, "DELETE FROM cases WHERE id = ?", caseID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrNotFound
 		}
 		return s.logAction(ctx, tx, ActionDelete, reason, "", actorID, now)
 	})
