@@ -71,7 +71,7 @@ var adminNotices = map[string]string{
 // adminPage handles GET /admin: the moderation queue (flagged and
 // reported cases), the hidden cases and the latest log entries.
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.adminActor(r); err != nil {
+	if _, err := s.requireAdmin(r); err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -118,7 +118,7 @@ func (s *Server) newAdminItem(it store.QueueItem) adminItem {
 // adminAction handles POST /admin/cases/{id}: action hide, approve,
 // dismiss or delete, each with a reason from moderationReasons.
 func (s *Server) adminAction(w http.ResponseWriter, r *http.Request) error {
-	actor, err := s.adminActor(r)
+	admin, err := s.requireAdmin(r)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) adminAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	action := strings.TrimSpace(r.PostForm.Get("action"))
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
-	if err := s.moderate(r, id, action, reason, actor); err != nil {
+	if err := s.moderate(r, id, action, reason, admin.ID); err != nil {
 		var fe timeline.FieldErrors
 		if errors.As(err, &fe) {
 			data := &adminPageData{page: s.newPage(r, "Moderation"), Reasons: moderationReasons,
