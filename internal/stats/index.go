@@ -45,7 +45,21 @@ type Index struct {
 	// version counts changes, so answers computed from the index can be
 	// cached until the next write (see Version).
 	version atomic.Uint64
+
+	// now is the clock of the estimates that depend on today: how long a
+	// pending case has waited, and the calendar window of a period
+	// estimate.
+	now func() time.Time
+	// habits caches the fitted habits of each category (see Habits).
+	habits habitFits
 }
+
+// SetClock sets the clock the index reads today from (time.Now by
+// default), so that tests and simulations can fix the day.
+func (ix *Index) SetClock(now func() time.Time) { ix.now = now }
+
+// Today is the index's current day (UTC midnight).
+func (ix *Index) Today() time.Time { return timeline.Today(ix.now()) }
 
 // Version changes whenever the index does: an answer computed after
 // reading version v is still current while Version returns v.
@@ -123,6 +137,10 @@ type block struct {
 	// intermediate milestones (len(milestones) values per row), notReached
 	// when not reached.
 	ms []uint16
+	// seen says how the case was observed (see observed.go): days to the
+	// day it was first shared <<16 | days to the last day it was known to
+	// be pending before its decision.
+	seen []uint32
 }
 
 // row is one case's values before insertion.
@@ -131,11 +149,12 @@ type row struct {
 	month uint16
 	place uint32
 	ms    []uint16
+	seen  uint32
 }
 
 // NewIndex returns an empty index for the catalog's categories.
 func NewIndex(cat *catalog.Catalog) *Index {
-	ix := &Index{cat: cat, ids: make(map[idKey]rowRef)}
+	ix := &Index{cat: cat, ids: make(map[idKey]rowRef), now: time.Now}
 	for _, c := range cat.Categories {
 		p := &partition{code: c.Code, hasRFE: c.HasRFE(), minMonth: 0xFFFF}
 		for _, m := range c.Milestones {
@@ -249,7 +268,10 @@ func (ix *Index) newHandle() uint32 {
 
 // rowOf computes a case's columns, its key without the handle. Durations
 // run from the 15th of the filing month to the decision date, or to the
-// as-of date while pending, clamped to [0, MaxDays].
+// as-of date while pending, clamped to [0, MaxDays]. A month-only date is
+// taken as the 15th, but never later than the day the timeline was last
+// written: an approval "in December" reported on December 3rd happened by
+// the 3rd.
 func (ix *Index) rowOf(p *partition, c *timeline.Case) row {
 	filed := c.Filed.Mid()
 	r := row{month: monthColumn(c.Filed)}
@@ -259,13 +281,20 @@ func (ix *Index) rowOf(p *partition, c *timeline.Case) row {
 	if i, ok := ix.cat.ServiceCenterIndex(c.ServiceCenter); ok && c.ServiceCenter != "" {
 		r.place |= uint32(i + 1)
 	}
+	entry := int32(0) // followed from filing when the sharing day is unknown
+	if !c.Created.IsZero() {
+		entry = days(filed, c.Created)
+	}
 	if m, ok := c.Decision(); ok {
-		r.key = uint64(days(filed, m.Date.Time())) << 33
+		d := days(filed, reportedDate(m.Date, c.AsOf))
+		r.seen, d = seenDecided(c, filed, entry, d)
+		r.key = uint64(d) << 33
 		if m.Code != catalog.OutcomeApproved {
 			r.key |= keyDenied
 		}
 	} else {
 		r.key = uint64(days(filed, c.AsOf))<<33 | keyCensored
+		r.seen = uint32(entry) << 16
 	}
 	if p.hasRFE {
 		if _, ok := c.Milestone("rfe"); ok {
@@ -276,10 +305,44 @@ func (ix *Index) rowOf(p *partition, c *timeline.Case) row {
 	for j, code := range p.milestones {
 		r.ms[j] = notReached
 		if m, ok := c.Milestone(code); ok {
-			r.ms[j] = uint16(days(filed, m.Date.Time()))
+			r.ms[j] = uint16(days(filed, reportedDate(m.Date, c.AsOf)))
 		}
 	}
 	return r
+}
+
+// reportedDate is a milestone date as a day: a month-only date is the
+// 15th, or the day the timeline was last written if that came earlier.
+func reportedDate(d timeline.ApproxDate, asOf time.Time) time.Time {
+	t := d.Time()
+	if d.MonthOnly() && !asOf.IsZero() && asOf.Before(t) {
+		return asOf
+	}
+	return t
+}
+
+// seenDecided encodes how a decided case was observed (see block.seen)
+// and returns its decision day, moved after the last day it was known to
+// be pending when the two disagree (a month-only decision "in June" added
+// after a confirmation on June 20th came after the 20th).
+func seenDecided(c *timeline.Case, filed time.Time, entry, decision int32) (uint32, int32) {
+	switch {
+	case !c.LastPending.IsZero():
+		last := days(filed, c.LastPending)
+		if decision <= last {
+			decision = min(last+1, MaxDays)
+		}
+		return uint32(entry)<<16 | uint32(last), decision
+	case c.Created.IsZero():
+		// Nothing is known of how it was observed: as followed throughout.
+		return uint32(entry)<<16 | uint32(decision), decision
+	case decision <= entry:
+		return uint32(entry)<<16 | sharedDecided, decision
+	default:
+		// Shared pending, decided later, with no confirmation in between
+		// on record: the sharing day is the last day known pending.
+		return uint32(entry)<<16 | uint32(entry), decision
+	}
 }
 
 // days returns whole days from a to b clamped to [0, MaxDays].
@@ -327,6 +390,7 @@ func newBlock(milestones int) *block {
 		month: make([]uint16, 0, maxBlock),
 		place: make([]uint32, 0, maxBlock),
 		ms:    make([]uint16, 0, maxBlock*milestones),
+		seen:  make([]uint32, 0, maxBlock),
 	}
 }
 
@@ -358,6 +422,7 @@ func (p *partition) insert(r *row) {
 	b.month = slices.Insert(b.month, pos, r.month)
 	b.place = slices.Insert(b.place, pos, r.place)
 	b.ms = slices.Insert(b.ms, pos*m, r.ms...)
+	b.seen = slices.Insert(b.seen, pos, r.seen)
 	p.n++
 	p.widen(r)
 }
@@ -370,7 +435,8 @@ func (b *block) split(m int) *block {
 	nb.month = append(nb.month, b.month[h:]...)
 	nb.place = append(nb.place, b.place[h:]...)
 	nb.ms = append(nb.ms, b.ms[h*m:]...)
-	b.key, b.month, b.place, b.ms = b.key[:h], b.month[:h], b.place[:h], b.ms[:h*m]
+	nb.seen = append(nb.seen, b.seen[h:]...)
+	b.key, b.month, b.place, b.ms, b.seen = b.key[:h], b.month[:h], b.place[:h], b.ms[:h*m], b.seen[:h]
 	return nb
 }
 
@@ -381,6 +447,7 @@ func (b *block) appendBlock(o *block) {
 	b.month = append(b.month, o.month...)
 	b.place = append(b.place, o.place...)
 	b.ms = append(b.ms, o.ms...)
+	b.seen = append(b.seen, o.seen...)
 }
 
 func (p *partition) remove(key uint64) {
@@ -398,6 +465,7 @@ func (p *partition) remove(key uint64) {
 	b.month = slices.Delete(b.month, pos, pos+1)
 	b.place = slices.Delete(b.place, pos, pos+1)
 	b.ms = slices.Delete(b.ms, pos*m, (pos+1)*m)
+	b.seen = slices.Delete(b.seen, pos, pos+1)
 	p.n--
 	// Keep blocks from thinning out after many removals: merge a block that
 	// fell below a quarter full into a neighbour when they fit together.

@@ -115,7 +115,7 @@ func refStats(cat *catalog.Catalog, cases map[string]*timeline.Case, f Filter, k
 		res.Cases++
 		var o Observation
 		if m, ok := c.Decision(); ok {
-			o = Observation{Days: refDays(c, m.Date.Time()), Event: true}
+			o = Observation{Days: refDays(c, reportedDate(m.Date, c.AsOf)), Event: true}
 			res.Decided++
 			if m.Code == "approved" {
 				res.Approved++
@@ -131,7 +131,7 @@ func refStats(cat *catalog.Catalog, cases map[string]*timeline.Case, f Filter, k
 		}
 		for j, code := range msCodes {
 			if m, ok := c.Milestone(code); ok {
-				msObs[j] = append(msObs[j], Observation{Days: refDays(c, m.Date.Time()), Event: true})
+				msObs[j] = append(msObs[j], Observation{Days: refDays(c, reportedDate(m.Date, c.AsOf)), Event: true})
 				msReached[j]++
 			} else {
 				msObs[j] = append(msObs[j], Observation{Days: o.Days})

@@ -50,6 +50,7 @@ type loadPart struct {
 	month []uint16
 	place []uint32
 	ms    []uint16
+	seen  []uint32
 }
 
 // NewLoader returns a Loader for an index of the catalog's categories.
@@ -116,7 +117,7 @@ func (l *Loader) Add(c *timeline.Case) {
 	m := len(p.milestones)
 	if had && int(old.part) == pi {
 		i := int(l.pos[h])
-		lp.key[i], lp.month[i], lp.place[i] = r.key, r.month, r.place
+		lp.key[i], lp.month[i], lp.place[i], lp.seen[i] = r.key, r.month, r.place, r.seen
 		copy(lp.ms[i*m:(i+1)*m], r.ms)
 	} else {
 		if int(h) == len(l.pos) {
@@ -127,6 +128,7 @@ func (l *Loader) Add(c *timeline.Case) {
 		lp.month = appendDoubling(lp.month, r.month)
 		lp.place = appendDoubling(lp.place, r.place)
 		lp.ms = appendDoubling(lp.ms, r.ms...)
+		lp.seen = appendDoubling(lp.seen, r.seen)
 	}
 	l.ids[id] = rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi)}
 }
@@ -138,11 +140,11 @@ func (l *Loader) drop(ref rowRef) {
 	m := len(l.ix.parts[ref.part].milestones)
 	i, last := int(l.pos[ref.handle()]), len(lp.key)-1
 	if i != last {
-		lp.key[i], lp.month[i], lp.place[i] = lp.key[last], lp.month[last], lp.place[last]
+		lp.key[i], lp.month[i], lp.place[i], lp.seen[i] = lp.key[last], lp.month[last], lp.place[last], lp.seen[last]
 		copy(lp.ms[i*m:(i+1)*m], lp.ms[last*m:])
 		l.pos[lp.key[i]&handleMask] = uint32(i)
 	}
-	lp.key, lp.month, lp.place, lp.ms = lp.key[:last], lp.month[:last], lp.place[:last], lp.ms[:last*m]
+	lp.key, lp.month, lp.place, lp.ms, lp.seen = lp.key[:last], lp.month[:last], lp.place[:last], lp.ms[:last*m], lp.seen[:last]
 }
 
 // Index sorts every partition's rows by key, cuts them into blocks about
@@ -196,6 +198,7 @@ func (l *Loader) build(p *partition, lp *loadPart) {
 			b.month = append(b.month, lp.month[i])
 			b.place = append(b.place, lp.place[i])
 			b.ms = append(b.ms, lp.ms[i*m:(i+1)*m]...)
+			b.seen = append(b.seen, lp.seen[i])
 		}
 		p.blocks[bi] = b
 		start = end

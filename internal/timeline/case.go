@@ -39,6 +39,10 @@ type Case struct {
 	AsOf time.Time
 	// Created is the day of submission only, never the time of day.
 	Created time.Time
+	// LastPending is the last day the case was known to be still pending
+	// before its decision was recorded. Zero for a pending case (AsOf is
+	// that day), for a case shared already decided, and when unknown.
+	LastPending time.Time
 	// OwnerID links the case to an account; empty for anonymous cases.
 	OwnerID string
 	// Moderation says whether the case is published (see Counts).

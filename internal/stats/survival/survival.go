@@ -181,6 +181,21 @@ func (cv Curve) At(t int) float64 {
 	return s
 }
 
+// ByDay returns the estimate just after each day 0..n-1, for callers
+// that look it up many times.
+func (cv Curve) ByDay(n int) []float64 {
+	out := make([]float64, n)
+	s, i := 1.0, 0
+	for t := range out {
+		for i < len(cv.Points) && cv.Points[i].T <= t {
+			s = cv.Points[i].S
+			i++
+		}
+		out[t] = s
+	}
+	return out
+}
+
 // Quantile returns the smallest event day by which a share p of cases is
 // estimated to have had the event, the smallest t with S(t) <= 1-p: the
 // one quantile rule of every median CaseTrack shows. ok is false when the
