@@ -153,4 +153,3 @@ func (ix *Index) fitReturnRate(p *partition, pol Policy, today time.Time) float6
 	}
 	return rate
 }
-
