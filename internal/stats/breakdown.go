@@ -43,37 +43,49 @@ type BreakdownRow struct {
 	Key   string
 	Label string
 	// Suppressed rows have zero Cases and nil numbers.
-	Suppressed   bool
-	Cases        int
-	Median       *int
-	MedianCI     [2]*int
-	ApprovalRate *float64
+	Suppressed bool
+	// Cases and Decided count the row's cases; the median and its interval
+	// are read with DefaultPolicy, as the group's are.
+	Cases, Decided int
+	Median         *int
+	MedianCI       [2]*int
+	ApprovalRate   *float64
+	// Cautions say what the interval does not cover (see Estimate).
+	Cautions []Caution
 }
 
 type breakdownRowJSON struct {
-	Key          string   `json:"key"`
-	Label        string   `json:"label"`
-	Cases        *int     `json:"cases"`
-	Median       *int     `json:"median"`
-	MedianCI     *[2]*int `json:"median_ci"`
-	ApprovalRate *float64 `json:"approval_rate"`
-	Suppressed   bool     `json:"suppressed"`
+	Key          string    `json:"key"`
+	Label        string    `json:"label"`
+	Cases        *int      `json:"cases"`
+	Decided      *int      `json:"decided"`
+	Median       *int      `json:"median"`
+	MedianCI     *[2]*int  `json:"median_ci"`
+	ApprovalRate *float64  `json:"approval_rate"`
+	Cautions     []Caution `json:"cautions"`
+	Suppressed   bool      `json:"suppressed"`
 }
 
 // MarshalJSON writes a row; a suppressed one has every number null.
 func (r BreakdownRow) MarshalJSON() ([]byte, error) {
-	j := breakdownRowJSON{Key: r.Key, Label: r.Label, Suppressed: r.Suppressed}
+	j := breakdownRowJSON{Key: r.Key, Label: r.Label, Suppressed: r.Suppressed, Cautions: []Caution{}}
 	if !r.Suppressed {
-		j.Cases, j.Median, j.MedianCI, j.ApprovalRate = &r.Cases, r.Median, &r.MedianCI, r.ApprovalRate
+		j.Cases, j.Decided, j.Median, j.MedianCI, j.ApprovalRate = &r.Cases, &r.Decided, r.Median, &r.MedianCI, r.ApprovalRate
+		if r.Cautions != nil {
+			j.Cautions = r.Cautions
+		}
 	}
 	return json.Marshal(j)
 }
 
-// groupAcc accumulates one breakdown row during the pass. Rows arrive in
-// key order, so each group's tally is built by appending.
+// groupAcc gathers one breakdown row's cases during the pass, to be read
+// through the policy afterwards, one row at a time, so that a breakdown
+// holds one sampler's day tallies rather than one per row.
 type groupAcc struct {
-	denied int
-	tl     tally // decided = tl.events
+	denied, decided int
+	keys            []uint64
+	seen            []uint32
+	months          []uint16
 }
 
 // Breakdown computes every row of one dimension in a single pass over the
@@ -90,9 +102,15 @@ func (ix *Index) Breakdown(f Filter, by Dimension, k int) (Breakdown, error) {
 
 	var groups []*groupAcc
 	var base int // the column value of groups[0] for time dimensions
+	pol := ix.resolve(f.Category, DefaultPolicy)
+	today := ix.Today()
+	var ag ages
+	maxDay := 0
 	ix.mu.RLock()
 	p := ix.partition(f.Category)
 	if p != nil && p.n > 0 {
+		ag = newAges(p, today)
+		maxDay = tallyDays(p, &ag, pol)
 		// groupsOf writes the group number of each selected row to gs: the
 		// country or center column value, or the month or quarter counted
 		// from the partition's earliest filing month.
@@ -139,23 +157,38 @@ func (ix *Index) Breakdown(f Filter, by Dimension, k int) (Breakdown, error) {
 					groups[gs[k]] = a
 				}
 				key := b.key[i]
-				a.tl.add(rowDur(key), rowEvent(key))
-				a.denied += int(key & keyDenied >> 31)
+				a.keys = append(a.keys, key)
+				a.seen = append(a.seen, b.seen[i])
+				a.months = append(a.months, b.month[i])
+				if rowEvent(key) {
+					a.decided++
+					a.denied += int(key & keyDenied >> 31)
+				}
 			}
 		})
 	}
 	ix.mu.RUnlock()
 
+	var s *sampler
 	for g, a := range groups {
 		if a == nil {
 			continue
 		}
-		row := BreakdownRow{Suppressed: a.tl.n < k}
+		row := BreakdownRow{Suppressed: len(a.keys) < k}
 		row.Key, row.Label = ix.groupLabel(by, g, base)
 		if !row.Suppressed {
-			row.Cases = a.tl.n
-			row.Median, row.MedianCI[0], row.MedianCI[1] = a.tl.medianSummary()
-			row.ApprovalRate = rate(a.tl.events-a.denied, a.tl.events)
+			if s == nil {
+				s = newSampler(pol, 0, maxDay)
+			} else {
+				s.reset()
+			}
+			for i, key := range a.keys {
+				s.add(key, a.seen[i], a.months[i], ag.of(a.months[i]))
+			}
+			e := s.estimate()
+			row.Cases, row.Decided = len(a.keys), a.decided
+			row.Median, row.MedianCI, row.Cautions = e.Median, e.MedianCI, e.Cautions
+			row.ApprovalRate = rate(a.decided-a.denied, a.decided)
 		}
 		out.Rows = append(out.Rows, row)
 	}

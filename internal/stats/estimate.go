@@ -80,7 +80,7 @@ func (ix *Index) sample(p *partition, m *matcher, pol Policy, window int, today 
 	s := newSampler(pol, window, tallyDays(p, &ag, pol))
 	p.scan(m, func(b *block, sel []uint16) {
 		for _, i := range sel {
-			s.add(b.key[i], b.seen[i], ag.of(b.month[i]))
+			s.add(b.key[i], b.seen[i], b.month[i], ag.of(b.month[i]))
 		}
 	})
 	return s

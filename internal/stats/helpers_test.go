@@ -2,6 +2,7 @@ package stats
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -96,5 +97,59 @@ func jsonEqual(t *testing.T, v any, want string) {
 	}
 	if !reflect.DeepEqual(g, w) {
 		t.Errorf("JSON mismatch\n got: %s\nwant: %s", got, want)
+	}
+}
+
+// jsonSubset checks that v's JSON has every member of the want object,
+// recursively, with equal values; members want does not name are not
+// compared, and arrays must match element for element.
+func jsonSubset(t *testing.T, v any, want string) {
+	t.Helper()
+	got, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("unmarshal own output: %v", err)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("bad expected JSON: %v", err)
+	}
+	if path, ok := subset(g, w, "$"); !ok {
+		t.Errorf("JSON mismatch at %s\n got: %s\nwant (subset): %s", path, got, want)
+	}
+}
+
+func subset(g, w any, path string) (string, bool) {
+	switch wv := w.(type) {
+	case map[string]any:
+		gv, ok := g.(map[string]any)
+		if !ok {
+			return path, false
+		}
+		for k, x := range wv {
+			y, ok := gv[k]
+			if !ok {
+				return path + "." + k + " (missing)", false
+			}
+			if p, ok := subset(y, x, path+"."+k); !ok {
+				return p, false
+			}
+		}
+		return "", true
+	case []any:
+		gv, ok := g.([]any)
+		if !ok || len(gv) != len(wv) {
+			return path, false
+		}
+		for i := range wv {
+			if p, ok := subset(gv[i], wv[i], fmt.Sprintf("%s[%d]", path, i)); !ok {
+				return p, false
+			}
+		}
+		return "", true
+	default:
+		return path, reflect.DeepEqual(g, w)
 	}
 }

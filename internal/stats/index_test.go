@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -53,8 +54,23 @@ func randomCase(rng *rand.Rand, cat *catalog.Catalog, id string) *timeline.Case 
 		c.Milestones = append(c.Milestones, timeline.Milestone{Code: "denied", Date: at(dur)})
 		c.AsOf = c.Filed.Mid().AddDate(0, 0, dur)
 	}
+	// How it was shared: on a random day up to its as-of date (early more
+	// often), and for a decided case shared before its decision, a last
+	// "still pending" day in between.
+	shared := rng.IntN(dur + 1)
+	if rng.IntN(2) == 0 {
+		shared = rng.IntN(min(dur, 30) + 1)
+	}
+	c.Created = c.Filed.Mid().AddDate(0, 0, shared)
+	if _, decided := c.Decision(); decided && shared < dur && rng.IntN(3) > 0 {
+		c.LastPending = c.Filed.Mid().AddDate(0, 0, shared+rng.IntN(dur-shared))
+	}
 	return c
 }
+
+// referenceToday is the day the reference tests compute for: after every
+// date randomCase makes.
+var referenceToday = time.Date(2027, time.March, 3, 0, 0, 0, 0, time.UTC)
 
 // refMatch is the filter written plainly against a case.
 func refMatch(cat *catalog.Catalog, f Filter, c *timeline.Case) bool {
@@ -90,23 +106,13 @@ func refDays(c *timeline.Case, to time.Time) int {
 	return min(max(d, 0), MaxDays)
 }
 
-// refStats computes a Result from a plain list of cases with the exported
-// estimator, independently of the index's columns, blocks and tallies.
-func refStats(cat *catalog.Catalog, cases map[string]*timeline.Case, f Filter, k int) Result {
+// refPlain computes the counts and the plain Kaplan-Meier parts of a
+// Result from a plain list of cases with the exported estimator,
+// independently of the index's columns, blocks and tallies.
+func refPlain(cat *catalog.Catalog, cases map[string]*timeline.Case, f Filter, k int) Result {
 	res := Result{Filter: f, MinCases: k}
 	category, known := cat.Category(f.Category)
 	var obs []Observation
-	var msObs [][]Observation
-	var msCodes, msNames []string
-	var msReached []int
-	for _, m := range category.Milestones {
-		if m.Code != "received" && !m.Terminal {
-			msCodes = append(msCodes, m.Code)
-			msNames = append(msNames, m.Name)
-		}
-	}
-	msObs = make([][]Observation, len(msCodes))
-	msReached = make([]int, len(msCodes))
 	rfe := 0
 	for _, c := range cases {
 		if !refMatch(cat, f, c) {
@@ -115,7 +121,7 @@ func refStats(cat *catalog.Catalog, cases map[string]*timeline.Case, f Filter, k
 		res.Cases++
 		var o Observation
 		if m, ok := c.Decision(); ok {
-			o = Observation{Days: refDays(c, reportedDate(m.Date, c.AsOf)), Event: true}
+			o = Observation{Days: refDecision(c, m), Event: true}
 			res.Decided++
 			if m.Code == "approved" {
 				res.Approved++
@@ -129,14 +135,6 @@ func refStats(cat *catalog.Catalog, cases map[string]*timeline.Case, f Filter, k
 		if _, ok := c.Milestone("rfe"); ok {
 			rfe++
 		}
-		for j, code := range msCodes {
-			if m, ok := c.Milestone(code); ok {
-				msObs[j] = append(msObs[j], Observation{Days: refDays(c, reportedDate(m.Date, c.AsOf)), Event: true})
-				msReached[j]++
-			} else {
-				msObs[j] = append(msObs[j], Observation{Days: o.Days})
-			}
-		}
 	}
 	if res.Cases < k {
 		return Result{Filter: f, MinCases: k, Suppressed: true}
@@ -147,21 +145,26 @@ func refStats(cat *catalog.Catalog, cases map[string]*timeline.Case, f Filter, k
 		res.RFE = intPtr(rfe)
 		res.RFERate = rate(rfe, res.Cases)
 	}
-	cv := KaplanMeier(obs)
-	res.Decision = &Decision{Median: quantile(cv, 0.5), MedianCI: medianCI(cv), P25: quantile(cv, 0.25),
-		P75: quantile(cv, 0.75), P90: quantile(cv, 0.9), Survival: []SurvivalPoint{}}
+	res.Decision = &Decision{Sensitivity: Sensitivity{PlainKM: alternativeOf(KaplanMeier(obs))}}
 	if v, ok := NaiveMedian(obs); ok {
 		res.Decision.NaiveMedianDecided = intPtr(v)
 	}
-	for _, pt := range cv.Points {
-		res.Decision.Survival = append(res.Decision.Survival, SurvivalPoint{T: pt.T, S: round4(pt.S), AtRisk: pt.AtRisk})
-	}
-	for j, code := range msCodes {
-		mcv := KaplanMeier(msObs[j])
-		res.Milestones = append(res.Milestones, MilestoneStats{Code: code, Name: msNames[j], Reached: msReached[j],
-			Median: quantile(mcv, 0.5), MedianCI: medianCI(mcv), P25: quantile(mcv, 0.25), P75: quantile(mcv, 0.75)})
-	}
 	return res
+}
+
+// refDecision is the decision day rule written plainly: a month-only date
+// never after the as-of date, never on or before the last day known
+// pending.
+func refDecision(c *timeline.Case, m timeline.Milestone) int {
+	t := m.Date.Time()
+	if m.Date.Day == 0 && t.After(c.AsOf) {
+		t = c.AsOf
+	}
+	d := refDays(c, t)
+	if !c.LastPending.IsZero() {
+		d = max(d, refDays(c, c.LastPending)+1)
+	}
+	return min(d, MaxDays)
 }
 
 func randomFilter(rng *rand.Rand, cat *catalog.Catalog) Filter {
@@ -223,16 +226,12 @@ func TestIndexAgainstReference(t *testing.T) {
 	ix := NewIndex(cat)
 	live := map[string]*timeline.Case{}
 	var ids []string
+	ix.SetClock(func() time.Time { return referenceToday })
 	compare := func(step int) {
 		for range 20 {
 			f := randomFilter(rng, cat)
 			k := rng.IntN(4)
-			got, want := ix.Stats(f, k), refStats(cat, live, f, k)
-			gj, _ := json.Marshal(got)
-			wj, _ := json.Marshal(want)
-			if string(gj) != string(wj) {
-				t.Fatalf("step %d, filter %+v, k %d:\n got %s\nwant %s", step, f, k, gj, wj)
-			}
+			compareWithReference(t, cat, ix, live, f, k, fmt.Sprintf("step %d", step))
 		}
 	}
 	for step := range 6000 {
@@ -277,6 +276,78 @@ func TestIndexAgainstReference(t *testing.T) {
 	}
 	checkInvariants(t, ix)
 	compare(-1)
+}
+
+// referencePolicies are read both by the index under test and by a fresh
+// index of the selected cases alone (the return rate is fixed, since a
+// fitted one depends on the whole category).
+var referencePolicies = []Policy{
+	PlainPolicy,
+	{DelayedEntry: true, Histories: true, Grace: 60, ReturnRate: 0.4},
+	{DelayedEntry: true, Grace: 60, ReturnRate: 0.4, Shared: SharedLeftOut},
+}
+
+// compareWithReference checks one query of ix: its counts and plain
+// Kaplan-Meier parts against refPlain, and every reference policy's
+// estimate, of the whole history and of the headline's window, against
+// the same estimate by an index built afresh, through the Loader, from
+// the cases the filter selects.
+func compareWithReference(t *testing.T, cat *catalog.Catalog, ix *Index, live map[string]*timeline.Case, f Filter, k int, at string) {
+	t.Helper()
+	got, want := ix.Stats(f, k), refPlain(cat, live, f, k)
+	if got.Suppressed != want.Suppressed {
+		t.Fatalf("%s, filter %+v, k %d: suppressed %v, want %v", at, f, k, got.Suppressed, want.Suppressed)
+	}
+	if !got.Suppressed {
+		g := fmt.Sprint(got.Cases, got.Decided, got.Pending, got.Approved, got.Denied, fmtPtr(got.RFE), fmtPtr(got.ApprovalRate), fmtPtr(got.RFERate),
+			fmtPtr(got.Decision.NaiveMedianDecided), fmtAlt(got.Decision.Sensitivity.PlainKM))
+		w := fmt.Sprint(want.Cases, want.Decided, want.Pending, want.Approved, want.Denied, fmtPtr(want.RFE), fmtPtr(want.ApprovalRate), fmtPtr(want.RFERate),
+			fmtPtr(want.Decision.NaiveMedianDecided), fmtAlt(want.Decision.Sensitivity.PlainKM))
+		if g != w {
+			t.Fatalf("%s, filter %+v, k %d:\n got %s\nwant %s", at, f, k, g, w)
+		}
+	}
+	l := NewLoader(cat)
+	for id, c := range live {
+		if refMatch(cat, f, c) {
+			l.Add(&timeline.Case{ID: id, Category: c.Category, Country: c.Country, ServiceCenter: c.ServiceCenter,
+				Filed: c.Filed, Milestones: c.Milestones, AsOf: c.AsOf, Created: c.Created, LastPending: c.LastPending})
+		}
+	}
+	fresh := l.Index()
+	fresh.SetClock(ix.now)
+	for _, pol := range referencePolicies {
+		for _, window := range []int{0, HeadlineWindow} {
+			a, b := ix.Estimate(f, pol, window), fresh.Estimate(Filter{Category: f.Category}, pol, window)
+			ga, _ := json.Marshal(estimateSummary(a))
+			gb, _ := json.Marshal(estimateSummary(b))
+			if string(ga) != string(gb) {
+				t.Fatalf("%s, filter %+v, policy %+v, window %d:\n index %s\n fresh %s", at, f, pol, window, ga, gb)
+			}
+		}
+	}
+}
+
+// estimateSummary is what compareWithReference compares of an estimate.
+func estimateSummary(e Estimate) any {
+	return struct {
+		Median, P25, P75, P90, SilentBound *int
+		CI                                 [2]*int
+		Points                             []survival.Point
+		Reporting                          Reporting
+		Cautions                           []Caution
+	}{e.Median, e.P25, e.P75, e.P90, e.SilentBound, e.MedianCI, e.Curve.Points, e.Reporting, e.Cautions}
+}
+
+func fmtPtr[T any](p *T) string {
+	if p == nil {
+		return "nil"
+	}
+	return fmt.Sprint(*p)
+}
+
+func fmtAlt(a Alternative) string {
+	return fmtPtr(a.Median) + " [" + fmtPtr(a.MedianCI[0]) + " " + fmtPtr(a.MedianCI[1]) + "]"
 }
 
 // TestIndexConcurrent runs writers and readers together; under -race it

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"github.com/casetrack/casetrack/internal/stats/survival"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -101,8 +102,8 @@ func TestKaplanMeierAML(t *testing.T) {
 			}
 			for i, w := range tc.rows {
 				g := cv.Points[i]
-				if g.T != w.t || g.AtRisk != w.n || g.Events != w.d {
-					t.Errorf("point %d: t/n/d = %d/%d/%d, want %d/%d/%d", i, g.T, g.AtRisk, g.Events, w.t, w.n, w.d)
+				if g.T != w.t || g.AtRisk != float64(w.n) || g.Events != float64(w.d) {
+					t.Errorf("point %d: t/n/d = %d/%v/%v, want %d/%d/%d", i, g.T, g.AtRisk, g.Events, w.t, w.n, w.d)
 				}
 				if !same(g.S, w.s, 5e-5) {
 					t.Errorf("t=%d: S = %.5f, want %.4f", w.t, g.S, w.s)
@@ -114,10 +115,10 @@ func TestKaplanMeierAML(t *testing.T) {
 					t.Errorf("t=%d: CI = (%.4f, %.4f), want (%.4f, %.4f)", w.t, lower, upper, w.lower, w.upp)
 				}
 			}
-			if m, ok := cv.Median(); !ok || m != tc.median {
+			if m, ok := cv.Quantile(0.5); !ok || m != tc.median {
 				t.Errorf("median = %d (%v), want %d", m, ok, tc.median)
 			}
-			lo, loOK, hi, hiOK := cv.MedianCI()
+			lo, loOK, hi, hiOK := cv.QuantileCI(0.5)
 			if loOK != tc.ciLoOK || (loOK && lo != tc.ciLo) || hiOK != tc.ciHiOK || (hiOK && hi != tc.ciHi) {
 				t.Errorf("median CI = (%d %v, %d %v), want (%d %v, %d %v)", lo, loOK, hi, hiOK, tc.ciLo, tc.ciLoOK, tc.ciHi, tc.ciHiOK)
 			}
@@ -207,8 +208,10 @@ func TestNaiveMedian(t *testing.T) {
 	}{
 		{"no events", []Observation{{Days: 5}}, 0, false},
 		{"odd", []Observation{{30, true}, {10, true}, {20, true}, {1, false}}, 20, true},
-		{"even rounds half up", []Observation{{10, true}, {21, true}}, 16, true},
-		{"even exact", []Observation{{10, true}, {20, true}, {30, true}, {40, true}}, 25, true},
+		// An even count takes the lower middle time, as the estimate
+		// takes the first time S <= 0.5: one rule for every median.
+		{"even takes the lower middle", []Observation{{10, true}, {21, true}}, 10, true},
+		{"even exact", []Observation{{10, true}, {20, true}, {30, true}, {40, true}}, 20, true},
 		{"ties", []Observation{{7, true}, {7, true}, {7, true}, {9, true}}, 7, true},
 		{"censored ignored", []Observation{{100, false}, {200, false}, {5, true}}, 5, true},
 	}
@@ -267,8 +270,8 @@ func TestKaplanMeierBruteForce(t *testing.T) {
 			obs[i] = Observation{Days: rng.IntN(maxT), Event: rng.IntN(3) > 0}
 		}
 		cv := KaplanMeier(obs)
-		if cv.N != n {
-			t.Fatalf("iter %d: N = %d, want %d", iter, cv.N, n)
+		if cv.N != float64(n) {
+			t.Fatalf("iter %d: N = %v, want %d", iter, cv.N, n)
 		}
 		// S(t) at every day from the step function.
 		k := 0
@@ -304,14 +307,14 @@ func TestKaplanMeierBruteForce(t *testing.T) {
 			}
 		}
 		// The median CI: first day each brute-force limit is <= 0.5.
-		lo, loOK, hi, hiOK := cv.MedianCI()
+		lo, loOK, hi, hiOK := cv.QuantileCI(0.5)
 		wantLo, wantHi := -1, -1
 		for day := range maxT + 1 {
 			s, g := bruteSurvival(obs, day)
 			if s == 0 {
 				break
 			}
-			w := z975 * math.Sqrt(g)
+			w := survival.Z975 * math.Sqrt(g)
 			if wantLo < 0 && math.Exp(math.Log(s)-w) <= 0.5+1e-9 {
 				wantLo = day
 			}
@@ -321,13 +324,6 @@ func TestKaplanMeierBruteForce(t *testing.T) {
 		}
 		if loOK != (wantLo >= 0) || (loOK && lo != wantLo) || hiOK != (wantHi >= 0) || (hiOK && hi != wantHi) {
 			t.Fatalf("iter %d: median CI (%d %v, %d %v), brute force (%d, %d); obs %v", iter, lo, loOK, hi, hiOK, wantLo, wantHi, obs)
-		}
-		// The allocation-free summary used by breakdowns agrees.
-		med, sLo, sHi := tallyOf(obs).medianSummary()
-		wantMed, medOK := cv.Median()
-		if !sameOpt(med, wantMed, medOK) || !sameOpt(sLo, lo, loOK) || !sameOpt(sHi, hi, hiOK) {
-			t.Fatalf("iter %d: medianSummary (%v %v %v), curve (%d %v, %d %v, %d %v); obs %v",
-				iter, med, sLo, sHi, wantMed, medOK, lo, loOK, hi, hiOK, obs)
 		}
 		// The naive median against a plain sort of the event times.
 		var evs []int
@@ -344,11 +340,9 @@ func TestKaplanMeierBruteForce(t *testing.T) {
 			}
 			continue
 		}
-		m := len(evs) / 2
-		want := evs[m]
-		if len(evs)%2 == 0 {
-			want = (evs[m-1] + evs[m] + 1) / 2
-		}
+		// The lower middle time: the smallest with at least half at or
+		// before it, the one quantile rule of the site.
+		want := evs[(len(evs)-1)/2]
 		if !ok || got != want {
 			t.Fatalf("iter %d: naive median = %d, want %d; events %v", iter, got, want, evs)
 		}
@@ -377,12 +371,4 @@ func TestKaplanMeierUncensored(t *testing.T) {
 			}
 		}
 	}
-}
-
-// sameOpt compares an optional value with a (value, ok) pair.
-func sameOpt(p *int, v int, ok bool) bool {
-	if p == nil {
-		return !ok
-	}
-	return ok && *p == v
 }

@@ -195,6 +195,10 @@ type sampler struct {
 	window int32 // > 0: a period estimate over the last window days
 	maxDay int
 	Reporting
+	// windowCases were waiting during the window, filed in the months
+	// windowMonths (first, last) as ordinals.
+	windowCases  int
+	windowMonths [2]int
 
 	counts *survival.Counts
 	// fromFiling is the group read without delayed entry, for the
@@ -232,8 +236,43 @@ func newSampler(pol Policy, window, maxDay int) *sampler {
 	return s
 }
 
-// add reads one row.
-func (s *sampler) add(key uint64, seen uint32, age int32) {
+// reset empties the sampler for another group.
+func (s *sampler) reset() {
+	s.Reporting, s.windowCases, s.windowMonths = Reporting{}, 0, [2]int{}
+	for _, c := range []*survival.Counts{s.counts, s.silentAsDecided, s.fromFiling} {
+		if c != nil {
+			c.Reset()
+		}
+	}
+	clear(s.shared)
+	clear(s.entries)
+	clear(s.histories)
+	if s.arrivals != nil {
+		s.arrivals = survival.NewArrivals(s.maxDay)
+	}
+}
+
+// add reads one row of a case filed in the month with the given column
+// value, age days ago.
+func (s *sampler) add(key uint64, seen uint32, month uint16, age int32) {
+	r, ok := s.pol.read(key, seen, age)
+	windowStart := int32(-1)
+	if s.window > 0 {
+		windowStart = age - s.window - 1
+		end := rowDur(key)
+		if ok {
+			end = max(r.stop, r.silentUntil)
+		}
+		if end <= windowStart {
+			return // decided or out of sight before the window
+		}
+		mo := int(month)
+		if s.windowCases == 0 || mo < s.windowMonths[0] {
+			s.windowMonths[0] = mo
+		}
+		s.windowMonths[1] = max(s.windowMonths[1], mo)
+		s.windowCases++
+	}
 	s.Cases++
 	dur, entry, last := rowDur(key), int32(seen>>16), int32(seen&0xFFFF)
 	grace := int32(s.pol.Grace)
@@ -254,17 +293,12 @@ func (s *sampler) add(key uint64, seen uint32, age int32) {
 			s.Returned++
 		}
 	}
-	r, ok := s.pol.read(key, seen, age)
 	if !ok {
 		return
 	}
 	if s.arrivals != nil {
 		s.addArrival(r, entry, history)
 		return
-	}
-	windowStart := int32(-1)
-	if s.window > 0 {
-		windowStart = age - s.window - 1
 	}
 	rate := s.pol.ReturnRate
 	r.add(s.counts, rate, windowStart)
@@ -325,7 +359,7 @@ func (s *sampler) curve() survival.Curve {
 // daily mass moves by more than conditionalTol.
 const (
 	conditionalIterations = 3000
-	conditionalTol        = 1e-9
+	conditionalTol        = 1e-8
 )
 
 // The Histories guard reads a group from filing when at least

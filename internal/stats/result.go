@@ -3,6 +3,9 @@ package stats
 import (
 	"encoding/json"
 	"math"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/stats/survival"
 )
 
 // Result is the statistics of one group of cases, as served by
@@ -13,6 +16,9 @@ type Result struct {
 	Suppressed bool
 	// MinCases is the k the group was checked against.
 	MinCases int
+	// AsOf is the day the statistics were computed for: how long pending
+	// cases have waited, and the headline's calendar window, depend on it.
+	AsOf time.Time
 
 	Cases, Decided, Pending, Approved, Denied int
 	// RFE is the number of cases with an rfe milestone; nil when the
@@ -26,12 +32,18 @@ type Result struct {
 	RFERate *float64
 
 	Decision *Decision
+	// HowShared says how the group's timelines reached the site.
+	HowShared *HowShared
 	// Milestones has one entry per intermediate milestone of the category
 	// (not received, not a decision), in catalog order.
 	Milestones []MilestoneStats
+	// Headline answers for someone filing now in the group's category,
+	// country and center (see Index.Headline).
+	Headline *Headline
 }
 
-// Decision describes time from filing to decision in whole days.
+// Decision describes time from filing to decision in whole days, read
+// with DefaultPolicy.
 type Decision struct {
 	Median   *int    `json:"median"`
 	MedianCI [2]*int `json:"median_ci"`
@@ -39,37 +51,81 @@ type Decision struct {
 	P75      *int    `json:"p75"`
 	P90      *int    `json:"p90"`
 	// NaiveMedianDecided is the median over decided cases only (see
-	// NaiveMedian), shown to make the survivorship bias visible.
+	// NaiveMedian), shown to make the bias of ignoring pending cases
+	// visible.
 	NaiveMedianDecided *int            `json:"naive_median_decided"`
 	Survival           []SurvivalPoint `json:"survival"`
+	// Reading is "delayed_entry", or "from_filing" when the Histories
+	// guard read the group as a random sample of its filing period.
+	Reading string `json:"reading"`
+	// Sensitivity has the same median read other ways.
+	Sensitivity Sensitivity `json:"sensitivity"`
+	// Cautions say what the 95% interval does not cover here; never nil.
+	Cautions []Caution `json:"cautions"`
 	// Curve is the full estimate with confidence limits, for charts.
-	Curve Curve `json:"-"`
+	Curve survival.Curve `json:"-"`
+}
+
+// Readings of Decision.Reading.
+const (
+	ReadingDelayedEntry = "delayed_entry"
+	ReadingFromFiling   = "from_filing"
+)
+
+// Sensitivity is the median of a group read other ways than the
+// published one, so that a reader can see how much the reading matters.
+type Sensitivity struct {
+	// PlainKM is the plain Kaplan-Meier reading (PlainPolicy).
+	PlainKM Alternative `json:"plain_km"`
+	// SharedWhilePendingOnly leaves out the timelines shared after their
+	// decision (SharedLeftOut).
+	SharedWhilePendingOnly Alternative `json:"shared_while_pending_only"`
+	// IfSilentWereDecided is the median had every silent case that would
+	// not have come back been decided right after its last report; null
+	// when no case is silent or the median is not reached.
+	IfSilentWereDecided *int `json:"if_silent_were_decided"`
+}
+
+// Alternative is a median with its 95% interval.
+type Alternative struct {
+	Median   *int    `json:"median"`
+	MedianCI [2]*int `json:"median_ci"`
+}
+
+// HowShared says how a group's timelines reached the site: the measured
+// shares behind the cautions.
+type HowShared struct {
+	SharedWhilePending  int `json:"shared_while_pending"`
+	SharedAfterDecision int `json:"shared_after_decision"`
+	// SharedAfterDecisionShare is SharedAfterDecision over all cases;
+	// ExpectedWhilePendingShare the share that would have been shared
+	// while waiting had people shared alike whatever their state (the
+	// share still waiting on each day a timeline was first shared,
+	// averaged).
+	SharedAfterDecisionShare  float64 `json:"shared_after_decision_share"`
+	ExpectedWhilePendingShare float64 `json:"expected_while_pending_share"`
+	// Silent pending timelines were not confirmed within GraceDays;
+	// ReturnedAfterSilence decisions were recorded after a longer silence;
+	// ReturnRate is the category's fitted share of silent people who come
+	// back to record their decision.
+	Silent               int     `json:"silent"`
+	ReturnedAfterSilence int     `json:"returned_after_silence"`
+	ReturnRate           float64 `json:"return_rate"`
+	GraceDays            int     `json:"grace_days"`
 }
 
 // SurvivalPoint is one step of the curve as the API shows it.
 type SurvivalPoint struct {
 	T      int     `json:"t"`
-	S      float64 `json:"s"` // rounded to 4 decimals
-	AtRisk int     `json:"at_risk"`
-}
-
-// MilestoneStats describes time from filing to one intermediate milestone.
-// A case that has not reached the milestone is censored at its as-of
-// duration, or at its decision duration when it was decided without it.
-type MilestoneStats struct {
-	Code     string  `json:"code"`
-	Name     string  `json:"name"`
-	Reached  int     `json:"reached"`
-	Median   *int    `json:"median"`
-	MedianCI [2]*int `json:"median_ci"`
-	P25      *int    `json:"p25"`
-	P75      *int    `json:"p75"`
+	S      float64 `json:"s"`       // rounded to 4 decimals
+	AtRisk float64 `json:"at_risk"` // weighted, rounded to 2 decimals
 }
 
 // resultJSON fixes the field order and names of API.md. Pointers marshal as
 // null, which is how a suppressed result leaves its numbers out.
 type resultJSON struct {
 	Filter       Filter           `json:"filter"`
+	AsOf         string           `json:"as_of"`
 	Cases        *int             `json:"cases"`
 	Decided      *int             `json:"decided"`
 	Pending      *int             `json:"pending"`
@@ -79,7 +135,9 @@ type resultJSON struct {
 	ApprovalRate *float64         `json:"approval_rate"`
 	RFERate      *float64         `json:"rfe_rate"`
 	Decision     *Decision        `json:"decision"`
+	HowShared    *HowShared       `json:"how_shared"`
 	Milestones   []MilestoneStats `json:"milestones"`
+	Headline     *Headline        `json:"headline"`
 	Suppressed   bool             `json:"suppressed"`
 	MinCases     int              `json:"min_cases"`
 }
@@ -87,12 +145,15 @@ type resultJSON struct {
 // MarshalJSON writes the API shape; a suppressed result has every number
 // null.
 func (r Result) MarshalJSON() ([]byte, error) {
-	j := resultJSON{Filter: r.Filter, Suppressed: r.Suppressed, MinCases: r.MinCases}
+	j := resultJSON{Filter: r.Filter, Suppressed: r.Suppressed, MinCases: r.MinCases, Headline: r.Headline}
+	if !r.AsOf.IsZero() {
+		j.AsOf = r.AsOf.Format(time.DateOnly)
+	}
 	if !r.Suppressed {
 		j.Cases, j.Decided, j.Pending = &r.Cases, &r.Decided, &r.Pending
 		j.Approved, j.Denied, j.RFE = &r.Approved, &r.Denied, r.RFE
 		j.ApprovalRate, j.RFERate = r.ApprovalRate, r.RFERate
-		j.Decision, j.Milestones = r.Decision, r.Milestones
+		j.Decision, j.HowShared, j.Milestones = r.Decision, r.HowShared, r.Milestones
 		if j.Milestones == nil {
 			j.Milestones = []MilestoneStats{}
 		}
@@ -100,34 +161,11 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// statsAcc accumulates one pass over a partition for Stats.
+// statsAcc accumulates the counts of one pass over a partition for Stats,
+// and the plain Kaplan-Meier tally.
 type statsAcc struct {
 	cases, denied, rfe int
 	dec                tally // decided = dec.events
-	// msEvents[j][t] counts milestone j reached on day t, and msCens[j][t]
-	// the cases censored for it at day t. Milestone times are not in row
-	// order, so they are counted by day rather than appended to a tally.
-	// msEvents has msScratch extra cells at the end (see addBlock).
-	msEvents, msCens [][]int32
-}
-
-// msScratch is the number of throw-away cells after the day cells of each
-// msEvents array.
-const msScratch = 16
-
-func newStatsAcc(p *partition) *statsAcc {
-	acc := &statsAcc{}
-	if p == nil {
-		return acc
-	}
-	nm := len(p.milestones)
-	acc.msEvents = make([][]int32, nm)
-	acc.msCens = make([][]int32, nm)
-	for j := range nm {
-		acc.msEvents[j] = make([]int32, int(p.maxDur)+1+msScratch)
-		acc.msCens[j] = make([]int32, int(p.maxDur)+1)
-	}
-	return acc
 }
 
 // addBlock adds the selected rows of one block.
@@ -152,31 +190,6 @@ func (acc *statsAcc) addBlock(b *block, sel []uint16) {
 	acc.dec.addRun(int32(run>>1), run&1 == 0, n)
 	acc.denied += int(denied / keyDenied)
 	acc.rfe += int(rfe / keyRFE)
-
-	// Per milestone: a reached row is an event at its milestone day, any
-	// other row is censored at its own duration. Whether a row reached the
-	// milestone is close to a coin flip, so instead of branching on it the
-	// loop always increments one cell of msEvents: the milestone day's, or
-	// for an unreached row a scratch cell (rotating, so that consecutive
-	// increments do not wait on each other). Censorings come in duration
-	// order and are counted in runs like the decision times.
-	m := len(acc.msEvents)
-	for j := range m {
-		ev, ce := acc.msEvents[j], acc.msCens[j]
-		scratch := int32(len(ev) - msScratch)
-		cur, n := rowDur(keys[sel[0]]), int32(0)
-		for _, i := range sel {
-			if d := rowDur(keys[i]); d != cur {
-				ce[cur] += n
-				cur, n = d, 0
-			}
-			v := int32(b.ms[int(i)*m+j])
-			miss := (v-notReached)>>31 ^ -1 // -1 when not reached, else 0
-			n -= miss
-			ev[v&^miss|(scratch+int32(i%msScratch))&miss]++
-		}
-		ce[cur] += n
-	}
 }
 
 // Count returns the number of cases f selects: enough to decide whether a
@@ -193,17 +206,30 @@ func (ix *Index) Count(f Filter) int {
 // Stats computes the statistics of the group selected by f, suppressed
 // when it has fewer than k cases.
 func (ix *Index) Stats(f Filter, k int) Result {
-	res := Result{Filter: f, MinCases: k}
+	today := ix.Today()
+	res := Result{Filter: f, MinCases: k, AsOf: today}
+	pol := ix.resolve(f.Category, DefaultPolicy)
+	pendingOnly := pol
+	pendingOnly.Shared = SharedLeftOut
 	m := newMatcher(ix.cat, f)
 
 	ix.mu.RLock()
 	p := ix.partition(f.Category)
-	acc := newStatsAcc(p)
+	acc := &statsAcc{}
 	p.scan(&m, acc.addBlock)
+	var est, alt Estimate
+	var ms []MilestoneStats
+	if acc.cases >= k {
+		est = ix.sample(p, &m, pol, 0, today).estimate()
+		alt = ix.sample(p, &m, pendingOnly, 0, today).estimate()
+		ms = ix.milestoneStats(p, &m, pol, today)
+	}
 	ix.mu.RUnlock()
 
 	if acc.cases < k {
 		res.Suppressed = true
+		h := ix.Headline(f, k)
+		res.Headline = &h
 		return res
 	}
 	res.Cases = acc.cases
@@ -216,63 +242,68 @@ func (ix *Index) Stats(f Filter, k int) Result {
 		res.RFE = intPtr(acc.rfe)
 		res.RFERate = rate(acc.rfe, acc.cases)
 	}
-	res.Decision = decisionOf(&acc.dec)
-	if p != nil {
-		for j, code := range p.milestones {
-			var tl tally
-			for t, c := range acc.msCens[j] {
-				tl.addCounts(int32(t), acc.msEvents[j][t], c)
-			}
-			cv := tl.curve()
-			ms := MilestoneStats{Code: code, Name: p.names[j], Reached: tl.events}
-			ms.Median = quantile(cv, 0.5)
-			ms.MedianCI = medianCI(cv)
-			ms.P25 = quantile(cv, 0.25)
-			ms.P75 = quantile(cv, 0.75)
-			res.Milestones = append(res.Milestones, ms)
-		}
+	plain := acc.dec.curve()
+	res.Decision = decisionOf(est, plain)
+	if v, ok := acc.dec.naiveMedian(); ok {
+		res.Decision.NaiveMedianDecided = intPtr(v)
 	}
+	res.Decision.Sensitivity.SharedWhilePendingOnly = Alternative{Median: alt.Median, MedianCI: alt.MedianCI}
+	res.HowShared = howShared(est, pol)
+	res.Milestones = ms
+	h := ix.Headline(f, k)
+	res.Headline = &h
 	return res
 }
 
-// decisionOf computes the decision block from a tally.
-func decisionOf(tl *tally) *Decision {
-	cv := tl.curve()
+// decisionOf builds the decision block from the published estimate and
+// the plain Kaplan-Meier curve.
+func decisionOf(e Estimate, plain survival.Curve) *Decision {
 	d := &Decision{
-		Median:   quantile(cv, 0.5),
-		MedianCI: medianCI(cv),
-		P25:      quantile(cv, 0.25),
-		P75:      quantile(cv, 0.75),
-		P90:      quantile(cv, 0.9),
-		Survival: make([]SurvivalPoint, len(cv.Points)),
-		Curve:    cv,
+		Median: e.Median, MedianCI: e.MedianCI, P25: e.P25, P75: e.P75, P90: e.P90,
+		Survival: make([]SurvivalPoint, len(e.Curve.Points)),
+		Reading:  ReadingDelayedEntry,
+		Cautions: e.Cautions,
+		Curve:    e.Curve,
 	}
-	if v, ok := tl.naiveMedian(); ok {
-		d.NaiveMedianDecided = intPtr(v)
+	if e.ReadFromFiling {
+		d.Reading = ReadingFromFiling
 	}
-	for i, pt := range cv.Points {
-		d.Survival[i] = SurvivalPoint{T: pt.T, S: round4(pt.S), AtRisk: pt.AtRisk}
+	if d.Cautions == nil {
+		d.Cautions = []Caution{}
 	}
+	for i, pt := range e.Curve.Points {
+		d.Survival[i] = SurvivalPoint{T: pt.T, S: round4(pt.S), AtRisk: math.Round(pt.AtRisk*100) / 100}
+	}
+	d.Sensitivity.PlainKM = alternativeOf(plain)
+	d.Sensitivity.IfSilentWereDecided = e.SilentBound
 	return d
 }
 
-func quantile(cv Curve, p float64) *int {
-	if v, ok := cv.Quantile(p); ok {
-		return intPtr(v)
-	}
-	return nil
-}
-
-func medianCI(cv Curve) [2]*int {
-	var ci [2]*int
-	lo, loOK, hi, hiOK := cv.MedianCI()
+// alternativeOf is a curve's median with its interval.
+func alternativeOf(cv survival.Curve) Alternative {
+	a := Alternative{Median: curveQuantile(cv, 0.5)}
+	lo, loOK, hi, hiOK := cv.QuantileCI(0.5)
 	if loOK {
-		ci[0] = intPtr(lo)
+		a.MedianCI[0] = intPtr(lo)
 	}
 	if hiOK {
-		ci[1] = intPtr(hi)
+		a.MedianCI[1] = intPtr(hi)
 	}
-	return ci
+	return a
+}
+
+// howShared reports an estimate's measured shares.
+func howShared(e Estimate, pol Policy) *HowShared {
+	h := &HowShared{
+		SharedWhilePending: e.SharedPending, SharedAfterDecision: e.SharedDecided,
+		Silent: e.Silent, ReturnedAfterSilence: e.Returned,
+		ReturnRate: round4(e.ReturnRate), GraceDays: pol.Grace,
+		ExpectedWhilePendingShare: round4(e.ExpectedPending),
+	}
+	if e.Cases > 0 {
+		h.SharedAfterDecisionShare = round4(float64(e.SharedDecided) / float64(e.Cases))
+	}
+	return h
 }
 
 // rate returns num/den rounded to 4 decimals, nil when den is 0.

@@ -34,32 +34,30 @@ type Incidence struct {
 	S []float64
 	// CIF[k][i] is the share that had event k by Days[i].
 	CIF [][]float64
-	// SE[k][i] is the standard error of CIF[k][i], and SES[i] that of
-	// S[i], by the infinitesimal jackknife, as R's survfit computes them
-	// for multi-state curves.
-	SE  [][]float64
-	SES []float64
 	// AtRisk[i] is the weight at risk on Days[i].
 	AtRisk []float64
 	// N is the weight of all cases.
 	N float64
 	// LastDay is the last day any case was at risk.
 	LastDay int
+
+	// The running sums of the standard errors, by day (see StdErr).
+	ivs          []Interval
+	kinds        int
+	surv, g, H   []float64
+	y            []float64
+	Q, C, CH     [][]float64
+	maxDay, last int
 }
 
 // AalenJohansen estimates the cumulative incidence of kinds 0..kinds-1
 // with delayed entry, matching R's survfit(Surv(start, stop, state) ~ 1,
-// id = ...) for a single starting state, standard errors included.
-//
-// The standard errors are the infinitesimal jackknife: the variance is the
-// sum over cases of the squared derivative of the estimate by the case's
-// weight. Each derivative is a closed form in a few running sums over the
-// event days (derived in the comments below), so each point costs O(cases) after O(days) of running sums.
+// id = ...) for a single starting state. Kinds above kinds-1 count as the
+// last one. ivs is kept for StdErr and must not change.
 func AalenJohansen(ivs []Interval, kinds int) Incidence {
-	inc := Incidence{LastDay: -1}
-	if len(ivs) == 0 || kinds < 1 {
-		inc.CIF = make([][]float64, max(kinds, 0))
-		inc.SE = make([][]float64, max(kinds, 0))
+	kinds = max(kinds, 1)
+	inc := Incidence{LastDay: -1, ivs: ivs, kinds: kinds, CIF: make([][]float64, kinds)}
+	if len(ivs) == 0 {
 		return inc
 	}
 	maxDay := 0
@@ -71,29 +69,24 @@ func AalenJohansen(ivs []Interval, kinds int) Incidence {
 		c.Add(iv.Start, iv.Stop, min(iv.Kind, kinds-1), iv.weight())
 	}
 	inc.N = c.n
+	inc.maxDay = maxDay
 
-	// Per day t (0..maxDay): λ(t) = d/Y, λk = dk/Y; S after t; c_k(t) =
-	// S(t−1)·λk(t), the increment of CIF_k. Running sums, by day:
-	//   H(t)   = Σ λ/(Y(1−λ))            (for the derivative of log S)
+	// Per day t: λ(t) = d/Y, λk = dk/Y; S after t; c_k(t) = S(t−1)·λk(t),
+	// the increment of CIF_k. Running sums, by day:
+	//   H(t)   = Σ λ/(Y(1−λ))            (the derivative of log S)
 	//   Q_k(t) = Σ S(u−1)·λk/Y
 	//   C_k(t) = Σ c_k = CIF_k(t)
 	//   CH_k(t)= Σ c_k(u)·H(u−1)
 	n := maxDay + 1
-	lam := make([]float64, n)
-	y := make([]float64, n)
-	surv := make([]float64, n) // S just after day t
-	g := make([]float64, n)    // 1/(Y(1−λ)), 0 where undefined
-	H := make([]float64, n)
-	Q := make([][]float64, kinds)
-	C := make([][]float64, kinds)
-	CH := make([][]float64, kinds)
+	inc.y, inc.surv, inc.g, inc.H = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	inc.Q, inc.C, inc.CH = make([][]float64, kinds), make([][]float64, kinds), make([][]float64, kinds)
 	for k := range kinds {
-		Q[k], C[k], CH[k] = make([]float64, n), make([]float64, n), make([]float64, n)
+		inc.Q[k], inc.C[k], inc.CH[k] = make([]float64, n), make([]float64, n), make([]float64, n)
 	}
 	atRisk, s := 0.0, 1.0
 	for t := range n {
 		atRisk += c.Enter[t]
-		y[t] = atRisk
+		inc.y[t] = atRisk
 		d := 0.0
 		for k := range kinds {
 			d += c.Events[k][t]
@@ -101,38 +94,38 @@ func AalenJohansen(ivs []Interval, kinds int) Incidence {
 		if atRisk > 0 && (d > 0 || c.Exit[t] > 0) {
 			inc.LastDay = t
 		}
-		prevS := s
-		prevH := 0.0
+		prevS, prevH := s, 0.0
 		if t > 0 {
-			prevH = H[t-1]
+			prevH = inc.H[t-1]
 		}
-		H[t] = prevH
-		if d > 0 && atRisk > 0 {
-			lam[t] = d / atRisk
-			if lam[t] < 1-1e-12 {
-				g[t] = 1 / (atRisk * (1 - lam[t]))
-				H[t] += lam[t] * g[t]
-				s *= 1 - lam[t]
+		inc.H[t] = prevH
+		event := d > 0 && atRisk > 0
+		if event {
+			lam := d / atRisk
+			if lam < 1-1e-12 {
+				inc.g[t] = 1 / (atRisk * (1 - lam))
+				inc.H[t] += lam * inc.g[t]
+				s *= 1 - lam
 			} else {
-				lam[t], s = 1, 0
+				s = 0
 			}
 		}
-		surv[t] = s
+		inc.surv[t] = s
 		for k := range kinds {
 			var q, cc, ch float64
 			if t > 0 {
-				q, cc, ch = Q[k][t-1], C[k][t-1], CH[k][t-1]
+				q, cc, ch = inc.Q[k][t-1], inc.C[k][t-1], inc.CH[k][t-1]
 			}
-			if d > 0 && atRisk > 0 {
+			if event {
 				lk := c.Events[k][t] / atRisk
 				q += prevS * lk / atRisk
 				step := prevS * lk
 				cc += step
 				ch += step * prevH
 			}
-			Q[k][t], C[k][t], CH[k][t] = q, cc, ch
+			inc.Q[k][t], inc.C[k][t], inc.CH[k][t] = q, cc, ch
 		}
-		if d > 0 && atRisk > 0 {
+		if event {
 			inc.Days = append(inc.Days, t)
 			inc.S = append(inc.S, s)
 			inc.AtRisk = append(inc.AtRisk, atRisk)
@@ -142,23 +135,51 @@ func AalenJohansen(ivs []Interval, kinds int) Incidence {
 			atRisk = 0
 		}
 	}
-	inc.CIF = make([][]float64, kinds)
-	inc.SE = make([][]float64, kinds)
 	for k := range kinds {
 		inc.CIF[k] = make([]float64, len(inc.Days))
-		inc.SE[k] = make([]float64, len(inc.Days))
 		for i, t := range inc.Days {
-			inc.CIF[k][i] = C[k][t]
+			inc.CIF[k][i] = inc.C[k][t]
 		}
 	}
-	inc.SES = make([]float64, len(inc.Days))
+	return inc
+}
 
-	// at returns a running sum at day x, 0 before day 0.
+// At returns the cumulative incidence of kind k just after day t.
+func (inc *Incidence) At(k, t int) float64 {
+	i, found := slices.BinarySearch(inc.Days, t)
+	if !found {
+		i--
+	}
+	if i < 0 || k >= len(inc.CIF) {
+		return 0
+	}
+	return inc.CIF[k][i]
+}
+
+// StdErr returns the standard errors of the cumulative incidence of each
+// kind, and of the share still without an event, just after day t, by the
+// infinitesimal jackknife as R's survfit computes them for multi-state
+// curves: the variance is the sum over cases of the squared derivative of
+// the estimate by the case's weight. Each derivative is a closed form in
+// the running sums AalenJohansen keeps, so a day costs O(cases).
+func (inc *Incidence) StdErr(t int) (cif []float64, none float64) {
+	kinds := inc.kinds
+	cif = make([]float64, kinds)
+	if len(inc.ivs) == 0 || t < 0 {
+		return cif, 0
+	}
+	t = min(t, inc.maxDay)
 	at := func(a []float64, x int) float64 {
 		if x < 0 {
 			return 0
 		}
-		return a[min(x, n-1)]
+		return a[min(x, inc.maxDay)]
+	}
+	sPrev := func(b int) float64 {
+		if b <= 0 {
+			return 1
+		}
+		return inc.surv[b-1]
 	}
 	// The influence of case i (start a, stop b, kind e) at day t, where
 	// D(x) = ∂S(x)/S(x) = H(min(b,x)) − H(min(a,x)) − [b <= x, event]·g(b):
@@ -168,70 +189,48 @@ func AalenJohansen(ivs []Interval, kinds int) Incidence {
 	// and the first sum, split where D(u−1) changes form (u−1 <= a: 0;
 	// a < u−1 < b: H(u−1) − H(a); u−1 >= b: H(b) − H(a) − event·g(b)), is
 	// made of running sums of c_k and c_k·H(u−1).
-	sPrev := func(b int) float64 {
-		if b <= 0 {
-			return 1
+	varS := 0.0
+	vars := make([]float64, kinds)
+	for _, iv := range inc.ivs {
+		w := iv.weight()
+		a, b := max(iv.Start, -1), min(iv.Stop, inc.maxDay)
+		if b <= a {
+			continue
 		}
-		return surv[b-1]
-	}
-	for i, t := range inc.Days {
-		varS := 0.0
-		vars := make([]float64, kinds)
-		for _, iv := range ivs {
-			w := iv.weight()
-			a, b := max(iv.Start, -1), min(iv.Stop, maxDay)
-			if b <= a {
-				continue
-			}
-			ev := iv.Kind >= 0
-			kind := min(iv.Kind, kinds-1)
-			gb := 0.0
-			if ev && b <= t {
-				gb = g[b]
-			}
-			D := at(H, min(b, t)) - at(H, min(a, t)) - gb
-			dS := surv[t] * D
-			varS += w * w * dS * dS
-			ha, hb := at(H, a), at(H, b)
-			for k := range kinds {
-				// Σ over u in [a+2, min(t, b)] of c_k(u)(H(u−1) − H(a)).
-				lo, hi := a+2, min(t, b)
-				first := 0.0
-				if hi >= lo {
-					first += at(CH[k], hi) - at(CH[k], lo-1) - ha*(at(C[k], hi)-at(C[k], lo-1))
-				}
-				// Σ over u in [b+1, t] of c_k(u)(H(b) − H(a) − event·g(b)).
-				if t >= b+1 {
-					tail := hb - ha
-					if ev {
-						tail -= g[b]
-					}
-					first += (at(C[k], t) - at(C[k], b)) * tail
-				}
-				second := -(at(Q[k], min(b, t)) - at(Q[k], min(a, t)))
-				if ev && kind == k && b <= t && y[b] > 0 {
-					second += sPrev(b) / y[b]
-				}
-				dk := first + second
-				vars[k] += w * w * dk * dk
-			}
+		ev := iv.Kind >= 0
+		kind := min(iv.Kind, kinds-1)
+		gb := 0.0
+		if ev && b <= t {
+			gb = inc.g[b]
 		}
-		inc.SES[i] = math.Sqrt(varS)
+		D := at(inc.H, min(b, t)) - at(inc.H, min(a, t)) - gb
+		dS := inc.surv[t] * D
+		varS += w * w * dS * dS
+		ha, hb := at(inc.H, a), at(inc.H, b)
 		for k := range kinds {
-			inc.SE[k][i] = math.Sqrt(vars[k])
+			first := 0.0
+			// Σ over u in [a+2, min(t, b)] of c_k(u)(H(u−1) − H(a)).
+			if lo, hi := a+2, min(t, b); hi >= lo {
+				first += at(inc.CH[k], hi) - at(inc.CH[k], lo-1) - ha*(at(inc.C[k], hi)-at(inc.C[k], lo-1))
+			}
+			// Σ over u in [b+1, t] of c_k(u)(H(b) − H(a) − event·g(b)).
+			if t >= b+1 {
+				tail := hb - ha
+				if ev {
+					tail -= inc.g[b]
+				}
+				first += (at(inc.C[k], t) - at(inc.C[k], b)) * tail
+			}
+			second := -(at(inc.Q[k], min(b, t)) - at(inc.Q[k], min(a, t)))
+			if ev && kind == k && b <= t && inc.y[b] > 0 {
+				second += sPrev(b) / inc.y[b]
+			}
+			dk := first + second
+			vars[k] += w * w * dk * dk
 		}
 	}
-	return inc
-}
-
-// At returns the cumulative incidence of kind k just after day t.
-func (inc Incidence) At(k, t int) float64 {
-	i, found := slices.BinarySearch(inc.Days, t)
-	if !found {
-		i--
+	for k := range kinds {
+		cif[k] = math.Sqrt(vars[k])
 	}
-	if i < 0 || k >= len(inc.CIF) {
-		return 0
-	}
-	return inc.CIF[k][i]
+	return cif, math.Sqrt(varS)
 }

@@ -184,12 +184,16 @@ func TestAalenJohansenMatchesR(t *testing.T) {
 				if day != fx.Time[i] || inc.AtRisk[i] != fx.NRisk[i] {
 					t.Fatalf("event %d: day %d at risk %v; R day %d at risk %v", i, day, inc.AtRisk[i], fx.Time[i], fx.NRisk[i])
 				}
-				if !sameNumber(inc.S[i], fx.PState[i][0], tol) || !sameNumber(inc.SES[i], fx.StdErr[i][0], tol) {
-					t.Errorf("day %d: none yet %.12g (se %.12g), R %v (se %v)", day, inc.S[i], inc.SES[i], fx.PState[i][0], fx.StdErr[i][0])
+				se, seNone := inc.StdErr(day)
+				if !sameNumber(inc.S[i], fx.PState[i][0], tol) || !sameNumber(seNone, fx.StdErr[i][0], tol) {
+					t.Errorf("day %d: none yet %.12g (se %.12g), R %v (se %v)", day, inc.S[i], seNone, fx.PState[i][0], fx.StdErr[i][0])
 				}
 				for k := range fx.Kinds {
-					if !sameNumber(inc.CIF[k][i], fx.PState[i][k+1], tol) || !sameNumber(inc.SE[k][i], fx.StdErr[i][k+1], tol) {
-						t.Errorf("day %d, event %d: %.12g (se %.12g), R %v (se %v)", day, k+1, inc.CIF[k][i], inc.SE[k][i], fx.PState[i][k+1], fx.StdErr[i][k+1])
+					if !sameNumber(inc.CIF[k][i], fx.PState[i][k+1], tol) || !sameNumber(se[k], fx.StdErr[i][k+1], tol) {
+						t.Errorf("day %d, event %d: %.12g (se %.12g), R %v (se %v)", day, k+1, inc.CIF[k][i], se[k], fx.PState[i][k+1], fx.StdErr[i][k+1])
+					}
+					if got := inc.At(k, day); got != inc.CIF[k][i] {
+						t.Errorf("At(%d, %d) = %v, want %v", k, day, got, inc.CIF[k][i])
 					}
 				}
 			}
