@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -41,6 +42,8 @@ type Headline struct {
 	P90      *int
 	Reading  string
 	Cautions []Caution
+	// Curve is the period estimate, for charts.
+	Curve survival.Curve
 	// Recent is the recent cohort: cases filed in the last RecentMonths
 	// months, and how many are decided. It is suppressed on its own when
 	// it has fewer than k cases.
@@ -151,6 +154,6 @@ func (ix *Index) Headline(f Filter, k int) Headline {
 	if e.ReadFromFiling {
 		h.Reading = ReadingFromFiling
 	}
-	h.Cautions = e.Cautions
+	h.Cautions, h.Curve = e.Cautions, e.Curve
 	return h
 }

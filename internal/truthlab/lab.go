@@ -4,97 +4,226 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
-	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/truthlab/report"
 )
 
-// Target is a number the lab checks: a filing cohort's median, or the
-// headline's period median.
+// Target is a number the lab checks in the measured category: a filing
+// cohort's median, or the headline's period median.
 type Target struct {
 	Name string
+	Doc  string
 	// AgeFrom and AgeTo are the filing months (before Now's) of a cohort;
-	// Window > 0 makes it the period median over that many days instead.
+	// Headline makes it the headline's period median instead.
 	AgeFrom, AgeTo int
-	Window         int
+	Headline       bool
 }
 
-// Targets are the lab's standard targets in the measured category.
+// Targets are the lab's targets.
 var Targets = []Target{
-	{Name: "mature cohort", AgeFrom: 38, AgeTo: 36},
-	{Name: "recent cohort", AgeFrom: 20, AgeTo: 18},
-	{Name: "headline", Window: HeadlineWindow},
+	{Name: "mature cohort", Doc: "median of the cases filed 36 to 38 months ago, nearly all decided", AgeFrom: 38, AgeTo: 36},
+	{Name: "recent cohort", Doc: "median of the cases filed 18 to 20 months ago, most but not all decided", AgeFrom: 20, AgeTo: 18},
+	{Name: "headline", Doc: "the Explore headline: the median at the pace of the last six months, for someone filing now", Headline: true},
 }
 
-// HeadlineWindow is the calendar window of the headline's pace, in days.
-const HeadlineWindow = 182
+// filter is the statistics filter of a target in the model.
+func (t Target) filter(m *Model) stats.Filter {
+	f := stats.Filter{Category: m.Categories[0].Code}
+	if !t.Headline {
+		f.FiledFrom, f.FiledTo = m.month(t.AgeFrom), m.month(t.AgeTo)
+	}
+	return f
+}
+
+// truth is the target's true value.
+func (t Target) truth(m *Model) int {
+	c := &m.Categories[0]
+	if t.Headline {
+		return m.PeriodMedian(c, stats.HeadlineWindow)
+	}
+	return c.CohortMedian(t.AgeFrom, t.AgeTo)
+}
 
 // Estimator is one way of reading the shared timelines.
 type Estimator struct {
-	Name   string
-	Policy stats.Policy
+	Name, Doc string
+	Policy    stats.Policy
 }
 
-// Result is one estimate against its truth.
-type Result struct {
+// Published is the name of the estimator the site publishes.
+const Published = "published"
+
+// Estimators are the readings the lab compares: the published one first,
+// then the alternatives whose failures justify it.
+var Estimators = []Estimator{
+	{Published, "delayed entry, the silence rule with each category's fitted return rate, and the launch guard (stats.DefaultPolicy)", stats.DefaultPolicy},
+	{"plain Kaplan-Meier", "every timeline from filing, every recorded decision an event, pending cases until their as-of date", stats.PlainPolicy},
+	{"delayed entry only", "the published reading without the silence rule and the launch guard", stats.Policy{DelayedEntry: true}},
+	{"silence ends at the report", "the published reading, but a silent case counts only until its last report (no return rate)",
+		stats.Policy{DelayedEntry: true, Histories: true, Grace: stats.DefaultPolicy.Grace}},
+	{"shared while waiting only", "the published reading without the timelines shared after their decision",
+		withShared(stats.DefaultPolicy, stats.SharedLeftOut)},
+	{"conditional (Turnbull)", "every timeline conditional on how it was seen: left truncation for those shared while waiting, right truncation for those shared decided",
+		withShared(stats.DefaultPolicy, stats.SharedConditional)},
+}
+
+func withShared(p stats.Policy, r stats.SharedRule) stats.Policy {
+	p.Shared = r
+	return p
+}
+
+// estimate is one estimate against its truth.
+type estimate struct {
 	Truth    int
-	Estimate *int
+	Median   *int
 	CI       [2]*int
 	Cautions []stats.Caution
 }
 
-// Cell accumulates the results of one scenario, estimator and target.
-type Cell struct {
-	Replicates, Known, Covered, Flagged int
+// cell accumulates the estimates of one behaviour, estimator and target.
+type cell struct {
+	replicates, known, covered, flagged int
 	sumErr, sumSq                       float64
 }
 
-func (c *Cell) add(r Result) {
-	c.Replicates++
-	if len(r.Cautions) > 0 {
-		c.Flagged++
+func (c *cell) add(e estimate) {
+	c.replicates++
+	if len(e.Cautions) > 0 {
+		c.flagged++
 	}
-	if r.Estimate == nil {
+	if e.Median == nil {
 		return
 	}
-	c.Known++
-	e := float64(*r.Estimate-r.Truth) / float64(r.Truth)
-	c.sumErr += e
-	c.sumSq += e * e
+	c.known++
+	rel := float64(*e.Median-e.Truth) / float64(e.Truth)
+	c.sumErr += rel
+	c.sumSq += rel * rel
 	lo, hi := math.Inf(-1), math.Inf(1)
-	if r.CI[0] != nil {
-		lo = float64(*r.CI[0])
+	if e.CI[0] != nil {
+		lo = float64(*e.CI[0])
 	}
-	if r.CI[1] != nil {
-		hi = float64(*r.CI[1])
+	if e.CI[1] != nil {
+		hi = float64(*e.CI[1])
 	}
-	if float64(r.Truth) >= lo && float64(r.Truth) <= hi {
-		c.Covered++
+	if t := float64(e.Truth); t >= lo && t <= hi {
+		c.covered++
 	}
 }
 
-// Bias is the mean relative error of the known estimates.
-func (c *Cell) Bias() float64 { return c.sumErr / float64(max(c.Known, 1)) }
+func (c *cell) report(b, e, t string) report.Cell {
+	k := float64(max(c.known, 1))
+	return report.Cell{Behaviour: b, Estimator: e, Target: t, Replicates: c.replicates, Known: c.known,
+		Bias: round4(c.sumErr / k), RMSE: round4(math.Sqrt(c.sumSq / k)), Coverage: round4(float64(c.covered) / k),
+		Unknown: round4(1 - float64(c.known)/float64(max(c.replicates, 1))), Flagged: round4(float64(c.flagged) / float64(max(c.replicates, 1)))}
+}
 
-// RMSE is the root mean squared relative error of the known estimates.
-func (c *Cell) RMSE() float64 { return math.Sqrt(c.sumSq / float64(max(c.Known, 1))) }
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 
-// Coverage is the share of known estimates whose 95% interval covers the
-// truth.
-func (c *Cell) Coverage() float64 { return float64(c.Covered) / float64(max(c.Known, 1)) }
+// Lab is a configured run.
+type Lab struct {
+	Model      Model
+	Catalog    *catalog.Catalog
+	Behaviours []Behaviour
+	Estimators []Estimator
+	Replicates int
+	Seed       uint64
+	// Progress, when set, is told after each replicate.
+	Progress func(done, total int)
+}
 
-// Flags is the share of replicates whose estimate came with a caution.
-func (c *Cell) Flags() float64 { return float64(c.Flagged) / float64(max(c.Replicates, 1)) }
+// seedOf is the seed of one replicate of one behaviour.
+func (l *Lab) seedOf(b, rep int) uint64 { return l.Seed*1_000_003 + uint64(b)*10_007 + uint64(rep) }
 
-// Unknown is the share of replicates with no estimate.
-func (c *Cell) Unknown() float64 { return 1 - float64(c.Known)/float64(max(c.Replicates, 1)) }
+// Run runs every replicate in-process, through the statistics index the
+// server uses, on all CPUs, and returns the report.
+func (l *Lab) Run() *report.Report {
+	cells := make([][][]cell, len(l.Behaviours))
+	for bi := range cells {
+		cells[bi] = make([][]cell, len(l.Estimators))
+		for ei := range cells[bi] {
+			cells[bi][ei] = make([]cell, len(Targets))
+		}
+	}
+	nowErr := make([]float64, len(l.Behaviours))
+	nowN := make([]int, len(l.Behaviours))
+	nowTruth := l.Model.Categories[0].CohortMedian(0, 0)
+	truths := make([]int, len(Targets))
+	for ti, t := range Targets {
+		truths[ti] = t.truth(&l.Model)
+	}
 
-// estimateAll reads one replicate's timelines in-process, through the
-// statistics index the server uses, with each estimator, for each target.
-func (m *Model) estimateAll(cat *catalog.Catalog, tls []Timeline, ests []Estimator) [][]Result {
+	type job struct{ b, rep int }
+	jobs := make(chan job)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	done, total := 0, len(l.Behaviours)*l.Replicates
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range jobs {
+				tls := l.Model.Population(l.Behaviours[j.b], l.seedOf(j.b, j.rep))
+				ix := l.Model.index(l.Catalog, tls)
+				res := make([][]estimate, len(l.Estimators))
+				for ei, e := range l.Estimators {
+					for ti, t := range Targets {
+						res[ei] = append(res[ei], estimateOf(ix, &l.Model, t, e.Policy, truths[ti]))
+					}
+				}
+				mu.Lock()
+				for ei := range l.Estimators {
+					for ti := range Targets {
+						cells[j.b][ei][ti].add(res[ei][ti])
+					}
+				}
+				if h := res[0][len(Targets)-1]; h.Median != nil && l.Estimators[0].Name == Published {
+					nowErr[j.b] += float64(*h.Median-nowTruth) / float64(nowTruth)
+					nowN[j.b]++
+				}
+				done++
+				if l.Progress != nil {
+					l.Progress(done, total)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for b := range l.Behaviours {
+		for rep := range l.Replicates {
+			jobs <- job{b, rep}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	r := &report.Report{Today: l.Model.Now.Format(time.DateOnly), Replicates: l.Replicates, Seed: l.Seed,
+		Category: l.Model.Categories[0].Code, NowMedian: nowTruth, HeadlineVsNow: map[string]float64{}}
+	for ti, t := range Targets {
+		r.Targets = append(r.Targets, report.Target{Name: t.Name, Doc: t.Doc, Truth: truths[ti]})
+	}
+	for bi, b := range l.Behaviours {
+		r.Behaviours = append(r.Behaviours, report.Named{Name: b.Name, Doc: b.Doc})
+		if nowN[bi] > 0 {
+			r.HeadlineVsNow[b.Name] = round4(nowErr[bi] / float64(nowN[bi]))
+		}
+		for ei, e := range l.Estimators {
+			for ti, t := range Targets {
+				r.Cells = append(r.Cells, cells[bi][ei][ti].report(b.Name, e.Name, t.Name))
+			}
+		}
+	}
+	for _, e := range l.Estimators {
+		r.Estimators = append(r.Estimators, report.Named{Name: e.Name, Doc: e.Doc})
+	}
+	return r
+}
+
+// index loads a replicate's timelines into a statistics index whose clock
+// is the model's today, as the server would hold them.
+func (m *Model) index(cat *catalog.Catalog, tls []Timeline) *stats.Index {
 	l := stats.NewLoader(cat)
 	l.Grow(len(tls))
 	for i, t := range tls {
@@ -103,82 +232,63 @@ func (m *Model) estimateAll(cat *catalog.Catalog, tls []Timeline, ests []Estimat
 	ix := l.Index()
 	now := m.Now
 	ix.SetClock(func() time.Time { return now })
-	c := &m.Categories[0]
-	out := make([][]Result, len(ests))
-	for ei, e := range ests {
-		for _, tg := range Targets {
-			f := stats.Filter{Category: c.Code}
-			var truth int
-			if tg.Window > 0 {
-				truth = m.PeriodMedian(c, tg.Window)
-			} else {
-				f.FiledFrom, f.FiledTo = m.month(tg.AgeFrom), m.month(tg.AgeTo)
-				truth = c.CohortMedian(tg.AgeFrom, tg.AgeTo)
-			}
-			est := ix.Estimate(f, e.Policy, tg.Window)
-			out[ei] = append(out[ei], Result{Truth: truth, Estimate: est.Median, CI: est.MedianCI, Cautions: est.Cautions})
-		}
-	}
-	return out
+	return ix
 }
 
-// Run runs replicates of each behaviour with each estimator and returns
-// the cells by behaviour, estimator and target.
-func (m *Model) Run(cat *catalog.Catalog, behaviours []Behaviour, ests []Estimator, replicates int, seed uint64) [][][]Cell {
-	cells := make([][][]Cell, len(behaviours))
-	for bi := range behaviours {
-		cells[bi] = make([][]Cell, len(ests))
-		for ei := range ests {
-			cells[bi][ei] = make([]Cell, len(Targets))
+// estimateOf reads one target from an index with one policy: through
+// Estimate for the alternatives, and for the published policy through
+// what the API serves (Stats for a cohort, Headline for the headline), so
+// the lab measures the published numbers themselves.
+func estimateOf(ix *stats.Index, m *Model, t Target, pol stats.Policy, truth int) estimate {
+	e := estimate{Truth: truth}
+	f := t.filter(m)
+	switch {
+	case pol == stats.DefaultPolicy && t.Headline:
+		h := ix.Headline(f, MinCases)
+		if !h.Suppressed {
+			e.Median, e.CI, e.Cautions = h.Median, h.MedianCI, h.Cautions
 		}
-	}
-	type job struct{ b, rep int }
-	jobs := make(chan job)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for j := range jobs {
-				tls := m.Population(behaviours[j.b], seed+uint64(j.rep)*1000003+uint64(j.b))
-				res := m.estimateAll(cat, tls, ests)
-				mu.Lock()
-				for ei := range ests {
-					for ti := range Targets {
-						cells[j.b][ei][ti].add(res[ei][ti])
-					}
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	for b := range behaviours {
-		for rep := range replicates {
-			jobs <- job{b, rep}
+	case pol == stats.DefaultPolicy:
+		if r := ix.Stats(f, MinCases); !r.Suppressed {
+			e.Median, e.CI, e.Cautions = r.Decision.Median, r.Decision.MedianCI, r.Decision.Cautions
 		}
+	default:
+		window := 0
+		if t.Headline {
+			window = stats.HeadlineWindow
+		}
+		est := ix.Estimate(f, pol, window)
+		e.Median, e.CI, e.Cautions = est.Median, est.MedianCI, est.Cautions
 	}
-	close(jobs)
-	wg.Wait()
-	return cells
+	return e
 }
 
-// Format writes the cells as a plain text table.
-func Format(behaviours []Behaviour, ests []Estimator, cells [][][]Cell) string {
-	s := fmt.Sprintf("%-16s %-22s", "behaviour", "estimator")
-	for _, t := range Targets {
-		s += fmt.Sprintf(" | %-40s", t.Name+" bias rmse cover unk flag")
+// MinCases is the minimum group size k the lab reads with, the site's
+// default.
+const MinCases = 5
+
+// Format writes a report as a plain text table, one line per behaviour
+// and estimator.
+func Format(r *report.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-16s %-27s", "behaviour", "estimator")
+	for _, t := range r.Targets {
+		fmt.Fprintf(&b, " | %-38s", fmt.Sprintf("%s (%d days)", t.Name, t.Truth))
 	}
-	s += "\n"
-	for bi, b := range behaviours {
-		for ei, e := range ests {
-			s += fmt.Sprintf("%-16s %-22s", b.Name, e.Name)
-			for ti := range Targets {
-				c := cells[bi][ei][ti]
-				s += fmt.Sprintf(" | %+6.1f%% %5.1f%% %5.1f%% %5.1f%% %5.1f%% ", 100*c.Bias(), 100*c.RMSE(), 100*c.Coverage(), 100*c.Unknown(), 100*c.Flags())
+	fmt.Fprintf(&b, "\n%-16s %-27s", "", "")
+	for range r.Targets {
+		fmt.Fprintf(&b, " | %7s %6s %6s %6s %6s  ", "bias", "rmse", "cover", "unkn", "flag")
+	}
+	b.WriteString("\n")
+	for _, bh := range r.Behaviours {
+		for _, e := range r.Estimators {
+			fmt.Fprintf(&b, "%-16s %-27s", bh.Name, e.Name)
+			for _, t := range r.Targets {
+				c, _ := r.Cell(bh.Name, e.Name, t.Name)
+				fmt.Fprintf(&b, " | %+6.1f%% %5.1f%% %5.1f%% %5.1f%% %5.1f%%  ", 100*c.Bias, 100*c.RMSE, 100*c.Coverage, 100*c.Unknown, 100*c.Flagged)
 			}
-			s += "\n"
+			b.WriteString("\n")
 		}
 	}
-	return s
+	return b.String()
 }
-
-var _ = timeline.Today

@@ -1,0 +1,99 @@
+// Package report is the truth lab's result: how close the published
+// numbers came to known answers, scenario by scenario, as the truthlab
+// command writes it and the methodology page shows it. The latest run is
+// embedded (latest.json); "casetrack truthlab --write" replaces it.
+package report
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+)
+
+// Report is one run of the truth lab.
+type Report struct {
+	// Command is the command line that produced the report.
+	Command string `json:"command"`
+	// Today is the simulated day; Replicates and Seed as given.
+	Today      string `json:"today"`
+	Replicates int    `json:"replicates"`
+	Seed       uint64 `json:"seed"`
+	// FullPath counts the replicates that also went through the replay
+	// import into a real database and back through the HTTP API, and how
+	// many of them gave numbers identical to the in-process run.
+	FullPath FullPath `json:"full_path"`
+	// Targets are the numbers measured, with their true values in the
+	// measured category; NowMedian is the true median wait of someone
+	// filing this month.
+	Category  string   `json:"category"`
+	Targets   []Target `json:"targets"`
+	NowMedian int      `json:"now_median"`
+	// Behaviours and Estimators are the scenarios and readings compared.
+	Behaviours []Named `json:"behaviours"`
+	Estimators []Named `json:"estimators"`
+	// Cells are the results of each behaviour, estimator and target.
+	Cells []Cell `json:"cells"`
+	// HeadlineVsNow is, per behaviour, the mean relative error of the
+	// published headline against the true wait of someone filing now.
+	HeadlineVsNow map[string]float64 `json:"headline_vs_now"`
+}
+
+// FullPath is the part of a run that went through import and the API.
+type FullPath struct {
+	Database   string `json:"database"`
+	Replicates int    `json:"replicates"`
+	Identical  int    `json:"identical"`
+}
+
+// Target is one measured number and its truth.
+type Target struct {
+	Name  string `json:"name"`
+	Doc   string `json:"doc"`
+	Truth int    `json:"truth_days"`
+}
+
+// Named is a behaviour or an estimator with a line of description.
+type Named struct {
+	Name string `json:"name"`
+	Doc  string `json:"doc"`
+}
+
+// Cell is the result of one behaviour, estimator and target over the
+// replicates: relative bias and root mean squared error of the estimates
+// that were given, the share of those whose 95% interval covered the
+// truth, the share of replicates where the number was not yet known, and
+// the share where it came with a caution.
+type Cell struct {
+	Behaviour  string  `json:"behaviour"`
+	Estimator  string  `json:"estimator"`
+	Target     string  `json:"target"`
+	Replicates int     `json:"replicates"`
+	Known      int     `json:"known"`
+	Bias       float64 `json:"bias"`
+	RMSE       float64 `json:"rmse"`
+	Coverage   float64 `json:"coverage"`
+	Unknown    float64 `json:"unknown"`
+	Flagged    float64 `json:"flagged"`
+}
+
+// Cell returns the cell of a behaviour, estimator and target.
+func (r *Report) Cell(behaviour, estimator, target string) (Cell, bool) {
+	for _, c := range r.Cells {
+		if c.Behaviour == behaviour && c.Estimator == estimator && c.Target == target {
+			return c, true
+		}
+	}
+	return Cell{}, false
+}
+
+//go:embed latest.json
+var latestJSON []byte
+
+// Latest is the embedded report of the latest run.
+func Latest() (*Report, error) {
+	var r Report
+	if err := json.Unmarshal(latestJSON, &r); err != nil {
+		return nil, fmt.Errorf("truth lab report: %w", err)
+	}
+	return &r, nil
+}
