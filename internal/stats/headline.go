@@ -93,7 +93,7 @@ type cohortJSON struct {
 // MarshalJSON writes the headline; a suppressed one has every number null.
 func (h Headline) MarshalJSON() ([]byte, error) {
 	j := headlineJSON{Filter: h.Filter, Suppressed: h.Suppressed, MinCases: h.MinCases,
-		Window: windowJSON{From: h.WindowFrom.Format(time.DateOnly), To: h.WindowTo.Format(time.DateOnly), Days: HeadlineWindow},
+		Window:   windowJSON{From: h.WindowFrom.Format(time.DateOnly), To: h.WindowTo.Format(time.DateOnly), Days: HeadlineWindow},
 		Cautions: []Caution{},
 		Recent: cohortJSON{FiledFrom: h.Recent.FiledFrom.String(), FiledTo: h.Recent.FiledTo.String(),
 			Suppressed: h.Recent.Suppressed}}

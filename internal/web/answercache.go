@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -91,8 +92,10 @@ func (s *Server) writeStatsJSON(w http.ResponseWriter, key string, compute func(
 	return nil
 }
 
-// statsKey is the cache key of one statistics answer.
+// statsKey is the cache key of one statistics answer. Answers depend on
+// the day too (how long pending cases have waited, the headline's
+// window), so the day is part of the key.
 func (s *Server) statsKey(endpoint string, f stats.Filter, extra string) string {
 	fj, _ := json.Marshal(f) // a Filter always encodes
-	return endpoint + "\x00" + string(fj) + "\x00" + extra
+	return endpoint + "\x00" + string(fj) + "\x00" + extra + "\x00" + s.index.Today().Format(time.DateOnly)
 }

@@ -18,13 +18,10 @@ const chartCacheControl = "public, max-age=60"
 // survivalChart converts the engine's curve into the chart's input: days
 // become months, and confidence limits the engine leaves undefined (where
 // the estimate reaches 0) collapse onto the estimate.
-func survivalChart(title string, dec *stats.Decision) charts.SurvivalChart {
+func survivalChart(title string, a pageAnswer) charts.SurvivalChart {
 	c := charts.SurvivalChart{Title: title, HasBand: true,
 		EmptyNote: "No case in this group has been decided yet."}
-	if dec == nil {
-		return c
-	}
-	for _, p := range dec.Curve.Points {
+	for _, p := range a.Curve.Points {
 		lo, hi := p.CI()
 		if math.IsNaN(lo) || math.IsNaN(hi) {
 			lo, hi = p.S, p.S
@@ -34,8 +31,8 @@ func survivalChart(title string, dec *stats.Decision) charts.SurvivalChart {
 	if n := len(c.Steps); n > 0 {
 		c.FollowUp = c.Steps[n-1].Months
 	}
-	if dec.Median != nil {
-		c.Median, c.MedianReached = toMonths(*dec.Median), true
+	if a.Median != nil {
+		c.Median, c.MedianReached = toMonths(*a.Median), true
 	}
 	return c
 }
@@ -93,7 +90,14 @@ func (s *Server) survivalSVG(w http.ResponseWriter, r *http.Request) error {
 	if res.Suppressed {
 		return s.writeNotEnough(w, r, title, s.suppressedNote())
 	}
-	return s.writeChart(w, r, survivalChart(title, res.Decision))
+	a := answerOf(res)
+	if a.Pace {
+		title += ", at the pace of the last six months"
+	}
+	if a.Suppressed {
+		return s.writeNotEnough(w, r, title, "Fewer than "+strconv.Itoa(s.minCases)+" cases were waiting during the last six months.")
+	}
+	return s.writeChart(w, r, survivalChart(title, a))
 }
 
 // histogramSVG handles GET /explore/chart/histogram.svg.

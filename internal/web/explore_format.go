@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
@@ -19,8 +20,9 @@ const daysPerMonth = 30.44
 // group has fewer than k cases: on pages, in tables and in CSV cells.
 const notEnoughData = "not enough data"
 
-// notReached is written for a quantile the Kaplan-Meier curve never
-// reaches: the data do not tell it yet, and it is never invented.
+// notReached is written in CSV cells for a quantile the curve never
+// reaches: the data do not tell it yet, and it is never invented. Pages
+// say notYetKnown.
 const notReached = "not reached"
 
 // toMonths converts days to months.
@@ -63,13 +65,38 @@ func ciText(ci [2]*int) string {
 	return ""
 }
 
-// shortCI is ciText for table cells ("12.9–15.8", "12.9–?").
+// rangeText is the 95% range of a median in words that stay honest when
+// a limit is not known yet ("95% range 12.9 to 15.8 months").
+func rangeText(ci [2]*int) string {
+	lo, hi := ci[0], ci[1]
+	switch {
+	case lo != nil && hi != nil:
+		return "95% range " + monthsText(*lo) + " to " + monthsText(*hi) + " months"
+	case lo != nil:
+		return "95% range from " + monthsText(*lo) + " months; its upper end is not yet known"
+	case hi != nil:
+		return "95% range up to " + monthsText(*hi) + " months"
+	}
+	return ""
+}
+
+// shortCI is rangeText for table cells ("12.9–15.8", "12.9 – not yet
+// known").
 func shortCI(ci [2]*int) string {
 	if ci[0] == nil && ci[1] == nil {
 		return ""
 	}
-	return optMonths(ci[0], "?") + "–" + optMonths(ci[1], "?")
+	if ci[1] == nil {
+		return optMonths(ci[0], "") + " – " + notYetKnown
+	}
+	return optMonths(ci[0], notYetKnown) + "–" + optMonths(ci[1], notYetKnown)
 }
+
+// dayText formats a day for sentences ("June 2, 2026").
+func dayText(t time.Time) string { return t.Format("January 2, 2006") }
+
+// monthName formats a month for sentences ("March 2024").
+func monthName(m timeline.Month) string { return fmt.Sprintf("%s %d", m.Month, m.Year) }
 
 // plural picks the singular or plural noun for n.
 func plural(n int, one, many string) string {

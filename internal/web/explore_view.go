@@ -3,10 +3,12 @@ package web
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -32,14 +34,15 @@ type exBinRow struct {
 	Count int
 }
 
-// exMilestoneRow is one row of the time-to-milestone table.
+// exMilestoneRow is one row of the time-to-step table: the share of cases
+// that got the step by each month column, and when those who got it got
+// it.
 type exMilestoneRow struct {
 	Name    string
 	Reached int
+	By      []string
+	Finally string
 	Median  string
-	CI      string
-	P25     string
-	P75     string
 }
 
 // exBreakdownRow is one row of a breakdown table. A suppressed row has only
@@ -49,9 +52,11 @@ type exBreakdownRow struct {
 	Link       string
 	Suppressed bool
 	Cases      int
+	Decided    string
 	Median     string
 	CI         string
 	Approval   string
+	Note       string
 }
 
 // exBreakdown is one breakdown table with its CSV download.
@@ -62,6 +67,8 @@ type exBreakdown struct {
 	Rows    []exBreakdownRow
 	CSV     string
 	Caption string
+	// Cohort tables (by filing period) show the share decided.
+	Cohort bool
 }
 
 // exChart is a chart image with its alt text.
@@ -73,27 +80,42 @@ type exChart struct {
 // exploreView is what the explore page shows about a group with at least
 // k cases, already formatted: the template only lays it out.
 type exploreView struct {
-	Headline string
-	Facts    []exFact
+	// Headline is the sentence a hurried reader takes away; Describes
+	// says exactly what it describes, RangeNote what its 95% range covers
+	// and what it does not; Cautions say where the way people shared can
+	// make it wrong beyond that range; Recent how much of the recent
+	// cohort is decided.
+	Headline  string
+	Describes string
+	RangeNote string
+	Cautions  []string
+	Notes     []string
+	Recent    string
+	Facts     []exFact
 
-	MedianKM    string
-	MedianNaive string
-	NaiveNote   string
-	Quantiles   []exQuantile
+	QuantilesCaption string
+	Quantiles        []exQuantile
 
-	Survival     exChart
-	WaitingRows  []exWaitingRow
-	Histogram    exChart
-	HistSuppress bool
-	BinRows      []exBinRow
-	HistogramCSV string
+	ReadingsGroup string
+	Readings      []exFact
+	HowShared     []exFact
 
+	Survival        exChart
+	SurvivalCaption string
+	WaitingRows     []exWaitingRow
+	Histogram       exChart
+	HistSuppress    bool
+	BinRows         []exBinRow
+	HistogramCSV    string
+
+	Cohorts    exBreakdown
 	Trend      exChart
 	TrendTable exBreakdown
 	TrendCSV   string
 
-	Milestones []exMilestoneRow
-	Breakdowns []exBreakdown
+	MilestoneMonths []int
+	Milestones      []exMilestoneRow
+	Breakdowns      []exBreakdown
 }
 
 // exploreData is the engine's answer for one group, gathered in one place
@@ -102,12 +124,14 @@ type exploreData struct {
 	Filter     stats.Filter
 	Result     stats.Result
 	Histogram  stats.Histogram
+	Cohorts    stats.Breakdown
 	Trend      stats.Breakdown
 	Breakdowns []stats.Breakdown
 }
 
-// exploreDimensions are the breakdown tables of the page, in order.
-var exploreDimensions = []stats.Dimension{stats.ByCountry, stats.ByServiceCenter, stats.ByQuarter}
+// exploreDimensions are the breakdown tables of the page after the cohort
+// table, in order.
+var exploreDimensions = []stats.Dimension{stats.ByCountry, stats.ByServiceCenter}
 
 // gatherExplore asks the index for everything the page shows. A
 // suppressed group stops after Stats: its breakdowns would all be
@@ -120,6 +144,9 @@ func (s *Server) gatherExplore(f stats.Filter) (exploreData, error) {
 	}
 	d.Histogram = s.index.Histogram(f, s.minCases)
 	var err error
+	if d.Cohorts, err = s.index.Breakdown(f, stats.ByQuarter, s.minCases); err != nil {
+		return d, fmt.Errorf("cohorts: %w", err)
+	}
 	if d.Trend, err = s.index.Breakdown(f, stats.ByMonth, s.minCases); err != nil {
 		return d, fmt.Errorf("trend: %w", err)
 	}
@@ -133,12 +160,61 @@ func (s *Server) gatherExplore(f stats.Filter) (exploreData, error) {
 	return d, nil
 }
 
+// pageAnswer is the estimate the explore page, its survival chart and its
+// "how long" table describe. Without filing months it is the headline's
+// period estimate, for people filing now; with them, the estimate of
+// those filing months. No default pools every filing year.
+type pageAnswer struct {
+	// Pace is set for the period estimate.
+	Pace     bool
+	Median   *int
+	MedianCI [2]*int
+	P25, P75 *int
+	P90      *int
+	Curve    survival.Curve
+	Cautions []stats.Caution
+	Reading  string
+	// Suppressed is set when the period estimate has too few cases in its
+	// window (the group itself may have enough).
+	Suppressed bool
+}
+
+// answerOf picks the page's answer from a result.
+func answerOf(r stats.Result) pageAnswer {
+	f := r.Filter
+	if f.FiledFrom.IsZero() && f.FiledTo.IsZero() && r.Headline != nil {
+		h := r.Headline
+		return pageAnswer{Pace: true, Median: h.Median, MedianCI: h.MedianCI, P25: h.P25, P75: h.P75, P90: h.P90,
+			Curve: h.Curve, Cautions: h.Cautions, Reading: h.Reading, Suppressed: h.Suppressed}
+	}
+	if d := r.Decision; d != nil {
+		return pageAnswer{Median: d.Median, MedianCI: d.MedianCI, P25: d.P25, P75: d.P75, P90: d.P90,
+			Curve: d.Curve, Cautions: d.Cautions, Reading: d.Reading}
+	}
+	return pageAnswer{Suppressed: true}
+}
+
 // newExploreView formats a group that is not suppressed.
 func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	r := d.Result
 	q := filterQuery(d.Filter)
 	group := groupPhrase(cat, d.Filter)
-	v := &exploreView{Headline: headline(group, r)}
+	a := answerOf(r)
+	v := &exploreView{RangeNote: rangeNote}
+	if a.Pace {
+		v.Headline, v.Describes = paceHeadline(cat, d.Filter, r.Headline, a)
+		v.Recent = recentText(r.Headline)
+		v.QuantilesCaption = "Months from filing to decision at the pace of the last six months (a period estimate)"
+		v.SurvivalCaption = "The solid line is the share still waiting after each month since filing, at the pace of the last six months: each case counts for the days it spent waiting in that window. The shaded band is its 95% confidence band; the dashed line marks the median."
+	} else {
+		v.Headline = cohortHeadline(group, r, a)
+		v.QuantilesCaption = "Months from filing to decision for " + group
+		v.SurvivalCaption = "The solid line is the share of cases still waiting after each month since filing; the shaded band is its 95% confidence band (sampling error only); the dashed line marks the median, where half have been decided."
+	}
+	v.Cautions = cautionTexts(a.Cautions, r)
+	if a.Reading == stats.ReadingFromFiling {
+		v.Notes = append(v.Notes, "Most of these timelines were shared at once, decided or not, as when a site opens and people share what they have. They are read as a random sample of their filing period, from filing.")
+	}
 
 	v.Facts = []exFact{
 		{"Cases", strconv.Itoa(r.Cases)},
@@ -149,30 +225,20 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 		{"Approval rate (of decided cases)", optPercent(r.ApprovalRate, "no decisions yet")},
 	}
 	if r.RFE != nil {
-		v.Facts = append(v.Facts, exFact{"Received a request for evidence", strconv.Itoa(*r.RFE) + " (" + optPercent(r.RFERate, "–") + " of all cases)"})
+		v.Facts = append(v.Facts, exFact{"Listed a request for evidence", strconv.Itoa(*r.RFE) + " (" + optPercent(r.RFERate, "–") + " of all cases)"})
 	}
-
-	dec := r.Decision
-	if dec != nil {
-		v.MedianKM = medianText(dec)
-		v.MedianNaive = optMonths(dec.NaiveMedianDecided, "")
-		if v.MedianNaive != "" {
-			v.MedianNaive += " months"
-		} else {
-			v.MedianNaive = "no decisions yet"
-		}
-		v.NaiveNote = fmt.Sprintf("The simple median looks only at the %d decided %s and ignores the %d still waiting. "+
-			"Slow cases are the ones still waiting, so it is biased toward fast cases; the Kaplan-Meier median counts every pending case for as long as it has waited.",
-			r.Decided, plural(r.Decided, "case", "cases"), r.Pending)
+	if !a.Suppressed {
 		v.Quantiles = []exQuantile{
-			{"A quarter were decided within", optMonths(dec.P25, notReached)},
-			{"Half were decided within (median)", optMonths(dec.Median, notReached)},
-			{"Three quarters were decided within", optMonths(dec.P75, notReached)},
-			{"Nine in ten were decided within", optMonths(dec.P90, notReached)},
+			{"A quarter decided within", optMonths(a.P25, notYetKnown)},
+			{"Half decided within (median)", optMonths(a.Median, notYetKnown)},
+			{"Three quarters decided within", optMonths(a.P75, notYetKnown)},
+			{"Nine in ten decided within", optMonths(a.P90, notYetKnown)},
 		}
-		v.WaitingRows = waitingRows(dec)
+		v.WaitingRows = waitingRows(a.Curve)
 	}
-	v.Survival = exChart{URL: "/explore/chart/survival.svg?" + q, Alt: survivalAlt(group, dec)}
+	v.ReadingsGroup, v.Readings = readings(group, r)
+	v.HowShared = howSharedFacts(r.HowShared)
+	v.Survival = exChart{URL: "/explore/chart/survival.svg?" + q, Alt: survivalAlt(group, a)}
 
 	v.HistSuppress = d.Histogram.Suppressed
 	v.HistogramCSV = "/explore/histogram.csv?" + q
@@ -182,58 +248,207 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 		v.BinRows = append(v.BinRows, exBinRow{Range: monthsText(b.From) + "–" + monthsText(b.To), Count: b.Count})
 	}
 
+	v.Cohorts = newBreakdownView(d.Cohorts, d.Filter, q, k)
 	v.Trend = exChart{URL: "/explore/chart/trend.svg?" + q,
-		Alt: "Median months to decision for each filing month of " + group + "; months with fewer than " + strconv.Itoa(k) + " cases or an unreached median are gaps. The numbers are in the table below."}
+		Alt: "Median months to decision for each filing month of " + group + "; months with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table below."}
 	v.TrendCSV = "/explore/trend.csv?" + q
 	v.TrendTable = newBreakdownView(d.Trend, d.Filter, q, k)
 
+	v.MilestoneMonths = milestoneMonths
 	for _, ms := range r.Milestones {
-		v.Milestones = append(v.Milestones, exMilestoneRow{
-			Name: ms.Name, Reached: ms.Reached,
-			Median: optMonths(ms.Median, notReached), CI: shortCI(ms.MedianCI),
-			P25: optMonths(ms.P25, notReached), P75: optMonths(ms.P75, notReached),
-		})
+		v.Milestones = append(v.Milestones, incidenceRow(ms))
 	}
-
 	for _, b := range d.Breakdowns {
 		v.Breakdowns = append(v.Breakdowns, newBreakdownView(b, d.Filter, q, k))
 	}
 	return v
 }
 
-// headline is the one sentence a hurried reader takes away.
-func headline(group string, r stats.Result) string {
+// notYetKnown is written for a median or quantile the data do not reach
+// yet: fewer than that share of cases is decided as far as the data go,
+// and no number is invented.
+const notYetKnown = "not yet known"
+
+// rangeNote says inline what every 95% range on the page covers.
+const rangeNote = "The 95% range covers sampling error only: how far the number could move by chance with this many timelines. " +
+	"It does not cover who chose to share a timeline here; the notes below say where that matters."
+
+// paceHeadline is the headline without filing months: the period estimate
+// for someone filing now, and exactly what it describes.
+func paceHeadline(cat *catalog.Catalog, f stats.Filter, h *stats.Headline, a pageAnswer) (headline, describes string) {
+	who := groupPhrase(cat, f)
+	if a.Suppressed {
+		return fmt.Sprintf("Fewer than %d %s were waiting during the last six months, so there is no estimate of the pace for people filing now.", h.MinCases, who),
+			"See the table by filing period below for earlier filings."
+	}
+	window := dayText(h.WindowFrom) + " – " + dayText(h.WindowTo)
+	describes = fmt.Sprintf("This is a period estimate: it applies the decisions of %s to someone filing today, from the %d %s (filed %s – %s) that were waiting during those months. Processing speeds change; the table by filing period shows how long earlier filings took.",
+		window, h.WindowCases, plural(h.WindowCases, "case", "cases"), monthName(h.FiledFrom), monthName(h.FiledTo))
+	switch {
+	case a.Median != nil:
+		ci := rangeText(a.MedianCI)
+		if ci != "" {
+			ci = " (" + ci + ")"
+		}
+		headline = fmt.Sprintf("Filing now: at the pace of the last six months, half of %s would be decided within %s months%s.",
+			who, monthsText(*a.Median), ci)
+	case len(a.Curve.Points) == 0:
+		headline = fmt.Sprintf("Filing now: none of the %s waiting during the last six months was decided then, so the wait for someone filing now is not yet known.", who)
+	default:
+		headline = fmt.Sprintf("Filing now: at the pace of the last six months, fewer than half of %s would be decided within %s months, as far as the data reach; the median is not yet known.",
+			who, monthsText(a.Curve.LastDay))
+	}
+	return headline, describes
+}
+
+// cohortHeadline is the headline with filing months: how long the cases
+// filed then took.
+func cohortHeadline(group string, r stats.Result, a pageAnswer) string {
 	pending := "none still pending"
 	if r.Pending > 0 {
 		pending = strconv.Itoa(r.Pending) + " still pending"
 	}
 	from := fmt.Sprintf("from %d %s, %s", r.Cases, plural(r.Cases, "case", "cases"), pending)
-	dec := r.Decision
 	switch {
-	case dec == nil || len(dec.Curve.Points) == 0:
-		return fmt.Sprintf("None of the %s has been decided yet (%s), so there is no estimate of the waiting time.", group, from)
-	case dec.Median == nil:
-		last := dec.Curve.Points[len(dec.Curve.Points)-1].T
-		return fmt.Sprintf("Fewer than half of %s have been decided so far, so the median waiting time is not known yet: it is at least %s months (%s).",
-			group, monthsText(last), from)
+	case len(a.Curve.Points) == 0:
+		return fmt.Sprintf("None of the %s has been decided yet (%s), so the waiting time is not yet known.", group, from)
+	case a.Median == nil:
+		return fmt.Sprintf("Fewer than half of %s have been decided as far as the data reach (%s months), so the median waiting time is not yet known (%s).",
+			group, monthsText(a.Curve.LastDay), from)
 	}
-	ci := ciText(dec.MedianCI)
+	ci := rangeText(a.MedianCI)
 	if ci != "" {
 		ci = " (" + ci + ")"
 	}
-	return fmt.Sprintf("Half of %s were decided within %s months%s, %s.", group, monthsText(*dec.Median), ci, from)
+	return fmt.Sprintf("Half of %s were decided within %s months%s, %s.", group, monthsText(*a.Median), ci, from)
 }
 
-// medianText is the Kaplan-Meier median for the comparison with the
-// naive one.
-func medianText(dec *stats.Decision) string {
-	if dec.Median != nil {
-		return monthsText(*dec.Median) + " months"
+// recentText says how much of the recent cohort is decided.
+func recentText(h *stats.Headline) string {
+	rc := h.Recent
+	span := monthName(rc.FiledFrom) + " – " + monthName(rc.FiledTo)
+	if rc.Suppressed {
+		return fmt.Sprintf("Fewer than %d timelines were filed in the last %d months (%s), so we show no share decided for them.", h.MinCases, stats.RecentMonths, span)
 	}
-	if n := len(dec.Curve.Points); n > 0 {
-		return "not reached yet (at least " + monthsText(dec.Curve.Points[n-1].T) + " months)"
+	return fmt.Sprintf("Of the %d timelines filed in the last %d months (%s), %s are decided so far.",
+		rc.Cases, stats.RecentMonths, span, percentText(float64(rc.Decided)/float64(rc.Cases)))
+}
+
+// cautionTexts words the cautions of an answer, with the measured shares
+// behind them.
+func cautionTexts(cs []stats.Caution, r stats.Result) []string {
+	var out []string
+	h := r.HowShared
+	for _, c := range cs {
+		switch c {
+		case stats.CautionSharedDecided:
+			t := "Most of these timelines were shared after their decision"
+			if h != nil {
+				t += fmt.Sprintf(" (%s of them), and fewer were shared while still waiting (%s) than if people shared alike whether or not they were still waiting (about %s)",
+					percentText(h.SharedAfterDecisionShare), percentText(1-h.SharedAfterDecisionShare), percentText(h.ExpectedWhilePendingShare))
+			}
+			out = append(out, t+". People still waiting seem not to share here, and their waits are missing: the real wait may be longer than shown, by more than the 95% range.")
+		case stats.CautionSilent:
+			t := "Many of the pending timelines here have not been confirmed for a while"
+			if h != nil {
+				t = fmt.Sprintf("%d of the pending timelines here have not been confirmed for over %d days, and %s of people who go silent here come back to record their decision",
+					h.Silent, h.GraceDays, percentText(h.ReturnRate))
+			}
+			t += ". If those silent people were decided and did not say so, the wait is shorter than shown"
+			if d := r.Decision; d != nil && d.Sensitivity.IfSilentWereDecided != nil {
+				t += ": the median could be as short as " + monthsText(*d.Sensitivity.IfSilentWereDecided) + " months"
+			}
+			out = append(out, t+", beyond the 95% range.")
+		}
 	}
-	return "not reached yet"
+	return out
+}
+
+// readings lists the same median read other ways, so a reader can see how
+// much the reading matters, and names the group they describe.
+func readings(group string, r stats.Result) (string, []exFact) {
+	d := r.Decision
+	if d == nil {
+		return "", nil
+	}
+	alt := func(a stats.Alternative) string {
+		if a.Median == nil {
+			return notYetKnown
+		}
+		s := monthsText(*a.Median) + " months"
+		if ci := rangeText(a.MedianCI); ci != "" {
+			s += " (" + ci + ")"
+		}
+		return s
+	}
+	published := alt(stats.Alternative{Median: d.Median, MedianCI: d.MedianCI})
+	silent := "no silent timelines"
+	if v := d.Sensitivity.IfSilentWereDecided; v != nil {
+		silent = monthsText(*v) + " months"
+	} else if r.HowShared != nil && r.HowShared.Silent > 0 {
+		silent = notYetKnown
+	}
+	naive := "no decisions yet"
+	if d.NaiveMedianDecided != nil {
+		naive = monthsText(*d.NaiveMedianDecided) + " months"
+	}
+	return group + ", every filing month together", []exFact{
+		{"As published (from the day each timeline was shared, with the silence rule)", published},
+		{"Plain Kaplan-Meier (every timeline from filing, every recorded decision counted)", alt(d.Sensitivity.PlainKM)},
+		{"Only timelines shared while still waiting", alt(d.Sensitivity.SharedWhilePendingOnly)},
+		{"If silent timelines had been decided right after their last report", silent},
+		{"Simple median of decided cases only (leans toward fast cases)", naive},
+	}
+}
+
+// howSharedFacts lists how a group's timelines reached the site.
+func howSharedFacts(h *stats.HowShared) []exFact {
+	if h == nil {
+		return nil
+	}
+	n := h.SharedWhilePending + h.SharedAfterDecision
+	share := func(k int) string {
+		if n == 0 {
+			return strconv.Itoa(k)
+		}
+		return fmt.Sprintf("%d (%s)", k, percentText(float64(k)/float64(n)))
+	}
+	return []exFact{
+		{"Shared while still waiting", share(h.SharedWhilePending)},
+		{"Shared after the decision", share(h.SharedAfterDecision)},
+		{fmt.Sprintf("Pending, not confirmed for over %d days", h.GraceDays), strconv.Itoa(h.Silent)},
+		{"Decisions recorded after such a silence", strconv.Itoa(h.ReturnedAfterSilence)},
+		{"People who go silent and come back to record their decision (this category)", percentText(h.ReturnRate)},
+	}
+}
+
+// milestoneMonths are the month columns of the time-to-step table.
+var milestoneMonths = []int{6, 12, 24}
+
+// incidenceRow formats one optional step's incidence.
+func incidenceRow(ms stats.MilestoneStats) exMilestoneRow {
+	row := exMilestoneRow{Name: ms.Name, Reached: ms.Reached, Finally: notYetKnown, Median: notYetKnown}
+	for _, mo := range milestoneMonths {
+		cell := notYetKnown
+		for _, p := range ms.Incidence {
+			if p.Months == mo {
+				cell = shareRange(p)
+			}
+		}
+		row.By = append(row.By, cell)
+	}
+	if e := ms.Eventually; e != nil {
+		row.Finally = shareRange(*e) + " by " + monthsText(e.Days) + " months"
+		row.Median = optMonths(ms.AmongReached.Median, notYetKnown)
+	} else if ms.Reached == 0 {
+		row.Finally, row.Median = "none", "–"
+	}
+	return row
+}
+
+// shareRange is a share with its 95% range ("12.0% (9.1–15.6%)").
+func shareRange(p stats.IncidencePoint) string {
+	return percentText(p.Share) + " (" + strconv.FormatFloat(p.CI[0]*100, 'f', 1, 64) + "–" + percentText(p.CI[1]) + ")"
 }
 
 // waitingCheckpoints are the months at which the table behind the
@@ -243,54 +458,48 @@ var waitingCheckpoints = []int{1, 2, 3, 6, 9, 12, 18, 24, 30, 36, 48, 60, 72, 84
 // waitingRows reads the share still waiting at each checkpoint up to the
 // last decision, and at the last decision itself. Beyond it the curve is
 // not estimated, so no row is given.
-func waitingRows(dec *stats.Decision) []exWaitingRow {
-	pts := dec.Curve.Points
+func waitingRows(cv survival.Curve) []exWaitingRow {
+	pts := cv.Points
 	if len(pts) == 0 {
 		return nil
 	}
 	last := pts[len(pts)-1].T
-	at := func(day int) float64 {
-		s := 1.0
-		for _, p := range pts {
-			if p.T > day {
-				break
-			}
-			s = p.S
-		}
-		return s
-	}
 	var rows []exWaitingRow
 	for _, m := range waitingCheckpoints {
 		day := int(float64(m) * daysPerMonth)
 		if day >= last {
 			break
 		}
-		rows = append(rows, exWaitingRow{Months: strconv.Itoa(m), Waiting: percentText(at(day))})
+		rows = append(rows, exWaitingRow{Months: strconv.Itoa(m), Waiting: percentText(cv.At(day))})
 	}
-	rows = append(rows, exWaitingRow{Months: monthsText(last) + " (last decision)", Waiting: percentText(at(last))})
+	rows = append(rows, exWaitingRow{Months: monthsText(last) + " (last decision)", Waiting: percentText(cv.At(last))})
 	return rows
 }
 
 // survivalAlt describes the survival chart for people who cannot see it.
-func survivalAlt(group string, dec *stats.Decision) string {
-	if dec == nil || len(dec.Curve.Points) == 0 {
+func survivalAlt(group string, a pageAnswer) string {
+	if len(a.Curve.Points) == 0 {
 		return "Chart of the share of " + group + " still waiting: no case has been decided yet, so the chart is empty."
 	}
-	pts := dec.Curve.Points
+	pts := a.Curve.Points
 	last := pts[len(pts)-1]
-	med := "the median is not reached yet"
-	if dec.Median != nil {
-		med = "half were decided within " + monthsText(*dec.Median) + " months"
+	med := "the median is not yet known"
+	if a.Median != nil {
+		med = "half are decided within " + monthsText(*a.Median) + " months"
 	}
-	return fmt.Sprintf("Step chart of the share of %s still waiting by months since filing, falling from 100%% at filing to %s at %s months; %s. The numbers are in the table below.",
-		group, percentText(last.S), monthsText(last.T), med)
+	pace := ""
+	if a.Pace {
+		pace = ", at the pace of the last six months"
+	}
+	return fmt.Sprintf("Step chart of the share of %s still waiting by months since filing%s, falling from 100%% at filing to %s at %s months; %s. The numbers are in the table below.",
+		group, pace, percentText(last.S), monthsText(last.T), med)
 }
 
 // breakdownTitles name the breakdown tables and their first column.
 var breakdownTitles = map[stats.Dimension][2]string{
 	stats.ByCountry:       {"By country of birth", "Country"},
 	stats.ByServiceCenter: {"By service center", "Service center"},
-	stats.ByQuarter:       {"By filing quarter", "Filed"},
+	stats.ByQuarter:       {"By filing period", "Filed"},
 	stats.ByMonth:         {"By filing month", "Filed"},
 }
 
@@ -303,7 +512,8 @@ func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int) exBrea
 		Column:  t[1],
 		Rows:    breakdownRows(b, f),
 		CSV:     "/explore/" + string(b.By) + ".csv?" + q,
-		Caption: fmt.Sprintf("Rows with fewer than %d cases show no numbers.", k),
+		Caption: fmt.Sprintf("Rows with fewer than %d cases show no numbers. A median not yet known means fewer than half are decided as far as the data reach.", k),
+		Cohort:  b.By == stats.ByQuarter || b.By == stats.ByMonth,
 	}
 }
 
@@ -315,13 +525,30 @@ func breakdownRows(b stats.Breakdown, f stats.Filter) []exBreakdownRow {
 		row := exBreakdownRow{Label: r.Label, Suppressed: r.Suppressed, Link: narrowLink(b.By, r.Key, f)}
 		if !r.Suppressed {
 			row.Cases = r.Cases
-			row.Median = optMonths(r.Median, notReached)
+			row.Decided = percentText(float64(r.Decided) / float64(max(r.Cases, 1)))
+			row.Median = optMonths(r.Median, notYetKnown)
 			row.CI = shortCI(r.MedianCI)
 			row.Approval = optPercent(r.ApprovalRate, "–")
+			row.Note = cautionMarks(r.Cautions)
 		}
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// cautionMarks is the short note of a table row with cautions (the
+// sentences are above the tables).
+func cautionMarks(cs []stats.Caution) string {
+	var marks []string
+	for _, c := range cs {
+		switch c {
+		case stats.CautionSharedDecided:
+			marks = append(marks, "mostly shared after the decision")
+		case stats.CautionSilent:
+			marks = append(marks, "many silent timelines")
+		}
+	}
+	return strings.Join(marks, "; ")
 }
 
 // narrowLink is the explore page for one breakdown row: the same filter

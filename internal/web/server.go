@@ -186,6 +186,9 @@ func New(cfg Config) (*Server, error) {
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		quality:       newQualityBounds(),
 	}
+	// The statistics that depend on today (how long a pending case has
+	// waited, the headline's window) read the server's clock.
+	s.index.SetClock(cfg.Now)
 	s.metrics = newMetrics(s.index)
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
