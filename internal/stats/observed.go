@@ -293,16 +293,30 @@ func (s *sampler) add(key uint64, seen uint32, month uint16, age int32) {
 			s.Returned++
 		}
 	}
-	if !ok {
-		return
-	}
 	if s.arrivals != nil {
-		s.addArrival(r, entry, history)
+		if ok {
+			s.addArrival(r, entry, history)
+		}
 		return
 	}
 	rate := s.pol.ReturnRate
-	r.add(s.counts, rate, windowStart)
 	s.shared[min(int(entry), s.maxDay)]++
+	if s.fromFiling != nil {
+		// The guard looks at every case shared while waiting, even one
+		// shared today that has no day at risk yet under delayed entry.
+		if !history {
+			s.entries[min(int(r.start)+1, s.maxDay+1)]++
+		} else if ok {
+			s.histories[min(int(r.stop), s.maxDay)]++
+		}
+		if r2, ok := s.noEntry.read(key, seen, age); ok {
+			r2.add(s.fromFiling, rate, windowStart)
+		}
+	}
+	if !ok {
+		return
+	}
+	r.add(s.counts, rate, windowStart)
 	// The bound of the silence caution: silent cases that would not have
 	// come back (1 - rate of them) decided the day after their last
 	// report.
@@ -314,16 +328,6 @@ func (s *sampler) add(key uint64, seen uint32, month uint16, age int32) {
 		}
 	} else {
 		r.add(s.silentAsDecided, rate, windowStart)
-	}
-	if s.fromFiling != nil {
-		if history {
-			s.histories[min(int(r.stop), s.maxDay)]++
-		} else {
-			s.entries[min(int(r.start)+1, s.maxDay+1)]++
-		}
-		if r2, ok := s.noEntry.read(key, seen, age); ok {
-			r2.add(s.fromFiling, rate, windowStart)
-		}
 	}
 }
 

@@ -222,7 +222,11 @@ func (ix *Index) Stats(f Filter, k int) Result {
 	if acc.cases >= k {
 		est = ix.sample(p, &m, pol, 0, today).estimate()
 		alt = ix.sample(p, &m, pendingOnly, 0, today).estimate()
-		ms = ix.milestoneStats(p, &m, pol, today)
+		// Optional steps are read as the decision was: from filing when
+		// the launch guard read the group so.
+		msPol := pol
+		msPol.DelayedEntry = pol.DelayedEntry && !est.ReadFromFiling
+		ms = ix.milestoneStats(p, &m, msPol, today)
 	}
 	ix.mu.RUnlock()
 

@@ -200,7 +200,8 @@ func (l *Lab) Run() *report.Report {
 	wg.Wait()
 
 	r := &report.Report{Today: l.Model.Now.Format(time.DateOnly), Replicates: l.Replicates, Seed: l.Seed,
-		Category: l.Model.Categories[0].Code, NowMedian: nowTruth, HeadlineVsNow: map[string]float64{}}
+		Category: l.Model.Categories[0].Code, NowMedian: nowTruth, OldMedian: l.Model.Categories[0].CohortMedian(60, 60),
+		HeadlineVsNow: map[string]float64{}}
 	for ti, t := range Targets {
 		r.Targets = append(r.Targets, report.Target{Name: t.Name, Doc: t.Doc, Truth: truths[ti]})
 	}

@@ -34,8 +34,8 @@ var csvKeyColumn = map[stats.Dimension]string{
 }
 
 // breakdownCSVHeader is the header of every breakdown file after the key.
-var breakdownCSVHeader = []string{"label", "cases", "median_days", "median_months",
-	"median_ci_low_days", "median_ci_high_days", "approval_rate"}
+var breakdownCSVHeader = []string{"label", "cases", "decided", "median_days", "median_months",
+	"median_ci_low_days", "median_ci_high_days", "approval_rate", "cautions"}
 
 // csvBreakdown returns the handler of GET /explore/{name}.csv for one
 // breakdown.
@@ -73,9 +73,13 @@ func breakdownRecord(row stats.BreakdownRow) []string {
 	if row.ApprovalRate != nil {
 		approval = strconv.FormatFloat(*row.ApprovalRate, 'f', -1, 64)
 	}
-	return []string{row.Key, row.Label, strconv.Itoa(row.Cases),
+	cautions := make([]string, len(row.Cautions))
+	for i, c := range row.Cautions {
+		cautions[i] = string(c)
+	}
+	return []string{row.Key, row.Label, strconv.Itoa(row.Cases), strconv.Itoa(row.Decided),
 		csvDays(row.Median), optMonths(row.Median, notReached),
-		csvDays(row.MedianCI[0]), csvDays(row.MedianCI[1]), approval}
+		csvDays(row.MedianCI[0]), csvDays(row.MedianCI[1]), approval, strings.Join(cautions, ";")}
 }
 
 // histogramCSVHeader is the header of the histogram file.

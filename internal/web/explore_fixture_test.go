@@ -45,10 +45,20 @@ import (
 // Counts: 6 cases, 5 decided, 1 pending, 4 approved, 1 denied, approval
 // 4/5 = 0.8; 2 with an RFE, RFE rate 2/6 = 0.3333.
 //
-// Time to RFE (cases without one censored at their decision or as-of
-// time): event 60 (n=6, S=5/6), censoring 91, event 121 (n=4,
-// S=5/6·3/4=0.625), censorings 152, 274, 411. Reached 2; median not
-// reached; p25 (0.75) = 121.
+// How they were shared: all six on 2025-06-20, five already decided (as
+// histories), one still waiting on its day 522. With no case followed
+// from early on and histories decided long before that, the launch guard
+// reads the group from filing, as a random sample: the published numbers
+// are the plain Kaplan-Meier ones above.
+//
+// RFE, with the decision as a competing event (Aalen-Johansen, all six
+// from filing): RFE on day 60 (n=6: 1/6), decision 91 (n=5), RFE on day
+// 121 (n=4, S = 4/6: +1/6), then decisions only: 1/6 = 0.1667 by 3
+// months (day 91), 1/3 = 0.3333 by 6 (day 183) and 12 months, and by the
+// last day, 411. R's standard errors (survfit, id = ...): 0.15215 at day
+// 91, 0.19245 from day 121 on; log-scale limits 0.0278–0.9974 and
+// 0.1075–1. Among the two with an RFE, half had it by day 60, three
+// quarters by 121.
 //
 // By country: IN has cases 1–5 (times 91, 152, 152, 274, 522+): S = 0.8,
 // 0.4, 0.2, so the median is 152; approval 3 of 4 decided = 0.75. The

@@ -50,21 +50,6 @@ func optPercent(v *float64, alt string) string {
 	return percentText(*v)
 }
 
-// ciText describes a 95% confidence interval of a duration in months, in
-// words that stay honest when a limit is not reached.
-func ciText(ci [2]*int) string {
-	lo, hi := ci[0], ci[1]
-	switch {
-	case lo != nil && hi != nil:
-		return "95% CI " + monthsText(*lo) + "–" + monthsText(*hi) + " months"
-	case lo != nil:
-		return "95% CI from " + monthsText(*lo) + " months; its upper limit is not reached yet"
-	case hi != nil:
-		return "95% CI up to " + monthsText(*hi) + " months"
-	}
-	return ""
-}
-
 // rangeText is the 95% range of a median in words that stay honest when
 // a limit is not known yet ("95% range 12.9 to 15.8 months").
 func rangeText(ci [2]*int) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -26,14 +27,14 @@ func TestCIText(t *testing.T) {
 		long  string
 		short string
 	}{
-		{[2]*int{intp(393), intp(481)}, "95% CI 12.9–15.8 months", "12.9–15.8"},
-		{[2]*int{intp(393), nil}, "95% CI from 12.9 months; its upper limit is not reached yet", "12.9–?"},
-		{[2]*int{nil, intp(481)}, "95% CI up to 15.8 months", "?–15.8"},
+		{[2]*int{intp(393), intp(481)}, "95% range 12.9 to 15.8 months", "12.9–15.8"},
+		{[2]*int{intp(393), nil}, "95% range from 12.9 months; its upper end is not yet known", "12.9 – not yet known"},
+		{[2]*int{nil, intp(481)}, "95% range up to 15.8 months", "not yet known–15.8"},
 		{[2]*int{nil, nil}, "", ""},
 	}
 	for _, tt := range tests {
-		if got := ciText(tt.ci); got != tt.long {
-			t.Errorf("ciText = %q, want %q", got, tt.long)
+		if got := rangeText(tt.ci); got != tt.long {
+			t.Errorf("rangeText = %q, want %q", got, tt.long)
 		}
 		if got := shortCI(tt.ci); got != tt.short {
 			t.Errorf("shortCI = %q, want %q", got, tt.short)
@@ -66,47 +67,76 @@ func TestGroupPhrase(t *testing.T) {
 	}
 }
 
-func TestHeadline(t *testing.T) {
-	curve := func(ts ...int) stats.Curve {
-		var c stats.Curve
-		s := 1.0
-		for _, tt := range ts {
-			s *= 0.9
-			c.Points = append(c.Points, stats.Point{T: tt, S: s})
-		}
-		return c
+// testCurve is a curve that drops by a tenth at each of the days given,
+// the last of them also the last day the curve covers.
+func testCurve(ts ...int) survival.Curve {
+	var c survival.Curve
+	s := 1.0
+	for _, tt := range ts {
+		s *= 0.9
+		c.Points = append(c.Points, survival.Point{T: tt, S: s})
+		c.LastDay = tt
 	}
+	return c
+}
+
+func TestCohortHeadline(t *testing.T) {
 	group := "EB-2 National Interest Waiver cases from India filed in 2024"
 	tests := []struct {
 		name string
 		r    stats.Result
+		a    pageAnswer
 		want string
 	}{
-		{"median with CI", stats.Result{Cases: 412, Decided: 290, Pending: 122,
-			Decision: &stats.Decision{Median: intp(432), MedianCI: [2]*int{intp(393), intp(481)}, Curve: curve(100, 432)}},
-			"Half of EB-2 National Interest Waiver cases from India filed in 2024 were decided within 14.2 months (95% CI 12.9–15.8 months), from 412 cases, 122 still pending."},
-		{"nothing pending", stats.Result{Cases: 7, Decided: 7,
-			Decision: &stats.Decision{Median: intp(61), Curve: curve(30, 61)}},
+		{"median with range", stats.Result{Cases: 412, Decided: 290, Pending: 122},
+			pageAnswer{Median: intp(432), MedianCI: [2]*int{intp(393), intp(481)}, Curve: testCurve(100, 432)},
+			"Half of EB-2 National Interest Waiver cases from India filed in 2024 were decided within 14.2 months (95% range 12.9 to 15.8 months), from 412 cases, 122 still pending."},
+		{"nothing pending", stats.Result{Cases: 7, Decided: 7},
+			pageAnswer{Median: intp(61), Curve: testCurve(30, 61)},
 			"Half of " + group + " were decided within 2.0 months, from 7 cases, none still pending."},
-		{"median not reached", stats.Result{Cases: 40, Decided: 10, Pending: 30,
-			Decision: &stats.Decision{Curve: curve(100, 250)}},
-			"Fewer than half of " + group + " have been decided so far, so the median waiting time is not known yet: it is at least 8.2 months (from 40 cases, 30 still pending)."},
-		{"nothing decided", stats.Result{Cases: 9, Pending: 9, Decision: &stats.Decision{}},
-			"None of the " + group + " has been decided yet (from 9 cases, 9 still pending), so there is no estimate of the waiting time."},
+		{"median not yet known", stats.Result{Cases: 40, Decided: 10, Pending: 30},
+			pageAnswer{Curve: testCurve(100, 250)},
+			"Fewer than half of " + group + " have been decided as far as the data reach (8.2 months), so the median waiting time is not yet known (from 40 cases, 30 still pending)."},
+		{"nothing decided", stats.Result{Cases: 9, Pending: 9}, pageAnswer{},
+			"None of the " + group + " has been decided yet (from 9 cases, 9 still pending), so the waiting time is not yet known."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := headline(group, tt.r); got != tt.want {
+			if got := cohortHeadline(group, tt.r, tt.a); got != tt.want {
 				t.Errorf("\n got %q\nwant %q", got, tt.want)
 			}
 		})
 	}
 }
 
+// TestPaceHeadline: without filing months the headline describes someone
+// filing now, at the pace of its window, and says what it describes.
+func TestPaceHeadline(t *testing.T) {
+	cat := catalog.Default()
+	f := stats.Filter{Category: "eb2-niw", Country: "IN"}
+	h := &stats.Headline{MinCases: 5, WindowFrom: time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC), WindowTo: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		WindowCases: 812, FiledFrom: timeline.Month{Year: 2021, Month: time.January}, FiledTo: timeline.Month{Year: 2026, Month: time.November}}
+	head, describes := paceHeadline(cat, f, h, pageAnswer{Pace: true, Median: intp(545), MedianCI: [2]*int{intp(511), intp(580)}, Curve: testCurve(300, 545)})
+	if want := "Filing now: at the pace of the last six months, half of EB-2 National Interest Waiver cases from India would be decided within 17.9 months (95% range 16.8 to 19.1 months)."; head != want {
+		t.Errorf("headline\n got %q\nwant %q", head, want)
+	}
+	if want := "This is a period estimate: it applies the decisions of June 2, 2026 – December 1, 2026 to someone filing today, from the 812 cases (filed January 2021 – November 2026) that were waiting during those months."; !strings.HasPrefix(describes, want) {
+		t.Errorf("describes\n got %q\nwant it to start %q", describes, want)
+	}
+	head, _ = paceHeadline(cat, f, h, pageAnswer{Pace: true, Curve: testCurve(300, 400)})
+	if !strings.Contains(head, "the median is not yet known") || !strings.Contains(head, "13.1 months") {
+		t.Errorf("median not yet known: %q", head)
+	}
+	head, _ = paceHeadline(cat, f, h, pageAnswer{Pace: true, Suppressed: true})
+	if !strings.HasPrefix(head, "Fewer than 5 EB-2 National Interest Waiver cases from India were waiting during the last six months") {
+		t.Errorf("suppressed: %q", head)
+	}
+}
+
 func TestWaitingRows(t *testing.T) {
-	dec := &stats.Decision{Curve: stats.Curve{Points: []stats.Point{{T: 20, S: 0.9}, {T: 100, S: 0.6}, {T: 200, S: 0.3}}}}
+	cv := survival.Curve{Points: []survival.Point{{T: 20, S: 0.9}, {T: 100, S: 0.6}, {T: 200, S: 0.3}}}
 	var got []string
-	for _, r := range waitingRows(dec) {
+	for _, r := range waitingRows(cv) {
 		got = append(got, r.Months+"="+r.Waiting)
 	}
 	// 1 month = day 30 (S 0.9), 2 = day 60 (0.9), 3 = day 91 (0.9), 6 =
@@ -115,7 +145,7 @@ func TestWaitingRows(t *testing.T) {
 	if strings.Join(got, ",") != want {
 		t.Errorf("rows %s, want %s", strings.Join(got, ","), want)
 	}
-	if rows := waitingRows(&stats.Decision{}); rows != nil {
+	if rows := waitingRows(survival.Curve{}); rows != nil {
 		t.Errorf("rows without decisions: %v", rows)
 	}
 }
@@ -145,12 +175,12 @@ func TestNarrowLink(t *testing.T) {
 }
 
 func TestSurvivalChartInput(t *testing.T) {
-	dec := &stats.Decision{Median: intp(152), Curve: stats.Curve{Points: []stats.Point{
+	a := pageAnswer{Median: intp(152), Curve: survival.Curve{Points: []survival.Point{
 		{T: 91, S: 5.0 / 6, Greenwood: 1.0 / 30},
 		{T: 152, S: 0.5, Greenwood: 1.0 / 6},
 		{T: 300, S: 0, Greenwood: 0},
 	}}}
-	c := survivalChart("t", dec)
+	c := survivalChart("t", a)
 	if len(c.Steps) != 3 || !c.MedianReached || c.Median != 152/daysPerMonth || c.FollowUp != 300/daysPerMonth {
 		t.Fatalf("chart input %+v", c)
 	}

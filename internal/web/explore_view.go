@@ -448,6 +448,9 @@ func incidenceRow(ms stats.MilestoneStats) exMilestoneRow {
 
 // shareRange is a share with its 95% range ("12.0% (9.1–15.6%)").
 func shareRange(p stats.IncidencePoint) string {
+	if p.Share == 0 {
+		return "0%"
+	}
 	return percentText(p.Share) + " (" + strconv.FormatFloat(p.CI[0]*100, 'f', 1, 64) + "–" + percentText(p.CI[1]) + ")"
 }
 

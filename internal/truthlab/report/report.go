@@ -28,6 +28,9 @@ type Report struct {
 	Category  string   `json:"category"`
 	Targets   []Target `json:"targets"`
 	NowMedian int      `json:"now_median"`
+	// OldMedian is the true median of the cases filed five years before
+	// Today, where the simulated backlog began to grow.
+	OldMedian int `json:"old_median"`
 	// Behaviours and Estimators are the scenarios and readings compared.
 	Behaviours []Named `json:"behaviours"`
 	Estimators []Named `json:"estimators"`
