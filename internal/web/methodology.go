@@ -143,4 +143,3 @@ func newLabView(r *report.Report) *labView {
 	}
 	return v
 }
-

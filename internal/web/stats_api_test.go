@@ -138,7 +138,7 @@ func TestAPIStatsKnownGroup(t *testing.T) {
 				t.Fatalf("rfe milestone = %+v, want 2 reached and 3, 6 and 12 months", m)
 			}
 			want := []struct {
-				months, days int
+				months, days  int
 				share, lo, hi float64
 			}{{3, 91, 0.1667, 0.0278, 0.9974}, {6, 183, 0.3333, 0.1075, 1}, {12, 365, 0.3333, 0.1075, 1}}
 			for i, w := range want {
