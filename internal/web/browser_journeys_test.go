@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,7 +207,7 @@ func journeyExplore(t *testing.T, s *browserSuite, tb *tab) {
 	if !strings.Contains(prev.Empty, "Not enough data") || prev.Headline != "" || len(prev.Charts) != 0 {
 		t.Errorf("a category without cases shows numbers: %+v", prev)
 	}
-	from := func(n int) string { return fmt.Sprintf("from %d cases", n) }
+	from := func(n int) string { return fmt.Sprintf("Cases %d", n) }
 	for _, step := range []struct {
 		field, value, wantCases string
 	}{
@@ -217,8 +218,8 @@ func journeyExplore(t *testing.T, s *browserSuite, tb *tab) {
 		tb.must(chromedp.SetValue(chromedp.CSS(step.field), step.value))
 		s.submit(tb, "filter "+step.field+"="+step.value, `form.filters button[type="submit"]`, http.StatusOK)
 		v := eval[exploreShown](tb, readExploreView)
-		if !strings.Contains(v.Headline, step.wantCases) {
-			t.Errorf("after %s=%s the headline is %q, want %q", step.field, step.value, v.Headline, step.wantCases)
+		if !slices.Contains(v.Facts, step.wantCases) {
+			t.Errorf("after %s=%s the facts are %q, want %q", step.field, step.value, v.Facts, step.wantCases)
 		}
 		if len(v.Charts) != 3 {
 			t.Errorf("after %s=%s: %d charts, want 3", step.field, step.value, len(v.Charts))
