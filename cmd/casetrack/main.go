@@ -1,6 +1,7 @@
 // Command casetrack runs CaseTrack: the web server (serve, the default),
 // database migrations (migrate), synthetic data for demos and load tests
-// (seed) and the admin role (admin). Every flag can also be set with an environment variable.
+// (seed), timelines imported with their history (import) and the admin
+// role (admin). Every flag can also be set with an environment variable.
 package main
 
 import (
@@ -19,6 +20,7 @@ const commandsHelp = `Commands:
   serve     run the web server (the default when no command is given)
   migrate   apply database migrations and exit
   seed      fill the database with synthetic cases
+  import    import timelines with their history dates: import FILE (JSON Lines or CSV)
   admin     grant or revoke the admin role: admin grant EMAIL, admin revoke EMAIL
   help      show this help
 
@@ -43,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runMigrate(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, args, getenv, stdout, stderr)
+	case "import":
+		err = runImport(ctx, args, getenv, stdout, stderr)
 	case "admin":
 		err = runAdmin(ctx, args, getenv, stdout, stderr)
 	case "help":
