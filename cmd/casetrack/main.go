@@ -1,6 +1,8 @@
 // Command casetrack runs CaseTrack: the web server (serve, the default),
 // database migrations (migrate), synthetic data for demos and load tests
-// (seed) and the admin role (admin). Every flag can also be set with an environment variable.
+// (seed), timelines imported with their history (import), the truth lab
+// that measures the statistics against known answers (truthlab) and the
+// admin role (admin). Every flag can also be set with an environment variable.
 package main
 
 import (
@@ -19,6 +21,8 @@ const commandsHelp = `Commands:
   serve     run the web server (the default when no command is given)
   migrate   apply database migrations and exit
   seed      fill the database with synthetic cases
+  import    import timelines with their history dates: import FILE (JSON Lines or CSV)
+  truthlab  measure the statistics against simulated populations with known answers
   admin     grant or revoke the admin role: admin grant EMAIL, admin revoke EMAIL
   help      show this help
 
@@ -43,6 +47,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runMigrate(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, args, getenv, stdout, stderr)
+	case "truthlab":
+		err = runTruthlab(ctx, args, getenv, stdout, stderr)
+	case "import":
+		err = runImport(ctx, args, getenv, stdout, stderr)
 	case "admin":
 		err = runAdmin(ctx, args, getenv, stdout, stderr)
 	case "help":

@@ -48,6 +48,8 @@ type optionSet struct {
 	errs    []error
 	// maxArgs is how many positional arguments may follow the flags.
 	maxArgs int
+	// args names the positional arguments in the usage line ("FILE").
+	args string
 }
 
 func newOptionSet(command, summary string) *optionSet {
@@ -161,7 +163,11 @@ func (s *optionSet) err() error { return errors.Join(s.errs...) }
 // usage writes the help text: what the command does and, for each option,
 // its flag, its environment variables and its default.
 func (s *optionSet) usage(w io.Writer, extra string) {
-	fmt.Fprintf(w, "Usage: casetrack %s [flags]\n\n%s\n", s.command, s.summary)
+	line := "casetrack " + s.command + " [flags]"
+	if s.args != "" {
+		line += " " + s.args
+	}
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", line, s.summary)
 	if extra != "" {
 		fmt.Fprintf(w, "\n%s\n", extra)
 	}

@@ -83,7 +83,10 @@ func runTruthlab(ctx context.Context, args []string, getenv func(string) string,
 			fmt.Fprintf(stderr, "truthlab: %d of %d populations (%s)\n", done, total, time.Since(start).Round(time.Second))
 		}
 	}
-	rep := lab.Run()
+	rep, err := lab.Run()
+	if err != nil {
+		return err
+	}
 	rep.Command = truthlabCommand(n, seed, day, behaviours.value, fp, database.value)
 	if fp > 0 {
 		res, err := lab.FullPath(ctx, database.value, fp, stderr)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/progress"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -29,14 +30,15 @@ const editKeyHashSize = 32
 // Each case gets random bytes in place of an edit key hash. No key hashes to
 // them, so nobody can edit or delete a seeded case through the API.
 func Run(ctx context.Context, st *store.Store, cat *catalog.Catalog, n int, now time.Time, seed uint64, w io.Writer) error {
-	pr := newProgress(w, n, isTerminal(w), time.Now)
+	pr := progress.New(w, progress.Words{Doing: "seeding", Done: "seeded", Items: "cases"}, n)
+	done := 0
 	batch := make([]*timeline.Case, 0, min(max(n, 0), batchSize))
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("seed: stopped after %d of %d cases: %w", pr.done, n, err)
+			return fmt.Errorf("seed: stopped after %d of %d cases: %w", done, n, err)
 		}
 		// A fresh buffer per batch: the store must not see its keys change.
 		keys := make([]byte, editKeyHashSize*len(batch))
@@ -46,9 +48,10 @@ func Run(ctx context.Context, st *store.Store, cat *catalog.Catalog, n int, now 
 			hashes[i] = keys[i*editKeyHashSize : (i+1)*editKeyHashSize : (i+1)*editKeyHashSize]
 		}
 		if err := st.CreateCases(ctx, batch, hashes); err != nil {
-			return fmt.Errorf("seed: store cases %d to %d: %w", pr.done+1, pr.done+len(batch), err)
+			return fmt.Errorf("seed: store cases %d to %d: %w", done+1, done+len(batch), err)
 		}
-		pr.add(len(batch))
+		done += len(batch)
+		pr.Add(len(batch))
 		batch = batch[:0]
 		return nil
 	}
@@ -63,9 +66,9 @@ func Run(ctx context.Context, st *store.Store, cat *catalog.Catalog, n int, now 
 		err = flush()
 	}
 	if err != nil {
-		pr.stop()
+		pr.Stop()
 		return err
 	}
-	pr.finish()
+	pr.Finish()
 	return nil
 }

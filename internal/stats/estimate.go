@@ -20,9 +20,10 @@ type Estimate struct {
 	// ReturnRate is the return rate the silent cases were read with.
 	ReturnRate float64
 	// ExpectedPending is the share of the group's timelines that would
-	// have been shared while waiting had people shared alike whatever
-	// their state: the mean, over the timelines, of the share still
-	// waiting on the day each was first shared.
+	// have been shared while waiting, and still been waiting a month
+	// later, had people shared alike whatever their state: the mean, over
+	// the timelines, of the share still waiting sharingMargin days after
+	// the day each was first shared. Compare StillPendingAfter.
 	ExpectedPending float64
 	// SilentBound is the median had every silent case that would not have
 	// come back been decided right after its last report: how short the
@@ -38,10 +39,10 @@ type Estimate struct {
 type Caution string
 
 const (
-	// CautionSharedDecided: most timelines were shared after their
-	// decision, and fewer were shared while waiting than would have been
-	// had people shared alike whatever their state. People still waiting
-	// seem not to share here, and their waits are missing.
+	// CautionSharedDecided: a large share of the timelines were shared
+	// after their decision, and none, or far fewer than would have been
+	// had people shared alike whatever their state, while waiting. People
+	// still waiting seem not to share here, and their waits are missing.
 	CautionSharedDecided Caution = "shared_after_decision"
 	// CautionSilent: enough pending timelines went silent that, had they
 	// been decided without anyone recording it, the median would lie
@@ -50,7 +51,7 @@ const (
 )
 
 // The shared-after-decision caution needs at least sharedDecidedShare of
-// the timelines shared decided, and fewer shared waiting than
+// the timelines shared decided, and none shared waiting or fewer than
 // pendingShortfall times the share expected.
 const (
 	sharedDecidedShare = 0.25
@@ -121,7 +122,7 @@ func (e *Estimate) cautions() []Caution {
 	var out []Caution
 	n := float64(e.Cases)
 	if float64(e.SharedDecided) >= sharedDecidedShare*n &&
-		float64(e.SharedPending) < pendingShortfall*e.ExpectedPending*n {
+		(e.StillPendingAfter == 0 || float64(e.StillPendingAfter) < pendingShortfall*e.ExpectedPending*n) {
 		out = append(out, CautionSharedDecided)
 	}
 	if b := e.SilentBound; b != nil {

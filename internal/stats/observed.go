@@ -177,8 +177,11 @@ type Reporting struct {
 	// Cases is the number of timelines in the group.
 	Cases int
 	// SharedDecided were shared after their decision; SharedPending while
-	// still waiting.
-	SharedDecided, SharedPending int
+	// still waiting. Of these, StillPendingAfter were still waiting
+	// sharingMargin days after they were shared (or shared more lately):
+	// a month-only decision in the month a history was shared can look
+	// like one that came after, and this count leaves such cases out.
+	SharedDecided, SharedPending, StillPendingAfter int
 	// Silent are pending timelines not confirmed within the policy's
 	// grace; Returned are decisions recorded after a longer silence.
 	Silent, Returned int
@@ -207,7 +210,8 @@ type sampler struct {
 	fromFiling         *survival.Counts
 	entries, histories []int32
 	noEntry            Policy
-	// shared[d] counts cases first shared on day d; silentAsDecided is
+	// shared[d] counts cases first shared sharingMargin days before day d
+	// (or today, if that is earlier); silentAsDecided is
 	// the group with its silent cases decided right after their last
 	// report (the silence caution's bound); arrivals replace all of these
 	// for SharedConditional.
@@ -283,12 +287,16 @@ func (s *sampler) add(key uint64, seen uint32, month uint16, age int32) {
 		s.SharedDecided++
 	case !rowEvent(key):
 		s.SharedPending++
+		s.StillPendingAfter++
 		silent = grace > 0 && age-dur > grace
 		if silent {
 			s.Silent++
 		}
 	default:
 		s.SharedPending++
+		if dur-entry > sharingMargin {
+			s.StillPendingAfter++
+		}
 		if grace > 0 && dur-last > grace {
 			s.Returned++
 		}
@@ -300,7 +308,7 @@ func (s *sampler) add(key uint64, seen uint32, month uint16, age int32) {
 		return
 	}
 	rate := s.pol.ReturnRate
-	s.shared[min(int(entry), s.maxDay)]++
+	s.shared[min(int(min(entry+sharingMargin, age)), s.maxDay)]++
 	if s.fromFiling != nil {
 		// The guard looks at every case shared while waiting, even one
 		// shared today that has no day at risk yet under delayed entry.
@@ -365,6 +373,11 @@ const (
 	conditionalIterations = 3000
 	conditionalTol        = 1e-8
 )
+
+// sharingMargin is how long after being shared a case must still have
+// been waiting to count, for the shared-after-decision caution, as one
+// shared while waiting (see Reporting.StillPendingAfter).
+const sharingMargin = 30
 
 // The Histories guard reads a group from filing when at least
 // historiesShare of its cases (and at least two) are histories decided

@@ -97,13 +97,15 @@ type Alternative struct {
 type HowShared struct {
 	SharedWhilePending  int `json:"shared_while_pending"`
 	SharedAfterDecision int `json:"shared_after_decision"`
-	// SharedAfterDecisionShare is SharedAfterDecision over all cases;
-	// ExpectedWhilePendingShare the share that would have been shared
-	// while waiting had people shared alike whatever their state (the
-	// share still waiting on each day a timeline was first shared,
-	// averaged).
-	SharedAfterDecisionShare  float64 `json:"shared_after_decision_share"`
-	ExpectedWhilePendingShare float64 `json:"expected_while_pending_share"`
+	// SharedAfterDecisionShare is SharedAfterDecision over all cases.
+	// StillWaitingMonthLaterShare is the share shared while waiting and
+	// still waiting a month later (30 days), and ExpectedWhilePendingShare
+	// what that share would be had people shared alike whatever their
+	// state (the estimated share still waiting 30 days after each day a
+	// timeline was first shared, averaged).
+	SharedAfterDecisionShare    float64 `json:"shared_after_decision_share"`
+	StillWaitingMonthLaterShare float64 `json:"still_waiting_month_later_share"`
+	ExpectedWhilePendingShare   float64 `json:"expected_while_pending_share"`
 	// Silent pending timelines were not confirmed within GraceDays;
 	// ReturnedAfterSilence decisions were recorded after a longer silence;
 	// ReturnRate is the category's fitted share of silent people who come
@@ -306,6 +308,7 @@ func howShared(e Estimate, pol Policy) *HowShared {
 	}
 	if e.Cases > 0 {
 		h.SharedAfterDecisionShare = round4(float64(e.SharedDecided) / float64(e.Cases))
+		h.StillWaitingMonthLaterShare = round4(float64(e.StillPendingAfter) / float64(e.Cases))
 	}
 	return h
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
+	"slices"
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -35,7 +37,9 @@ func (s *Store) CreateCase(ctx context.Context, c *timeline.Case, editKeyHash []
 }
 
 // CreateCases stores many cases in one transaction: all of them or none.
-// It is meant for seeding; editKeyHashes[i] belongs to cases[i].
+// It is meant for seeding; editKeyHashes[i] belongs to cases[i]. Only
+// published cases can be stored this way (the bulk paths write no
+// moderation state and log no flags).
 //
 // Pass tens of thousands of cases per call. Every commit rewrites each
 // index page it touched, and with random case ids a batch touches most of
@@ -50,16 +54,158 @@ func (s *Store) CreateCases(ctx context.Context, cases []*timeline.Case, editKey
 	}
 	rows := make([]caseRow, len(cases))
 	for i, c := range cases {
-		r, err := newCaseRow(c, editKeyHashes[i])
+		r, err := newBulkRow(c, editKeyHashes[i])
 		if err != nil {
 			return fmt.Errorf("create cases: %w", err)
 		}
 		rows[i] = r
 	}
-	if err := s.d.insertCases(ctx, s.db, rows); err != nil {
+	// The whole call is one chunk, as it always was: callers choose its
+	// size.
+	done := false
+	next := func() ([]caseRow, error) {
+		if done {
+			return nil, nil
+		}
+		done = true
+		return rows, nil
+	}
+	if err := s.insertBulk(ctx, next); err != nil {
 		return fmt.Errorf("create %d cases: %w", len(rows), err)
 	}
 	return nil
+}
+
+// bulkChunk is how many cases CreateCasesFrom reads, encodes and writes
+// at a time (Store.bulkChunk). Within a chunk SQLite writes in id order
+// (see insertCases), so bigger chunks insert faster and hold more in
+// memory.
+const bulkChunk = 50_000
+
+// CreateCasesFrom stores every case cases yields, in one transaction: all
+// of them or none. It is the path for imports too large to hold in
+// memory: the cases are read, encoded and written bulkChunk at a time, by
+// the same statements as CreateCases (multi-row INSERTs on SQLite, COPY
+// on PostgreSQL), so a million cases need the memory of one chunk.
+//
+// An error yielded by cases, a case that cannot be stored or the end of
+// ctx stops it; nothing is stored, and the error is returned (wrapped).
+// progress, when not nil, is told after each chunk how many cases have
+// been written so far (they become visible at the commit that follows the
+// last one). It returns how many cases were stored.
+//
+// The cases are stored without edit keys, so only an owner (OwnerID) can
+// change them, and without one nobody can; they must be published
+// (moderation visible), as for CreateCases. Like every write they are
+// announced to Listen, by id or, past maxAnnounced of them, as one
+// resynchronisation.
+//
+// On SQLite the transaction holds the database's write lock until it
+// commits: other writers wait (busy_timeout) and then fail.
+func (s *Store) CreateCasesFrom(ctx context.Context, cases iter.Seq2[*timeline.Case, error], progress func(written int)) (int, error) {
+	next, stop := iter.Pull2(cases)
+	defer stop()
+	written := 0
+	chunk := make([]caseRow, 0, s.bulkChunk)
+	nextChunk := func() ([]caseRow, error) {
+		if written > 0 && progress != nil {
+			progress(written)
+		}
+		// The previous chunk has been written: its rows can be reused.
+		chunk = chunk[:0]
+		for len(chunk) < s.bulkChunk {
+			c, err, ok := next()
+			if !ok {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			r, err := newBulkRow(c, nil)
+			if err != nil {
+				return nil, fmt.Errorf("case %d: %w", written+len(chunk)+1, err)
+			}
+			chunk = append(chunk, r)
+		}
+		written += len(chunk)
+		return chunk, nil
+	}
+	if err := s.insertBulk(ctx, nextChunk); err != nil {
+		return 0, fmt.Errorf("create cases: %w", err)
+	}
+	return written, nil
+}
+
+// newBulkRow is newCaseRow for the bulk paths, which store published
+// cases only.
+func newBulkRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
+	r, err := newCaseRow(c, editKeyHash)
+	if err != nil {
+		return caseRow{}, err
+	}
+	if r.moderation != timeline.ModerationVisible {
+		return caseRow{}, fmt.Errorf("case %q is %s: bulk inserts store published cases only", c.ID, r.moderation)
+	}
+	return r, nil
+}
+
+// insertBulk runs the dialect's bulk insert over the chunks next returns
+// (an empty one ends it), each sorted by id, and announces what it
+// stored.
+//
+// Id order: sorted, the inserts walk the id-keyed B-trees (cases, and
+// milestones by case) from left to right instead of jumping about them.
+// On SQLite that took a million cases from 83 s to 50 s in batches of
+// 100,000; on PostgreSQL, a million-row import in one transaction from
+// 88 s to 52 s in chunks of 50,000.
+func (s *Store) insertBulk(ctx context.Context, next func() ([]caseRow, error)) error {
+	var a announcement
+	sorted := func() ([]caseRow, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rows, err := next()
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(rows, func(a, b caseRow) int { return strings.Compare(a.id, b.id) })
+		for _, r := range rows {
+			a.add(r.id)
+		}
+		return rows, nil
+	}
+	return s.d.insertCases(ctx, s.db, sorted, a.list)
+}
+
+// maxAnnounced is the most case ids one write announces. A write of more
+// cases (an import) announces a resynchronisation instead, the empty id
+// that Listen already uses for "changes may have been missed": every
+// instance then reloads its index once, which is far cheaper than reading
+// a million cases back one by one, and the ids need not be kept.
+const maxAnnounced = maxQueued
+
+// announcement gathers the ids a write announces.
+type announcement struct {
+	ids []string
+	all bool // more than maxAnnounced: announce a resynchronisation
+}
+
+func (a *announcement) add(id string) {
+	switch {
+	case a.all:
+	case len(a.ids) == maxAnnounced:
+		a.ids, a.all = nil, true
+	default:
+		a.ids = append(a.ids, id)
+	}
+}
+
+// list is what to announce: the ids, or the one empty id.
+func (a *announcement) list() []string {
+	if a.all {
+		return []string{""}
+	}
+	return a.ids
 }
 
 // Case returns one case with its milestones, or ErrNotFound.
@@ -91,8 +237,8 @@ func (s *Store) EditKeyHash(ctx context.Context, id string) ([]byte, error) {
 
 // UpdateCase reads the case in a transaction that excludes concurrent
 // updates of it (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on
-// PostgreSQL), calls fn, and writes back milestones, note, as_of and the
-// moderation state if fn returns nil; changes fn makes to other fields are
+// PostgreSQL), calls fn, and writes back milestones, note, as_of,
+// last_pending and the moderation state if fn returns nil; changes fn makes to other fields are
 // ignored. (A quality check may flag a case as it is updated.) It returns the
 // updated case, ErrNotFound, or fn's error unchanged, so that callers can
 // pass timeline.FieldErrors through it.
@@ -101,7 +247,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(c *timeline.C
 }
 
 // EditCase is UpdateCase for the owner's edit form: besides milestones,
-// note and as_of it also writes back category, country, service center and
+// note, as_of and last_pending it also writes back category, country, service center and
 // filing month. Id, creation date and owner never change.
 func (s *Store) EditCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
 	return s.updateCase(ctx, id, fn, true)
@@ -135,8 +281,8 @@ func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.C
 			}
 		}
 		_, err = tx.ExecContext(ctx, s.d.rebind(
-			"UPDATE cases SET category = ?, country = ?, service_center = ?, filed = ?, note = ?, as_of = ?, milestone_list = ?, moderation = ?, moderation_reason = ? WHERE id = ?"),
-			row.category, row.country, row.serviceCenter, row.filed, row.note, row.asOf, row.milestoneList, row.moderation, row.moderationReason, id)
+			"UPDATE cases SET category = ?, country = ?, service_center = ?, filed = ?, note = ?, as_of = ?, last_pending = ?, milestone_list = ?, moderation = ?, moderation_reason = ? WHERE id = ?"),
+			row.category, row.country, row.serviceCenter, row.filed, row.note, row.asOf, row.lastPending, row.milestoneList, row.moderation, row.moderationReason, id)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}
@@ -282,11 +428,14 @@ func (s *Store) insertMilestones(ctx context.Context, tx *sql.Tx, caseID string,
 
 // insertColumns are the columns of an INSERT INTO cases, in the order of
 // caseInsertArgs.
-const insertColumns = "id, category, country, service_center, filed, note, as_of, created, edit_key_hash, owner_id, milestone_list"
+const insertColumns = "id, category, country, service_center, filed, note, as_of, created, last_pending, edit_key_hash, owner_id, milestone_list"
+
+// insertColumnCount is the number of insertColumns.
+var insertColumnCount = len(strings.Split(insertColumns, ", "))
 
 func caseInsertArgs(r caseRow) []any {
 	return []any{r.id, r.category, r.country, r.serviceCenter, r.filed, r.note,
-		r.asOf, r.created, r.editKeyHash, r.ownerID, r.milestoneList}
+		r.asOf, r.created, r.lastPending, r.editKeyHash, r.ownerID, r.milestoneList}
 }
 
 // placeholders returns "?, ?, ..." with n marks.

@@ -16,9 +16,12 @@ import (
 // column, and reading six columns instead of ten made ScanCases a third
 // faster there (PostgreSQL gains a little too).
 //
-// The moderation state and reason code travel in the same column.
+// The moderation state and reason code travel in the same column. The
+// last pending day has a column of its own: folded into the first one as
+// text it was no faster to scan on SQLite, and PostgreSQL would have to
+// format each date on the server.
 const caseSelect = "SELECT id || ' ' || category || ' ' || country || ' ' || coalesce(service_center, '') || ' ' || filed || ' ' || moderation || ' ' || moderation_reason, " +
-	"as_of, created, note, owner_id, milestone_list FROM cases"
+	"as_of, created, last_pending, note, owner_id, milestone_list FROM cases"
 
 // caseRow is a case in the form its columns take. Dates are ISO 8601
 // strings ("YYYY-MM-DD"), which both databases accept for their date
@@ -29,6 +32,7 @@ type caseRow struct {
 	filed                 string
 	note                  string
 	asOf, created         string
+	lastPending           sql.NullString
 	editKeyHash           []byte
 	ownerID               sql.NullString
 	milestoneList         string
@@ -79,11 +83,15 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 		return caseRow{}, fmt.Errorf("case %q has no %s", c.ID, strings.Join(missing, ", "))
 	}
 	filed, asOf, created := c.Filed.String(), formatDay(c.AsOf), formatDay(c.Created)
+	var lastPending sql.NullString
+	if !c.LastPending.IsZero() {
+		lastPending = sql.NullString{String: formatDay(c.LastPending), Valid: true}
+	}
 	if _, ok := parseMonth(filed); !ok {
 		return caseRow{}, fmt.Errorf("case %q: invalid filing month %s", c.ID, filed)
 	}
-	for _, d := range []string{asOf, created} {
-		if _, ok := parseDay(d); !ok {
+	for _, d := range []string{asOf, created, lastPending.String} {
+		if _, ok := parseDay(d); !ok && d != "" {
 			return caseRow{}, fmt.Errorf("case %q: invalid date %s", c.ID, d)
 		}
 	}
@@ -104,6 +112,7 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 		note:          c.Note,
 		asOf:          asOf,
 		created:       created,
+		lastPending:   lastPending,
 		editKeyHash:   editKeyHash,
 		ownerID:       nullString(c.OwnerID),
 		milestoneList: list,
@@ -292,6 +301,18 @@ func (d *dayValue) Scan(src any) error {
 	return fmt.Errorf("date column holds %T", src)
 }
 
+// nullDay scans a nullable date column; NULL is the zero time.
+type nullDay struct{ dayValue }
+
+// Scan implements sql.Scanner.
+func (d *nullDay) Scan(src any) error {
+	if src == nil {
+		d.t = time.Time{}
+		return nil
+	}
+	return d.dayValue.Scan(src)
+}
+
 func (d *dayValue) parse(s string) error {
 	t, ok := parseDay(s)
 	if !ok {
@@ -306,13 +327,14 @@ func (d *dayValue) parse(s string) error {
 type caseScan struct {
 	head          string // id, category, country, service center, filed, moderation, reason
 	asOf, created dayValue
+	lastPending   nullDay
 	note          string
 	ownerID       sql.NullString
 	milestoneList string
 }
 
 func (r *caseScan) dest() []any {
-	return []any{&r.head, &r.asOf, &r.created, &r.note, &r.ownerID, &r.milestoneList}
+	return []any{&r.head, &r.asOf, &r.created, &r.lastPending, &r.note, &r.ownerID, &r.milestoneList}
 }
 
 // toCase builds a fresh case from the scanned row; the caller may keep it.
@@ -351,6 +373,7 @@ func (r *caseScan) toCase(in interner, a *slabs) (*timeline.Case, error) {
 		Note:          r.note,
 		AsOf:          r.asOf.t,
 		Created:       r.created.t,
+		LastPending:   r.lastPending.t,
 		OwnerID:       r.ownerID.String,
 		Moderation:    timeline.Moderation{State: in.get(f[5]), Reason: in.get(f[6])},
 	}

@@ -92,6 +92,19 @@ func TestDayValueScan(t *testing.T) {
 	}
 }
 
+func TestNullDayScan(t *testing.T) {
+	var d nullDay
+	if err := d.Scan("2025-01-10"); err != nil || !d.t.Equal(time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("Scan(date) = %v, %v", d.t, err)
+	}
+	if err := d.Scan(nil); err != nil || !d.t.IsZero() {
+		t.Errorf("Scan(nil) = %v, %v; want the zero time (a reused row must not keep the last date)", d.t, err)
+	}
+	if err := d.Scan("yesterday"); err == nil {
+		t.Error("Scan of a corrupt date succeeded")
+	}
+}
+
 func TestInterner(t *testing.T) {
 	in := interner{}
 	a := in.get(strings.Repeat("x", 3))
@@ -121,6 +134,9 @@ func TestNotifyPayloads(t *testing.T) {
 	var ids []string
 	for range 1000 {
 		ids = append(ids, timeline.NewCaseID())
+	}
+	if got := notifyPayloads([]string{ids[0], "", ids[1]}); !reflect.DeepEqual(got, []string{""}) {
+		t.Errorf("payloads with a resynchronisation: %q, want one empty payload", got)
 	}
 	payloads := notifyPayloads(ids)
 	if len(payloads) < 2 {
@@ -220,5 +236,20 @@ func TestToCaseRejectsCorruptRows(t *testing.T) {
 		if c, err := r.toCase(nil, nil); err == nil {
 			t.Errorf("toCase(%q) = %+v, want an error", head, c)
 		}
+	}
+}
+
+func TestAnnouncement(t *testing.T) {
+	var a announcement
+	for i := range maxAnnounced {
+		a.add(fmt.Sprint(i))
+	}
+	if got := a.list(); len(got) != maxAnnounced || got[0] != "0" {
+		t.Fatalf("announcement of %d ids lists %d, starting %q", maxAnnounced, len(got), got[0])
+	}
+	a.add("one more")
+	a.add("and another")
+	if got := a.list(); !reflect.DeepEqual(got, []string{""}) {
+		t.Errorf("announcement past the limit = %d ids, want a resynchronisation", len(got))
 	}
 }

@@ -28,13 +28,17 @@ type dialect interface {
 	// changed, so that concurrent updates of one case take turns.
 	forUpdate() string
 	// notifyTx announces changed case ids inside the writing transaction,
-	// so that other instances hear of them exactly when they commit.
+	// so that other instances hear of them exactly when they commit. The
+	// empty id announces that anything may have changed.
 	notifyTx(ctx context.Context, tx *sql.Tx, ids []string) error
 	// committed is told the ids of a committed write.
 	committed(ids []string)
-	// insertCases stores many cases in one transaction, as fast as the
-	// database allows, and announces them.
-	insertCases(ctx context.Context, db *sql.DB, rows []caseRow) error
+	// insertCases stores the rows of every chunk next returns, until it
+	// returns an empty one, in one transaction, as fast as the database
+	// allows; then it announces the ids that announce returns (asked once
+	// the chunks are written) and commits. A chunk's rows may be reused
+	// by next once it is called again. Any error rolls everything back.
+	insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string) error
 	// listen calls fn with changed case ids until ctx ends (see Store.Listen).
 	listen(ctx context.Context, fn func(caseID string)) error
 	// scrub is called after personal data was deleted, to push it out of

@@ -1,7 +1,44 @@
 package store
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/pressly/goose/v3"
+)
 
 // DB exposes the connection pool to the external tests, which inspect the
 // schema and the milestones table directly.
 func DB(s *Store) *sql.DB { return s.db }
+
+// SetBulkChunk makes s's CreateCasesFrom write n cases per chunk, so
+// that tests cross chunk boundaries with a few cases.
+func SetBulkChunk(s *Store, n int) { s.bulkChunk = n }
+
+// MaxAnnounced is the most ids a write announces one by one.
+const MaxAnnounced = maxAnnounced
+
+// MigrateTo applies the migrations of a fresh database up to version
+// only, so that a test can store rows as an older release did and then
+// watch a later migration convert them.
+func MigrateTo(ctx context.Context, url string, version int64) error {
+	d, err := dialectFor(url)
+	if err != nil {
+		return err
+	}
+	db, err := d.open()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	gd, files, _ := d.goose()
+	p, err := goose.NewProvider(gd, db, files)
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,8 +79,13 @@ func (d *postgresDialect) committed([]string) {}
 func (d *postgresDialect) scrub(context.Context, *sql.DB) error { return nil }
 
 // notifyPayloads packs ids, comma-separated, into as few NOTIFY payloads as
-// the size limit allows; a bulk insert of 10,000 cases sends about 40.
+// the size limit allows; a bulk insert of 10,000 cases sends about 40. The
+// empty id, "anything may have changed", is one empty payload, which
+// covers every other id.
 func notifyPayloads(ids []string) []string {
+	if slices.Contains(ids, "") {
+		return []string{""}
+	}
 	var out []string
 	var b strings.Builder
 	for _, id := range ids {
@@ -100,8 +106,9 @@ func notifyPayloads(ids []string) []string {
 
 // insertCases loads cases with COPY, on the pool's pgx connection, in one
 // pgx transaction: COPY is several times faster than multi-row INSERTs and
-// database/sql cannot issue it.
-func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, rows []caseRow) error {
+// database/sql cannot issue it. Each chunk is two COPYs, its cases and
+// then their milestones, so the milestones' foreign keys find their cases.
+func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("get connection: %w", err)
@@ -113,18 +120,38 @@ func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, rows []ca
 			return fmt.Errorf("unexpected driver connection %T", driverConn)
 		}
 		return pgx.BeginFunc(ctx, sc.Conn(), func(tx pgx.Tx) error {
-			return copyCases(ctx, tx, rows)
+			for {
+				rows, err := next()
+				if err != nil {
+					return err
+				}
+				if len(rows) == 0 {
+					break
+				}
+				if err := copyCases(ctx, tx, rows); err != nil {
+					return err
+				}
+			}
+			for _, p := range notifyPayloads(announce()) {
+				if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, p); err != nil {
+					return fmt.Errorf("notify: %w", err)
+				}
+			}
+			return nil
 		})
 	})
 }
 
+// caseColumns are insertColumns as COPY takes them.
+var caseColumns = strings.Split(insertColumns, ", ")
+
+// copyCases copies one chunk of cases and their milestones.
 func copyCases(ctx context.Context, tx pgx.Tx, rows []caseRow) error {
-	caseCols := strings.Split(insertColumns, ", ")
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"cases"}, caseCols,
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"cases"}, caseColumns,
 		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
 			r := rows[i]
 			return []any{r.id, r.category, r.country, nullable(r.serviceCenter), r.filed, r.note,
-				r.asOf, r.created, r.editKeyHash, nullable(r.ownerID), r.milestoneList}, nil
+				r.asOf, r.created, nullable(r.lastPending), r.editKeyHash, nullable(r.ownerID), r.milestoneList}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy cases: %w", err)
@@ -138,15 +165,6 @@ func copyCases(ctx context.Context, tx pgx.Tx, rows []caseRow) error {
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"milestones"}, []string{"case_id", "seq", "code", "date"},
 		pgx.CopyFromRows(ms)); err != nil {
 		return fmt.Errorf("copy milestones: %w", err)
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.id
-	}
-	for _, p := range notifyPayloads(ids) {
-		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, p); err != nil {
-			return fmt.Errorf("notify: %w", err)
-		}
 	}
 	return nil
 }

@@ -28,6 +28,9 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db *sql.DB
 	d  dialect
+	// bulkChunk is bulkChunk, or fewer in tests that cross chunk
+	// boundaries with a few cases.
+	bulkChunk int
 }
 
 // Open connects to the database named by url and applies any pending
@@ -42,7 +45,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
-	s := &Store{db: db, d: d}
+	s := &Store{db: db, d: d, bulkChunk: bulkChunk}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err

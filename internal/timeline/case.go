@@ -37,11 +37,19 @@ type Case struct {
 	// AsOf is the day the timeline was last submitted, updated or
 	// confirmed "still pending" (UTC midnight).
 	AsOf time.Time
-	// Created is the day of submission only, never the time of day.
+	// Created is the day the timeline was first shared (UTC midnight),
+	// never the time of day. A case is observed only from this day on:
+	// people often find the site while already waiting.
 	Created time.Time
 	// LastPending is the last day the case was known to be still pending
-	// before its decision was recorded. Zero for a pending case (AsOf is
-	// that day), for a case shared already decided, and when unknown.
+	// before its decision was recorded (UTC midnight): the as-of date it
+	// had when the decision was added. The decision came after it, so
+	// together with Created it tells the statistics how a decided
+	// timeline was observed (DESIGN.md, "How a timeline was observed").
+	// It is zero for a pending case (its AsOf is that day), for a case
+	// shared already decided, and when it is not known. Update keeps it
+	// in step with the milestones. Like Created, it is never published;
+	// only its owner's data export shows it.
 	LastPending time.Time
 	// OwnerID links the case to an account; empty for anonymous cases.
 	OwnerID string

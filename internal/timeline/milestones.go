@@ -13,8 +13,10 @@ import (
 // AddMilestone validates one more milestone against the case as it is, with
 // the same rules as Validate, so a timeline built step by step ends up
 // exactly as valid as one submitted whole. On success it inserts the
-// milestone in order, sets AsOf to Today(now) and returns nil; otherwise it
-// returns FieldErrors keyed "code" and/or "date" and leaves c unchanged.
+// milestone in order, sets AsOf to Today(now) (through Update, so that a
+// decision keeps the previous as-of date as LastPending) and returns nil;
+// otherwise it returns FieldErrors keyed "code" and/or "date" and leaves c
+// unchanged.
 func AddMilestone(cat *catalog.Catalog, c *Case, in MilestoneInput, now time.Time) FieldErrors {
 	category, ok := cat.Category(c.Category)
 	if !ok {
@@ -36,9 +38,11 @@ func AddMilestone(cat *catalog.Catalog, c *Case, in MilestoneInput, now time.Tim
 		}
 		return fe
 	}
-	c.Milestones = append(c.Milestones, m)
-	sortMilestones(category, c.Milestones)
-	c.AsOf = today
+	c.Update(func(c *Case) {
+		c.Milestones = append(c.Milestones, m)
+		sortMilestones(category, c.Milestones)
+		c.AsOf = today
+	})
 	return nil
 }
 

@@ -509,6 +509,15 @@ func FuzzValidate(f *testing.F) {
 				t.Fatalf("AddMilestone(%+v) = %v, though Validate accepted it", in, fe)
 			}
 		}
+		// Built step by step, a decided case was pending until its
+		// decision was added today; submitted whole, it was shared
+		// already decided and has no such day.
+		if c3.Status() != StatusPending {
+			if want := Today(testNow); !c3.LastPending.Equal(want) {
+				t.Fatalf("step by step: LastPending = %v, want %v", c3.LastPending, want)
+			}
+			c3.LastPending = time.Time{}
+		}
 		if !reflect.DeepEqual(c, c3) {
 			t.Fatalf("step by step gave %+v; want %+v", c3, c)
 		}

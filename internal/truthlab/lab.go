@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/replay"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/truthlab/report"
 )
@@ -139,9 +140,10 @@ type Lab struct {
 // seedOf is the seed of one replicate of one behaviour.
 func (l *Lab) seedOf(b, rep int) uint64 { return l.Seed*1_000_003 + uint64(b)*10_007 + uint64(rep) }
 
-// Run runs every replicate in-process, through the statistics index the
-// server uses, on all CPUs, and returns the report.
-func (l *Lab) Run() *report.Report {
+// Run runs every replicate in-process, through the replay conversion and
+// the statistics index the server uses, on all CPUs, and returns the
+// report. An error means the simulator wrote a row the import refuses.
+func (l *Lab) Run() (*report.Report, error) {
 	cells := make([][][]cell, len(l.Behaviours))
 	for bi := range cells {
 		cells[bi] = make([][]cell, len(l.Estimators))
@@ -159,14 +161,22 @@ func (l *Lab) Run() *report.Report {
 
 	type job struct{ b, rep int }
 	jobs := make(chan job)
+	var runErr error
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	done, total := 0, len(l.Behaviours)*l.Replicates
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range jobs {
-				tls := l.Model.Population(l.Behaviours[j.b], l.seedOf(j.b, j.rep))
-				ix := l.Model.index(l.Catalog, tls)
+				ix, err := l.Model.index(l.Catalog, l.Model.Rows(l.Behaviours[j.b], l.seedOf(j.b, j.rep)))
+				if err != nil {
+					mu.Lock()
+					if runErr == nil {
+						runErr = fmt.Errorf("%s, replicate %d: %w", l.Behaviours[j.b].Name, j.rep, err)
+					}
+					mu.Unlock()
+					continue
+				}
 				res := make([][]estimate, len(l.Estimators))
 				for ei, e := range l.Estimators {
 					for ti, t := range Targets {
@@ -198,6 +208,9 @@ func (l *Lab) Run() *report.Report {
 	}
 	close(jobs)
 	wg.Wait()
+	if runErr != nil {
+		return nil, runErr
+	}
 
 	r := &report.Report{Today: l.Model.Now.Format(time.DateOnly), Replicates: l.Replicates, Seed: l.Seed,
 		Category: l.Model.Categories[0].Code, NowMedian: nowTruth, OldMedian: l.Model.Categories[0].CohortMedian(60, 60),
@@ -219,21 +232,27 @@ func (l *Lab) Run() *report.Report {
 	for _, e := range l.Estimators {
 		r.Estimators = append(r.Estimators, report.Named{Name: e.Name, Doc: e.Doc})
 	}
-	return r
+	return r, nil
 }
 
-// index loads a replicate's timelines into a statistics index whose clock
-// is the model's today, as the server would hold them.
-func (m *Model) index(cat *catalog.Catalog, tls []Timeline) *stats.Index {
+// index turns a replicate's rows into cases exactly as "casetrack
+// import" does (replay.Row.Case) and loads them into a statistics index
+// whose clock is the model's today, as the server would hold them.
+func (m *Model) index(cat *catalog.Catalog, rows []replay.Row) (*stats.Index, error) {
 	l := stats.NewLoader(cat)
-	l.Grow(len(tls))
-	for i, t := range tls {
-		l.Add(t.Case(caseID(i)))
+	l.Grow(len(rows))
+	for i, r := range rows {
+		c, fe := r.Case(cat, m.Now)
+		if fe != nil {
+			return nil, fmt.Errorf("row %d: %w", i+1, fe)
+		}
+		c.ID = caseID(i)
+		l.Add(c)
 	}
 	ix := l.Index()
 	now := m.Now
 	ix.SetClock(func() time.Time { return now })
-	return ix
+	return ix, nil
 }
 
 // estimateOf reads one target from an index with one policy: through

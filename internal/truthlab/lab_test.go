@@ -18,7 +18,10 @@ func TestExplore(t *testing.T) {
 	}
 	lab := Lab{Model: DefaultModel(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)), Catalog: catalog.Default(),
 		Behaviours: Behaviours, Estimators: Estimators, Replicates: reps, Seed: 1}
-	r := lab.Run()
+	r, err := lab.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Log("\n" + Format(r))
 	t.Logf("headline vs filing now: %v", r.HeadlineVsNow)
 }

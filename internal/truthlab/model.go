@@ -38,6 +38,9 @@ type Model struct {
 	// Countries and Centers are drawn by weight for every person.
 	Countries []Weighted
 	Centers   []Weighted
+	// Scale multiplies every category's volume: the truth (medians,
+	// shares) stays the same, the samples get larger or smaller. 0 means 1.
+	Scale float64
 }
 
 // Weighted is a code with a relative weight.

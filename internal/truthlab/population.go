@@ -1,11 +1,13 @@
 package truthlab
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/replay"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -39,7 +41,7 @@ func (m *Model) Population(b Behaviour, seed uint64) []Timeline {
 			filed := m.filedMid(age)
 			today := timeline.DaysBetween(filed, m.Now)
 			launchDay := timeline.DaysBetween(filed, launch)
-			n := poisson(r, c.Volume(age))
+			n := poisson(r, c.Volume(age)*cmp.Or(m.Scale, 1))
 			for range n {
 				p := m.person(r, ci, age)
 				s, ok := b.share(r, &p, today, launchDay)
@@ -116,10 +118,22 @@ func (m *Model) timelineOf(p *person, s shared) Timeline {
 	return t
 }
 
-// Case is the timeline as the store keeps it, with id.
-func (t Timeline) Case(id string) *timeline.Case {
-	return &timeline.Case{ID: id, Category: t.Category, Country: t.Country, ServiceCenter: t.ServiceCenter,
-		Filed: t.Filed, Milestones: t.Milestones, AsOf: t.AsOf, Created: t.Shared, LastPending: t.LastPending}
+// Row is the timeline as a line of a replay file: what "casetrack
+// import" reads, and what the lab turns into cases with the very same
+// code (replay.Row.Case) when it runs in-process.
+func (t Timeline) Row() replay.Row {
+	return replay.FromCase(&timeline.Case{Category: t.Category, Country: t.Country, ServiceCenter: t.ServiceCenter,
+		Filed: t.Filed, Milestones: t.Milestones, AsOf: t.AsOf, Created: t.Shared, LastPending: t.LastPending})
+}
+
+// Rows draws a replicate's replay file (see Population).
+func (m *Model) Rows(b Behaviour, seed uint64) []replay.Row {
+	tls := m.Population(b, seed)
+	rows := make([]replay.Row, len(tls))
+	for i, t := range tls {
+		rows[i] = t.Row()
+	}
+	return rows
 }
 
 // caseID is a deterministic id in the shape of timeline.NewCaseID.

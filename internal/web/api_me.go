@@ -8,7 +8,9 @@ import (
 // exportJSON is everything stored about an account and its cases
 // (GET /api/v1/me/export): the account row but its password hash, the
 // account's sessions (days only; the tokens are never stored), and each
-// case with the fields of the public view plus its creation date.
+// case with the fields of the public view plus the two days that are
+// never published: when it was first shared, and the last day it was
+// known to be still pending before its decision.
 type exportJSON struct {
 	Account  exportAccount   `json:"account"`
 	Sessions []exportSession `json:"sessions"`
@@ -36,7 +38,13 @@ type exportSession struct {
 
 type exportCase struct {
 	caseJSON
+	// Created is the day the case was first shared (the name predates
+	// the import, and clients rely on it).
 	Created string `json:"created"`
+	// LastPending is the last day the case was known to be still
+	// pending before its decision was recorded; left out when there is
+	// none (a pending case, or one shared already decided).
+	LastPending string `json:"last_pending,omitempty"`
 }
 
 // dayString formats a day number (days since 1970-01-01) as a date.
@@ -74,7 +82,11 @@ func (s *Server) apiMeExport(w http.ResponseWriter, r *http.Request) error {
 		out.Sessions = append(out.Sessions, exportSession{Started: dayString(se.StartedDay), LastUsed: dayString(se.UsedDay)})
 	}
 	for _, c := range cases {
-		out.Cases = append(out.Cases, exportCase{caseJSON: newCaseJSON(c), Created: c.Created.UTC().Format(time.DateOnly)})
+		ec := exportCase{caseJSON: newCaseJSON(c), Created: c.Created.UTC().Format(time.DateOnly)}
+		if !c.LastPending.IsZero() {
+			ec.LastPending = c.LastPending.UTC().Format(time.DateOnly)
+		}
+		out.Cases = append(out.Cases, ec)
 	}
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")

@@ -162,7 +162,7 @@ func (s *Server) confirmCase(ctx context.Context, id string) (*timeline.Case, er
 		if c.Status() != timeline.StatusPending {
 			return timeline.FieldErrors{"status": confirmDecided}
 		}
-		c.AsOf = timeline.Today(s.now())
+		c.Update(func(c *timeline.Case) { c.AsOf = timeline.Today(s.now()) })
 		return nil
 	})
 	if err != nil {

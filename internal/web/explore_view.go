@@ -342,10 +342,10 @@ func cautionTexts(cs []stats.Caution, r stats.Result) []string {
 	for _, c := range cs {
 		switch c {
 		case stats.CautionSharedDecided:
-			t := "Most of these timelines were shared after their decision"
+			t := "Many of these timelines were shared after their decision"
 			if h != nil {
-				t += fmt.Sprintf(" (%s of them), and fewer were shared while still waiting (%s) than if people shared alike whether or not they were still waiting (about %s)",
-					percentText(h.SharedAfterDecisionShare), percentText(1-h.SharedAfterDecisionShare), percentText(h.ExpectedWhilePendingShare))
+				t += fmt.Sprintf(" (%s of them). Had people shared alike whether or not they were still waiting, about %s would have been shared while waiting and still been waiting a month later; %s were",
+					percentText(h.SharedAfterDecisionShare), percentText(h.ExpectedWhilePendingShare), percentText(h.StillWaitingMonthLaterShare))
 			}
 			out = append(out, t+". People still waiting seem not to share here, and their waits are missing: the real wait may be longer than shown, by more than the 95% range.")
 		case stats.CautionSilent:

@@ -190,7 +190,9 @@ func (s *Server) meEditPage(w http.ResponseWriter, r *http.Request) error {
 
 // meEditForm handles POST /me/cases/{id}/edit: the whole case is checked
 // again as a new submission would be, then replaces the stored one, with
-// as-of moved to today.
+// as-of moved to today. An edit that adds the decision keeps the as-of
+// date it replaces as the last day the case was known to be pending; one
+// that removes it forgets that day (timeline.Case.Update).
 func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 	_, c, err := s.ownCase(r)
 	if err != nil {
@@ -218,8 +220,10 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		var updated *timeline.Case
 		updated, err = s.store.EditCase(r.Context(), c.ID, func(cur *timeline.Case) error {
-			cur.Category, cur.Country, cur.ServiceCenter, cur.Filed = valid.Category, valid.Country, valid.ServiceCenter, valid.Filed
-			cur.Milestones, cur.Note, cur.AsOf = valid.Milestones, valid.Note, valid.AsOf
+			cur.Update(func(cur *timeline.Case) {
+				cur.Category, cur.Country, cur.ServiceCenter, cur.Filed = valid.Category, valid.Country, valid.ServiceCenter, valid.Filed
+				cur.Milestones, cur.Note, cur.AsOf = valid.Milestones, valid.Note, valid.AsOf
+			})
 			// An edit can move a decision as far as a new milestone can.
 			s.flagIfImplausible(cur)
 			return nil

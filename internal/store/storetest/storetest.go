@@ -12,17 +12,14 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casetrack/casetrack/internal/store"
@@ -79,12 +76,11 @@ func Postgres(t testing.TB) *store.Store {
 // or start the binary. The schema is dropped when the test ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("CASETRACK_TEST_POSTGRES")
-	if base == "" {
-		base = DefaultPostgresURL
-	}
-	schema := "test_" + strings.ToLower(rand.Text())
-	if err := exec(base, "CREATE SCHEMA "+schema); err != nil {
+	base := postgresBase()
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	u, drop, err := store.NewSchema(ctx, base, "test_")
+	if err != nil {
 		var ce *pgconn.ConnectError
 		if errors.As(err, &ce) {
 			unreachable(t, base, err)
@@ -92,28 +88,31 @@ func PostgresURL(t testing.TB) string {
 		t.Fatalf("create test schema: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := exec(base, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop test schema %s: %v", schema, err)
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		defer cancel()
+		if err := drop(ctx); err != nil {
+			t.Errorf("%v", err)
 		}
 	})
-	u, err := withSearchPath(base, schema)
-	if err != nil {
-		t.Fatalf("CASETRACK_TEST_POSTGRES: %v", err)
-	}
 	return u
 }
 
-// withSearchPath adds search_path to a URL; pgx passes unknown URL
-// parameters to the server as run-time settings.
-func withSearchPath(base, schema string) (string, error) {
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", err
+// PostgresBase returns the URL of the test server itself, for code that
+// makes its own schemas on it (store.NewSchema). Like Postgres, it skips
+// the test, or fails it under CI=true, when the server cannot be reached.
+func PostgresBase(t testing.TB) string {
+	t.Helper()
+	// Making and dropping a schema checks the server as the tests use it.
+	_ = PostgresURL(t)
+	return postgresBase()
+}
+
+// postgresBase is CASETRACK_TEST_POSTGRES or the default server.
+func postgresBase() string {
+	if base := os.Getenv("CASETRACK_TEST_POSTGRES"); base != "" {
+		return base
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), nil
+	return DefaultPostgresURL
 }
 
 // unreachable skips the test, or fails it under CI=true.
@@ -126,18 +125,6 @@ func unreachable(t testing.TB, base string, err error) {
 	t.Skip("skipping: " + msg)
 }
 
-// exec runs one statement on a short-lived connection.
-func exec(url, sql string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, sql)
-	return err
-}
 
 func open(t testing.TB, url string) *store.Store {
 	t.Helper()

@@ -1,13 +1,17 @@
-package seed
+package progress
 
 import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
+
+// seeding are the words of "casetrack seed".
+var seeding = Words{Doing: "seeding", Done: "seeded", Items: "cases"}
 
 // fakeClock returns a clock that advances by step on every reading.
 func fakeClock(step time.Duration) func() time.Time {
@@ -20,7 +24,7 @@ func fakeClock(step time.Duration) func() time.Time {
 
 func TestProgressLine(t *testing.T) {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	p := newProgress(&bytes.Buffer{}, 1000000, false, func() time.Time { return start })
+	p := newPrinter(&bytes.Buffer{}, seeding, 1000000, false, func() time.Time { return start })
 	p.done = 350000
 	elapsed := 350000.0 / 41000 * float64(time.Second)
 	got := p.line(start.Add(time.Duration(int64(elapsed))))
@@ -52,11 +56,11 @@ func TestProgressTenths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			p := newProgress(&buf, tt.total, false, fakeClock(time.Second))
+			p := newPrinter(&buf, seeding, tt.total, false, fakeClock(time.Second))
 			for _, k := range tt.batches {
-				p.add(k)
+				p.Add(k)
 			}
-			p.finish()
+			p.Finish()
 			out := buf.String()
 			if strings.ContainsAny(out, "\r\x1b") {
 				t.Errorf("terminal control characters in log output %q", out)
@@ -77,9 +81,9 @@ func TestProgressTenths(t *testing.T) {
 func TestProgressLive(t *testing.T) {
 	var buf bytes.Buffer
 	// 30 ms per clock reading: with a 100 ms redraw limit, not every batch draws.
-	p := newProgress(&buf, 1000, true, fakeClock(30*time.Millisecond))
+	p := newPrinter(&buf, seeding, 1000, true, fakeClock(30*time.Millisecond))
 	for range 10 {
-		p.add(100)
+		p.Add(100)
 	}
 	out := buf.String()
 	if strings.Contains(out, "\n") {
@@ -92,23 +96,23 @@ func TestProgressLive(t *testing.T) {
 	if !strings.Contains(out, "seeding 1000/1000 cases (100%)") {
 		t.Errorf("the last batch was not drawn: %q", out)
 	}
-	p.finish()
+	p.Finish()
 	out = buf.String()
 	if !strings.HasSuffix(out, "\r\x1b[Kseeded 1000 cases in 330ms (3030 cases/s)\n") {
 		t.Errorf("summary: %q", out)
 	}
 
 	buf.Reset()
-	p = newProgress(&buf, 1000, true, fakeClock(time.Second))
-	p.add(100)
-	p.stop()
+	p = newPrinter(&buf, seeding, 1000, true, fakeClock(time.Second))
+	p.Add(100)
+	p.Stop()
 	if out := buf.String(); !strings.HasSuffix(out, "\n") {
 		t.Errorf("an interrupted live line is not ended: %q", out)
 	}
 }
 
 func TestIsTerminal(t *testing.T) {
-	if isTerminal(&bytes.Buffer{}) {
+	if IsTerminal(&bytes.Buffer{}) {
 		t.Error("a buffer is a terminal")
 	}
 	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
@@ -116,12 +120,12 @@ func TestIsTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if isTerminal(f) {
+	if IsTerminal(f) {
 		t.Error("a regular file is a terminal")
 	}
 	if dev, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
 		defer dev.Close()
-		if !isTerminal(dev) {
+		if !IsTerminal(dev) {
 			t.Error("a character device is not treated as a terminal")
 		}
 	}
@@ -133,4 +137,33 @@ func repeat(k, times int) []int {
 		out[i] = k
 	}
 	return out
+}
+
+// TestProgressUnknownTotal: without a total, a log gets a line every
+// logEvery with the count and rate, and the summary; a terminal gets the
+// same line redrawn.
+func TestProgressUnknownTotal(t *testing.T) {
+	checking := Words{Doing: "checking", Done: "checked", Items: "rows"}
+	var buf bytes.Buffer
+	p := newPrinter(&buf, checking, -1, false, fakeClock(3*time.Second))
+	for range 10 {
+		p.Add(1000)
+	}
+	p.Finish()
+	want := []string{
+		"checking 4000 rows, 333 rows/s", // 12 s after the start
+		"checking 8000 rows, 333 rows/s", // 24 s
+		"checked 10000 rows in 33s (303 rows/s)",
+	}
+	if got := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n"); !slices.Equal(got, want) {
+		t.Errorf("log lines:\n%q\nwant\n%q", got, want)
+	}
+
+	buf.Reset()
+	p = newPrinter(&buf, checking, -1, true, fakeClock(time.Second))
+	p.Add(500)
+	p.Add(500)
+	if out := buf.String(); !strings.HasSuffix(out, "\rchecking 1000 rows, 500 rows/s\x1b[K") || strings.Contains(out, "\n") {
+		t.Errorf("live line: %q", out)
+	}
 }

@@ -1,0 +1,224 @@
+package truthlab
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/replay"
+	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/truthlab/report"
+	"github.com/casetrack/casetrack/internal/web"
+)
+
+// FullPath runs the first n replicates of every behaviour the whole way: it
+// writes each as a replay file, loads it with the import into a database
+// of its own, builds the statistics index from the database as the server
+// does at start-up, and reads the published numbers of every target back
+// through the HTTP API. Each must equal what the in-process run computes
+// for the same replicate; mismatches are written to log.
+//
+// database is "" for a temporary SQLite file per replicate, or a
+// PostgreSQL URL, in whose database each replicate gets a schema of its
+// own that is dropped afterwards.
+func (l *Lab) FullPath(ctx context.Context, database string, n int, log io.Writer) (report.FullPath, error) {
+	res := report.FullPath{Database: "SQLite"}
+	switch {
+	case database == "":
+	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
+		res.Database = "PostgreSQL"
+	default:
+		return res, fmt.Errorf("--database must be a postgres:// URL, or empty for temporary SQLite files (each replicate needs a database of its own)")
+	}
+	dir, err := os.MkdirTemp("", "casetrack-truthlab-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+	for bi, b := range l.Behaviours {
+		for rep := range n {
+			rows := l.Model.Rows(b, l.seedOf(bi, rep))
+			want, err := l.inProcess(rows)
+			if err != nil {
+				return res, fmt.Errorf("%s, replicate %d: %w", b.Name, rep, err)
+			}
+			got, err := l.throughAPI(ctx, database, filepath.Join(dir, fmt.Sprintf("%s-%d", b.Name, rep)), rows)
+			if err != nil {
+				return res, fmt.Errorf("%s, replicate %d: %w", b.Name, rep, err)
+			}
+			res.Replicates++
+			if slices.Equal(want, got) {
+				res.Identical++
+			} else {
+				fmt.Fprintf(log, "truthlab: %s, replicate %d: in-process %v, through the API %v\n", b.Name, rep, want, got)
+			}
+			fmt.Fprintf(log, "truthlab: full path %d of %d (%s)\n", res.Replicates, len(l.Behaviours)*n, res.Database)
+		}
+	}
+	return res, nil
+}
+
+// published is what the full path compares for one target: the median,
+// its interval and the cautions, as text.
+type published string
+
+func publishedOf(median *int, ci [2]*int, cautions []stats.Caution) published {
+	p := func(v *int) string {
+		if v == nil {
+			return "null"
+		}
+		return fmt.Sprint(*v)
+	}
+	cs := make([]string, len(cautions))
+	for i, c := range cautions {
+		cs[i] = string(c)
+	}
+	return published(fmt.Sprintf("%s [%s, %s] %s", p(median), p(ci[0]), p(ci[1]), strings.Join(cs, ",")))
+}
+
+// inProcess computes the published numbers of every target in-process.
+func (l *Lab) inProcess(rows []replay.Row) ([]published, error) {
+	ix, err := l.Model.index(l.Catalog, rows)
+	if err != nil {
+		return nil, err
+	}
+	var out []published
+	for _, t := range Targets {
+		e := estimateOf(ix, &l.Model, t, stats.DefaultPolicy, 0)
+		out = append(out, publishedOf(e.Median, e.CI, e.Cautions))
+	}
+	return out, nil
+}
+
+// throughAPI imports rows into a new database and reads every target's
+// published numbers from the HTTP API of a server on it.
+func (l *Lab) throughAPI(ctx context.Context, database, path string, rows []replay.Row) ([]published, error) {
+	file := path + ".jsonl"
+	if err := writeRows(file, rows); err != nil {
+		return nil, err
+	}
+	url := "sqlite:" + path + ".db"
+	if database != "" {
+		u, drop, err := store.NewSchema(ctx, database, "truthlab_")
+		if err != nil {
+			return nil, err
+		}
+		defer drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort: the schema is the lab's own
+		url = u
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, err := replay.Import(ctx, st, l.Catalog, f, replay.JSONLines, l.Model.Now, io.Discard); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	loader := stats.NewLoader(l.Catalog)
+	if err := st.ScanCases(ctx, func(c *timeline.Case) error { loader.Add(c); return nil }); err != nil {
+		return nil, err
+	}
+	now := l.Model.Now
+	srv, err := web.New(web.Config{Store: st, Index: loader.Index(), Catalog: l.Catalog, MinCases: MinCases,
+		Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler), PasswordCost: 4})
+	if err != nil {
+		return nil, err
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	var out []published
+	for _, t := range Targets {
+		q := apiQuery(t.filter(&l.Model))
+		var body struct {
+			Suppressed bool `json:"suppressed"`
+			Decision   *struct {
+				Median   *int            `json:"median"`
+				MedianCI [2]*int         `json:"median_ci"`
+				Cautions []stats.Caution `json:"cautions"`
+			} `json:"decision"`
+			Headline struct {
+				Suppressed bool            `json:"suppressed"`
+				Median     *int            `json:"median"`
+				MedianCI   *[2]*int        `json:"median_ci"`
+				Cautions   []stats.Caution `json:"cautions"`
+			} `json:"headline"`
+		}
+		if err := getJSON(ctx, ts.URL+"/api/v1/stats?"+q, &body); err != nil {
+			return nil, err
+		}
+		switch {
+		case t.Headline && !body.Headline.Suppressed && body.Headline.MedianCI != nil:
+			out = append(out, publishedOf(body.Headline.Median, *body.Headline.MedianCI, body.Headline.Cautions))
+		case !t.Headline && !body.Suppressed && body.Decision != nil:
+			out = append(out, publishedOf(body.Decision.Median, body.Decision.MedianCI, body.Decision.Cautions))
+		default:
+			out = append(out, publishedOf(nil, [2]*int{}, nil))
+		}
+	}
+	return out, nil
+}
+
+// apiQuery is the query string of /api/v1/stats for a filter.
+func apiQuery(f stats.Filter) string {
+	q := url.Values{"category": {f.Category}}
+	if !f.FiledFrom.IsZero() {
+		q.Set("filed_from", f.FiledFrom.String())
+		q.Set("filed_to", f.FiledTo.String())
+	}
+	return q.Encode()
+}
+
+// writeRows writes a replay file.
+func writeRows(path string, rows []replay.Row) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := replay.NewWriter(f)
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// getJSON reads a JSON answer.
+func getJSON(ctx context.Context, u string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 512))
+		return fmt.Errorf("GET %s: %s: %s", u, res.Status, b)
+	}
+	return json.NewDecoder(res.Body).Decode(v)
+}
