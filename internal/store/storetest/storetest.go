@@ -125,7 +125,6 @@ func unreachable(t testing.TB, base string, err error) {
 	t.Skip("skipping: " + msg)
 }
 
-
 func open(t testing.TB, url string) *store.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
