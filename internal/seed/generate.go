@@ -154,6 +154,15 @@ func (pl *plan) next(r *rand.Rand) *timeline.Case {
 		created = start + r.IntN(asOf-start+1)
 	}
 	c.Created = dayTime(created)
+	if decided && created < decision {
+		// Shared while waiting: most people confirmed within weeks of the
+		// decision; a few went silent and came back only to record it.
+		lp := decision - 1 - r.IntN(45)
+		if r.Float64() < silentThenBackShare {
+			lp = created + r.IntN(decision-created)
+		}
+		c.LastPending = dayTime(max(lp, created))
+	}
 	if r.Float64() < noteShare {
 		c.Note = pickNote(r, cp, &set, premium)
 	}

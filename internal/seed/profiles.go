@@ -125,5 +125,8 @@ const (
 	decidedLaterShare  = 0.30 // decided cases touched again after the decision ...
 	decidedLaterMean   = 40.0 // ... about this many days later
 	createdAtAsOfShare = 0.55 // cases submitted in one go on their as-of day
-	noteShare          = 0.10 // cases with a note
+	// silentThenBackShare of the cases decided after they were shared
+	// went silent at some point and came back only to record the decision.
+	silentThenBackShare = 0.1
+	noteShare           = 0.10 // cases with a note
 )

@@ -62,7 +62,7 @@ const Published = "published"
 // Estimators are the readings the lab compares: the published one first,
 // then the alternatives whose failures justify it.
 var Estimators = []Estimator{
-	{Published, "delayed entry, the silence rule with each category's fitted return rate, and the launch guard (stats.DefaultPolicy)", stats.DefaultPolicy},
+	{Published, "delayed entry, the silence rule with each category's fitted return rate, and the launch guard", stats.DefaultPolicy},
 	{"plain Kaplan-Meier", "every timeline from filing, every recorded decision an event, pending cases until their as-of date", stats.PlainPolicy},
 	{"delayed entry only", "the published reading without the silence rule and the launch guard", stats.Policy{DelayedEntry: true}},
 	{"silence ends at the report", "the published reading, but a silent case counts only until its last report (no return rate)",

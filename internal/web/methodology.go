@@ -78,6 +78,16 @@ type labAltRow struct {
 	Cells     []string
 }
 
+// signedPercent is a share as a whole signed percentage, "0" for less
+// than half a point either way.
+func signedPercent(x float64) string {
+	v := math.Round(100 * x)
+	if v == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%+.0f", v)
+}
+
 // methodologyPage handles GET /methodology.
 func (s *Server) methodologyPage(w http.ResponseWriter, r *http.Request) error {
 	data := &methodologyPageData{page: s.newPage(r, "How we compute the numbers"), DaysPerMonth: daysPerMonth,
@@ -135,7 +145,7 @@ func newLabView(r *report.Report) *labView {
 					parts = append(parts, "–")
 					continue
 				}
-				parts = append(parts, fmt.Sprintf("%+.0f", math.Round(100*c.Bias)))
+				parts = append(parts, signedPercent(c.Bias))
 			}
 			alt.Cells = append(alt.Cells, strings.Join(parts, " / "))
 		}
