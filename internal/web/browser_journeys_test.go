@@ -207,7 +207,7 @@ func journeyExplore(t *testing.T, s *browserSuite, tb *tab) {
 	if !strings.Contains(prev.Empty, "Not enough data") || prev.Headline != "" || len(prev.Charts) != 0 {
 		t.Errorf("a category without cases shows numbers: %+v", prev)
 	}
-	from := func(n int) string { return fmt.Sprintf("Cases %d", n) }
+	from := func(n int) string { return fmt.Sprintf("Cases%d", n) }
 	for _, step := range []struct {
 		field, value, wantCases string
 	}{

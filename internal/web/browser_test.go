@@ -137,7 +137,7 @@ func journeyExplorePhone(t *testing.T, s *browserSuite, tb *tab) {
 		t.Errorf("headline = %q, want it to start %q", headline, want)
 	}
 	facts := eval[exploreShown](tb, readExploreView).Facts
-	for _, want := range []string{fmt.Sprintf("Cases %d", seed.cases), fmt.Sprintf("Still pending %d", seed.pending)} {
+	for _, want := range []string{fmt.Sprintf("Cases%d", seed.cases), fmt.Sprintf("Still pending%d", seed.pending)} {
 		if !slices.Contains(facts, want) {
 			t.Errorf("facts %q lack %q", facts, want)
 		}

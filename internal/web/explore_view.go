@@ -394,7 +394,7 @@ func readings(group string, r stats.Result) (string, []exFact) {
 	}
 	return group + ", every filing month together", []exFact{
 		{"As published (from the day each timeline was shared, with the silence rule)", published},
-		{"Plain Kaplan-Meier (every timeline from filing, every recorded decision counted)", alt(d.Sensitivity.PlainKM)},
+		{"Every timeline counted from filing, every recorded decision counted", alt(d.Sensitivity.PlainKM)},
 		{"Only timelines shared while still waiting", alt(d.Sensitivity.SharedWhilePendingOnly)},
 		{"If silent timelines had been decided right after their last report", silent},
 		{"Simple median of decided cases only (leans toward fast cases)", naive},
