@@ -132,7 +132,8 @@ func (r Row) history(fe timeline.FieldErrors, today time.Time) dates {
 		}
 	}
 	var steps []step
-	var decision *step
+	var decision timeline.Milestone
+	decided := false
 	if _, bad := fe["milestones"]; !bad {
 		for i, in := range r.Milestones {
 			key := fmt.Sprintf("milestones[%d]", i)
@@ -142,9 +143,10 @@ func (r Row) history(fe timeline.FieldErrors, today time.Time) dates {
 			if badCode || badDate || err != nil {
 				continue
 			}
-			steps = append(steps, step{i, timeline.Milestone{Code: strings.ToLower(strings.TrimSpace(in.Code)), Date: d}})
-			if decision == nil && timeline.IsTerminal(steps[len(steps)-1].Code) {
-				decision = &steps[len(steps)-1]
+			m := timeline.Milestone{Code: strings.ToLower(strings.TrimSpace(in.Code)), Date: d}
+			steps = append(steps, step{i, m})
+			if !decided && timeline.IsTerminal(m.Code) {
+				decision, decided = m, true
 			}
 		}
 	}
@@ -175,7 +177,7 @@ func (r Row) history(fe timeline.FieldErrors, today time.Time) dates {
 			fail("last_pending", "This day is in the future.")
 		}
 	}
-	if decision != nil && sharedOK {
+	if decided && sharedOK {
 		if !decision.Date.Time().After(shared) {
 			if lpGiven {
 				fail("last_pending", "The decision (%s) is not after the day the timeline was shared (%s): it was shared already decided, so it has no last pending day. Leave this out.",
