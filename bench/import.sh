@@ -38,6 +38,6 @@ measure() { # name, database URL
 rm -f "$OUT"/import.db*
 measure sqlite "sqlite:$OUT/import.db"
 
-psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; CREATE SCHEMA $SCHEMA;"
+psql "$PG" -qc "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $SCHEMA CASCADE; CREATE SCHEMA $SCHEMA;"
 measure postgres "$PG&search_path=$SCHEMA"
 PGOPTIONS="-c search_path=$SCHEMA" psql "$PG" -Atc "SELECT 'postgres: ' || count(*) || ' cases' FROM cases"

@@ -132,7 +132,8 @@ func (r Row) history(fe timeline.FieldErrors, today time.Time) dates {
 		}
 	}
 	var steps []step
-	var decision *step
+	var decision timeline.Milestone
+	decided := false
 	if _, bad := fe["milestones"]; !bad {
 		for i, in := range r.Milestones {
 			key := fmt.Sprintf("milestones[%d]", i)
@@ -142,9 +143,10 @@ func (r Row) history(fe timeline.FieldErrors, today time.Time) dates {
 			if badCode || badDate || err != nil {
 				continue
 			}
-			steps = append(steps, step{i, timeline.Milestone{Code: strings.ToLower(strings.TrimSpace(in.Code)), Date: d}})
-			if decision == nil && timeline.IsTerminal(steps[len(steps)-1].Code) {
-				decision = &steps[len(steps)-1]
+			m := timeline.Milestone{Code: strings.ToLower(strings.TrimSpace(in.Code)), Date: d}
+			steps = append(steps, step{i, m})
+			if !decided && timeline.IsTerminal(m.Code) {
+				decision, decided = m, true
 			}
 		}
 	}
@@ -175,7 +177,7 @@ func (r Row) history(fe timeline.FieldErrors, today time.Time) dates {
 			fail("last_pending", "This day is in the future.")
 		}
 	}
-	if decision != nil && sharedOK {
+	if decided && sharedOK {
 		// A month-only decision in the month the timeline was shared may
 		// have come before or after that day: a last pending day says
 		// after, its absence before.

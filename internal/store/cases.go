@@ -77,9 +77,9 @@ func (s *Store) CreateCases(ctx context.Context, cases []*timeline.Case, editKey
 }
 
 // bulkChunk is how many cases CreateCasesFrom reads, encodes and writes
-// at a time (Store.bulkChunk). Within a chunk SQLite writes in id order
-// (see insertCases), so bigger chunks insert faster and hold more in
-// memory.
+// at a time (Store.bulkChunk), each chunk in id order (insertBulk).
+// Chunks of 100,000 imported a million rows no faster on either database
+// and held more memory.
 const bulkChunk = 50_000
 
 // CreateCasesFrom stores every case cases yields, in one transaction: all
@@ -238,17 +238,18 @@ func (s *Store) EditKeyHash(ctx context.Context, id string) ([]byte, error) {
 // UpdateCase reads the case in a transaction that excludes concurrent
 // updates of it (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on
 // PostgreSQL), calls fn, and writes back milestones, note, as_of,
-// last_pending and the moderation state if fn returns nil; changes fn makes to other fields are
-// ignored. (A quality check may flag a case as it is updated.) It returns the
-// updated case, ErrNotFound, or fn's error unchanged, so that callers can
-// pass timeline.FieldErrors through it.
+// last_pending and the moderation state if fn returns nil; changes fn
+// makes to other fields are ignored. (A quality check may flag a case as
+// it is updated.) It returns the updated case, ErrNotFound, or fn's error
+// unchanged, so that callers can pass timeline.FieldErrors through it.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
 	return s.updateCase(ctx, id, fn, false)
 }
 
 // EditCase is UpdateCase for the owner's edit form: besides milestones,
-// note, as_of and last_pending it also writes back category, country, service center and
-// filing month. Id, creation date and owner never change.
+// note, as_of and last_pending it also writes back category, country,
+// service center and filing month. Id, creation date and owner never
+// change.
 func (s *Store) EditCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
 	return s.updateCase(ctx, id, fn, true)
 }
@@ -430,8 +431,8 @@ func (s *Store) insertMilestones(ctx context.Context, tx *sql.Tx, caseID string,
 // caseInsertArgs.
 const insertColumns = "id, category, country, service_center, filed, note, as_of, created, last_pending, edit_key_hash, owner_id, milestone_list"
 
-// insertColumnCount is the number of insertColumns.
-var insertColumnCount = len(strings.Split(insertColumns, ", "))
+// insertColumnList is insertColumns one by one, as COPY takes them.
+var insertColumnList = strings.Split(insertColumns, ", ")
 
 func caseInsertArgs(r caseRow) []any {
 	return []any{r.id, r.category, r.country, r.serviceCenter, r.filed, r.note,

@@ -142,12 +142,9 @@ func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, next func
 	})
 }
 
-// caseColumns are insertColumns as COPY takes them.
-var caseColumns = strings.Split(insertColumns, ", ")
-
 // copyCases copies one chunk of cases and their milestones.
 func copyCases(ctx context.Context, tx pgx.Tx, rows []caseRow) error {
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"cases"}, caseColumns,
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"cases"}, insertColumnList,
 		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
 			r := rows[i]
 			return []any{r.id, r.category, r.country, nullable(r.serviceCenter), r.filed, r.note,

@@ -162,7 +162,7 @@ func (d *sqliteDialect) insertCases(ctx context.Context, db *sql.DB, next func()
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	cases := newBatchInserter(tx, "INSERT OR ROLLBACK INTO cases ("+insertColumns+") VALUES ", insertColumnCount, sqliteCaseBatch)
+	cases := newBatchInserter(tx, "INSERT OR ROLLBACK INTO cases ("+insertColumns+") VALUES ", len(insertColumnList), sqliteCaseBatch)
 	defer cases.close()
 	ms := newBatchInserter(tx, "INSERT OR ROLLBACK INTO milestones (case_id, seq, code, date) VALUES ", 4, sqliteMilestoneBatch)
 	defer ms.close()
