@@ -121,6 +121,13 @@ func TestRowCase(t *testing.T) {
 			r.Milestones[1].Date, r.Shared = "2025-05", "2025-05-20"
 			return r
 		}, want: want{"2025-05-20", "2025-05-20", ""}},
+		// A month-only decision in the month it was shared may have come
+		// after that day: a last pending day says it did.
+		{name: "month-only decision of the sharing month, pending later that month", row: func() Row {
+			r := validRow()
+			r.Milestones[1].Date, r.Shared, r.LastPending = "2025-05", "2025-05-20", "2025-05-25"
+			return r
+		}, want: want{"2025-05-20", "2025-05-25", "2025-05-25"}},
 
 		// last_pending.
 		{name: "last pending day after the decision", row: func() Row { r := validRow(); r.LastPending = "2025-06-03"; return r },
