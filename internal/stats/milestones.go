@@ -63,7 +63,10 @@ func (ix *Index) milestoneStats(p *partition, m *matcher, pol Policy, today time
 		return nil
 	}
 	nm := len(p.milestones)
-	ivs := make([][]survival.Interval, nm)
+	ivs := make([]*survival.Intervals, nm)
+	for j := range ivs {
+		ivs[j] = survival.NewIntervals()
+	}
 	reached := make([]int, nm)
 	ag := newAges(p, today)
 	rate := pol.ReturnRate
@@ -84,15 +87,14 @@ func (ix *Index) milestoneStats(p *partition, m *matcher, pol Policy, today time
 					// Reached before the case was first shared: it entered
 					// past the starting state, and tells nothing of it.
 				case v != notReached && day <= r.stop:
-					ivs[j] = append(ivs[j], survival.Interval{Start: int(r.start), Stop: int(day), Kind: 0})
+					ivs[j].Add(int(r.start), int(day), 0, 1)
 				case r.event:
-					ivs[j] = append(ivs[j], survival.Interval{Start: int(r.start), Stop: int(r.stop), Kind: 1})
+					ivs[j].Add(int(r.start), int(r.stop), 1, 1)
 				case r.silentUntil > r.stop && rate > 0:
-					ivs[j] = append(ivs[j],
-						survival.Interval{Start: int(r.start), Stop: int(r.stop), Kind: -1, W: 1 - rate},
-						survival.Interval{Start: int(r.start), Stop: int(r.silentUntil), Kind: -1, W: rate})
+					ivs[j].Add(int(r.start), int(r.stop), -1, 1-rate)
+					ivs[j].Add(int(r.start), int(r.silentUntil), -1, rate)
 				default:
-					ivs[j] = append(ivs[j], survival.Interval{Start: int(r.start), Stop: int(r.stop), Kind: -1})
+					ivs[j].Add(int(r.start), int(r.stop), -1, 1)
 				}
 			}
 		}
@@ -106,31 +108,45 @@ func (ix *Index) milestoneStats(p *partition, m *matcher, pol Policy, today time
 
 // incidenceStats summarises one step's cumulative incidence (kind 0, the
 // decision without it kind 1).
-func incidenceStats(code, name string, reached int, ivs []survival.Interval) MilestoneStats {
+func incidenceStats(code, name string, reached int, ivs *survival.Intervals) MilestoneStats {
 	ms := MilestoneStats{Code: code, Name: name, Reached: reached, Incidence: []IncidencePoint{}}
-	inc := survival.AalenJohansen(ivs, 2)
+	inc := ivs.AalenJohansen(2)
 	if inc.LastDay < 0 {
 		return ms
 	}
-	point := func(day int) IncidencePoint {
-		share := inc.At(0, day)
-		se, _ := inc.StdErr(day)
-		return IncidencePoint{Days: day, Share: round4(share), CI: logCI(share, se[0])}
-	}
+	// The days reported, the last one the end of the curve; their
+	// standard errors come from one pass over the cases.
+	var days, months []int
 	for _, mo := range incidenceMonths {
 		day := int(math.Round(float64(mo) * DaysPerMonth))
 		if day > inc.LastDay {
 			break
 		}
-		pt := point(day)
+		days, months = append(days, day), append(months, mo)
+	}
+	final := inc.At(0, inc.LastDay)
+	days = append(days, inc.LastDay)
+	var se [][]float64
+	if final > 0 {
+		se, _ = inc.StdErrs(days)
+	}
+	point := func(i int) IncidencePoint {
+		share := inc.At(0, days[i])
+		p := IncidencePoint{Days: days[i], Share: round4(share), CI: [2]float64{round4(share), round4(share)}}
+		if se != nil {
+			p.CI = logCI(share, se[i][0])
+		}
+		return p
+	}
+	for i, mo := range months {
+		pt := point(i)
 		pt.Months = mo
 		ms.Incidence = append(ms.Incidence, pt)
 	}
-	final := inc.At(0, inc.LastDay)
 	if final <= 0 {
 		return ms
 	}
-	pt := point(inc.LastDay)
+	pt := point(len(days) - 1)
 	ms.Eventually = &pt
 	// The days by which each share of the eventual incidence had come.
 	for i, q := range []float64{0.25, 0.5, 0.75} {

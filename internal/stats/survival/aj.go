@@ -21,6 +21,75 @@ func (iv Interval) weight() float64 {
 	return iv.W
 }
 
+// Intervals gathers cases for AalenJohansen, merging identical ones (the
+// same start, stop and kind): their influence on the estimate is the same,
+// so the standard errors need only the sum of their squared weights. Most
+// cases are followed from filing, and those merge into a tally by day.
+type Intervals struct {
+	// fromFiling[kind+1][stop] holds the weight and squared weight of the
+	// cases followed from filing; other those of the rest, by (start,
+	// stop, kind+1).
+	fromFiling [][][2]float64
+	other      map[[3]int]*[2]float64
+	n          int
+}
+
+// NewIntervals returns an empty set.
+func NewIntervals() *Intervals {
+	return &Intervals{other: map[[3]int]*[2]float64{}}
+}
+
+// Add adds a case (see Interval); w <= 0 counts as 1.
+func (s *Intervals) Add(start, stop, kind int, w float64) {
+	if w <= 0 {
+		w = 1
+	}
+	kind = max(kind, -1)
+	var acc *[2]float64
+	if start <= -1 {
+		for len(s.fromFiling) <= kind+1 {
+			s.fromFiling = append(s.fromFiling, nil)
+		}
+		days := s.fromFiling[kind+1]
+		if len(days) <= stop {
+			days = append(days, make([][2]float64, stop+1-len(days))...)
+			s.fromFiling[kind+1] = days
+		}
+		acc = &days[stop]
+	} else {
+		k := [3]int{start, stop, kind + 1}
+		if acc = s.other[k]; acc == nil {
+			acc = new([2]float64)
+			s.other[k] = acc
+		}
+	}
+	acc[0] += w
+	acc[1] += w * w
+	s.n++
+}
+
+// group is a set of identical intervals: W the sum of their weights, W2
+// of their squared weights.
+type group struct {
+	start, stop, kind int
+	w, w2             float64
+}
+
+func (s *Intervals) groups() []group {
+	out := make([]group, 0, len(s.other))
+	for kind, days := range s.fromFiling {
+		for stop, v := range days {
+			if v[0] != 0 {
+				out = append(out, group{-1, stop, kind - 1, v[0], v[1]})
+			}
+		}
+	}
+	for k, v := range s.other {
+		out = append(out, group{k[0], k[1], k[2] - 1, v[0], v[1]})
+	}
+	return out
+}
+
 // Incidence is the Aalen-Johansen estimate for competing events: from the
 // starting state ("no event yet") a case moves to one of several kinds of
 // event, each of which ends its chance of the others (a decision ends the
@@ -42,7 +111,7 @@ type Incidence struct {
 	LastDay int
 
 	// The running sums of the standard errors, by day (see StdErr).
-	ivs          []Interval
+	ivs          []group
 	kinds        int
 	surv, g, H   []float64
 	y            []float64
@@ -53,20 +122,30 @@ type Incidence struct {
 // AalenJohansen estimates the cumulative incidence of kinds 0..kinds-1
 // with delayed entry, matching R's survfit(Surv(start, stop, state) ~ 1,
 // id = ...) for a single starting state. Kinds above kinds-1 count as the
-// last one. ivs is kept for StdErr and must not change.
+// last one.
 func AalenJohansen(ivs []Interval, kinds int) Incidence {
+	s := NewIntervals()
+	for _, iv := range ivs {
+		s.Add(iv.Start, iv.Stop, iv.Kind, iv.weight())
+	}
+	return s.AalenJohansen(kinds)
+}
+
+// AalenJohansen is the estimate of a set of intervals (see the function).
+func (set *Intervals) AalenJohansen(kinds int) Incidence {
 	kinds = max(kinds, 1)
-	inc := Incidence{LastDay: -1, ivs: ivs, kinds: kinds, CIF: make([][]float64, kinds)}
-	if len(ivs) == 0 {
+	gs := set.groups()
+	inc := Incidence{LastDay: -1, ivs: gs, kinds: kinds, CIF: make([][]float64, kinds)}
+	if len(gs) == 0 {
 		return inc
 	}
 	maxDay := 0
-	for _, iv := range ivs {
-		maxDay = max(maxDay, iv.Stop)
+	for _, g := range gs {
+		maxDay = max(maxDay, g.stop)
 	}
 	c := NewCounts(maxDay, kinds)
-	for _, iv := range ivs {
-		c.Add(iv.Start, iv.Stop, min(iv.Kind, kinds-1), iv.weight())
+	for _, g := range gs {
+		c.Add(g.start, g.stop, min(g.kind, kinds-1), g.w)
 	}
 	inc.N = c.n
 	inc.maxDay = maxDay
@@ -163,12 +242,21 @@ func (inc *Incidence) At(k, t int) float64 {
 // the estimate by the case's weight. Each derivative is a closed form in
 // the running sums AalenJohansen keeps, so a day costs O(cases).
 func (inc *Incidence) StdErr(t int) (cif []float64, none float64) {
+	cifs, nones := inc.StdErrs([]int{t})
+	return cifs[0], nones[0]
+}
+
+// StdErrs is StdErr for several days at once, in one pass over the cases.
+func (inc *Incidence) StdErrs(days []int) (cif [][]float64, none []float64) {
 	kinds := inc.kinds
-	cif = make([]float64, kinds)
-	if len(inc.ivs) == 0 || t < 0 {
-		return cif, 0
+	cif, none = make([][]float64, len(days)), make([]float64, len(days))
+	vars := make([][]float64, len(days))
+	for i := range days {
+		cif[i], vars[i] = make([]float64, kinds), make([]float64, kinds)
 	}
-	t = min(t, inc.maxDay)
+	if len(inc.ivs) == 0 {
+		return cif, none
+	}
 	at := func(a []float64, x int) float64 {
 		if x < 0 {
 			return 0
@@ -189,48 +277,57 @@ func (inc *Incidence) StdErr(t int) (cif []float64, none float64) {
 	// and the first sum, split where D(u−1) changes form (u−1 <= a: 0;
 	// a < u−1 < b: H(u−1) − H(a); u−1 >= b: H(b) − H(a) − event·g(b)), is
 	// made of running sums of c_k and c_k·H(u−1).
-	varS := 0.0
-	vars := make([]float64, kinds)
-	for _, iv := range inc.ivs {
-		w := iv.weight()
-		a, b := max(iv.Start, -1), min(iv.Stop, inc.maxDay)
+	ts := make([]int, len(days))
+	for i, t := range days {
+		ts[i] = min(max(t, 0), inc.maxDay)
+	}
+	for _, g := range inc.ivs {
+		a, b := max(g.start, -1), min(g.stop, inc.maxDay)
 		if b <= a {
 			continue
 		}
-		ev := iv.Kind >= 0
-		kind := min(iv.Kind, kinds-1)
-		gb := 0.0
-		if ev && b <= t {
-			gb = inc.g[b]
-		}
-		D := at(inc.H, min(b, t)) - at(inc.H, min(a, t)) - gb
-		dS := inc.surv[t] * D
-		varS += w * w * dS * dS
+		ev := g.kind >= 0
+		kind := min(g.kind, kinds-1)
 		ha, hb := at(inc.H, a), at(inc.H, b)
-		for k := range kinds {
-			first := 0.0
-			// Σ over u in [a+2, min(t, b)] of c_k(u)(H(u−1) − H(a)).
-			if lo, hi := a+2, min(t, b); hi >= lo {
-				first += at(inc.CH[k], hi) - at(inc.CH[k], lo-1) - ha*(at(inc.C[k], hi)-at(inc.C[k], lo-1))
+		tail0 := hb - ha
+		if ev {
+			tail0 -= inc.g[b]
+		}
+		for i, t := range ts {
+			if days[i] < 0 {
+				continue
 			}
-			// Σ over u in [b+1, t] of c_k(u)(H(b) − H(a) − event·g(b)).
-			if t >= b+1 {
-				tail := hb - ha
-				if ev {
-					tail -= inc.g[b]
+			gb := 0.0
+			if ev && b <= t {
+				gb = inc.g[b]
+			}
+			D := at(inc.H, min(b, t)) - at(inc.H, min(a, t)) - gb
+			dS := inc.surv[t] * D
+			none[i] += g.w2 * dS * dS
+			for k := range kinds {
+				first := 0.0
+				// Σ over u in [a+2, min(t, b)] of c_k(u)(H(u−1) − H(a)).
+				if lo, hi := a+2, min(t, b); hi >= lo {
+					first += at(inc.CH[k], hi) - at(inc.CH[k], lo-1) - ha*(at(inc.C[k], hi)-at(inc.C[k], lo-1))
 				}
-				first += (at(inc.C[k], t) - at(inc.C[k], b)) * tail
+				// Σ over u in [b+1, t] of c_k(u)(H(b) − H(a) − event·g(b)).
+				if t >= b+1 {
+					first += (at(inc.C[k], t) - at(inc.C[k], b)) * tail0
+				}
+				second := -(at(inc.Q[k], min(b, t)) - at(inc.Q[k], min(a, t)))
+				if ev && kind == k && b <= t && inc.y[b] > 0 {
+					second += sPrev(b) / inc.y[b]
+				}
+				dk := first + second
+				vars[i][k] += g.w2 * dk * dk
 			}
-			second := -(at(inc.Q[k], min(b, t)) - at(inc.Q[k], min(a, t)))
-			if ev && kind == k && b <= t && inc.y[b] > 0 {
-				second += sPrev(b) / inc.y[b]
-			}
-			dk := first + second
-			vars[k] += w * w * dk * dk
 		}
 	}
-	for k := range kinds {
-		cif[k] = math.Sqrt(vars[k])
+	for i := range days {
+		none[i] = math.Sqrt(none[i])
+		for k := range kinds {
+			cif[i][k] = math.Sqrt(vars[i][k])
+		}
 	}
-	return cif, math.Sqrt(varS)
+	return cif, none
 }
