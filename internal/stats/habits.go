@@ -15,6 +15,9 @@ type Habits struct {
 	// than the policy's grace, come back to record their decision (see
 	// Policy.ReturnRate).
 	ReturnRate float64
+	// Alike is the share of people sharing while waiting who would have
+	// shared whatever their state (see Policy.Alike).
+	Alike float64
 }
 
 // habitFits caches the fitted habits of each category for one index
@@ -48,30 +51,138 @@ func (hf *habitFits) put(version uint64, day time.Time, pol Policy, category str
 }
 
 // Habits fits how the people of a category use the site under pol: the
-// return rate when the policy fits it, the policy's own otherwise.
+// parts the policy fits (FitAlike, FitReturns), the policy's own values
+// otherwise.
 func (ix *Index) Habits(category string, pol Policy) Habits {
-	if !pol.FitReturns {
-		return Habits{ReturnRate: pol.ReturnRate}
-	}
-	version, today := ix.Version(), ix.Today()
-	if h, ok := ix.habits.get(version, today, pol, category); ok {
+	h := Habits{ReturnRate: pol.ReturnRate, Alike: pol.Alike}
+	if !pol.FitReturns && !pol.FitAlike {
 		return h
 	}
+	version, today := ix.Version(), ix.Today()
+	if c, ok := ix.habits.get(version, today, pol, category); ok {
+		return c
+	}
 	ix.mu.RLock()
-	h := Habits{ReturnRate: ix.fitReturnRate(ix.partition(category), pol, today)}
+	p := ix.partition(category)
+	fit := pol
+	fit.FitReturns, fit.FitAlike = false, false
+	if pol.FitAlike {
+		// With silent cases read as if half came back: the share sharing
+		// alike hardly depends on it, and the return rate is fitted next
+		// with the share found.
+		if pol.FitReturns {
+			fit.ReturnRate = 0.5
+		}
+		h.Alike = ix.fitAlike(p, fit, today)
+		fit.Alike = h.Alike
+	}
+	if pol.FitReturns {
+		h.ReturnRate = ix.fitReturnRate(p, fit, today)
+	}
 	ix.mu.RUnlock()
 	ix.habits.put(version, today, pol, category, h)
 	return h
 }
 
-// resolve returns pol with its fitted return rate filled in from the
+// resolve returns pol with its fitted parts filled in from the
 // category's habits.
 func (ix *Index) resolve(category string, pol Policy) Policy {
-	if pol.FitReturns {
-		pol.ReturnRate = ix.Habits(category, pol).ReturnRate
-		pol.FitReturns = false
+	if pol.FitReturns || pol.FitAlike {
+		h := ix.Habits(category, pol)
+		pol.ReturnRate, pol.Alike = h.ReturnRate, h.Alike
+		pol.FitReturns, pol.FitAlike = false, false
 	}
 	return pol
+}
+
+// quarterCurves reads every case of p through pol and returns the decision
+// curve of each filing quarter by day (the share still waiting after each
+// day) and the last day each says anything about. The caller holds the
+// read lock.
+func quarterCurves(p *partition, ag *ages, pol Policy, maxDay int) (curves [][]float64, lastDay []int32) {
+	var m matcher
+	m.all = true
+	strata := (int(p.maxMonth)-int(p.minMonth))/3 + 1
+	counts := make([]*survival.Counts, strata)
+	for i := range counts {
+		counts[i] = survival.NewCounts(maxDay, 1)
+	}
+	p.scan(&m, func(b *block, sel []uint16) {
+		for _, i := range sel {
+			if r, ok := pol.read(b.key[i], b.seen[i], ag.of(b.month[i])); ok {
+				r.add(counts[quarterOf(p, b.month[i])], pol.ReturnRate, -1)
+			}
+		}
+	})
+	curves, lastDay = make([][]float64, strata), make([]int32, strata)
+	for i, c := range counts {
+		cv := c.Curve()
+		curves[i], lastDay[i] = cv.ByDay(maxDay+1), int32(cv.LastDay)
+	}
+	return curves, lastDay
+}
+
+// quarterOf is the filing quarter of a month column within p.
+func quarterOf(p *partition, month uint16) int { return (int(month) - int(p.minMonth)) / 3 }
+
+// alikeDelay is how long after its decision a history must have been
+// shared to count as brought by someone who shares whatever their state:
+// people who share because they were just decided share within weeks, and
+// would otherwise be taken for them.
+const alikeDelay = 180
+
+// fitAlikeRounds is how often the share and the curves it reads are
+// refitted in turn.
+const fitAlikeRounds = 3
+
+// fitAlike estimates the share of people sharing while waiting who would
+// have shared whatever their state. People sharing alike who arrive at age
+// e bring histories decided at least alikeDelay days before with
+// probability F(e-alikeDelay), and pending timelines with probability
+// S(e); so over the category the histories shared that long after their
+// decision, divided by the sum over timelines shared while waiting of
+// F(e-alikeDelay)/S(e), estimate the share (each filing quarter with its
+// own curve). The caller holds the read lock.
+func (ix *Index) fitAlike(p *partition, pol Policy, today time.Time) float64 {
+	if p == nil || p.n == 0 || !pol.DelayedEntry {
+		return 0
+	}
+	var m matcher
+	m.all = true
+	ag := newAges(p, today)
+	maxDay := tallyDays(p, &ag, pol)
+	// Start from everyone sharing alike, the reading that never leaves
+	// the early days to histories alone.
+	share := 1.0
+	for range fitAlikeRounds {
+		pol.Alike = share
+		curves, _ := quarterCurves(p, &ag, pol, maxDay)
+		histories, expected := 0.0, 0.0
+		p.scan(&m, func(b *block, sel []uint16) {
+			for _, i := range sel {
+				key, seen := b.key[i], b.seen[i]
+				entry, last := int32(seen>>16), int32(seen&0xFFFF)
+				if rowEvent(key) && last == sharedDecided {
+					if entry-rowDur(key) > alikeDelay {
+						histories++
+					}
+					continue
+				}
+				if entry <= alikeDelay {
+					continue
+				}
+				cv := curves[quarterOf(p, b.month[i])]
+				if s := cv[min(int(entry), maxDay)]; s > 0 {
+					expected += (1 - cv[int(entry)-alikeDelay]) / s
+				}
+			}
+		})
+		if expected <= 0 {
+			return 0
+		}
+		share = min(histories/expected, 1)
+	}
+	return share
 }
 
 // returnFitRounds is how often the rate and the curves it weights are
@@ -90,34 +201,10 @@ func (ix *Index) fitReturnRate(p *partition, pol Policy, today time.Time) float6
 	ag := newAges(p, today)
 	grace := int32(pol.Grace)
 	maxDay := tallyDays(p, &ag, pol)
-	strata := (int(p.maxMonth)-int(p.minMonth))/3 + 1
-	stratum := func(month uint16) int { return (int(month) - int(p.minMonth)) / 3 }
-	counts := make([]*survival.Counts, strata)
 	rate := 0.5
 	for range returnFitRounds {
-		for i := range counts {
-			if counts[i] == nil {
-				counts[i] = survival.NewCounts(maxDay, 1)
-			} else {
-				counts[i].Reset()
-			}
-		}
-		p.scan(&m, func(b *block, sel []uint16) {
-			for _, i := range sel {
-				age := ag.of(b.month[i])
-				if r, ok := pol.read(b.key[i], b.seen[i], age); ok {
-					r.add(counts[stratum(b.month[i])], rate, -1)
-				}
-			}
-		})
-		// Each stratum's curve by day, and the last day it says anything
-		// about.
-		curves := make([][]float64, strata)
-		lastDay := make([]int32, strata)
-		for i, c := range counts {
-			cv := c.Curve()
-			curves[i], lastDay[i] = cv.ByDay(maxDay+1), int32(cv.LastDay)
-		}
+		pol.ReturnRate = rate
+		curves, lastDay := quarterCurves(p, &ag, pol, maxDay)
 		returned, expected := 0.0, 0.0
 		p.scan(&m, func(b *block, sel []uint16) {
 			for _, i := range sel {
@@ -133,7 +220,7 @@ func (ix *Index) fitReturnRate(p *partition, pol Policy, today time.Time) float6
 				default:
 					continue
 				}
-				st := stratum(b.month[i])
+				st := quarterOf(p, b.month[i])
 				if from > lastDay[st] {
 					continue // the curve says nothing that late
 				}

@@ -82,19 +82,22 @@ func (ix *Index) milestoneStats(p *partition, m *matcher, pol Policy, today time
 					continue
 				}
 				day := int32(v)
-				switch {
-				case v != notReached && day <= r.start:
-					// Reached before the case was first shared: it entered
-					// past the starting state, and tells nothing of it.
-				case v != notReached && day <= r.stop:
-					ivs[j].Add(int(r.start), int(day), 0, 1)
-				case r.event:
-					ivs[j].Add(int(r.start), int(r.stop), 1, 1)
-				case r.silentUntil > r.stop && rate > 0:
-					ivs[j].Add(int(r.start), int(r.stop), -1, 1-rate)
-					ivs[j].Add(int(r.start), int(r.silentUntil), -1, rate)
-				default:
-					ivs[j].Add(int(r.start), int(r.stop), -1, 1)
+				for _, pt := range r.parts() {
+					switch {
+					case v != notReached && day <= pt.start:
+						// Reached before the case was first shared: it
+						// entered past the starting state, and tells
+						// nothing of it.
+					case v != notReached && day <= r.stop:
+						ivs[j].Add(int(pt.start), int(day), 0, pt.w)
+					case r.event:
+						ivs[j].Add(int(pt.start), int(r.stop), 1, pt.w)
+					case r.silentUntil > r.stop && rate > 0:
+						ivs[j].Add(int(pt.start), int(r.stop), -1, pt.w*(1-rate))
+						ivs[j].Add(int(pt.start), int(r.silentUntil), -1, pt.w*rate)
+					default:
+						ivs[j].Add(int(pt.start), int(r.stop), -1, pt.w)
+					}
 				}
 			}
 		}

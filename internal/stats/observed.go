@@ -50,6 +50,17 @@ type Policy struct {
 	// nobody does, a silent case says nothing after its last report.
 	ReturnRate float64
 	FitReturns bool
+	// Alike is the share of the people who shared while waiting who would
+	// have shared whatever their state: people who find the site at some
+	// point and share what they have, decided or not. Their timelines
+	// count from filing, as the histories shared by people like them do;
+	// the others (who shared because they were still waiting) count from
+	// the day they shared. FitAlike estimates it for each category
+	// (Index.Habits): the histories shared long after their decision
+	// against the number people sharing alike would have brought, given
+	// the timelines shared while waiting at each age.
+	Alike    float64
+	FitAlike bool
 	// Shared decides how timelines shared after their decision count.
 	Shared SharedRule
 }
@@ -75,7 +86,7 @@ const (
 
 // DefaultPolicy is what every published number uses; the methodology page
 // and the truth lab say why.
-var DefaultPolicy = Policy{DelayedEntry: true, Histories: true, Grace: 60, FitReturns: true}
+var DefaultPolicy = Policy{DelayedEntry: true, Histories: true, Grace: 60, FitReturns: true, FitAlike: true}
 
 // PlainPolicy is the plain Kaplan-Meier reading: every case followed from
 // filing, every recorded decision an event, pending cases waiting until
@@ -85,10 +96,26 @@ var PlainPolicy = Policy{}
 // reading is one case read through a policy: at risk on days start+1 ..
 // stop, ending with a decision when event is set. A silent pending case
 // also counts as waiting until silentUntil (> stop), with the policy's
-// return rate as weight.
+// return rate as weight. A case shared while waiting counts from filing
+// with weight alike and from start with the rest (see Policy.Alike).
 type reading struct {
 	start, stop, silentUntil int32
 	event                    bool
+	alike                    float64
+}
+
+// part is a share of a reading that starts on one day.
+type part struct {
+	start int32
+	w     float64
+}
+
+// parts are the starts of a reading and their weights.
+func (r reading) parts() []part {
+	if r.alike > 0 && r.start >= 0 {
+		return []part{{-1, r.alike}, {r.start, 1 - r.alike}}
+	}
+	return []part{{r.start, 1}}
 }
 
 // read reads one row; age is the days from the case's filing (the 15th)
@@ -122,23 +149,29 @@ func (p *Policy) read(key uint64, seen uint32, age int32) (r reading, ok bool) {
 	default:
 		r.stop, r.event = dur, true
 	}
+	if r.start >= 0 && p.Alike > 0 {
+		r.alike = min(p.Alike, 1)
+		return r, r.stop > -1
+	}
 	return r, r.stop > r.start
 }
 
 // add adds a reading to a tally, the part after a silence weighted by
 // returnRate, nothing before windowStart.
 func (r reading) add(c *survival.Counts, returnRate float64, windowStart int32) {
-	start := max(r.start, windowStart)
 	kind := -1
 	if r.event {
 		kind = 0
 	}
-	if r.silentUntil > r.stop && returnRate > 0 {
-		c.Add(int(start), int(r.stop), kind, 1-returnRate)
-		c.Add(int(start), int(r.silentUntil), kind, returnRate)
-		return
+	for _, p := range r.parts() {
+		start := int(max(p.start, windowStart))
+		if r.silentUntil > r.stop && returnRate > 0 {
+			c.Add(start, int(r.stop), kind, p.w*(1-returnRate))
+			c.Add(start, int(r.silentUntil), kind, p.w*returnRate)
+			continue
+		}
+		c.Add(start, int(r.stop), kind, p.w)
 	}
-	c.Add(int(start), int(r.stop), kind, 1)
 }
 
 // ages maps a filing-month column to the days from that month's 15th to
@@ -329,10 +362,12 @@ func (s *sampler) add(key uint64, seen uint32, month uint16, age int32) {
 	// come back (1 - rate of them) decided the day after their last
 	// report.
 	if silent {
-		start := int(max(r.start, windowStart))
-		s.silentAsDecided.Add(start, int(r.stop)+1, 0, 1-rate)
-		if rate > 0 {
-			s.silentAsDecided.Add(start, int(r.silentUntil), -1, rate)
+		for _, p := range r.parts() {
+			start := int(max(p.start, windowStart))
+			s.silentAsDecided.Add(start, int(r.stop)+1, 0, p.w*(1-rate))
+			if rate > 0 {
+				s.silentAsDecided.Add(start, int(r.silentUntil), -1, p.w*rate)
+			}
 		}
 	} else {
 		r.add(s.silentAsDecided, rate, windowStart)

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -227,5 +228,68 @@ func TestReturnRateFitted(t *testing.T) {
 	}
 	if r := build(true).Habits("eb2-niw", DefaultPolicy).ReturnRate; r != 1 {
 		t.Errorf("everyone back: return rate %v, want 1", r)
+	}
+}
+
+// TestReadingAlike: a case shared while waiting counts from filing with
+// the share of people sharing alike, and from the day shared with the
+// rest; one shared today still counts, from filing.
+func TestReadingAlike(t *testing.T) {
+	ix := NewIndex(testCatalog(t))
+	p := ix.partition("eb2-niw")
+	start := time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC)
+	c := &timeline.Case{ID: "c", Category: "eb2-niw", Country: "IN", Filed: timeline.Month{Year: 2024, Month: time.January},
+		Created: start.AddDate(0, 0, 300), AsOf: start.AddDate(0, 0, 300)}
+	r := ix.rowOf(p, c)
+	pol := Policy{DelayedEntry: true, Alike: 0.3}
+	got, ok := pol.read(r.key, r.seen, 300)
+	if !ok || got.alike != 0.3 {
+		t.Fatalf("read = %+v, %v; want alike 0.3 and ok (the part from filing is at risk)", got, ok)
+	}
+	if parts := got.parts(); len(parts) != 2 || parts[0] != (part{-1, 0.3}) || parts[1] != (part{300, 0.7}) {
+		t.Errorf("parts = %v", parts)
+	}
+	if _, ok := (&Policy{DelayedEntry: true}).read(r.key, r.seen, 300); ok {
+		t.Error("without sharing alike, a case shared today has no day at risk")
+	}
+}
+
+// TestAlikeFitted: where people who find the site share histories long
+// after their decision as often as pending timelines, the share fitted
+// is high; where nobody shares a history, it is 0.
+func TestAlikeFitted(t *testing.T) {
+	cat := testCatalog(t)
+	today := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	filed := timeline.Month{Year: 2024, Month: time.January}
+	start := filed.Mid()
+	build := func(histories bool) *Index {
+		ix := NewIndex(cat)
+		ix.SetClock(func() time.Time { return today })
+		for i := range 200 {
+			// Everyone finds the site on day 400 + i; half were decided by
+			// then (on day 100 + i), half are decided on day 500 + 2i.
+			shared := 400 + i
+			c := &timeline.Case{ID: fmt.Sprintf("c%d", i), Category: "eb2-niw", Country: "IN", Filed: filed,
+				Created: start.AddDate(0, 0, shared)}
+			decided := 500 + 2*i
+			if i%2 == 0 {
+				if !histories {
+					continue
+				}
+				decided = 100 + i
+			} else {
+				c.LastPending = start.AddDate(0, 0, decided-5)
+			}
+			c.AsOf = start.AddDate(0, 0, max(decided, shared))
+			c.Milestones = []timeline.Milestone{{Code: "approved", Date: timeline.DateOf(start.AddDate(0, 0, decided))}}
+			ix.Upsert(c)
+		}
+		return ix
+	}
+	if a := build(false).Habits("eb2-niw", DefaultPolicy).Alike; a != 0 {
+		t.Errorf("no histories: share sharing alike %v, want 0", a)
+	}
+	if a := build(true).Habits("eb2-niw", DefaultPolicy).Alike; a < 0.5 {
+		t.Errorf("histories as common as pending timelines: share sharing alike %v, want well above 0.5", a)
 	}
 }

@@ -114,6 +114,9 @@ type HowShared struct {
 	ReturnedAfterSilence int     `json:"returned_after_silence"`
 	ReturnRate           float64 `json:"return_rate"`
 	GraceDays            int     `json:"grace_days"`
+	// SharingAlike is the category's fitted share of people sharing while
+	// waiting who would have shared whatever their state (Policy.Alike).
+	SharingAlike float64 `json:"sharing_alike"`
 }
 
 // SurvivalPoint is one step of the curve as the API shows it.
@@ -303,7 +306,7 @@ func howShared(e Estimate, pol Policy) *HowShared {
 	h := &HowShared{
 		SharedWhilePending: e.SharedPending, SharedAfterDecision: e.SharedDecided,
 		Silent: e.Silent, ReturnedAfterSilence: e.Returned,
-		ReturnRate: round4(e.ReturnRate), GraceDays: pol.Grace,
+		ReturnRate: round4(e.ReturnRate), GraceDays: pol.Grace, SharingAlike: round4(pol.Alike),
 		ExpectedWhilePendingShare: round4(e.ExpectedPending),
 	}
 	if e.Cases > 0 {

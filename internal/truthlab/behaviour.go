@@ -48,6 +48,7 @@ type Behaviour struct {
 var Behaviours = []Behaviour{
 	{Name: "early-faithful", Doc: "share soon after filing, confirm about monthly, record the decision within days", share: earlyFaithful},
 	{Name: "delayed-entry", Doc: "find the site at a random time in the first 30 months, share only if still waiting, then faithful", share: delayedEntry},
+	{Name: "found-anytime", Doc: "find the site at a random time in the first 30 months and share whatever the state (a history if already decided), then faithful", share: foundAnytime},
 	{Name: "retrospective", Doc: "share only after the decision, weeks to months later", share: retrospective},
 	{Name: "launch", Doc: "the site opened a year ago: everyone filed before shares their history then (decided or not); later filers share early", share: launch},
 	{Name: "stale", Doc: "share early, confirm for a few months, then go silent for good (decisions after that are never recorded)", share: stale},
@@ -168,4 +169,10 @@ func mix(r *rand.Rand, p *person, today, launchDay int) (shared, bool) {
 	default:
 		return forgetting(r, p, today, launchDay)
 	}
+}
+
+// foundAnytime is delayed entry where the decided share too: the case
+// the delayed-entry reading alone gets wrong.
+func foundAnytime(r *rand.Rand, p *person, today, _ int) (shared, bool) {
+	return follow(r, p, r.IntN(900), today, -1, true, 0)
 }

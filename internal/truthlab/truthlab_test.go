@@ -67,7 +67,7 @@ func TestLabKnownAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log("\n" + Format(r))
-	for _, b := range []string{"early-faithful", "delayed-entry", "launch", "stale", "stale-returning"} {
+	for _, b := range []string{"early-faithful", "delayed-entry", "found-anytime", "launch", "stale", "stale-returning"} {
 		for _, tg := range Targets {
 			c, _ := r.Cell(b, Published, tg.Name)
 			if c.Known == 0 || math.Abs(c.Bias) > 0.10 {
@@ -83,7 +83,7 @@ func TestLabKnownAnswers(t *testing.T) {
 			t.Errorf("%s: the headline came with a caution in %.0f%% of replicates, want all", b, 100*c.Flagged)
 		}
 	}
-	for _, b := range []string{"early-faithful", "delayed-entry", "launch"} {
+	for _, b := range []string{"early-faithful", "delayed-entry", "found-anytime", "launch"} {
 		for _, tg := range Targets {
 			if c, _ := r.Cell(b, Published, tg.Name); c.Flagged > 0 {
 				t.Errorf("%s, %s: cautions in %.0f%% of replicates, want none", b, tg.Name, 100*c.Flagged)
@@ -112,7 +112,11 @@ func TestFullPath(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		base := storetest.PostgresBase(t)
 		pg := lab
-		pg.Behaviours = []Behaviour{Behaviours[1], Behaviours[3], Behaviours[7]} // delayed entry, launch, mix
+		pg.Behaviours = nil
+		for _, name := range []string{"delayed-entry", "launch", "mix"} {
+			b, _ := BehaviourByName(name)
+			pg.Behaviours = append(pg.Behaviours, b)
+		}
 		res, err := pg.FullPath(ctx, base, 1, testLog(t))
 		if err != nil {
 			t.Fatal(err)

@@ -419,6 +419,7 @@ func howSharedFacts(h *stats.HowShared) []exFact {
 		{fmt.Sprintf("Pending, not confirmed for over %d days", h.GraceDays), strconv.Itoa(h.Silent)},
 		{"Decisions recorded after such a silence", strconv.Itoa(h.ReturnedAfterSilence)},
 		{"People who go silent and come back to record their decision (this category)", percentText(h.ReturnRate)},
+		{"People sharing while waiting who would have shared whatever their state (this category)", percentText(h.SharingAlike)},
 	}
 }
 
