@@ -143,16 +143,25 @@ func (pl *plan) next(r *rand.Rand) *timeline.Case {
 	decided := set[outcome]
 
 	asOf := pl.asOf(r, decided, decision, last)
+	// The day the person found the site and shared, whatever the state of
+	// their case: most soon after the receipt notice, the others at a time
+	// that has nothing to do with how long the case takes. Someone who
+	// arrives decided shares the history on that day; an arrival after the
+	// last update is brought back to it.
+	start := min(filed, asOf)
+	if set[stepReceived] {
+		start = recv
+	}
+	created := start + int(r.ExpFloat64()*sharedEarlyMean)
+	if r.Float64() >= sharedEarlyShare {
+		created = start + r.IntN(sharedLateDays)
+	}
+	if decided && created > asOf && created <= pl.today {
+		asOf = created
+	}
+	created = min(created, asOf)
 	c.Milestones = pl.milestones(r, cp, &day, &set, asOf)
 	c.AsOf = dayTime(asOf)
-	created := asOf
-	if r.Float64() >= createdAtAsOfShare {
-		start := min(filed, asOf)
-		if set[stepReceived] {
-			start = recv
-		}
-		created = start + r.IntN(asOf-start+1)
-	}
 	c.Created = dayTime(created)
 	if decided && created < decision {
 		// Shared while waiting: most people confirmed within weeks of the

@@ -124,7 +124,9 @@ const (
 	recentConfirmMean  = 12.0 // ... about this many days ago; the others went stale
 	decidedLaterShare  = 0.30 // decided cases touched again after the decision ...
 	decidedLaterMean   = 40.0 // ... about this many days later
-	createdAtAsOfShare = 0.55 // cases submitted in one go on their as-of day
+	sharedEarlyShare   = 0.6  // cases shared soon after the receipt notice ...
+	sharedEarlyMean    = 30.0 // ... about this many days after it; the others ...
+	sharedLateDays     = 900  // ... on any day of the 30 months after it
 	// silentThenBackShare of the cases decided after they were shared
 	// went silent at some point and came back only to record the decision.
 	silentThenBackShare = 0.1
