@@ -129,7 +129,7 @@ func quarterOf(p *partition, month uint16) int { return (int(month) - int(p.minM
 // shared to count as brought by someone who shares whatever their state:
 // people who share because they were just decided share within weeks, and
 // would otherwise be taken for them.
-const alikeDelay = 180
+const alikeDelay = 365
 
 // fitAlikeRounds is how often the share and the curves it reads are
 // refitted in turn.
