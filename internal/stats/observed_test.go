@@ -266,12 +266,13 @@ func TestAlikeFitted(t *testing.T) {
 		ix := NewIndex(cat)
 		ix.SetClock(func() time.Time { return today })
 		for i := range 200 {
-			// Everyone finds the site on day 400 + i; half were decided by
-			// then (on day 100 + i), half are decided on day 500 + 2i.
-			shared := 400 + i
+			// Everyone finds the site on day 600 + i; half were decided by
+			// then (on day 100 + i, more than a year before), half are
+			// decided on day 700 + 2i.
+			shared := 600 + i
 			c := &timeline.Case{ID: fmt.Sprintf("c%d", i), Category: "eb2-niw", Country: "IN", Filed: filed,
 				Created: start.AddDate(0, 0, shared)}
-			decided := 500 + 2*i
+			decided := 700 + 2*i
 			if i%2 == 0 {
 				if !histories {
 					continue
