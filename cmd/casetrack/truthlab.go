@@ -59,6 +59,9 @@ func runTruthlab(ctx context.Context, args []string, getenv func(string) string,
 			s.fail(today, "%q is not a date YYYY-MM-DD", v)
 		}
 	}
+	if v := strings.TrimSpace(database.value); v != "" && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+		s.fail(database, "must be a postgres:// URL, or empty for temporary SQLite files (each replicate needs a database of its own)")
+	}
 	bs := truthlab.Behaviours
 	if v := strings.TrimSpace(behaviours.value); v != "" {
 		bs = nil
