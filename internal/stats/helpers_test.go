@@ -84,20 +84,26 @@ func mkCase(t testing.TB, id, category, country, center, filed, asOf string, ms 
 // ignoring formatting and key order.
 func jsonEqual(t *testing.T, v any, want string) {
 	t.Helper()
+	got, g, w := decodePair(t, v, want)
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("JSON mismatch\n got: %s\nwant: %s", got, want)
+	}
+}
+
+// decodePair marshals v and decodes it and want into plain values.
+func decodePair(t *testing.T, v any, want string) (got []byte, g, w any) {
+	t.Helper()
 	got, err := json.Marshal(v)
 	if err != nil {
 		t.Fatalf("marshal: %v", err)
 	}
-	var g, w any
 	if err := json.Unmarshal(got, &g); err != nil {
 		t.Fatalf("unmarshal own output: %v", err)
 	}
 	if err := json.Unmarshal([]byte(want), &w); err != nil {
 		t.Fatalf("bad expected JSON: %v", err)
 	}
-	if !reflect.DeepEqual(g, w) {
-		t.Errorf("JSON mismatch\n got: %s\nwant: %s", got, want)
-	}
+	return got, g, w
 }
 
 // jsonSubset checks that v's JSON has every member of the want object,
@@ -105,17 +111,7 @@ func jsonEqual(t *testing.T, v any, want string) {
 // compared, and arrays must match element for element.
 func jsonSubset(t *testing.T, v any, want string) {
 	t.Helper()
-	got, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatalf("unmarshal own output: %v", err)
-	}
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatalf("bad expected JSON: %v", err)
-	}
+	got, g, w := decodePair(t, v, want)
 	if path, ok := subset(g, w, "$"); !ok {
 		t.Errorf("JSON mismatch at %s\n got: %s\nwant (subset): %s", path, got, want)
 	}
