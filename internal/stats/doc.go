@@ -5,71 +5,85 @@
 //
 // # Methodology
 //
-// (DESIGN.md, "Statistics engine"; the methodology page should say the
-// same.)
+// (DESIGN.md, "Statistics engine"; the methodology page says the same in
+// plain words, and the truth lab measures it.)
 //
 //   - The estimand is the time from filing (the 15th of the filing month) to
-//     the decision, in whole days; a month-only milestone date is the 15th.
-//     A decided case is an event at its decision time; a pending case is
-//     censored at its as-of date. At equal times events come before
-//     censorings, so a case censored at t still counts as at risk for the
-//     events at t. Durations below 0 count as 0, above MaxDays as MaxDays.
-//   - Quantiles are read from the Kaplan-Meier curve as the smallest event
-//     time t with S(t) <= level (median 0.5, p25 0.75, p75 0.25, p90 0.10).
-//     Unlike R's quantile.survfit there is no midpoint rule for a curve that
-//     is exactly at the level over an interval. A level the curve never
-//     reaches gives null: it is never extrapolated.
-//   - The 95% confidence interval of the median is R's survfit default
-//     (conf.type = "log", the Greenwood variance on the log scale):
-//     pointwise limits exp(log S ± 1.96·sqrt(G)) with G = Σ d/(n(n-d)), and
-//     the interval runs from the first time the lower limit falls to <= 0.5
-//     to the first time the upper limit does. Where S = 0 the limits are
-//     undefined (R reports NA) and skipped. Either end may be null.
-//   - The naive median of decided cases ignores pending ones; with an even
-//     number of decisions it is the midpoint of the two middle times,
-//     rounded half up. It is shown only to make the bias of ignoring
-//     pending cases visible.
-//   - Time to an intermediate milestone (transferred, biometrics, rfe,
-//     rfe_response, interview: every milestone but received and the
-//     decisions) uses the same estimator; a case that has not reached the
-//     milestone is censored at its as-of duration, or at its decision
-//     duration when it was decided without it.
+//     the decision, in whole days; a month-only milestone date is the 15th,
+//     never later than the day the timeline was last written. Durations
+//     below 0 count as 0, above MaxDays as MaxDays.
+//   - Every case is read through DefaultPolicy (observed.go): a timeline
+//     shared while pending is at risk from the day it was first shared
+//     (delayed entry), except for the fitted share of people who share
+//     whatever their state, who count from filing; a case counts as
+//     followed until Policy.Grace days after its last report, a decision
+//     after a longer silence is not an observed event, and a silent
+//     pending case counts during its grace with the category's fitted
+//     return rate; a filing period whose pending cases all entered late
+//     with older decided histories is read from filing (the launch guard).
+//     Index.Habits fits the two per-category shares.
+//   - The curve is the product-limit estimate of those readings (package
+//     survival), with Greenwood's variance and R's log-scale limits; at
+//     equal times events come before exits.
+//   - Quantiles are read from the curve as the smallest event time t with
+//     S(t) <= level (median 0.5, p25 0.75, p75 0.25, p90 0.10), with no
+//     midpoint rule, and so is the naive median of decided cases. A level
+//     the curve never reaches gives null: it is never extrapolated.
+//   - The 95% confidence interval of the median runs from the first time
+//     the lower pointwise limit falls to <= 0.5 to the first time the upper
+//     one does; it covers sampling error only. Estimate.Cautions name the
+//     ways of sharing that can move a median beyond it, from measured
+//     shares.
+//   - The headline (Index.Headline) is a period estimate: every case counts
+//     for the days it spent waiting in the last HeadlineWindow days.
+//   - An optional step (transferred, biometrics, rfe, rfe_response,
+//     interview) is a cumulative incidence with the decision as a competing
+//     event (Aalen-Johansen), read like the decision.
 //   - k-suppression: a group with fewer than k cases shows no number at all,
 //     not even its size. In breakdowns each row is checked on its own, and
 //     suppressed country and service-center rows are listed after the
 //     others in key order, so that their position reveals nothing either.
 //     The decision-time histogram is suppressed when fewer than k cases are
-//     decided.
+//     decided, the headline when fewer than k were waiting in its window.
 //
 // # Queries and their JSON
 //
-// Index.Stats gives the body of GET /api/v1/stats (API.md), plus
-// "milestones" and "min_cases":
+// Index.Stats gives the body of GET /api/v1/stats (API.md and the OpenAPI
+// document have every field):
 //
-//	{"filter": {"category": "eb2-niw", "country": "IN"},
+//	{"filter": {"category": "eb2-niw", "country": "IN"}, "as_of": "2026-12-01",
 //	 "cases": 412, "decided": 290, "pending": 122, "approved": 280, "denied": 10, "rfe": 61,
 //	 "approval_rate": 0.9655, "rfe_rate": 0.148,
 //	 "decision": {"median": 430, "median_ci": [401, 462], "p25": 260, "p75": 590, "p90": null,
-//	              "naive_median_decided": 371, "survival": [{"t": 35, "s": 0.9976, "at_risk": 412}]},
+//	              "naive_median_decided": 371, "survival": [{"t": 35, "s": 0.9976, "at_risk": 412}],
+//	              "reading": "delayed_entry", "cautions": [],
+//	              "sensitivity": {"plain_km": {...}, "shared_while_pending_only": {...},
+//	                              "if_silent_were_decided": 401}},
+//	 "how_shared": {"shared_while_pending": 380, "shared_after_decision": 32, ...},
 //	 "milestones": [{"code": "rfe", "name": "Request for evidence (RFE)", "reached": 61,
-//	                 "median": null, "median_ci": [null, null], "p25": null, "p75": null}, ...],
+//	                 "incidence": [{"months": 3, "days": 91, "share": 0.05, "ci": [0.03, 0.08]}, ...],
+//	                 "eventually": {...}, "among_reached": {"p25": 80, "median": 110, "p75": 150}}, ...],
+//	 "headline": {"window": {"from": "2026-06-02", "to": "2026-12-01", "days": 182}, "median": 545, ...},
 //	 "suppressed": false, "min_cases": 5}
 //
 // Suppressed, every number is null:
 //
 //	{"filter": {...}, "cases": null, "decided": null, "pending": null, "approved": null,
-//	 "denied": null, "rfe": null, "approval_rate": null, "rfe_rate": null,
-//	 "decision": null, "milestones": null, "suppressed": true, "min_cases": 5}
+//	 "denied": null, "rfe": null, "approval_rate": null, "rfe_rate": null, "decision": null,
+//	 "how_shared": null, "milestones": null, "headline": {...}, "suppressed": true, "min_cases": 5}
+//
+// (The headline describes every filing month of the category, country and
+// center, and is suppressed on its own.)
 //
 // Index.Breakdown gives one row per country, service center ("none" for
 // cases without one), filing quarter ("2024-Q1") or filing month
 // ("2024-03", the trend):
 //
 //	{"filter": {...}, "by": "country", "min_cases": 5, "rows": [
-//	  {"key": "IN", "label": "India", "cases": 120, "median": 400, "median_ci": [380, 420],
-//	   "approval_rate": 0.95, "suppressed": false},
-//	  {"key": "TV", "label": "Tuvalu", "cases": null, "median": null, "median_ci": null,
-//	   "approval_rate": null, "suppressed": true}]}
+//	  {"key": "IN", "label": "India", "cases": 120, "decided": 90, "median": 400, "median_ci": [380, 420],
+//	   "approval_rate": 0.95, "cautions": [], "suppressed": false},
+//	  {"key": "TV", "label": "Tuvalu", "cases": null, "decided": null, "median": null, "median_ci": null,
+//	   "approval_rate": null, "cautions": [], "suppressed": true}]}
 //
 // Index.Histogram counts decisions in 30-day bins from day 0 to the last
 // bin with a decision:
@@ -80,13 +94,14 @@
 //
 // Rates and survival values are rounded to 4 decimals; durations are whole
 // days. The Go values carry more than the JSON: Decision.Curve has the full
-// estimate with Greenwood sums, and Point.CI gives confidence bands for
+// estimate with Greenwood sums, and survival.Point.CI gives confidence bands for
 // charts.
 //
 // # Performance
 //
 // The index keeps each category's cases in blocks of at most 512 rows,
-// column by column and sorted by (duration, censored), so a query is one
-// pass over one category with no sorting and a write moves at most one
-// block's rows. See bench_test.go for the one-million-case benchmarks.
+// column by column and sorted by (duration, censored), so a query is a few
+// passes over one category with no sorting and a write moves at most one
+// block's rows. A category's fitted habits are cached per index version
+// and day. See bench_test.go for the one-million-case benchmarks.
 package stats
