@@ -268,3 +268,61 @@ func BenchmarkUpsert(b *testing.B) {
 		b.Fatalf("Len = %d", ix.Len())
 	}
 }
+
+// outlookRequests are applicants of the broad category: each of the
+// first three countries (30%, 10%, 10% of cases) with a service center,
+// filed in each month of the two years before the generator's today.
+func outlookRequests(cat *catalog.Catalog) []OutlookRequest {
+	var reqs []OutlookRequest
+	for co := range 3 {
+		for m := 1; m <= 24; m++ {
+			reqs = append(reqs, OutlookRequest{Category: "c0", Country: cat.Countries[co].Code, ServiceCenter: "TSC",
+				Filed: timeline.MonthFromOrdinal(timeline.Month{Year: 2025, Month: time.November}.Ordinal() - m)})
+		}
+	}
+	return reqs
+}
+
+// BenchmarkOutlook: the outlook of applicants of the broad category at
+// 1M cases, with the groups of their ladders read already (the cache an
+// instance holds between writes).
+func BenchmarkOutlook(b *testing.B) {
+	cat := benchCatalog(b)
+	ix := buildBenchIndex(b, cat)
+	today := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	ix.SetClock(func() time.Time { return today })
+	reqs := outlookRequests(cat)
+	for _, r := range reqs {
+		if o := ix.Outlook(r, 5); o.Suppressed() {
+			b.Fatalf("outlook of %+v suppressed", r)
+		}
+	}
+	clock := startCPUClock(b)
+	i := 0
+	for b.Loop() {
+		ix.Outlook(reqs[i%len(reqs)], 5)
+		i++
+	}
+	clock.stop()
+}
+
+// BenchmarkOutlookCold: the same with nothing read yet, every group of
+// the ladder and the category's drift computed anew (the first request
+// after a write).
+func BenchmarkOutlookCold(b *testing.B) {
+	cat := benchCatalog(b)
+	ix := buildBenchIndex(b, cat)
+	today := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	ix.SetClock(func() time.Time { return today })
+	reqs := outlookRequests(cat)
+	clock := startCPUClock(b)
+	i := 0
+	for b.Loop() {
+		ix.paces.mu.Lock()
+		ix.paces.groups = nil
+		ix.paces.mu.Unlock()
+		ix.Outlook(reqs[i%len(reqs)], 5)
+		i++
+	}
+	clock.stop()
+}

@@ -50,8 +50,10 @@ type Index struct {
 	// pending case has waited, and the calendar window of a period
 	// estimate.
 	now func() time.Time
-	// habits caches the fitted habits of each category (see Habits).
+	// habits caches the fitted habits of each category (see Habits);
+	// paces the groups the outlook reads (see pace).
 	habits habitFits
+	paces  paceCache
 }
 
 // SetClock sets the clock the index reads today from (time.Now by
