@@ -181,8 +181,9 @@ func addTitle(svg []byte, title string) ([]byte, error) {
 
 // NotEnoughData returns an SVG of the chart's size that says "Not enough
 // data" and, below it, note (for example "Fewer than 5 cases match these
-// filters."). Pages use it wherever a chart would otherwise be drawn from
-// too few cases or from nothing at all.
+// filters."), one line for each line of the note. Pages use it wherever
+// a chart would otherwise be drawn from too few cases or from nothing at
+// all.
 func NotEnoughData(title, note string) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -204,9 +205,12 @@ func NotEnoughData(title, note string) (out []byte, err error) {
 	center := dc.Center()
 	dc.FillText(textStyle(messageSize, colorText, draw.XCenter, draw.YCenter),
 		vg.Point{X: center.X, Y: center.Y + vg.Points(12)}, "Not enough data")
-	if note = strings.TrimSpace(note); note != "" {
-		dc.FillText(textStyle(labelSize, colorMuted, draw.XCenter, draw.YCenter),
-			vg.Point{X: center.X, Y: center.Y - vg.Points(14)}, note)
+	// Each line of the note goes below the one before.
+	for i, line := range strings.Split(strings.TrimSpace(note), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			dc.FillText(textStyle(labelSize, colorMuted, draw.XCenter, draw.YCenter),
+				vg.Point{X: center.X, Y: center.Y - vg.Points(14+16*float64(i))}, line)
+		}
 	}
 	if title == "" {
 		title = "Not enough data"

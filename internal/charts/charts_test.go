@@ -101,6 +101,15 @@ func TestNotEnoughData(t *testing.T) {
 		}
 	}
 	writeArtifact(t, "empty.svg", b)
+
+	// A note of two lines shows both.
+	b, err = NotEnoughData("Share still waiting", "Fewer than 5 cases match these filters.\nAny country: 42 cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := parseSVG(t, b); !strings.Contains(text, "Fewer than 5 cases match these filters.") || !strings.Contains(text, "Any country: 42 cases") {
+		t.Errorf("two-line note: %q", text)
+	}
 }
 
 func TestTitleEscaped(t *testing.T) {

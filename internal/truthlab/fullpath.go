@@ -27,8 +27,9 @@ import (
 // writes each as a replay file, loads it with the import into a database
 // of its own, builds the statistics index from the database as the server
 // does at start-up, and reads the published numbers of every target back
-// through the HTTP API. Each must equal what the in-process run computes
-// for the same replicate; mismatches are written to log.
+// through the HTTP API, with the outlook of the first fullPathApplicants
+// of its held-out applicants. Each must equal what the in-process run
+// computes for the same replicate; mismatches are written to log.
 //
 // database is "" for a temporary SQLite file per replicate, or a
 // PostgreSQL URL, in whose database each replicate gets a schema of its
@@ -50,11 +51,12 @@ func (l *Lab) FullPath(ctx context.Context, database string, n int, log io.Write
 	for bi, b := range l.Behaviours {
 		for rep := range n {
 			rows := l.Model.Rows(b, l.seedOf(bi, rep))
-			want, err := l.inProcess(rows)
+			aps := l.applicantsOf(bi, rep, fullPathApplicants)
+			want, err := l.inProcess(rows, aps)
 			if err != nil {
 				return res, fmt.Errorf("%s, replicate %d: %w", b.Name, rep, err)
 			}
-			got, err := l.throughAPI(ctx, database, filepath.Join(dir, fmt.Sprintf("%s-%d", b.Name, rep)), rows)
+			got, err := l.throughAPI(ctx, database, filepath.Join(dir, fmt.Sprintf("%s-%d", b.Name, rep)), rows, aps)
 			if err != nil {
 				return res, fmt.Errorf("%s, replicate %d: %w", b.Name, rep, err)
 			}
@@ -88,8 +90,31 @@ func publishedOf(median *int, ci [2]*int, cautions []stats.Caution) published {
 	return published(fmt.Sprintf("%s [%s, %s] %s", p(median), p(ci[0]), p(ci[1]), strings.Join(cs, ",")))
 }
 
-// inProcess computes the published numbers of every target in-process.
-func (l *Lab) inProcess(rows []replay.Row) ([]published, error) {
+// fullPathApplicants is how many held-out applicants of each full-path
+// replicate ask for their outlook through the API.
+const fullPathApplicants = 10
+
+// outlookOf is what the full path compares of an outlook, as text.
+func outlookOf(suppressed bool, decidedByNow *float64, median *int, rng [2]*int, atLeast *int, cautions []stats.Caution) published {
+	if suppressed {
+		return "outlook suppressed"
+	}
+	p := func(v *int) string {
+		if v == nil {
+			return "null"
+		}
+		return fmt.Sprint(*v)
+	}
+	cs := make([]string, len(cautions))
+	for i, c := range cautions {
+		cs[i] = string(c)
+	}
+	return published(fmt.Sprintf("outlook %v %s [%s, %s] at least %s %s", *decidedByNow, p(median), p(rng[0]), p(rng[1]), p(atLeast), strings.Join(cs, ",")))
+}
+
+// inProcess computes the published numbers of every target and the
+// outlook of every applicant in-process.
+func (l *Lab) inProcess(rows []replay.Row, aps []applicant) ([]published, error) {
 	ix, err := l.Model.index(l.Catalog, rows)
 	if err != nil {
 		return nil, err
@@ -99,26 +124,34 @@ func (l *Lab) inProcess(rows []replay.Row) ([]published, error) {
 		e := estimateOf(ix, &l.Model, t, stats.DefaultPolicy, 0)
 		out = append(out, publishedOf(e.Median, e.CI, e.Cautions))
 	}
+	for _, ap := range aps {
+		o := ix.Outlook(l.Model.request(ap), MinCases)
+		var atLeast *int
+		if o.Range[1] == nil {
+			atLeast = &o.AtLeast
+		}
+		out = append(out, outlookOf(o.Suppressed(), &o.DecidedByNow, o.Remaining, o.Range, atLeast, o.Cautions))
+	}
 	return out, nil
 }
 
 // throughAPI imports rows into a new database and reads every target's
 // published numbers from the HTTP API of a server on it.
-func (l *Lab) throughAPI(ctx context.Context, database, path string, rows []replay.Row) ([]published, error) {
+func (l *Lab) throughAPI(ctx context.Context, database, path string, rows []replay.Row, aps []applicant) ([]published, error) {
 	file := path + ".jsonl"
 	if err := writeRows(file, rows); err != nil {
 		return nil, err
 	}
-	url := "sqlite:" + path + ".db"
+	dbURL := "sqlite:" + path + ".db"
 	if database != "" {
 		u, drop, err := store.NewSchema(ctx, database, "truthlab_")
 		if err != nil {
 			return nil, err
 		}
 		defer drop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort: the schema is the lab's own
-		url = u
+		dbURL = u
 	}
-	st, err := store.Open(ctx, url)
+	st, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +204,32 @@ func (l *Lab) throughAPI(ctx context.Context, database, path string, rows []repl
 		default:
 			out = append(out, publishedOf(nil, [2]*int{}, nil))
 		}
+	}
+	for _, ap := range aps {
+		req := l.Model.request(ap)
+		q := url.Values{"category": {req.Category}, "country": {req.Country}, "filed": {req.Filed.String()}}
+		if req.ServiceCenter != "" {
+			q.Set("service_center", req.ServiceCenter)
+		}
+		var o struct {
+			Suppressed   bool            `json:"suppressed"`
+			DecidedByNow *float64        `json:"decided_by_now"`
+			Remaining    *int            `json:"remaining_median"`
+			Range        *[2]*int        `json:"remaining_range"`
+			AtLeast      *int            `json:"remaining_at_least"`
+			Cautions     []stats.Caution `json:"cautions"`
+		}
+		if err := getJSON(ctx, ts.URL+"/api/v1/outlook?"+q.Encode(), &o); err != nil {
+			return nil, err
+		}
+		var rng [2]*int
+		if o.Range != nil {
+			rng = *o.Range
+		}
+		if len(o.Cautions) == 0 {
+			o.Cautions = nil
+		}
+		out = append(out, outlookOf(o.Suppressed, o.DecidedByNow, o.Remaining, rng, o.AtLeast, o.Cautions))
 	}
 	return out, nil
 }

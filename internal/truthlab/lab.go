@@ -151,6 +151,7 @@ func (l *Lab) Run() (*report.Report, error) {
 			cells[bi][ei] = make([]cell, len(Targets))
 		}
 	}
+	calibration := make([]calibrationCell, len(l.Behaviours))
 	nowErr := make([]float64, len(l.Behaviours))
 	nowN := make([]int, len(l.Behaviours))
 	nowTruth := l.Model.Categories[0].CohortMedian(0, 0)
@@ -183,7 +184,9 @@ func (l *Lab) Run() (*report.Report, error) {
 						res[ei] = append(res[ei], estimateOf(ix, &l.Model, t, e.Policy, truths[ti]))
 					}
 				}
+				cal := l.Model.calibrate(ix, l.applicantsOf(j.b, j.rep, Applicants))
 				mu.Lock()
+				calibration[j.b].add(cal)
 				for ei := range l.Estimators {
 					for ti := range Targets {
 						cells[j.b][ei][ti].add(res[ei][ti])
@@ -214,12 +217,13 @@ func (l *Lab) Run() (*report.Report, error) {
 
 	r := &report.Report{Today: l.Model.Now.Format(time.DateOnly), Replicates: l.Replicates, Seed: l.Seed,
 		Category: l.Model.Categories[0].Code, NowMedian: nowTruth, OldMedian: l.Model.Categories[0].CohortMedian(60, 60),
-		HeadlineVsNow: map[string]float64{}}
+		HeadlineVsNow: map[string]float64{}, Applicants: Applicants}
 	for ti, t := range Targets {
 		r.Targets = append(r.Targets, report.Target{Name: t.Name, Doc: t.Doc, Truth: truths[ti]})
 	}
 	for bi, b := range l.Behaviours {
 		r.Behaviours = append(r.Behaviours, report.Named{Name: b.Name, Doc: b.Doc})
+		r.Calibration = append(r.Calibration, calibration[bi].report(b.Name))
 		if nowN[bi] > 0 {
 			r.HeadlineVsNow[b.Name] = round4(nowErr[bi] / float64(nowN[bi]))
 		}
@@ -309,6 +313,13 @@ func Format(r *report.Report) string {
 			}
 			b.WriteString("\n")
 		}
+	}
+	fmt.Fprintf(&b, "\nOutlook of %d held-out applicants per population, still waiting today:\n", Applicants)
+	fmt.Fprintf(&b, "%-16s %8s %8s %7s %7s %7s %7s %8s %6s %8s %8s %8s\n", "behaviour", "asked", "answered", "cover",
+		"below", "above", "flag", "open>6mo", "of", "med bias", "med |e|", "med geo")
+	for _, c := range r.Calibration {
+		fmt.Fprintf(&b, "%-16s %8d %8d %6.1f%% %6.1f%% %6.1f%% %6.1f%% %7.1f%% %6d %+7.1f%% %7.1f%% %+7.1f%%\n", c.Behaviour, c.Applicants, c.Answered,
+			100*c.Coverage, 100*c.Below, 100*c.Above, 100*c.Flagged, 100*c.OpenEnded, c.OpenEndedBase, 100*c.MedianBias, 100*c.MedianAbsErr, 100*c.MedianRatio)
 	}
 	return b.String()
 }

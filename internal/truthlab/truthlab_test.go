@@ -38,6 +38,25 @@ func TestTruthOfASteadyModel(t *testing.T) {
 	}
 }
 
+// TestTrueRemaining: the true median remaining wait is the day by which
+// half of those still waiting are decided: from filing, the cohort's
+// median; later, checked against the day-by-day distribution.
+func TestTrueRemaining(t *testing.T) {
+	m := DefaultModel(labToday)
+	c := &m.Categories[0]
+	if got, want := c.trueRemaining(10, -1), c.CohortMedian(10, 10)+1; got != want {
+		t.Errorf("from filing: %d, want the median %d plus one day", got, want)
+	}
+	for _, a := range []int{100, 400, 900} {
+		r := c.trueRemaining(10, a)
+		left := 1 - c.dayCDF(10, a)
+		share := func(d int) float64 { return (c.dayCDF(10, d) - c.dayCDF(10, a)) / left }
+		if !(share(a+r) >= 0.5 && share(a+r-1) < 0.5) {
+			t.Errorf("a=%d: remaining %d, decided shares %.4f and %.4f around it", a, r, share(a+r-1), share(a+r))
+		}
+	}
+}
+
 // TestPopulationIsDeterministic: the same seed gives the same rows.
 func TestPopulationIsDeterministic(t *testing.T) {
 	m := DefaultModel(labToday)
@@ -81,6 +100,21 @@ func TestLabKnownAnswers(t *testing.T) {
 	for _, b := range []string{"retrospective", "forgetting"} {
 		if c, _ := r.Cell(b, Published, "headline"); c.Flagged < 1 {
 			t.Errorf("%s: the headline came with a caution in %.0f%% of replicates, want all", b, 100*c.Flagged)
+		}
+	}
+	// The outlook of held-out applicants: its 80% range holds about 80%
+	// of their true decisions where the data can tell (loose bounds at
+	// 120 applicants), and it warns where it cannot.
+	for _, c := range r.Calibration {
+		switch c.Behaviour {
+		case "early-faithful", "delayed-entry", "stale", "mix":
+			if c.Answered < 100 || c.Coverage < 0.65 || c.Coverage > 0.93 || c.Flagged > 0 && c.Behaviour != "stale" && c.Behaviour != "mix" {
+				t.Errorf("%s: outlook %+v, want about 80%% covered, no cautions", c.Behaviour, c)
+			}
+		case "retrospective", "forgetting":
+			if c.Flagged < 1 {
+				t.Errorf("%s: outlooks flagged %.0f%%, want all", c.Behaviour, 100*c.Flagged)
+			}
 		}
 	}
 	for _, b := range []string{"early-faithful", "delayed-entry", "found-anytime", "launch"} {

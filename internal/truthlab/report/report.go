@@ -39,6 +39,10 @@ type Report struct {
 	// HeadlineVsNow is, per behaviour, the mean relative error of the
 	// published headline against the true wait of someone filing now.
 	HeadlineVsNow map[string]float64 `json:"headline_vs_now"`
+	// Calibration measures the outlook of Applicants held-out applicants
+	// per population, one entry per behaviour.
+	Applicants  int           `json:"applicants"`
+	Calibration []Calibration `json:"calibration"`
 }
 
 // FullPath is the part of a run that went through import and the API.
@@ -99,4 +103,35 @@ func Latest() (*Report, error) {
 		return nil, fmt.Errorf("truth lab report: %w", err)
 	}
 	return &r, nil
+}
+
+// Calibration is how the outlook of held-out applicants still waiting
+// today compared with their true decision days, under one behaviour.
+type Calibration struct {
+	Behaviour string `json:"behaviour"`
+	// Applicants were asked about; Answered got a range.
+	Applicants int `json:"applicants"`
+	Answered   int `json:"answered"`
+	// Coverage is the share of answered applicants decided within their
+	// 80% range; Below and Above the shares decided before and after it.
+	Coverage float64 `json:"coverage"`
+	Below    float64 `json:"below"`
+	Above    float64 `json:"above"`
+	// Flagged is the share of answers that came with a caution.
+	Flagged float64 `json:"flagged"`
+	// OpenEnded is the share of answers without an upper end, among the
+	// OpenEndedBase answers to applicants waiting over six months in
+	// groups of at least a hundred cases.
+	OpenEndedBase int     `json:"open_ended_base"`
+	OpenEnded     float64 `json:"open_ended"`
+	// MedianBias and MedianAbsErr are the mean relative error and mean
+	// absolute relative error of the median remaining wait against the
+	// true one, over the MedianKnown answers that had one.
+	MedianKnown  int     `json:"median_known"`
+	MedianBias   float64 `json:"median_bias"`
+	MedianAbsErr float64 `json:"median_abs_err"`
+	// MedianRatio is the typical ratio of the estimated to the true median
+	// remaining wait, less one: the geometric mean of the ratios, which
+	// weighs an estimate half the truth as far off as one twice it.
+	MedianRatio float64 `json:"median_ratio"`
 }
