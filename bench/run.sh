@@ -12,8 +12,9 @@
 # center) measured with wrk, the server's resident memory after the load,
 # and the time PostgreSQL needs for percentile_cont over the same groups
 # (pgbench). Statistics answers are cached until the next write, so a third
-# run repeats the broad query while cases are being submitted, and the feed
-# is measured last. Needs wrk and pgbench (apt-get install -y wrk postgresql-client)
+# run repeats the broad query while cases are being submitted; the outlook
+# API is measured for one applicant and for many in turn, and the feed
+# last. Needs wrk and pgbench (apt-get install -y wrk postgresql-client)
 # and a PostgreSQL at $CASETRACK_BENCH_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ DURATION=${CASETRACK_BENCH_DURATION:-20s}
 CONNS=${CASETRACK_BENCH_CONNECTIONS:-8}
 BROAD="category=i485-employment"
 NARROW="category=eb2-niw&country=IN&service_center=TSC"
+OUTLOOK="category=eb2-niw&country=IN&service_center=TSC&filed=2024-03"
 OUT=bench/out
 mkdir -p "$OUT"
 URL="$PG&search_path=$SCHEMA"  # for casetrack (pgx); psql and pgbench get PGOPTIONS
@@ -65,6 +67,16 @@ for name in broad narrow; do
   head -c 400 "$OUT/stats-$name.json"; echo
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/stats?$q" | tee "$OUT/wrk-$name.txt"
 done
+
+# The outlook of one applicant, then of 144 applicants in turn (48
+# filing months from three countries, bench/outlook.lua): each new one
+# reads the groups of its ladder the first time, then from the cache.
+echo "== GET /api/v1/outlook?$OUTLOOK"
+curl -fs -o "$OUT/outlook.json" "http://127.0.0.1:$PORT/api/v1/outlook?$OUTLOOK"
+head -c 400 "$OUT/outlook.json"; echo
+wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/outlook?$OUTLOOK" | tee "$OUT/wrk-outlook.txt"
+echo "== GET /api/v1/outlook for 144 applicants in turn"
+wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s bench/outlook.lua "http://127.0.0.1:$PORT" | tee "$OUT/wrk-outlook-many.txt"
 
 # Every write empties the answer cache, so with a steady stream of writes
 # many reads compute the statistics afresh: the worst case for reads.

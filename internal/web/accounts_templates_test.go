@@ -15,7 +15,8 @@ func init() {
 		return &signinPageData{Email: "ana", Name: "Ana", Errors: timeline.FieldErrors{"email": "bad", "name": "long", "password": "short"}, Problem: "slow down"}
 	}
 	templateSamples["me.html"] = func(s *Server) any {
-		return &mePageData{Me: me, Cases: []caseView{sampleCaseView(s.cat)}, ClaimCase: "c_X",
+		cases := []meCase{{caseView: sampleCaseView(s.cat), Outlook: sampleOutlook(s.cat)}, {caseView: sampleCaseView(s.cat)}}
+		return &mePageData{Me: me, Cases: cases, ClaimCase: "c_X",
 			Errors: timeline.FieldErrors{"case": "no such case", "edit_key": "wrong"}, Notice: meNotices["claimed"], HasPassword: true}
 	}
 	templateSamples["me_password.html"] = func(*Server) any {

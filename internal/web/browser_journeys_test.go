@@ -35,6 +35,7 @@ var journeys = []journey{
 	{"claim an anonymous case into the account", true, journeyClaim},
 	{"read the feed, filter to a cohort, report a case; as admin, hide it and see it gone", true, journeyFeedModeration},
 	{"the submit form's honeypot stays out of sight and out of the Tab order", true, journeyHoneypot},
+	{"from the home page to where my case stands in three actions on a phone", true, journeyOutlookPhone},
 }
 
 // journeySubmit: a bad note and a bad date are refused with messages tied

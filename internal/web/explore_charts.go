@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/casetrack/casetrack/internal/charts"
 	"github.com/casetrack/casetrack/internal/stats"
@@ -79,6 +80,39 @@ func (s *Server) suppressedNote() string {
 	return "Fewer than " + strconv.Itoa(s.minCases) + " cases match these filters."
 }
 
+// widerNote adds to a "Not enough data" chart's note the nearest wider
+// group that has numbers, with its size: an image cannot link, so it
+// names the group; the page around it links to it.
+func (s *Server) widerNote(f stats.Filter, note string) string {
+	for _, w := range s.index.Wider(f, s.minCases) {
+		if !w.Suppressed {
+			return note + "\n" + widerName(w) + ": " + strconv.Itoa(w.Cases) + " cases"
+		}
+	}
+	return note
+}
+
+// widerName says in a few words how a wider group widens ("Any service
+// center", "Any country, every filing month").
+func widerName(w stats.WiderGroup) string {
+	var parts []string
+	for _, d := range strings.Split(w.Dropped, "+") {
+		switch d {
+		case "service_center":
+			parts = append(parts, "any service center")
+		case "country":
+			parts = append(parts, "any country")
+		case "filed":
+			parts = append(parts, "every filing month")
+		}
+	}
+	out := strings.Join(parts, ", ")
+	if out == "" {
+		return "Wider group"
+	}
+	return strings.ToUpper(out[:1]) + out[1:]
+}
+
 // survivalSVG handles GET /explore/chart/survival.svg.
 func (s *Server) survivalSVG(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.chartFilter(r)
@@ -88,14 +122,14 @@ func (s *Server) survivalSVG(w http.ResponseWriter, r *http.Request) error {
 	title := "Share of " + groupPhrase(s.cat, f) + " still waiting"
 	res := s.index.Stats(f, s.minCases)
 	if res.Suppressed {
-		return s.writeNotEnough(w, r, title, s.suppressedNote())
+		return s.writeNotEnough(w, r, title, s.widerNote(f, s.suppressedNote()))
 	}
 	a := answerOf(res)
 	if a.Pace {
 		title += ", at the pace of the last six months"
 	}
 	if a.Suppressed {
-		return s.writeNotEnough(w, r, title, "Fewer than "+strconv.Itoa(s.minCases)+" cases were waiting during the last six months.")
+		return s.writeNotEnough(w, r, title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" cases were waiting during the last six months."))
 	}
 	return s.writeChart(w, r, survivalChart(title, a))
 }
@@ -109,7 +143,7 @@ func (s *Server) histogramSVG(w http.ResponseWriter, r *http.Request) error {
 	title := "Months from filing to decision, " + groupPhrase(s.cat, f)
 	h := s.index.Histogram(f, s.minCases)
 	if h.Suppressed {
-		return s.writeNotEnough(w, r, title, "Fewer than "+strconv.Itoa(s.minCases)+" decided cases match these filters.")
+		return s.writeNotEnough(w, r, title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" decided cases match these filters."))
 	}
 	return s.writeChart(w, r, histogramChart(title, h))
 }
@@ -122,7 +156,7 @@ func (s *Server) trendSVG(w http.ResponseWriter, r *http.Request) error {
 	}
 	title := "Median months to decision by filing month, " + groupPhrase(s.cat, f)
 	if s.groupSuppressed(f) {
-		return s.writeNotEnough(w, r, title, s.suppressedNote())
+		return s.writeNotEnough(w, r, title, s.widerNote(f, s.suppressedNote()))
 	}
 	b, err := s.index.Breakdown(f, stats.ByMonth, s.minCases)
 	if err != nil {

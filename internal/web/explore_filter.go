@@ -103,7 +103,11 @@ func (s *Server) parseFilter(f filterForm) (stats.Filter, timeline.FieldErrors) 
 
 // filterQuery is the canonical query string of a filter, for links to the
 // charts and CSV downloads of the same group.
-func filterQuery(f stats.Filter) string {
+func filterQuery(f stats.Filter) string { return filterValues(f).Encode() }
+
+// filterValues is the canonical query of a filter, for links that add
+// parameters of their own.
+func filterValues(f stats.Filter) url.Values {
 	q := url.Values{}
 	q.Set(paramCategory, f.Category)
 	if f.Country != "" {
@@ -118,7 +122,7 @@ func filterQuery(f stats.Filter) string {
 	if !f.FiledTo.IsZero() {
 		q.Set(paramFiledTo, f.FiledTo.String())
 	}
-	return q.Encode()
+	return q
 }
 
 // clipInput shortens user input quoted back in a message.

@@ -27,9 +27,11 @@ func TestCIText(t *testing.T) {
 		long  string
 		short string
 	}{
-		{[2]*int{intp(393), intp(481)}, "95% range 12.9 to 15.8 months", "12.9–15.8"},
-		{[2]*int{intp(393), nil}, "95% range from 12.9 months; its upper end is not yet known", "12.9 – not yet known"},
-		{[2]*int{nil, intp(481)}, "95% range up to 15.8 months", "not yet known–15.8"},
+		{[2]*int{intp(393), intp(481)}, "95% range 12.9 to 15.8 months", "12.9–15.8 months"},
+		{[2]*int{intp(393), nil}, "95% range from 12.9 months; its upper end is not yet known", "12.9 months – not yet known"},
+		{[2]*int{nil, intp(481)}, "95% range up to 15.8 months", "not yet known – 15.8 months"},
+		{[2]*int{intp(30), intp(481)}, "95% range 30 days to 15.8 months", "30 days–15.8 months"},
+		{[2]*int{intp(30), intp(45)}, "95% range 30 to 45 days", "30–45 days"},
 		{[2]*int{nil, nil}, "", ""},
 	}
 	for _, tt := range tests {
@@ -38,31 +40,6 @@ func TestCIText(t *testing.T) {
 		}
 		if got := shortCI(tt.ci); got != tt.short {
 			t.Errorf("shortCI = %q, want %q", got, tt.short)
-		}
-	}
-}
-
-func TestGroupPhrase(t *testing.T) {
-	cat := catalog.Default()
-	m := func(y int, mo time.Month) timeline.Month { return timeline.Month{Year: y, Month: mo} }
-	tests := []struct {
-		f    stats.Filter
-		want string
-	}{
-		{stats.Filter{Category: "eb2-niw"}, "EB-2 National Interest Waiver cases"},
-		{stats.Filter{Category: "eb2-niw", Country: "IN", FiledFrom: m(2024, 1), FiledTo: m(2024, 12)},
-			"EB-2 National Interest Waiver cases from India filed in 2024"},
-		{stats.Filter{Category: "k1", ServiceCenter: "CSC", FiledFrom: m(2024, 3), FiledTo: m(2024, 3)},
-			"K-1 Fiancé(e) Petition cases (service center: California Service Center) filed in March 2024"},
-		{stats.Filter{Category: "k1", ServiceCenter: stats.NoServiceCenter, FiledFrom: m(2023, 3), FiledTo: m(2024, 6)},
-			"K-1 Fiancé(e) Petition cases (no service center given) filed between March 2023 and June 2024"},
-		{stats.Filter{Category: "n400", FiledFrom: m(2023, 3)}, "N-400 Naturalization cases filed in or after March 2023"},
-		{stats.Filter{Category: "n400", FiledTo: m(2023, 3)}, "N-400 Naturalization cases filed in or before March 2023"},
-		{stats.Filter{Category: "n400", FiledFrom: m(2023, 1), FiledTo: m(2024, 12)}, "N-400 Naturalization cases filed between January 2023 and December 2024"},
-	}
-	for _, tt := range tests {
-		if got := groupPhrase(cat, tt.f); got != tt.want {
-			t.Errorf("groupPhrase(%+v)\n got %q\nwant %q", tt.f, got, tt.want)
 		}
 	}
 }
@@ -137,11 +114,11 @@ func TestWaitingRows(t *testing.T) {
 	cv := survival.Curve{Points: []survival.Point{{T: 20, S: 0.9}, {T: 100, S: 0.6}, {T: 200, S: 0.3}}}
 	var got []string
 	for _, r := range waitingRows(cv) {
-		got = append(got, r.Months+"="+r.Waiting)
+		got = append(got, r.Since+"="+r.Waiting)
 	}
 	// 1 month = day 30 (S 0.9), 2 = day 60 (0.9), 3 = day 91 (0.9), 6 =
 	// day 182 (0.6); 9 months is past the last decision at day 200.
-	want := "1=90.0%,2=90.0%,3=90.0%,6=60.0%,6.6 (last decision)=30.0%"
+	want := "30 days=90.0%,60 days=90.0%,3.0 months=90.0%,6.0 months=60.0%,6.6 months (last decision)=30.0%"
 	if strings.Join(got, ",") != want {
 		t.Errorf("rows %s, want %s", strings.Join(got, ","), want)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/outlook"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -23,6 +24,13 @@ type explorePageData struct {
 	View *exploreView
 	// NoServiceCenter is the filter value for cases filed without a center.
 	NoServiceCenter string
+	// OutlookForm is the "I filed in ... and I am still waiting" form as
+	// typed; Outlook its answer, nil until the form is sent valid.
+	OutlookForm *outlookForm
+	Outlook     *outlook.View
+	// Wider lists the groups around this one, with their sizes, where
+	// the page has too few cases to show a number.
+	Wider []widerLink
 }
 
 // Err returns the message for a filter field, for the template.
@@ -64,10 +72,13 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	f, fe := s.parseFilter(form)
 	if fe != nil {
 		data.Errors = fe
+		data.OutlookForm, _ = s.exploreOutlook(r, stats.Filter{})
+		data.OutlookForm.Errors = nil
 		return s.render(w, r, http.StatusUnprocessableEntity, "explore.html", data)
 	}
 	data.Form = canonicalForm(f)
 	data.Group = groupPhrase(s.cat, f)
+	data.OutlookForm, data.Outlook = s.exploreOutlook(r, f)
 	d, err := s.gatherExplore(f)
 	if err != nil {
 		return err
@@ -77,7 +88,44 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		data.View = newExploreView(s.cat, d, s.minCases)
 	}
-	return s.render(w, r, http.StatusOK, "explore.html", data)
+	if v := data.View; v == nil || v.Quantiles == nil || v.HistSuppress {
+		data.Wider = s.widerLinks(f, data.OutlookForm.params())
+	}
+	status := http.StatusOK
+	if data.OutlookForm.Errors != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.render(w, r, status, "explore.html", data)
+}
+
+// FilterFields are the page's filters as hidden fields of the outlook
+// form, so that asking for the outlook keeps them.
+func (p *explorePageData) FilterFields() []hiddenField {
+	return hiddenFields(paramCategory, p.Form.Category, paramCountry, p.Form.Country,
+		paramServiceCenter, p.Form.ServiceCenter, paramFiledFrom, p.Form.FiledFrom, paramFiledTo, p.Form.FiledTo)
+}
+
+// OutlookFields are the outlook form's values as hidden fields of the
+// filter form, so that changing the filters keeps the outlook.
+func (p *explorePageData) OutlookFields() []hiddenField {
+	if p.OutlookForm == nil {
+		return nil
+	}
+	return hiddenFields(outlook.ParamFiled, p.OutlookForm.Filed, outlook.ParamAsOf, p.OutlookForm.AsOf)
+}
+
+// hiddenField is a name and value a form carries along.
+type hiddenField struct{ Name, Value string }
+
+// hiddenFields pairs names and values, leaving out the empty values.
+func hiddenFields(kv ...string) []hiddenField {
+	var out []hiddenField
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			out = append(out, hiddenField{kv[i], kv[i+1]})
+		}
+	}
+	return out
 }
 
 // canonicalForm shows a valid filter with its codes as the catalog spells

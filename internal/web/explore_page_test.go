@@ -29,7 +29,10 @@ func init() {
 		return &explorePageData{Form: filterForm{Category: "eb1a", FiledFrom: "<kept>"},
 			Errors: timeline.FieldErrors{"filed_from": "bad month"},
 			Group:  groupPhrase(s.cat, f), View: newExploreView(s.cat, d, s.minCases),
-			NoServiceCenter: stats.NoServiceCenter}
+			NoServiceCenter: stats.NoServiceCenter,
+			OutlookForm:     &outlookForm{Filed: "2024-03", AsOf: "<kept>", Errors: timeline.FieldErrors{"as_of": "bad day"}},
+			Outlook:         sampleOutlook(s.cat),
+			Wider:           []widerLink{{Label: "EB-1A cases", Link: "/explore?category=eb1a", Counts: "6 cases"}}}
 	}
 	templateSamples["methodology.html"] = func(*Server) any {
 		return &methodologyPageData{DaysPerMonth: daysPerMonth}
@@ -64,10 +67,10 @@ func TestExplorePage(t *testing.T) {
 			"Listed a request for evidence 2 (33.3% of all cases)",
 			// The filing-period table: 5 of 6 decided.
 			"By filing period",
-			"2024 Q1 6 83.3% 5.0 5.0 – not yet known 80.0%",
-			"India 5 5.0 5.0 – not yet known 75.0%",
+			"2024 Q1 6 83.3% 5.0 months 5.0 months – not yet known 80.0%",
+			"India 5 5.0 months 5.0 months – not yet known 75.0%",
 			"China not enough data",
-			"January 2024 6 83.3% 5.0",
+			"January 2024 6 83.3% 5.0 months",
 			"Not enough data: fewer than 5 cases were waiting during the last six months.",
 		} {
 			if !strings.Contains(page, want) {
@@ -91,8 +94,8 @@ func TestExplorePage(t *testing.T) {
 			"Shared after the decision 5 (83.3%)",
 			"Most of these timelines were shared at once, decided or not",
 			// RFE: 1/6 by 3 months, 1/3 by 6 and 12; half of those with one
-			// had it by day 60 (2.0 months).
-			"Request for evidence (RFE) 2 33.3% (10.8–100.0%) 33.3% (10.8–100.0%) not yet known 33.3% (10.8–100.0%) by 13.5 months 2.0",
+			// had it by day 60, shown in days.
+			"Request for evidence (RFE) 2 33.3% (10.8–100.0%) 33.3% (10.8–100.0%) not yet known 33.3% (10.8–100.0%) by 13.5 months 60 days",
 			"RFE response received 0 0% 0% not yet known none –",
 		} {
 			if !strings.Contains(cohort, want) {
@@ -144,7 +147,14 @@ func TestExplorePageSuppressed(t *testing.T) {
 			t.Errorf("%s: no not-enough-data block", tt.path)
 		}
 		main := res.body[strings.Index(res.body, `<section class="not-enough"`):]
-		main = text(main[:strings.Index(main, "</section>")])
+		main = main[:strings.Index(main, "</section>")]
+		// The wider groups are offered with their sizes (each at least
+		// k, or none), so the page is never a dead end; they are checked
+		// in TestExploreWiderGroups.
+		if i := strings.Index(main, `<ul class="wider">`); i >= 0 {
+			main = main[:i] + main[i+strings.Index(main[i:], "</ul>"):]
+		}
+		main = text(main)
 		// Apart from k and the group's own name (which holds the filing
 		// months and "EB-1A"), no digit may appear: no count, no
 		// duration, no share.
@@ -342,4 +352,36 @@ func histogramWant() [][]string {
 		rows = append(rows, []string{strconv.Itoa(30 * i), strconv.Itoa(30*i + 30), monthsText(30 * i), monthsText(30*i + 30), c})
 	}
 	return rows
+}
+
+// TestExploreWiderGroups: a group too small to show is never a dead end:
+// the page offers the groups that contain it, linked, with their sizes,
+// and no size for those below k.
+func TestExploreWiderGroups(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	submitFixture(e)
+	res := e.get("/explore?category=eb1a&country=IN&service_center=NSC")
+	mustStatus(t, res, http.StatusOK)
+	for _, want := range []string{
+		`<a href="/explore?category=eb1a&amp;country=IN">EB-1A Extraordinary Ability cases from India</a>: 5 cases`,
+		`<a href="/explore?category=eb1a&amp;service_center=NSC">EB-1A Extraordinary Ability cases (service center: Nebraska Service Center)</a>: too few cases to show`,
+		`<a href="/explore?category=eb1a">EB-1A Extraordinary Ability cases</a>: 6 cases`,
+	} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("suppressed page lacks %s", want)
+		}
+	}
+	// With an outlook asked for, the links keep it.
+	res = e.get("/explore?category=eb1a&country=CN&filed=2024-01")
+	if !strings.Contains(res.body, `<a href="/explore?category=eb1a&amp;filed=2024-01">`) {
+		t.Error("the wider group's link drops the outlook asked for")
+	}
+	// A group with cases whose pace has too few: the wider groups are
+	// offered beside the missing number too.
+	res = e.get("/explore?category=eb1a&country=IN")
+	page := text(res.body)
+	if !strings.Contains(page, "Not enough data: fewer than 5 cases were waiting during the last six months.") ||
+		!strings.Contains(page, "EB-1A Extraordinary Ability cases : 6 cases") {
+		t.Errorf("the pace's missing number offers no wider group")
+	}
 }

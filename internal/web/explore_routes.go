@@ -19,4 +19,5 @@ func (s *Server) exploreRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/stats/breakdown", s.handleAPI(s.apiBreakdown))
 	mux.Handle("GET /api/v1/stats/histogram", s.handleAPI(s.apiHistogram))
 	mux.Handle("GET /api/v1/stats/trend", s.handleAPI(s.apiTrend))
+	mux.Handle("GET /api/v1/outlook", s.handleAPI(s.apiOutlook))
 }

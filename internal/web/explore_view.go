@@ -10,6 +10,7 @@ import (
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // exFact is one labelled number of the summary list.
@@ -24,7 +25,7 @@ type exQuantile struct {
 
 // exWaitingRow is one row of the table behind the survival chart.
 type exWaitingRow struct {
-	Months  string
+	Since   string
 	Waiting string
 }
 
@@ -204,12 +205,12 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	if a.Pace {
 		v.Headline, v.Describes = paceHeadline(cat, d.Filter, r.Headline, a)
 		v.Recent = recentText(r.Headline)
-		v.QuantilesCaption = "Months from filing to decision at the pace of the last six months (a period estimate)"
-		v.SurvivalCaption = "The solid line is the share still waiting after each month since filing, at the pace of the last six months: each case counts for the days it spent waiting in that window. The shaded band is its 95% confidence band; the dashed line marks the median."
+		v.QuantilesCaption = "Time from filing to decision at the pace of the last six months (a period estimate)"
+		v.SurvivalCaption = "The solid line is the share still waiting at each time since filing, at the pace of the last six months: each case counts for the days it spent waiting in that window. The shaded band is its 95% confidence band; the dashed line marks the median."
 	} else {
 		v.Headline = cohortHeadline(group, r, a)
-		v.QuantilesCaption = "Months from filing to decision for " + group
-		v.SurvivalCaption = "The solid line is the share of cases still waiting after each month since filing; the shaded band is its 95% confidence band (sampling error only); the dashed line marks the median, where half have been decided."
+		v.QuantilesCaption = "Time from filing to decision for " + group
+		v.SurvivalCaption = "The solid line is the share of cases still waiting at each time since filing; the shaded band is its 95% confidence band (sampling error only); the dashed line marks the median, where half have been decided."
 	}
 	v.Cautions = cautionTexts(a.Cautions, r)
 	if a.Reading == stats.ReadingFromFiling {
@@ -229,10 +230,10 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	}
 	if !a.Suppressed {
 		v.Quantiles = []exQuantile{
-			{"A quarter decided within", optMonths(a.P25, notYetKnown)},
-			{"Half decided within (median)", optMonths(a.Median, notYetKnown)},
-			{"Three quarters decided within", optMonths(a.P75, notYetKnown)},
-			{"Nine in ten decided within", optMonths(a.P90, notYetKnown)},
+			{"A quarter decided within", units.Optional(a.P25, notYetKnown)},
+			{"Half decided within (median)", units.Optional(a.Median, notYetKnown)},
+			{"Three quarters decided within", units.Optional(a.P75, notYetKnown)},
+			{"Nine in ten decided within", units.Optional(a.P90, notYetKnown)},
 		}
 		v.WaitingRows = waitingRows(a.Curve)
 	}
@@ -243,14 +244,14 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	v.HistSuppress = d.Histogram.Suppressed
 	v.HistogramCSV = "/explore/histogram.csv?" + q
 	v.Histogram = exChart{URL: "/explore/chart/histogram.svg?" + q,
-		Alt: fmt.Sprintf("Histogram of months from filing to decision for the %d decided %s; the numbers are in the table below.", d.Histogram.Decided, group)}
+		Alt: fmt.Sprintf("Histogram of the time from filing to decision, in months, for the %d decided %s; the numbers are in the table below.", d.Histogram.Decided, group)}
 	for _, b := range d.Histogram.Bins {
-		v.BinRows = append(v.BinRows, exBinRow{Range: monthsText(b.From) + "–" + monthsText(b.To), Count: b.Count})
+		v.BinRows = append(v.BinRows, exBinRow{Range: units.Span(b.From, b.To, "–"), Count: b.Count})
 	}
 
 	v.Cohorts = newBreakdownView(d.Cohorts, d.Filter, q, k)
 	v.Trend = exChart{URL: "/explore/chart/trend.svg?" + q,
-		Alt: "Median months to decision for each filing month of " + group + "; months with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table below."}
+		Alt: "Median time to decision, in months, for each filing month of " + group + "; months with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table below."}
 	v.TrendCSV = "/explore/trend.csv?" + q
 	v.TrendTable = newBreakdownView(d.Trend, d.Filter, q, k)
 
@@ -290,13 +291,13 @@ func paceHeadline(cat *catalog.Catalog, f stats.Filter, h *stats.Headline, a pag
 		if ci != "" {
 			ci = " (" + ci + ")"
 		}
-		headline = fmt.Sprintf("Filing now: at the pace of the last six months, half of %s would be decided within %s months%s.",
-			who, monthsText(*a.Median), ci)
+		headline = fmt.Sprintf("Filing now: at the pace of the last six months, half of %s would be decided within %s%s.",
+			who, units.Duration(*a.Median), ci)
 	case len(a.Curve.Points) == 0:
 		headline = fmt.Sprintf("Filing now: none of the %s waiting during the last six months was decided then, so the wait for someone filing now is not yet known.", who)
 	default:
-		headline = fmt.Sprintf("Filing now: at the pace of the last six months, fewer than half of %s would be decided within %s months, as far as the data reach; the median is not yet known.",
-			who, monthsText(a.Curve.LastDay))
+		headline = fmt.Sprintf("Filing now: at the pace of the last six months, fewer than half of %s would be decided within %s, as far as the data reach; the median is not yet known.",
+			who, units.Duration(a.Curve.LastDay))
 	}
 	return headline, describes
 }
@@ -313,14 +314,14 @@ func cohortHeadline(group string, r stats.Result, a pageAnswer) string {
 	case len(a.Curve.Points) == 0:
 		return fmt.Sprintf("None of the %s has been decided yet (%s), so the waiting time is not yet known.", group, from)
 	case a.Median == nil:
-		return fmt.Sprintf("Fewer than half of %s have been decided as far as the data reach (%s months), so the median waiting time is not yet known (%s).",
-			group, monthsText(a.Curve.LastDay), from)
+		return fmt.Sprintf("Fewer than half of %s have been decided as far as the data reach (%s), so the median waiting time is not yet known (%s).",
+			group, units.Duration(a.Curve.LastDay), from)
 	}
 	ci := rangeText(a.MedianCI)
 	if ci != "" {
 		ci = " (" + ci + ")"
 	}
-	return fmt.Sprintf("Half of %s were decided within %s months%s, %s.", group, monthsText(*a.Median), ci, from)
+	return fmt.Sprintf("Half of %s were decided within %s%s, %s.", group, units.Duration(*a.Median), ci, from)
 }
 
 // recentText says how much of the recent cohort is decided.
@@ -356,7 +357,7 @@ func cautionTexts(cs []stats.Caution, r stats.Result) []string {
 			}
 			t += ". If those silent people were decided and did not say so, the wait is shorter than shown"
 			if d := r.Decision; d != nil && d.Sensitivity.IfSilentWereDecided != nil {
-				t += ": the median could be as short as " + monthsText(*d.Sensitivity.IfSilentWereDecided) + " months"
+				t += ": the median could be as short as " + units.Duration(*d.Sensitivity.IfSilentWereDecided)
 			}
 			out = append(out, t+", beyond the 95% range.")
 		}
@@ -375,7 +376,7 @@ func readings(group string, r stats.Result) (string, []exFact) {
 		if a.Median == nil {
 			return notYetKnown
 		}
-		s := monthsText(*a.Median) + " months"
+		s := units.Duration(*a.Median)
 		if ci := rangeText(a.MedianCI); ci != "" {
 			s += " (" + ci + ")"
 		}
@@ -384,13 +385,13 @@ func readings(group string, r stats.Result) (string, []exFact) {
 	published := alt(stats.Alternative{Median: d.Median, MedianCI: d.MedianCI})
 	silent := "no silent timelines"
 	if v := d.Sensitivity.IfSilentWereDecided; v != nil {
-		silent = monthsText(*v) + " months"
+		silent = units.Duration(*v)
 	} else if r.HowShared != nil && r.HowShared.Silent > 0 {
 		silent = notYetKnown
 	}
 	naive := "no decisions yet"
 	if d.NaiveMedianDecided != nil {
-		naive = monthsText(*d.NaiveMedianDecided) + " months"
+		naive = units.Duration(*d.NaiveMedianDecided)
 	}
 	return group + ", every filing month together", []exFact{
 		{"As published (from the day each timeline was shared, with the silence rule)", published},
@@ -439,8 +440,8 @@ func incidenceRow(ms stats.MilestoneStats) exMilestoneRow {
 		row.By = append(row.By, cell)
 	}
 	if e := ms.Eventually; e != nil {
-		row.Finally = shareRange(*e) + " by " + monthsText(e.Days) + " months"
-		row.Median = optMonths(ms.AmongReached.Median, notYetKnown)
+		row.Finally = shareRange(*e) + " by " + units.Duration(e.Days)
+		row.Median = units.Optional(ms.AmongReached.Median, notYetKnown)
 	} else if ms.Reached == 0 {
 		row.Finally, row.Median = "none", "–"
 	}
@@ -474,9 +475,9 @@ func waitingRows(cv survival.Curve) []exWaitingRow {
 		if day >= last {
 			break
 		}
-		rows = append(rows, exWaitingRow{Months: strconv.Itoa(m), Waiting: percentText(cv.At(day))})
+		rows = append(rows, exWaitingRow{Since: units.Duration(day), Waiting: percentText(cv.At(day))})
 	}
-	rows = append(rows, exWaitingRow{Months: monthsText(last) + " (last decision)", Waiting: percentText(cv.At(last))})
+	rows = append(rows, exWaitingRow{Since: units.Duration(last) + " (last decision)", Waiting: percentText(cv.At(last))})
 	return rows
 }
 
@@ -489,14 +490,14 @@ func survivalAlt(group string, a pageAnswer) string {
 	last := pts[len(pts)-1]
 	med := "the median is not yet known"
 	if a.Median != nil {
-		med = "half are decided within " + monthsText(*a.Median) + " months"
+		med = "half are decided within " + units.Duration(*a.Median)
 	}
 	pace := ""
 	if a.Pace {
 		pace = ", at the pace of the last six months"
 	}
-	return fmt.Sprintf("Step chart of the share of %s still waiting by months since filing%s, falling from 100%% at filing to %s at %s months; %s. The numbers are in the table below.",
-		group, pace, percentText(last.S), monthsText(last.T), med)
+	return fmt.Sprintf("Step chart of the share of %s still waiting by months since filing%s, falling from 100%% at filing to %s at %s; %s. The numbers are in the table below.",
+		group, pace, percentText(last.S), units.Duration(last.T), med)
 }
 
 // breakdownTitles name the breakdown tables and their first column.
@@ -530,7 +531,7 @@ func breakdownRows(b stats.Breakdown, f stats.Filter) []exBreakdownRow {
 		if !r.Suppressed {
 			row.Cases = r.Cases
 			row.Decided = percentText(float64(r.Decided) / float64(max(r.Cases, 1)))
-			row.Median = optMonths(r.Median, notYetKnown)
+			row.Median = units.Optional(r.Median, notYetKnown)
 			row.CI = shortCI(r.MedianCI)
 			row.Approval = optPercent(r.ApprovalRate, "–")
 			row.Note = cautionMarks(r.Cautions)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // The Atom feed (RFC 4287) of the same items as /feed, built with
@@ -119,7 +120,7 @@ func entryText(it feedItem) string {
 	if it.MonthOnly {
 		b.WriteString(" (month only)")
 	}
-	fmt.Fprintf(&b, ", %d days after filing. %s (%s), born in %s", it.DaysSinceFiled, it.Category.Name, it.Category.Form, it.CountryName)
+	fmt.Fprintf(&b, ", %s. %s (%s), born in %s", units.After(it.DaysSinceFiled, "filing"), it.Category.Name, it.Category.Form, it.CountryName)
 	if it.ServiceCenterName != "" {
 		fmt.Fprintf(&b, ", %s", it.ServiceCenterName)
 	}

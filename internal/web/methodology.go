@@ -9,6 +9,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/truthlab/report"
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // methodologyPageData is the data of methodology.html. The page explains
@@ -17,8 +18,13 @@ import (
 // code and the latest lab run, so they cannot drift.
 type methodologyPageData struct {
 	page
-	// DaysPerMonth is the day count of one displayed month.
+	// DaysPerMonth is the day count of one displayed month; durations up
+	// to DaysUpTo days are shown in days.
 	DaysPerMonth float64
+	DaysUpTo     int
+	// OutlookAtRisk is the cases still waiting a group needs for the
+	// outlook.
+	OutlookAtRisk int
 	// GraceDays is the silence rule's grace; HeadlineDays the headline's
 	// window and RecentMonths its recent cohort.
 	GraceDays, HeadlineDays, RecentMonths int
@@ -53,6 +59,18 @@ type labView struct {
 	Alternatives       []labAltRow
 	BehaviourDocs      []report.Named
 	PublishedEstimator string
+	// Calibration is the outlook's calibration, one row per behaviour;
+	// Applicants the held-out applicants per population.
+	Calibration []labCalibration
+	Applicants  int
+}
+
+// labCalibration is one behaviour's outlook calibration, formatted.
+type labCalibration struct {
+	Behaviour                                  string
+	Answered                                   int
+	Coverage, Below, Above, OpenEnded, Flagged string
+	Ratio, Bias, AbsErr                        string
 }
 
 // labTarget is one measured number with its truth in months.
@@ -90,7 +108,7 @@ func signedPercent(x float64) string {
 
 // methodologyPage handles GET /methodology.
 func (s *Server) methodologyPage(w http.ResponseWriter, r *http.Request) error {
-	data := &methodologyPageData{page: s.newPage(r, "How we compute the numbers"), DaysPerMonth: daysPerMonth,
+	data := &methodologyPageData{page: s.newPage(r, "How we compute the numbers"), DaysPerMonth: daysPerMonth, DaysUpTo: units.MaxDays, OutlookAtRisk: stats.OutlookAtRisk,
 		GraceDays: stats.DefaultPolicy.Grace, HeadlineDays: stats.HeadlineWindow, RecentMonths: stats.RecentMonths,
 		Quality: currentQualityRules()}
 	rep, err := report.Latest()
@@ -150,6 +168,12 @@ func newLabView(r *report.Report) *labView {
 			alt.Cells = append(alt.Cells, strings.Join(parts, " / "))
 		}
 		v.Alternatives = append(v.Alternatives, alt)
+	}
+	v.Applicants = r.Applicants
+	for _, c := range r.Calibration {
+		v.Calibration = append(v.Calibration, labCalibration{Behaviour: c.Behaviour, Answered: c.Answered,
+			Coverage: pct(c.Coverage), Below: pct(c.Below), Above: pct(c.Above), OpenEnded: pct(c.OpenEnded), Flagged: pct(c.Flagged),
+			Ratio: signed(c.MedianRatio), Bias: signed(c.MedianBias), AbsErr: pct(c.MedianAbsErr)})
 	}
 	return v
 }

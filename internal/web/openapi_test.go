@@ -31,6 +31,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		{"post", "/api/v1/cases/{id}/milestones"},
 		{"post", "/api/v1/cases/{id}/confirm"},
 		{"get", "/api/v1/stats"},
+		{"get", "/api/v1/outlook"},
 		{"get", "/api/v1/openapi.json"},
 		{"get", "/api/v1/me/export"},
 		{"delete", "/api/v1/me"},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/outlook"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -29,6 +30,11 @@ type casePageData struct {
 	ReportReasons []reportReason
 	// ReportError is the message of a refused report.
 	ReportError string
+	// Outlook is where a pending case stands among similar cases, as of
+	// its last confirmed day; Decided how a decided case compares. One
+	// of the two is set.
+	Outlook *outlook.View
+	Decided *outlook.Decided
 }
 
 // editForm is the "I have the edit key" form.
@@ -80,9 +86,11 @@ func (s *Server) loadCasePage(r *http.Request, editing bool) (*casePageData, err
 	v := newCaseView(s.cat, c)
 	a := s.currentAccount(r)
 	owned := a != nil && c.OwnerID != "" && c.OwnerID == a.ID
-	return &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v, Owned: owned,
+	data := &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v, Owned: owned,
 		Flagged: c.Moderation.State == timeline.ModerationFlagged, Hidden: c.Moderation.State == timeline.ModerationHidden,
-		ReportReasons: reportReasons}, nil
+		ReportReasons: reportReasons}
+	data.Outlook, data.Decided = s.caseOutlook(c)
+	return data, nil
 }
 
 // casePage handles GET /cases/{id}.

@@ -27,6 +27,9 @@ type homePageData struct {
 	ApprovedWeek []categoryCount
 }
 
+// CategoryGroups groups the catalog's categories for the outlook form.
+func (p *homePageData) CategoryGroups() []categoryGroup { return groupCategories(p.Catalog) }
+
 // categoryCount is one row of "approved this week".
 type categoryCount struct {
 	Category catalog.Category

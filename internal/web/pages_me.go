@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/auth"
+	"github.com/casetrack/casetrack/internal/outlook"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -16,7 +17,7 @@ import (
 type mePageData struct {
 	page
 	Me    *auth.Account
-	Cases []caseView
+	Cases []meCase
 	// Claim is the claim form as typed, kept on errors.
 	ClaimCase string
 	// Errors holds messages by field: "case", "edit_key".
@@ -25,6 +26,13 @@ type mePageData struct {
 	// HasPassword is false for an account that signs in through OpenID
 	// Connect only.
 	HasPassword bool
+}
+
+// meCase is one case of My timeline with, while it is pending, its
+// outlook in short.
+type meCase struct {
+	caseView
+	Outlook *outlook.View
 }
 
 // Err returns the message for a field, or "".
@@ -54,7 +62,9 @@ func (s *Server) loadMe(r *http.Request, a *auth.Account) (*mePageData, error) {
 	}
 	data := &mePageData{page: s.newPage(r, "My timeline"), Me: a, HasPassword: stored.PasswordHash != ""}
 	for _, c := range cases {
-		data.Cases = append(data.Cases, newCaseView(s.cat, c))
+		mc := meCase{caseView: newCaseView(s.cat, c)}
+		mc.Outlook, _ = s.caseOutlook(c)
+		data.Cases = append(data.Cases, mc)
 	}
 	return data, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // templateFS holds the page templates. layout.html defines the page shell
@@ -92,6 +93,12 @@ type errorPage struct {
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset": s.assets.url,
+		// duration and afterFiling write days in the site's one unit
+		// scheme (package units).
+		"duration":    units.Duration,
+		"afterFiling": func(days int) string { return units.After(days, "filing") },
+		// sub places the outlook bar's marks.
+		"sub": func(a, b int) int { return a - b },
 		// adminCase pairs a moderation item with the reasons, for the
 		// "admincase" template.
 		"adminCase": func(it adminItem, reasons []moderationReason) adminCaseData {

@@ -33,7 +33,8 @@ var templateSamples = map[string]func(s *Server) any{
 	},
 	"case.html": func(s *Server) any {
 		return &casePageData{Case: sampleCaseView(s.cat), Edit: editForm{EditKey: "ek_X", Code: "rfe", Date: "2024-05"},
-			Errors: timeline.FieldErrors{"edit_key": "wrong", "code": "bad code", "date": "bad date", "status": "decided"}, Notice: notices["milestone"]}
+			Errors: timeline.FieldErrors{"edit_key": "wrong", "code": "bad code", "date": "bad date", "status": "decided"}, Notice: notices["milestone"],
+			Outlook: sampleOutlook(s.cat), Decided: sampleDecided(s.cat)}
 	},
 	"case_delete.html": func(s *Server) any {
 		return &casePageData{Case: sampleCaseView(s.cat), Edit: editForm{EditKey: "ek_X"}}
