@@ -43,27 +43,27 @@ func journeyOutlookPhone(t *testing.T, s *browserSuite, tb *tab) {
 	s.load(tb, "/", http.StatusOK)
 	// The three actions.
 	tb.must(chromedp.SetValue(chromedp.CSS("#h-category"), s.seed.category))
-	tb.must(chromedp.SetValue(chromedp.CSS("#h-filed"), "2024-01"))
+	tb.must(chromedp.SetValue(chromedp.CSS("#h-filed"), "2024-06"))
 	s.submit(tb, "the home page's outlook form", `form.home-outlook button[type="submit"]`, http.StatusOK)
 
 	got := eval[outlookShown](tb, readOutlook)
 	if !strings.HasPrefix(got.Sentence, "Of similar cases, ") || !strings.Contains(got.Sentence, "you have waited") {
 		t.Errorf("sentence %q", got.Sentence)
 	}
-	if !strings.HasPrefix(got.BarLabel, "Where you stand: filed January 2024, waiting 17.1 months as of June 20, 2025.") {
+	if !strings.HasPrefix(got.BarLabel, "Where you stand: filed June 2024, waiting 12.2 months as of June 20, 2025.") {
 		t.Errorf("the bar's text alternative is %q", got.BarLabel)
 	}
 	// The phone is 375 pixels wide; the bar takes the width of its box.
 	if got.BarWidth < 250 {
 		t.Errorf("the bar is %.0f pixels wide on a phone", got.BarWidth)
 	}
-	if !strings.Contains(got.Legend, "You: 17.1 months since filing") {
+	if !strings.Contains(got.Legend, "You: 12.2 months since filing") {
 		t.Errorf("legend %q", got.Legend)
 	}
 	if got.Ladder == 0 {
 		t.Error("the groups compared with are not linked")
 	}
-	for _, want := range []string{"category=" + s.seed.category, "filed=2024-01", "#outlook"} {
+	for _, want := range []string{"category=" + s.seed.category, "filed=2024-06", "#outlook"} {
 		if !strings.Contains(got.Href, want) {
 			t.Errorf("address %s lacks %s", got.Href, want)
 		}

@@ -30,7 +30,7 @@ var browserPages = []browserPage{
 	{"explore", http.StatusOK, get("/explore")},
 	{"explore-filtered", http.StatusOK, get("/explore?category=eb2-niw&country=IN&service_center=TSC")},
 	{"explore-not-enough-data", http.StatusOK, get("/explore?category=o1")},
-	{"explore-outlook", http.StatusOK, get("/explore?category=eb2-niw&country=IN&filed=2024-01")},
+	{"explore-outlook", http.StatusOK, get("/explore?category=eb2-niw&country=IN&filed=2024-06")},
 	{"explore-outlook-not-enough", http.StatusOK, get("/explore?category=eb2-niw&filed=2023-03")},
 	{"explore-outlook-refused", http.StatusUnprocessableEntity, get("/explore?category=eb2-niw&filed=2030-01")},
 	{"methodology", http.StatusOK, get("/methodology")},
