@@ -12,6 +12,7 @@
 # $CASETRACK_BENCH_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}  # the toolchain go.mod names
 
 ROWS=${1:-1000000}
 FORMAT=${CASETRACK_BENCH_FORMAT:-jsonl}

@@ -6,6 +6,7 @@
 #   bench/kill9.sh [DATABASE_URL] [SUBMISSIONS]   (default: a fresh SQLite file, 200)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}  # the toolchain go.mod names
 OUT=bench/out; mkdir -p "$OUT"
 DB=${1:-sqlite:$OUT/kill9-$$.db}
 N=${2:-200}

@@ -18,6 +18,7 @@
 # and a PostgreSQL at $CASETRACK_BENCH_POSTGRES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}  # the toolchain go.mod names
 
 CASES=${1:-1000000}
 PG=${CASETRACK_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
