@@ -150,7 +150,9 @@ func rewriteRows(ctx context.Context, tx *sql.Tx, recent func(t reorgTable) stri
 // Rows live in the B-trees of their random keys (migration 00005), so
 // pages hold rows of every age; what remains in order is where each cell
 // sits inside its page, which inserting the recent rows again in key order
-// undoes.
+// undoes. It works through the cases in ranges of their ids,
+// sqliteReorgBatch at a time, each in its own transaction, so that no
+// writer waits long for the write lock.
 func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Time) (Reorganized, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -163,35 +165,97 @@ func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Tim
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = DEFAULT") //nolint:errcheck
 	since := formatDay(now.AddDate(0, 0, -recentDays))
-	tx, err := conn.BeginTx(ctx, nil)
+	bounds, err := batchBounds(ctx, conn, "SELECT id FROM cases WHERE created >= "+sqlString(since)+" ORDER BY id", sqliteReorgBatch)
 	if err != nil {
-		return Reorganized{}, fmt.Errorf("begin: %w", err)
+		return Reorganized{}, fmt.Errorf("list recent cases: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck
-	n, err := rewriteRows(ctx, tx, func(t reorgTable) string {
-		switch t.name {
-		case "cases", "reports", "moderation_log":
-			return "created >= '" + since + "'"
-		case "accounts", "sessions":
-			return "1 = 1"
+	total := 0
+	// Batch i holds the ids above bounds[i-1] and up to bounds[i]; the
+	// first has no lower bound, the last no upper one, so that together
+	// they hold every recent row whatever case it names (or none).
+	for i := 0; i <= len(bounds); i++ {
+		var lo, hi string
+		if i > 0 {
+			lo = bounds[i-1]
 		}
-		return ""
-	})
-	if err != nil {
-		return Reorganized{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return Reorganized{}, fmt.Errorf("commit: %w", err)
+		if i < len(bounds) {
+			hi = bounds[i]
+		}
+		inRange := func(col string) string {
+			c := "created >= " + sqlString(since)
+			if lo != "" {
+				c += " AND coalesce(" + col + ", '') > " + sqlString(lo)
+			}
+			if hi != "" {
+				c += " AND coalesce(" + col + ", '') <= " + sqlString(hi)
+			}
+			return c
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return Reorganized{Rows: total}, fmt.Errorf("begin: %w", err)
+		}
+		n, err := rewriteRows(ctx, tx, func(t reorgTable) string {
+			switch t.name {
+			case "cases":
+				return inRange("id")
+			case "reports", "moderation_log":
+				return inRange("case_id")
+			case "accounts", "sessions":
+				if i == 0 {
+					return "1 = 1"
+				}
+			}
+			return ""
+		})
+		if err == nil {
+			err = tx.Commit()
+		}
+		if err != nil {
+			tx.Rollback() //nolint:errcheck
+			return Reorganized{Rows: total}, err
+		}
+		total += n
 	}
 	var busy, logFrames, checkpointed int
 	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
-		return Reorganized{Rows: n}, fmt.Errorf("checkpoint WAL: %w", err)
+		return Reorganized{Rows: total}, fmt.Errorf("checkpoint WAL: %w", err)
 	}
 	if busy != 0 {
-		return Reorganized{Rows: n}, errors.New("checkpoint WAL: blocked by a concurrent reader; the next run tries again")
+		return Reorganized{Rows: total}, errors.New("checkpoint WAL: blocked by a concurrent reader; the next run tries again")
 	}
-	return Reorganized{Rows: n}, nil
+	return Reorganized{Rows: total}, nil
 }
+
+// sqliteReorgBatch is how many cases one transaction of SQLite's
+// reorganisation rewrites, with their milestones, reports and log
+// entries: a few thousand rows, well under a second of write lock.
+const sqliteReorgBatch = 1000
+
+// batchBounds runs q, which lists keys in order, and returns every size-th
+// of them: the upper bounds of batches of size keys (the last batch, up
+// to size keys more, has none).
+func batchBounds(ctx context.Context, conn *sql.Conn, q string, size int) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var bounds []string
+	for n := 1; rows.Next(); n++ {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		if n%size == 0 {
+			bounds = append(bounds, k)
+		}
+	}
+	return bounds, rows.Err()
+}
+
+// sqlString quotes a value as an SQL string literal.
+func sqlString(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
 
 // reorganizeLockKey names the advisory lock that lets one instance at a
 // time reorganise a schema.
