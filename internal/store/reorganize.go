@@ -267,7 +267,8 @@ const maxAge = 1 << 31
 
 // reorganize on PostgreSQL rewrites every row written by a transaction
 // after the previous reorganisation (table reorganized keeps its
-// transaction id; every row on the first run): age(xmin) is how many
+// transaction id; migration 00005 rewrote every row stored before it, and
+// records its own; NULL there means every row): age(xmin) is how many
 // transactions ago a row was written. The tables are locked EXCLUSIVE for
 // the rewrite, so that no write waits on a row that is then deleted under
 // it (it waits for the lock instead and then sees the new row); reads go
