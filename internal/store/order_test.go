@@ -45,6 +45,9 @@ const maxOrderRho = 0.1
 // follow submission order.
 func TestStoredOrder(t *testing.T) {
 	storetest.EachURL(t, func(t *testing.T, url string) {
+		// The two databases in parallel: most of the time goes into
+		// waiting for commits.
+		t.Parallel()
 		c, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 		defer cancel()
 		s, err := store.Open(c, url)
