@@ -470,3 +470,47 @@ func TestRandomOrderMigration(t *testing.T) {
 		}
 	})
 }
+
+// TestReorganizeTakesTurns checks, on PostgreSQL, that an instance leaves
+// the reorganisation to another one that is running it, and that it gives
+// up, instead of making requests queue behind it, when a write holds the
+// tables.
+func TestReorganizeTakesTurns(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	s, err := store.Open(ctx(t), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustCreate(t, s, sampleCase())
+	db := rawDB(t, url)
+
+	other, err := db.BeginTx(ctx(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var locked bool
+	if err := other.QueryRow("SELECT pg_try_advisory_xact_lock(hashtextextended('casetrack reorganize ' || coalesce(current_schema(), ''), 0))").Scan(&locked); err != nil || !locked {
+		t.Fatalf("take the lock as another instance: %v, %v", locked, err)
+	}
+	if r, err := s.Reorganize(ctx(t), time.Now()); err != nil || !r.Skipped || r.Rows != 0 {
+		t.Errorf("Reorganize while another instance runs it = %+v, %v; want skipped", r, err)
+	}
+	other.Rollback() //nolint:errcheck
+
+	writer, err := db.BeginTx(ctx(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.Exec("UPDATE cases SET note = note"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Reorganize(ctx(t), time.Now()); err == nil || !strings.Contains(err.Error(), "lock") {
+		t.Errorf("Reorganize while a write holds the tables: %v, want a lock timeout", err)
+	}
+	writer.Rollback() //nolint:errcheck
+
+	if r, err := s.Reorganize(ctx(t), time.Now()); err != nil || r.Skipped || r.Rows != 3 {
+		t.Errorf("Reorganize = %+v, %v; want the case and its two milestones rewritten", r, err)
+	}
+}

@@ -24,7 +24,8 @@ import (
 //     reset.
 //
 // Reorganize therefore deletes the recently written rows and inserts them
-// again in key order, in one transaction: on PostgreSQL they then share
+// again in key order, in one transaction (on SQLite, one per range of
+// case ids): on PostgreSQL they then share
 // one xmin and are placed in key order wherever there is free space; on
 // SQLite each page's new cells follow key order. Then it pushes the old
 // versions out: VACUUM on PostgreSQL, a checkpoint that truncates the
@@ -77,9 +78,10 @@ const recentDays = 2
 // periodically (--reorganize-every); several instances may: on PostgreSQL
 // only one of them works at a time and the others report Skipped.
 //
-// It holds the write lock (SQLite) or an exclusive lock on the tables
-// (PostgreSQL, reads go on) while it rewrites; it gives up rather than
-// wait more than reorganizeLockTimeout for it.
+// While it rewrites it holds the write lock (SQLite, for one batch at a
+// time) or an exclusive lock on the tables (PostgreSQL, where reads go on
+// and it gives up rather than wait more than reorganizeLockTimeout for
+// that lock).
 func (s *Store) Reorganize(ctx context.Context, now time.Time) (Reorganized, error) {
 	r, err := s.d.reorganize(ctx, s.db, now)
 	if err != nil {
