@@ -190,10 +190,10 @@ type adminCaseData struct {
 // padHTML appends a comment to a page that makes its length a multiple of
 // size.
 func padHTML(buf *bytes.Buffer, size int) {
-	const open, close = "<!--", "-->\n"
-	n := buf.Len() + len(open) + len(close)
+	const opening, closing = "<!--", "-->\n"
+	n := buf.Len() + len(opening) + len(closing)
 	fill := (size - n%size) % size
-	buf.WriteString(open)
+	buf.WriteString(opening)
 	buf.WriteString(strings.Repeat(" ", fill))
-	buf.WriteString(close)
+	buf.WriteString(closing)
 }
