@@ -1,8 +1,8 @@
 // Command casetrack runs CaseTrack: the web server (serve, the default),
 // database migrations (migrate), synthetic data for demos and load tests
 // (seed), timelines imported with their history (import), the truth lab
-// that measures the statistics against known answers (truthlab) and the
-// admin role (admin). Every flag can also be set with an environment variable.
+// that measures the statistics against known answers (truthlab), the
+// admin role (admin) and the reorganisation of stored rows (reorganize). Every flag can also be set with an environment variable.
 package main
 
 import (
@@ -24,6 +24,7 @@ const commandsHelp = `Commands:
   import    import timelines with their history dates: import FILE (JSON Lines or CSV)
   truthlab  measure the statistics against simulated populations with known answers
   admin     grant or revoke the admin role: admin grant EMAIL, admin revoke EMAIL
+  reorganize  rewrite recent rows so that the database files do not show the order of submissions
   help      show this help
 
 Run "casetrack COMMAND --help" for the flags of a command.`
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runImport(ctx, args, getenv, stdout, stderr)
 	case "admin":
 		err = runAdmin(ctx, args, getenv, stdout, stderr)
+	case "reorganize":
+		err = runReorganize(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprintf(stdout, "CaseTrack: anonymous immigration case timelines and honest processing-time statistics.\n\n%s\n", commandsHelp)
 		return 0

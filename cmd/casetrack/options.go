@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // option is one setting of a subcommand: a flag, the environment variables
@@ -131,6 +132,20 @@ func (s *optionSet) int(o *option, min int) int {
 		s.fail(o, "must be at least %d, got %d", min, n)
 	}
 	return n
+}
+
+// duration parses a duration option ("90m", "1h") that must not be
+// negative.
+func (s *optionSet) duration(o *option) time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(o.value))
+	if err != nil {
+		s.fail(o, "%q is not a duration such as 30m or 1h", o.value)
+		return 0
+	}
+	if d < 0 {
+		s.fail(o, "must not be negative, got %s", o.value)
+	}
+	return d
 }
 
 // bool parses an on/off option: true/false, 1/0, yes/no, on/off.

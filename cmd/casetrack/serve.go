@@ -47,6 +47,8 @@ type serveConfig struct {
 	ClientIPHeader string
 	Demo           bool
 	Accounts       accountSettings
+	// ReorganizeEvery is how often to reorganise the database (0: never).
+	ReorganizeEvery time.Duration
 }
 
 // parseServe reads the serve flags and environment and checks them all
@@ -63,6 +65,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	trust := s.addSwitch("trust-proxy", "take the client address from the last X-Forwarded-For hop (only behind a proxy that appends it)", "CASETRACK_TRUST_PROXY")
 	ipHeader := s.add("client-ip-header", "NAME", "", "with --trust-proxy: the request header your proxy puts the client address in, e.g. X-Real-IP, CF-Connecting-IP or Fly-Client-IP (empty: the last X-Forwarded-For hop)", "CASETRACK_CLIENT_IP_HEADER")
 	accounts := addAccountOptions(s)
+	reorganize := s.add("reorganize-every", "DURATION", defaultReorganizeEvery, "how often to rewrite recently stored rows in the order of their random keys, so that the database files do not show the order of submissions (also once at start); 0 turns it off", "CASETRACK_REORGANIZE_EVERY")
 	demo := s.addSwitch("demo", "use a separate demo database, filled with synthetic cases when empty, and show a \"demo data\" banner", "CASETRACK_DEMO")
 	if err := parseOptions(s, args, getenv, stdout, commandsHelp); err != nil {
 		return serveConfig{}, err
@@ -98,6 +101,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 		s.fail(ipHeader, "it is read only behind a trusted proxy: add --trust-proxy")
 	}
 	cfg.Accounts = accounts.settings(s)
+	cfg.ReorganizeEvery = s.duration(reorganize)
 	if err := s.err(); err != nil {
 		return serveConfig{}, usageError{err}
 	}
@@ -144,6 +148,17 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		if err := seedDemo(ctx, st, cat, log); err != nil {
 			return err
 		}
+	}
+
+	if cfg.ReorganizeEvery > 0 {
+		reorgCtx, stopReorg := context.WithCancel(ctx)
+		reorgDone := make(chan struct{})
+		go func() {
+			defer close(reorgDone)
+			reorganizeEvery(reorgCtx, st, cfg.ReorganizeEvery, log)
+		}()
+		// Stopped before the store closes.
+		defer func() { stopReorg(); <-reorgDone }()
 	}
 
 	sync := newIndexSync(st, cat, log)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // env returns a getenv function over a fixed map.
@@ -47,6 +48,9 @@ func TestParseServe(t *testing.T) {
 			got, err := parseServe(tt.args, env(tt.env), &bytes.Buffer{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.want.ReorganizeEvery == 0 {
+				tt.want.ReorganizeEvery = time.Hour // the default
 			}
 			if tt.want.Accounts == (accountSettings{}) {
 				tt.want.Accounts = accountSettings{SignInRate: 10} // the defaults; see accountopts_test.go

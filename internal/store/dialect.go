@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -44,6 +45,10 @@ type dialect interface {
 	// scrub is called after personal data was deleted, to push it out of
 	// places a plain DELETE leaves it in (a write-ahead log, free pages).
 	scrub(ctx context.Context, db *sql.DB) error
+	// reorganize rewrites recently written rows so that their place in
+	// the files follows their random keys, not the order they came in
+	// (see Store.Reorganize).
+	reorganize(ctx context.Context, db *sql.DB, now time.Time) (Reorganized, error)
 }
 
 // rebindDollar numbers "?" placeholders as $1, $2, ... for PostgreSQL. The

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -55,8 +56,8 @@ func (s *Store) AddReport(ctx context.Context, caseID, reason string, now time.T
 	if err != nil {
 		return fmt.Errorf("report case %q: %w", caseID, err)
 	}
-	if _, err := tx.ExecContext(ctx, s.d.rebind("INSERT INTO reports (case_id, reason, created) VALUES (?, ?, ?)"),
-		caseID, reason, formatDay(now)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.d.rebind("INSERT INTO reports (id, case_id, reason, created) VALUES (?, ?, ?, ?)"),
+		"r_"+rand.Text(), caseID, reason, formatDay(now)); err != nil {
 		return fmt.Errorf("report case %q: %w", caseID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -167,11 +168,13 @@ func (s *Store) DeleteCaseModerated(ctx context.Context, caseID, reason, actorID
 	return nil
 }
 
-// logAction appends one line to the moderation log.
+// logAction adds one line to the moderation log. Its id is random, like
+// every key in the store, so that neither it nor where the line is stored
+// tells in what order things happened within a day.
 func (s *Store) logAction(ctx context.Context, tx *sql.Tx, action, reason, caseID, actorID string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, s.d.rebind(
-		"INSERT INTO moderation_log (action, reason, case_id, actor_account_id, created) VALUES (?, ?, ?, ?, ?)"),
-		action, reason, nullString(caseID), nullString(actorID), formatDay(now))
+		"INSERT INTO moderation_log (id, action, reason, case_id, actor_account_id, created) VALUES (?, ?, ?, ?, ?, ?)"),
+		"l_"+rand.Text(), action, reason, nullString(caseID), nullString(actorID), formatDay(now))
 	if err != nil {
 		return fmt.Errorf("log moderation: %w", err)
 	}
@@ -232,9 +235,9 @@ func (s *Store) queueItems(ctx context.Context, q string, limit int) ([]QueueIte
 	return items, nil
 }
 
-// reports lists a case's reports, newest first.
+// reports lists a case's reports, newest day first.
 func (s *Store) reports(ctx context.Context, caseID string) ([]Report, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT reason, created FROM reports WHERE case_id = ? ORDER BY created DESC, id DESC"), caseID)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind("SELECT reason, created FROM reports WHERE case_id = ? ORDER BY created DESC, id"), caseID)
 	if err != nil {
 		return nil, fmt.Errorf("reports of case %q: %w", caseID, err)
 	}
@@ -252,10 +255,12 @@ func (s *Store) reports(ctx context.Context, caseID string) ([]Report, error) {
 	return out, rows.Err()
 }
 
-// ModerationLog returns the latest limit log entries, newest first.
+// ModerationLog returns the latest limit log entries, newest day first.
+// Within a day the order is that of the random ids, not of the actions:
+// that order is deliberately not kept (see migration 00005).
 func (s *Store) ModerationLog(ctx context.Context, limit int) ([]LogEntry, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.rebind(
-		"SELECT action, reason, coalesce(case_id, ''), coalesce(actor_account_id, ''), created FROM moderation_log ORDER BY id DESC LIMIT ?"), limit)
+		"SELECT action, reason, coalesce(case_id, ''), coalesce(actor_account_id, ''), created FROM moderation_log ORDER BY created DESC, id LIMIT ?"), limit)
 	if err != nil {
 		return nil, fmt.Errorf("moderation log: %w", err)
 	}

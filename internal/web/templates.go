@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
+
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/units"
@@ -141,6 +143,13 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 // becomes a clean 500 instead of half a page. data should be a pointer to
 // a struct embedding page; render fills its common fields.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	return s.renderPadded(w, r, status, name, data, 0)
+}
+
+// renderPadded is render with the page padded to a multiple of size bytes
+// (when size > 0) and sent uncompressed, so that its length on the wire,
+// which load balancers log, says nothing about what it shows.
+func (s *Server) renderPadded(w http.ResponseWriter, r *http.Request, status int, name string, data any, size int) error {
 	t, ok := s.pages[name]
 	if !ok {
 		return fmt.Errorf("render: no template %q", name)
@@ -153,6 +162,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	h := w.Header()
+	if size > 0 {
+		padHTML(&buf, size)
+		h.Set(gzhttp.HeaderNoCompression, "1")
+	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// Pages change with every shared case and link assets by their
 	// current fingerprint: browsers must ask again each time. A handler
@@ -172,4 +185,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 type adminCaseData struct {
 	Item    adminItem
 	Reasons []moderationReason
+}
+
+// padHTML appends a comment to a page that makes its length a multiple of
+// size.
+func padHTML(buf *bytes.Buffer, size int) {
+	const opening, closing = "<!--", "-->\n"
+	n := buf.Len() + len(opening) + len(closing)
+	fill := (size - n%size) % size
+	buf.WriteString(opening)
+	buf.WriteString(strings.Repeat(" ", fill))
+	buf.WriteString(closing)
 }

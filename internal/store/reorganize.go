@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Reorganisation: where and in what order rows are stored must not tell in
+// what order they were submitted (privacy policy: a row of the database
+// cannot be lined up with a line of a request log, ours or a load
+// balancer's). Random keys (migration 00005) decide the logical order and,
+// on SQLite, the B-tree a row lives in, but both databases still leave the
+// order of recent writes readable in their files:
+//
+//   - PostgreSQL appends new rows to the end of the table and stamps each
+//     with the id of the transaction that wrote it (xmin); CLUSTER and
+//     VACUUM FULL move rows but keep xmin.
+//   - SQLite writes each new cell of a page below the previous one, and
+//     its write-ahead log holds page images in commit order until it is
+//     reset.
+//
+// Reorganize therefore deletes the recently written rows and inserts them
+// again in key order, in one transaction (on SQLite, one per range of
+// case ids): on PostgreSQL they then share
+// one xmin and are placed in key order wherever there is free space; on
+// SQLite each page's new cells follow key order. Then it pushes the old
+// versions out: VACUUM on PostgreSQL, a checkpoint that truncates the
+// write-ahead log on SQLite (whose secure_delete has already overwritten
+// the deleted cells).
+
+// Reorganized says what one Reorganize did.
+type Reorganized struct {
+	// Rows is how many rows were rewritten, over all tables.
+	Rows int
+	// Skipped is true when another instance was reorganising the same
+	// database, which then did the work.
+	Skipped bool
+}
+
+// reorgTable is a table the reorganisation rewrites. Rows whose parent
+// row is rewritten are rewritten with it, because deleting the parent
+// would otherwise cascade to them.
+type reorgTable struct {
+	name   string
+	key    string // the primary key, the order rows are inserted again in
+	parent string // the table this one's foreign key refers to, or ""
+	fk     string // the foreign key column
+}
+
+// reorgTables lists parents before their children.
+var reorgTables = []reorgTable{
+	{name: "cases", key: "id"},
+	{name: "accounts", key: "id"},
+	{name: "milestones", key: "case_id, seq", parent: "cases", fk: "case_id"},
+	{name: "reports", key: "id", parent: "cases", fk: "case_id"},
+	{name: "moderation_log", key: "id", parent: "cases", fk: "case_id"},
+	{name: "sessions", key: "token_hash", parent: "accounts", fk: "account_id"},
+}
+
+// reorganizeLockTimeout is how long the reorganisation waits for the
+// locks it needs before giving up until its next run: requests must never
+// queue behind it for long.
+const reorganizeLockTimeout = 2 * time.Second
+
+// recentDays is how far back, in calendar days, SQLite's reorganisation
+// rewrites cases, reports and log entries: two days, so that a run missed
+// around midnight is made up by the next one.
+const recentDays = 2
+
+// Reorganize rewrites recently written rows in key order and pushes their
+// old versions out of the database files, so that neither where a row is
+// stored nor any stamp on it follows the order of submission (see above).
+// now decides what "recent" means on SQLite. "casetrack serve" runs it
+// periodically (--reorganize-every); several instances may: on PostgreSQL
+// only one of them works at a time and the others report Skipped.
+//
+// While it rewrites it holds the write lock (SQLite, for one batch at a
+// time) or an exclusive lock on the tables (PostgreSQL, where reads go on
+// and it gives up rather than wait more than reorganizeLockTimeout for
+// that lock).
+func (s *Store) Reorganize(ctx context.Context, now time.Time) (Reorganized, error) {
+	r, err := s.d.reorganize(ctx, s.db, now)
+	if err != nil {
+		return r, fmt.Errorf("reorganize %s database: %w", s.d.name(), err)
+	}
+	return r, nil
+}
+
+// rewriteRows rewrites, in tx, the rows of every reorgTable that recent
+// selects (an SQL condition, "" for none; values are written into it, as
+// CREATE TABLE AS takes no parameters on PostgreSQL) or whose parent row
+// is rewritten: it copies them aside into temporary tables, deletes them
+// (children first, so that no delete cascades), inserts them again in key
+// order (parents first) and drops the copies. It returns how many rows it
+// rewrote.
+func rewriteRows(ctx context.Context, tx *sql.Tx, recent func(t reorgTable) string) (int, error) {
+	temp := func(t string) string { return "reorg_" + t }
+	total := 0
+	for _, t := range reorgTables {
+		var conds []string
+		if c := recent(t); c != "" {
+			conds = append(conds, c)
+		}
+		if t.parent != "" {
+			conds = append(conds, fmt.Sprintf("%s IN (SELECT id FROM %s)", t.fk, temp(t.parent)))
+		}
+		if len(conds) == 0 {
+			conds = []string{"1 = 0"}
+		}
+		q := fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT * FROM %s WHERE %s", temp(t.name), t.name, strings.Join(conds, " OR "))
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return 0, fmt.Errorf("copy recent rows of %s: %w", t.name, err)
+		}
+	}
+	for i := len(reorgTables) - 1; i >= 0; i-- {
+		t := reorgTables[i]
+		q := fmt.Sprintf("DELETE FROM %s WHERE (%s) IN (SELECT %s FROM %s)", t.name, t.key, t.key, temp(t.name))
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return 0, fmt.Errorf("delete recent rows of %s: %w", t.name, err)
+		}
+	}
+	for _, t := range reorgTables {
+		q := fmt.Sprintf("INSERT INTO %s SELECT * FROM %s ORDER BY %s", t.name, temp(t.name), t.key)
+		res, err := tx.ExecContext(ctx, q)
+		if err != nil {
+			return 0, fmt.Errorf("insert recent rows of %s again: %w", t.name, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("insert recent rows of %s again: %w", t.name, err)
+		}
+		total += int(n)
+	}
+	for i := len(reorgTables) - 1; i >= 0; i-- {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE "+temp(reorgTables[i].name)); err != nil {
+			return 0, fmt.Errorf("drop copy of %s: %w", reorgTables[i].name, err)
+		}
+	}
+	return total, nil
+}
+
+// reorganize on SQLite rewrites the cases, reports and log entries of the
+// last recentDays (and the milestones of those cases), and every account
+// and session: accounts record no date, and there are far fewer of them
+// than cases. Then it checkpoints the write-ahead log into the database
+// file and truncates it.
+//
+// Rows live in the B-trees of their random keys (migration 00005), so
+// pages hold rows of every age; what remains in order is where each cell
+// sits inside its page, which inserting the recent rows again in key order
+// undoes. It works through the cases in ranges of their ids,
+// sqliteReorgBatch at a time, each in its own transaction, so that no
+// writer waits long for the write lock.
+func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Time) (Reorganized, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Reorganized{}, fmt.Errorf("get connection: %w", err)
+	}
+	defer conn.Close()
+	// The copies stay in memory rather than in a temporary file.
+	if _, err := conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+		return Reorganized{}, err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = DEFAULT") //nolint:errcheck
+	since := formatDay(now.AddDate(0, 0, -recentDays))
+	bounds, err := batchBounds(ctx, conn, "SELECT id FROM cases WHERE created >= "+sqlString(since)+" ORDER BY id", sqliteReorgBatch)
+	if err != nil {
+		return Reorganized{}, fmt.Errorf("list recent cases: %w", err)
+	}
+	total := 0
+	// Batch i holds the ids above bounds[i-1] and up to bounds[i]; the
+	// first has no lower bound, the last no upper one, so that together
+	// they hold every recent row whatever case it names (or none).
+	for i := 0; i <= len(bounds); i++ {
+		var lo, hi string
+		if i > 0 {
+			lo = bounds[i-1]
+		}
+		if i < len(bounds) {
+			hi = bounds[i]
+		}
+		inRange := func(col string) string {
+			c := "created >= " + sqlString(since)
+			if lo != "" {
+				c += " AND coalesce(" + col + ", '') > " + sqlString(lo)
+			}
+			if hi != "" {
+				c += " AND coalesce(" + col + ", '') <= " + sqlString(hi)
+			}
+			return c
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return Reorganized{Rows: total}, fmt.Errorf("begin: %w", err)
+		}
+		n, err := rewriteRows(ctx, tx, func(t reorgTable) string {
+			switch t.name {
+			case "cases":
+				return inRange("id")
+			case "reports", "moderation_log":
+				return inRange("case_id")
+			case "accounts", "sessions":
+				if i == 0 {
+					return "1 = 1"
+				}
+			}
+			return ""
+		})
+		if err == nil {
+			err = tx.Commit()
+		}
+		if err != nil {
+			tx.Rollback() //nolint:errcheck
+			return Reorganized{Rows: total}, err
+		}
+		total += n
+	}
+	var busy, logFrames, checkpointed int
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
+		return Reorganized{Rows: total}, fmt.Errorf("checkpoint WAL: %w", err)
+	}
+	if busy != 0 {
+		return Reorganized{Rows: total}, errors.New("checkpoint WAL: blocked by a concurrent reader; the next run tries again")
+	}
+	return Reorganized{Rows: total}, nil
+}
+
+// sqliteReorgBatch is how many cases one transaction of SQLite's
+// reorganisation rewrites, with their milestones, reports and log
+// entries: a few thousand rows, well under a second of write lock.
+const sqliteReorgBatch = 1000
+
+// batchBounds runs q, which lists keys in order, and returns every size-th
+// of them: the upper bounds of batches of size keys (the last batch, up
+// to size keys more, has none).
+func batchBounds(ctx context.Context, conn *sql.Conn, q string, size int) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var bounds []string
+	for n := 1; rows.Next(); n++ {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		if n%size == 0 {
+			bounds = append(bounds, k)
+		}
+	}
+	return bounds, rows.Err()
+}
+
+// sqlString quotes a value as an SQL string literal.
+func sqlString(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
+
+// reorganizeLockKey names the advisory lock that lets one instance at a
+// time reorganise a schema.
+const reorganizeLockKey = "hashtextextended('casetrack reorganize ' || coalesce(current_schema(), ''), 0)"
+
+// maxAge is one more than the largest age() of an xid: a bound that
+// selects every row, frozen ones included.
+const maxAge = 1 << 31
+
+// reorganize on PostgreSQL rewrites every row written by a transaction
+// after the previous reorganisation (table reorganized keeps its
+// transaction id; migration 00005 rewrote every row stored before it, and
+// records its own; NULL there means every row): age(xmin) is how many
+// transactions ago a row was written. The tables are locked EXCLUSIVE for
+// the rewrite, so that no write waits on a row that is then deleted under
+// it (it waits for the lock instead and then sees the new row); reads go
+// on. Then VACUUM removes the old row versions, with their xmin and their
+// place, once no transaction can see them any more.
+func (d *postgresDialect) reorganize(ctx context.Context, db *sql.DB, _ time.Time) (Reorganized, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return Reorganized{}, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck
+	var locked bool
+	if err := tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock("+reorganizeLockKey+")").Scan(&locked); err != nil {
+		return Reorganized{}, fmt.Errorf("take reorganisation lock: %w", err)
+	}
+	if !locked {
+		return Reorganized{Skipped: true}, nil
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", reorganizeLockTimeout.Milliseconds())); err != nil {
+		return Reorganized{}, err
+	}
+	names := make([]string, len(reorgTables))
+	for i, t := range reorgTables {
+		names[i] = t.name
+	}
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE "+strings.Join(names, ", ")+" IN EXCLUSIVE MODE"); err != nil {
+		return Reorganized{}, fmt.Errorf("lock tables: %w", err)
+	}
+	var current int64
+	var last sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT pg_current_xact_id()::text::bigint, (SELECT xid FROM reorganized)").Scan(&current, &last); err != nil {
+		return Reorganized{}, fmt.Errorf("read last reorganisation: %w", err)
+	}
+	bound := int64(maxAge)
+	if last.Valid && current-last.Int64 < maxAge {
+		// Rows of the last reorganisation itself (age current-last) are
+		// left alone.
+		bound = current - last.Int64
+	}
+	n, err := rewriteRows(ctx, tx, func(reorgTable) string {
+		return fmt.Sprintf("age(xmin) < %d", bound)
+	})
+	if err != nil {
+		return Reorganized{}, err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE reorganized SET xid = $1", current); err != nil {
+		return Reorganized{}, fmt.Errorf("record reorganisation: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Reorganized{}, fmt.Errorf("commit: %w", err)
+	}
+	// SKIP_LOCKED: a table autovacuum is working on is left to it.
+	if _, err := db.ExecContext(ctx, "VACUUM (SKIP_LOCKED) "+strings.Join(names, ", ")); err != nil {
+		return Reorganized{Rows: n}, fmt.Errorf("vacuum: %w", err)
+	}
+	return Reorganized{Rows: n}, nil
+}
