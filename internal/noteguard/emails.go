@@ -26,8 +26,9 @@ const (
 	dotAny     = `(?:` + dotSpaced + `|` + dotBracket + `|` + dotWord + `)`
 	anyTLD     = `\pL{2,}`
 	// commonTLD ends an address whose "at" or dot could be ordinary prose
-	// ("we met at NBC. Then"): only the endings addresses really have.
-	commonTLD = `(?:com|net|org|edu|gov|info)\b`
+	// ("we met at NBC. Then"): only the endings addresses really have,
+	// including the two-part ones such as co.uk and com.mx.
+	commonTLD = `(?:(?:co|com|ac|gov|org|edu|net)` + dotAny + `\pL{2}|com|net|org|edu|gov|info)\b`
 	providers = `(?:gmail|googlemail|yahoo|hotmail|outlook|live|msn|icloud|aol|proton|protonmail|qq|163|126|sina|yandex|rediffmail|gmx)\b`
 )
 

@@ -123,9 +123,9 @@ func decimalDigit(r rune) (byte, bool) {
 // digitContext turns O, o, I, l and | into the digits they stand for when
 // they sit inside a number ("EAC21O1234567", "A12345678O", "4l5-555"). A
 // letter counts as a digit when a digit comes right before it, or right
-// after it with either a digit one separator before it or at least five
-// digits following, so that "I-485", "I485", "10 I think" and "Oct" are
-// left alone.
+// after it with either a digit one separator before it (not for I) or at
+// least five digits following, so that "I-485", "I130 I485", "10 I think"
+// and "Oct" are left alone.
 func digitContext(s []byte) {
 	for i := 0; i < len(s); i++ {
 		if !digitLike(s[i]) {
@@ -144,7 +144,9 @@ func digitContext(s []byte) {
 		for k := j; k < len(s) && isDigit(s[k]); k++ {
 			after++
 		}
-		near := i > 1 && isSep(s[i-1]) && isDigit(s[i-2])
+		// A capital I before digits starts a form number (I485 I765), so
+		// it needs more than a number one separator before it.
+		near := i > 1 && isSep(s[i-1]) && isDigit(s[i-2]) && s[i] != 'I'
 		if left || (after > 0 && (near || after >= 5)) {
 			for k := i; k < j; k++ {
 				if s[k] == 'O' || s[k] == 'o' {

@@ -57,7 +57,7 @@ func numbers(s string) []span {
 func joins(gap string) bool {
 	switch {
 	case len(gap) == 1:
-		return isSep(gap[0])
+		return isSep(gap[0]) || gap[0] == '(' || gap[0] == ')'
 	case len(gap) <= 3:
 		for i := 0; i < len(gap); i++ {
 			switch gap[i] {
