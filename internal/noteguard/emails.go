@@ -3,6 +3,7 @@ package noteguard
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -35,7 +36,7 @@ const (
 // emailPattern finds email addresses written plainly or obfuscated. The
 // stronger the sign of an address ("@" typed as is, "(at)" in brackets),
 // the less the rest has to look like one.
-var emailPattern = regexp.MustCompile(`(?i)` + emailLocal + `(?:` +
+var emailPattern = regexp.MustCompile(`(?i)^` + emailLocal + `(?:` +
 	`(?:` + atTight + `|` + atBracket + `)` + emailDomain + `(?:` + dotAny + emailDomain + `)*` + dotAny + anyTLD +
 	`|` + atSpaced + emailDomain + `(?:` + dotStrong + emailDomain + `)*` + dotStrong + anyTLD +
 	`|` + `(?:` + atWord + `|` + atSpaced + `)` + emailDomain + `(?:` + dotAny + emailDomain + `)*` + dotAny + commonTLD +
@@ -46,44 +47,47 @@ var emailPattern = regexp.MustCompile(`(?i)` + emailLocal + `(?:` +
 const emailReach = 128
 
 // emails finds email addresses in the folded note s. The pattern runs only
-// around the places where an address can be, an "@" or a spelled "at":
-// running it over the whole note would cost tens of nanoseconds per byte on
-// every note.
+// where an address can be, an "@" or a spelled "at", anchored at the start
+// of the word before it: run unanchored over the whole note it would cost
+// tens of nanoseconds per byte on every note.
 func emails(s string) []span {
 	var spans []span
-	var ws [][2]int
+	end := 0 // the end of the last address found
 	for i := 0; i < len(s); i++ {
-		if !atAnchor(s, i) {
+		if i < end || !atAnchor(s, i) || !domainAfter(s, i) {
 			continue
 		}
-		// The local part is the word before the "at", or the word the "@"
-		// is in.
-		start := i
-		for start > 0 && strings.IndexByte("([{<", s[start-1]) >= 0 {
-			start--
-		}
-		for start > 0 && isSpace(s[start-1]) {
-			start--
-		}
-		for start > 0 && !isSpace(s[start-1]) {
-			start--
-		}
-		end := min(len(s), i+emailReach)
-		for end < len(s) && !utf8.RuneStart(s[end]) {
-			end++
-		}
-		if n := len(ws); n > 0 && start <= ws[n-1][1] {
-			ws[n-1][1] = max(ws[n-1][1], end)
+		start := localStart(s, i)
+		if start < end {
 			continue
 		}
-		ws = append(ws, [2]int{start, end})
-	}
-	for _, w := range ws {
-		for _, loc := range emailPattern.FindAllStringIndex(s[w[0]:w[1]], -1) {
-			spans = append(spans, span{start: w[0] + loc[0], end: w[0] + loc[1], kind: KindEmail})
+		stop := min(len(s), i+emailReach)
+		for stop < len(s) && !utf8.RuneStart(s[stop]) {
+			stop++
+		}
+		if loc := emailPattern.FindStringIndex(s[start:stop]); loc != nil {
+			end = start + loc[1]
+			spans = append(spans, span{start: start + loc[0], end: end, kind: KindEmail})
 		}
 	}
 	return spans
+}
+
+// localStart returns where the local part of an address whose "at" is at
+// s[i] starts: the run of letters, digits and . _ % + - before it, past any
+// space or bracket.
+func localStart(s string, i int) int {
+	for i > 0 && (isSpace(s[i-1]) || strings.IndexByte("([{<", s[i-1]) >= 0) {
+		i--
+	}
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !strings.ContainsRune("._%+-", r) {
+			break
+		}
+		i -= size
+	}
+	return i
 }
 
 // atAnchor reports whether an "@" or a spelled "at" starts at s[i].
@@ -97,15 +101,75 @@ func atAnchor(s string, i int) bool {
 	}
 	switch c | 0x20 {
 	case 'a':
-		t := strings.ToLower(s[i:min(len(s), i+8)])
-		if strings.HasPrefix(t, "arroba") || strings.HasPrefix(t, "a còng") || strings.HasPrefix(t, "a móc") {
+		t := s[i:]
+		if hasPrefixFold(t, "arroba") || hasPrefixFold(t, "a còng") || hasPrefixFold(t, "a móc") {
 			return true
 		}
-		return strings.HasPrefix(t, "at") && (len(t) == 2 || !isLetter(t[2]))
+		return hasPrefixFold(t, "at") && (len(t) == 2 || !isLetter(t[2]))
 	}
 	return false
 }
 
 func isSpace(b byte) bool {
 	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f'
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring the case of ASCII letters.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// domainAfter reports whether what follows the "at" at s[i] can be the
+// domain of an address. An "@" or a bracketed "(at)" always can; after the
+// word "at" (or arroba), which prose is full of, the next word must be
+// followed by a dot, typed or spelled: "at gmail.com", "at gmail dot com".
+// This keeps the regular expression away from "interview at the field
+// office".
+func domainAfter(s string, i int) bool {
+	if s[i] == '@' || (i > 0 && strings.IndexByte("([{<", s[i-1]) >= 0) {
+		return true
+	}
+	j := i
+	for _, w := range []string{"a còng", "a móc"} {
+		if hasPrefixFold(s[i:], w) {
+			j = i + len(w)
+		}
+	}
+	for j < len(s) && isLetter(s[j]) {
+		j++
+	}
+	for j < len(s) && isSpace(s[j]) {
+		j++
+	}
+	// "at the rate": the domain comes after "the rate (of)".
+	if hasPrefixFold(s[j:], "the rate") {
+		return true
+	}
+	for j < len(s) && (s[j] >= 0x80 || isLetter(s[j]) || isDigit(s[j]) || s[j] == '-') {
+		j++
+	}
+	for j < len(s) && isSpace(s[j]) {
+		j++
+	}
+	t := s[j:]
+	if len(t) > 1 && t[0] == '.' && !isSpace(t[1]) {
+		return true
+	}
+	// A spaced dot ("gmail . com") only before the usual endings, so
+	// that "at noon. Then" is prose.
+	if strings.HasPrefix(t, ".") {
+		t = strings.TrimLeft(t[1:], " \t")
+		for _, tld := range []string{"com", "net", "org", "edu", "gov", "info", "co"} {
+			if hasPrefixFold(t, tld) && (len(t) == len(tld) || !isLetter(t[len(tld)])) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range []string{"(", "[", "{", "<", "dot", "punto", "ponto", "point", "chấm", "点"} {
+		if hasPrefixFold(t, d) {
+			return true
+		}
+	}
+	return false
 }

@@ -52,13 +52,26 @@ func fold(note string) folded {
 			i++
 			continue
 		}
-		n := norm.NFKC.NextBoundary(buf[i:], true)
-		if n <= 0 {
-			n = len(buf) - i
+		// Text already in NFKC (most text of any script) keeps the origin
+		// of each of its characters; the span QuickSpan returns ends on a
+		// segment boundary. Anything else is normalised one segment at a
+		// time, and its characters take the origin of the segment.
+		n := norm.NFKC.QuickSpan(buf[i:])
+		asIs := n > 0
+		if asIs {
+			seg = append(seg[:0], buf[i:i+n]...)
+		} else {
+			if n = norm.NFKC.NextBoundary(buf[i:], true); n <= 0 {
+				n = len(buf) - i
+			}
+			seg = norm.NFKC.Append(seg[:0], buf[i:i+n]...)
 		}
-		seg = norm.NFKC.Append(seg[:0], buf[i:i+n]...)
 		for j := 0; j < len(seg); {
 			r, size := utf8.DecodeRune(seg[j:])
+			o := borig[i]
+			if asIs {
+				o = borig[i+j]
+			}
 			j += size
 			if invisible(r) {
 				continue
@@ -70,7 +83,7 @@ func fold(note string) folded {
 				out = utf8.AppendRune(out, r)
 			}
 			for range len(out) - start {
-				orig = append(orig, borig[i])
+				orig = append(orig, o)
 			}
 		}
 		i += n
@@ -84,6 +97,9 @@ func fold(note string) folded {
 // hyphen, byte order mark, bidirectional controls), variation selectors
 // and the enclosing keycap that turns 1 into 1️⃣.
 func invisible(r rune) bool {
+	if r < utf8.RuneSelf {
+		return false
+	}
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) || r == '\u20e3'
 }
 

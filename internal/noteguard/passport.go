@@ -1,5 +1,7 @@
 package noteguard
 
+import "strings"
+
 // passportReach is how far after a passport label its number may start,
 // in bytes: "passport no.: ", "número de pasaporte es ".
 const passportReach = 40
@@ -10,38 +12,27 @@ const passportReach = 40
 // seven to nine digits, are found by numbers.
 func passportCodes(s string) []span {
 	var spans []span
-	var low string
-	for i := 0; i < len(s); i++ {
-		// Every passport label starts with a letter; a cheap test before
-		// the note is lowered and the labels compared.
-		if s[i] < 0x80 && !isLetter(s[i]) {
+	low := lower(s)
+	for _, l := range labels {
+		if l.kind != KindPassport {
 			continue
 		}
-		if low == "" {
-			low = lower(s)
+		for off := 0; off < len(low); {
+			i := strings.Index(low[off:], l.text)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(l.text)
+			if !l.at(low, i) {
+				continue
+			}
+			if sp, ok := codeAfter(s, off, min(len(s), off+passportReach)); ok {
+				spans = append(spans, sp)
+			}
 		}
-		l, ok := passportLabelAt(low, i)
-		if !ok {
-			continue
-		}
-		end := i + len(l)
-		if sp, ok := codeAfter(s, end, min(len(s), end+passportReach)); ok {
-			spans = append(spans, sp)
-			i = sp.end - 1
-			continue
-		}
-		i = end - 1
 	}
 	return spans
-}
-
-func passportLabelAt(low string, i int) (string, bool) {
-	for _, l := range labels {
-		if l.kind == KindPassport && len(low)-i >= len(l.text) && low[i:i+len(l.text)] == l.text && l.at(low, i) {
-			return l.text, true
-		}
-	}
-	return "", false
 }
 
 // codeAfter returns the first code in s[from:to]: letters and digits,
