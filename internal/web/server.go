@@ -19,6 +19,7 @@ import (
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/web/throttle"
 )
 
 // Config is everything the web layer needs; cmd/casetrack fills it from
@@ -53,8 +54,9 @@ type Config struct {
 	// the last X-Forwarded-For hop.
 	ClientIPHeader string
 	// SignInRate is the number of failed sign-in attempts allowed per
-	// account and, separately, per client address per hour (sign-ups count
-	// against the client's allowance); 0 turns the limit off.
+	// client per hour (sign-ups count against it) and per known device;
+	// an account takes 3×SignInRate a day from clients it does not know
+	// (throttle.SignIn); 0 turns the limits off.
 	SignInRate int
 	// PasswordCost is the bcrypt cost of password hashes; 0 means
 	// auth.DefaultPasswordCost. Tests use bcrypt's minimum (4).
@@ -93,10 +95,7 @@ type Server struct {
 	limiter       *writeLimiter // case creations
 	updateLimiter *writeLimiter // milestone additions and confirmations
 	reportLimiter *writeLimiter // reports
-	// signinAccount and signinClient throttle sign-in attempts per
-	// account (keyed by the lowercased email) and per client address.
-	signinAccount *writeLimiter
-	signinClient  *writeLimiter
+	signin        *throttle.SignIn
 	passwords     *auth.Hasher
 	sessions      auth.SessionPolicy
 	oidc          *auth.OIDC
@@ -177,8 +176,7 @@ func New(cfg Config) (*Server, error) {
 
 		updateLimiter: newWriteLimiter(cfg.UpdateRate, cfg.Now),
 		reportLimiter: newWriteLimiter(cfg.ReportRate, cfg.Now),
-		signinAccount: newWriteLimiter(cfg.SignInRate, cfg.Now),
-		signinClient:  newWriteLimiter(cfg.SignInRate, cfg.Now),
+		signin:        throttle.NewSignIn(cfg.SignInRate, cfg.Now),
 		passwords:     passwords,
 		sessions:      cfg.Sessions,
 		oidc:          oidc,
