@@ -28,25 +28,28 @@ type SignIn struct {
 	client  *Limiter
 	account *Limiter
 	device  *Limiter
-	known   *knownSet
+	// devices and networks remember who signed in to which account.
+	devices, networks *knownSet
 }
 
-// knownFor is how long a device or network is remembered after its last
-// successful sign-in; knownMax bounds the memory it takes (about 100 bytes
-// a pair).
+// A device is remembered for 90 days after its last successful sign-in,
+// a network, which says more about a person, for 30; knownMax bounds the
+// memory each set takes (about 100 bytes a pair).
 const (
-	knownFor = 90 * 24 * time.Hour
-	knownMax = 500_000
+	deviceKnownFor  = 90 * 24 * time.Hour
+	networkKnownFor = 30 * 24 * time.Hour
+	knownMax        = 500_000
 )
 
 // NewSignIn returns a guard allowing n failed attempts per client per hour
 // (and the other allowances derived from n); n 0 turns it off.
 func NewSignIn(n int, now func() time.Time) *SignIn {
 	return &SignIn{
-		client:  PerHour(n, now),
-		account: Per(3*n, 24*time.Hour, now),
-		device:  PerHour(n, now),
-		known:   newKnownSet(knownFor, knownMax, now),
+		client:   PerHour(n, now),
+		account:  Per(3*n, 24*time.Hour, now),
+		device:   PerHour(n, now),
+		devices:  newKnownSet(deviceKnownFor, knownMax, now),
+		networks: newKnownSet(networkKnownFor, knownMax, now),
 	}
 }
 
@@ -75,7 +78,7 @@ type Attempt struct {
 // is allowed; nothing is taken then.
 func (g *SignIn) Begin(account, client, device string) (a *Attempt, refused Refusal, retryAfter time.Duration, ok bool) {
 	a = &Attempt{g: g, account: account, client: client, device: device}
-	if g.known.has("device", account, device) {
+	if g.devices.has("device", account, device) {
 		cancel, retry, ok := g.device.Reserve(account + "\x00" + device)
 		if !ok {
 			return nil, ClientLimited, retry, false
@@ -88,7 +91,7 @@ func (g *SignIn) Begin(account, client, device string) (a *Attempt, refused Refu
 		return nil, ClientLimited, retry, false
 	}
 	a.cancels = append(a.cancels, cancel)
-	if g.known.has("client", account, client) {
+	if g.networks.has("client", account, client) {
 		return a, 0, 0, true
 	}
 	cancel, retry, ok = g.account.Reserve(account)
@@ -113,8 +116,8 @@ func (a *Attempt) Succeeded() (device string) {
 	if !WellFormedDeviceToken(device) {
 		device = NewDeviceToken()
 	}
-	a.g.known.add("device", a.account, device)
-	a.g.known.add("client", a.account, a.client)
+	a.g.devices.add("device", a.account, device)
+	a.g.networks.add("client", a.account, a.client)
 	return device
 }
 

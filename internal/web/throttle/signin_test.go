@@ -107,13 +107,17 @@ func TestSignInForgetsKnownClients(t *testing.T) {
 	c := newClock()
 	g := NewSignIn(1, c.Now)
 	device := succeed(t, g, "ana", "192.0.2.1", "")
-	c.Add(knownFor + time.Hour)
-	if g.known.has("device", "ana", device) || g.known.has("client", "ana", "192.0.2.1") {
-		t.Error("known pairs outlived their lifetime")
+	c.Add(networkKnownFor + time.Hour)
+	if !g.devices.has("device", "ana", device) || g.networks.has("client", "ana", "192.0.2.1") {
+		t.Error("after 30 days the device must be known and the network forgotten")
+	}
+	c.Add(deviceKnownFor - networkKnownFor)
+	if g.devices.has("device", "ana", device) {
+		t.Error("the device outlived its 90 days")
 	}
 	succeed(t, g, "bea", "192.0.2.2", "")
-	if n := g.known.size(); n != 2 {
-		t.Errorf("%d known pairs after the sweep, want 2 (bea's)", n)
+	if d, n := g.devices.size(), g.networks.size(); d != 1 || n != 1 {
+		t.Errorf("%d devices and %d networks after the sweep, want bea's alone", d, n)
 	}
 }
 
