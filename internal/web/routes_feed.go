@@ -2,7 +2,9 @@ package web
 
 import "net/http"
 
-// feedRoutes registers the feed, reports, moderation and metrics routes.
+// feedRoutes registers the feed, reports and moderation routes. The
+// metrics are not among them: cmd/casetrack serves MetricsHandler on a
+// listener of its own.
 func (s *Server) feedRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /feed", s.handle(s.feedPageHandler))
 	mux.Handle("GET /feed.atom", s.handle(s.atomFeedHandler))
@@ -13,6 +15,4 @@ func (s *Server) feedRoutes(mux *http.ServeMux) {
 
 	mux.Handle("GET /admin", s.handle(s.adminPage))
 	mux.Handle("POST /admin/cases/{id}", s.handle(s.adminAction))
-
-	mux.Handle("GET /metrics", s.metricsHandler())
 }
