@@ -7,8 +7,8 @@ import "net/http"
 // listener of its own.
 func (s *Server) feedRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /feed", s.handle(s.feedPageHandler))
-	mux.Handle("GET /feed.atom", s.handle(s.atomFeedHandler))
-	mux.Handle("GET /api/v1/feed", s.handleAPI(s.apiFeed))
+	mux.Handle("GET /feed.atom", cacheSuccess(feedCacheControl, s.handle(s.atomFeedHandler)))
+	mux.Handle("GET /api/v1/feed", cacheSuccess(feedCacheControl, s.handleAPI(s.apiFeed)))
 
 	mux.Handle("POST /cases/{id}/report", s.handle(s.caseReportForm))
 	mux.Handle("POST /api/v1/cases/{id}/reports", s.handleAPI(s.apiReportCase))

@@ -69,7 +69,8 @@ type Config struct {
 	OIDCName string
 	// PublicURL is the site's address as browsers see it
 	// ("https://casetrack.example.org"); an https:// address makes session
-	// cookies Secure even when TLS ends at a proxy that is not trusted.
+	// cookies Secure even when TLS ends at a proxy that is not trusted and
+	// turns on HSTS; absolute links (the Atom feed) are built from it.
 	PublicURL string
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
@@ -100,6 +101,7 @@ type Server struct {
 	sessions      auth.SessionPolicy
 	oidc          *auth.OIDC
 	oidcName      string
+	publicURL     string // "" when not configured
 	httpsPublic   bool
 	quality       *qualityBounds
 	metrics       *metrics
@@ -181,6 +183,7 @@ func New(cfg Config) (*Server, error) {
 		sessions:      cfg.Sessions,
 		oidc:          oidc,
 		oidcName:      cfg.OIDCName,
+		publicURL:     strings.TrimSuffix(cfg.PublicURL, "/"),
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		quality:       newQualityBounds(),
 	}
