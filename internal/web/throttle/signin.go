@@ -34,7 +34,7 @@ type SignIn struct {
 
 // A device is remembered for 90 days after its last successful sign-in,
 // a network, which says more about a person, for 30; knownMax bounds the
-// memory each set takes (about 100 bytes a pair).
+// memory each set takes (some 60 bytes a pair, so 30 MB at most).
 const (
 	deviceKnownFor  = 90 * 24 * time.Hour
 	networkKnownFor = 30 * 24 * time.Hour
