@@ -125,10 +125,11 @@ func buildBinary(t *testing.T) string {
 
 // process is a running casetrack binary.
 type process struct {
-	cmd  *exec.Cmd
-	url  string
-	logs *lockedBuffer
-	done chan error
+	cmd        *exec.Cmd
+	url        string
+	metricsURL string // the --metrics-addr listener
+	logs       *lockedBuffer
+	done       chan error
 }
 
 // submitted numbers the test submissions, so that each differs: identical
@@ -156,14 +157,9 @@ func (l *lockedBuffer) String() string {
 // answers /healthz.
 func startBinary(t *testing.T, bin string, args ...string) *process {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	p := &process{url: "http://" + addr, logs: &lockedBuffer{}, done: make(chan error, 1)}
-	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
+	addr, maddr := freeAddr(t), freeAddr(t)
+	p := &process{url: "http://" + addr, metricsURL: "http://" + maddr, logs: &lockedBuffer{}, done: make(chan error, 1)}
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--metrics-addr", maddr}, args...)...)
 	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs
@@ -221,10 +217,22 @@ func (p *process) submit(t *testing.T) string {
 	return created.ID
 }
 
-// metrics reads /metrics.
+// freeAddr returns a loopback address with a port that was free a moment
+// ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// metrics reads /metrics from the metrics listener.
 func (p *process) metrics(t *testing.T) string {
 	t.Helper()
-	res, err := http.Get(p.url + "/metrics")
+	res, err := http.Get(p.metricsURL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

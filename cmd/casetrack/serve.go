@@ -36,6 +36,7 @@ const (
 // serveConfig is the validated configuration of "casetrack serve".
 type serveConfig struct {
 	Addr           string
+	MetricsAddr    string // "" when metrics are not served
 	Database       string
 	MinCases       int
 	Contact        string
@@ -56,6 +57,7 @@ type serveConfig struct {
 func parseServe(args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
 	s := newOptionSet("serve", "Run the CaseTrack web server. Migrations are applied on start.")
 	addr := s.add("addr", "ADDR", ":8080", "address to listen on, host:port", "CASETRACK_ADDR")
+	metricsAddr := s.add("metrics-addr", "ADDR", "", "serve Prometheus metrics at /metrics on this separate address, host:port (e.g. 127.0.0.1:9090; empty: no metrics). Keep it off the public network", "CASETRACK_METRICS_ADDR")
 	database := s.addDatabase(" (with --demo: " + defaultDemoDatabase + " unless this flag is given)")
 	minCases := s.add("min-cases", "K", "5", "smallest group of cases any statistic is shown for (at least 1)", "CASETRACK_MIN_CASES")
 	contact := s.add("contact", "ADDRESS", defaultContact, "privacy contact shown on every page: an email address or https:// URL", "CASETRACK_CONTACT")
@@ -74,6 +76,14 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	cfg := serveConfig{Addr: strings.TrimSpace(addr.value)}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		s.fail(addr, "%q is not host:port (for example :8080 or 127.0.0.1:8080)", addr.value)
+	}
+	cfg.MetricsAddr = strings.TrimSpace(metricsAddr.value)
+	if cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			s.fail(metricsAddr, "%q is not host:port (for example 127.0.0.1:9090)", metricsAddr.value)
+		} else if cfg.MetricsAddr == cfg.Addr {
+			s.fail(metricsAddr, "%q is also --addr: metrics need an address of their own, off the public network", metricsAddr.value)
+		}
 	}
 	cfg.Demo = s.bool(demo)
 	// In demo mode only an explicit --database overrides the demo
@@ -224,6 +234,18 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	var ms *http.Server
+	metricsErr := make(chan error, 1)
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on --metrics-addr %s: %w", cfg.MetricsAddr, err)
+		}
+		ms = metricsServer(srv.MetricsHandler(), log)
+		log.Info("serving metrics", "addr", mln.Addr().String())
+		go func() { metricsErr <- ms.Serve(mln) }()
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "update_rate", cfg.UpdateRate,
 		"report_rate", cfg.ReportRate, "trust_proxy", cfg.TrustProxy, "signin_rate", cfg.Accounts.SignInRate, "oidc", cfg.Accounts.OIDC.enabled())
 
@@ -232,11 +254,19 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serve: %w", err)
+	case err := <-metricsErr:
+		return fmt.Errorf("serve metrics: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
+	if ms != nil {
+		// Scrapes are short; the metrics listener closes first.
+		if err := ms.Shutdown(shutdownCtx); err != nil {
+			log.Warn("metrics shutdown", "err", err)
+		}
+	}
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -247,6 +277,21 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	<-listenDone
 	log.Info("stopped")
 	return nil
+}
+
+// metricsServer serves the metrics, and nothing else, on the
+// --metrics-addr listener.
+func metricsServer(h http.Handler, log *slog.Logger) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	return &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    8 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // seedDemo fills an empty demo database with synthetic cases.

@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -188,8 +190,21 @@ func TestMetrics(t *testing.T) {
 		mustStatus(t, e.moderate(id, "hide", "spam"), http.StatusSeeOther)
 		e.server.ObserveIndexRefresh(3 * time.Millisecond)
 
-		res := e.get("/metrics")
-		mustStatus(t, res, http.StatusOK)
+		// The site does not serve the metrics; MetricsHandler does, on a
+		// listener of its own.
+		mustStatus(t, e.get("/metrics"), http.StatusNotFound)
+		ms := httptest.NewServer(e.server.MetricsHandler())
+		defer ms.Close()
+		hres, err := http.Get(ms.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(hres.Body)
+		hres.Body.Close()
+		if err != nil || hres.StatusCode != http.StatusOK {
+			t.Fatalf("metrics listener: %d %v", hres.StatusCode, err)
+		}
+		res := response{status: hres.StatusCode, header: hres.Header, body: string(body)}
 		parser := expfmt.NewTextParser(model.UTF8Validation)
 		families, err := parser.TextToMetricFamilies(strings.NewReader(res.body))
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/web/throttle"
 )
 
 // httpError is an error a handler returns to choose the response: its
@@ -189,9 +190,25 @@ func errSignInRequired() *httpError {
 		Message: "Sign in first: this needs your account.", Challenge: `Session realm="casetrack"`}
 }
 
-// errSignInLimited answers too many sign-in attempts.
-func errSignInLimited(retry time.Duration) *httpError {
-	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited",
-		Message:    "Too many sign-in attempts. Please wait a while before trying again.",
-		RetryAfter: retry}
+// errSignInLimited answers too many sign-in attempts, saying whose
+// attempts they were and how long to wait.
+func errSignInLimited(refused throttle.Refusal, retry time.Duration) *httpError {
+	msg := "Too many sign-in attempts from your network. Please try again in " + waitText(retry) + "."
+	if refused == throttle.AccountLimited {
+		msg = "This account has had too many failed sign-in attempts from places it does not know. " +
+			"If it is yours, sign in from a browser you have signed in with before, or try again in " + waitText(retry) + "."
+	}
+	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: msg, RetryAfter: retry}
+}
+
+// waitText says a wait in whole minutes or hours, rounded up.
+func waitText(d time.Duration) string {
+	switch m := int(math.Ceil(d.Minutes())); {
+	case m <= 1:
+		return "a minute"
+	case m < 120:
+		return fmt.Sprintf("%d minutes", m)
+	default:
+		return fmt.Sprintf("%d hours", int(math.Ceil(d.Hours())))
+	}
 }

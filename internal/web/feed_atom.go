@@ -156,10 +156,16 @@ func (s *Server) feedTitle(f feedFilter) string {
 	return "latest milestones, " + strings.Join(parts, ", ")
 }
 
-// baseURL is the scheme and host the request came to, for the absolute
-// links Atom needs. Behind a trusted proxy X-Forwarded-Proto says whether
-// it was https; the host is checked to be a plain host[:port].
+// baseURL is where the absolute links Atom needs start: the configured
+// public URL, so that no request header can change them. Without one, the
+// scheme and host the request came to: behind a trusted proxy
+// X-Forwarded-Proto says whether it was https, and the host is checked to
+// be a plain host[:port] (it is the client's own Host header, so links in
+// such a feed are only as good as what the client asked for).
 func (s *Server) baseURL(r *http.Request) string {
+	if s.publicURL != "" {
+		return s.publicURL
+	}
 	scheme := "http"
 	if r.TLS != nil || (s.trust && r.Header.Get("X-Forwarded-Proto") == "https") {
 		scheme = "https"
@@ -170,3 +176,8 @@ func (s *Server) baseURL(r *http.Request) string {
 	}
 	return scheme + "://" + host
 }
+
+// feedCacheControl lets browsers, feed readers and shared caches keep a
+// feed answer for a minute: feeds are the same for everyone, and readers
+// poll them.
+const feedCacheControl = "public, max-age=60"

@@ -103,8 +103,11 @@ func (m *metrics) observeRequest(method, route string, status int, d time.Durati
 // statistics index took; cmd/casetrack's index synchronisation calls it.
 func (s *Server) ObserveIndexRefresh(d time.Duration) { s.metrics.refresh.Observe(d.Seconds()) }
 
-// metricsHandler serves GET /metrics in the Prometheus text format.
-func (s *Server) metricsHandler() http.Handler {
+// MetricsHandler serves the metrics in the Prometheus text format. It is
+// not among the site's routes: the metrics tell request volumes and
+// moderation activity, so cmd/casetrack serves them only on the separate
+// --metrics-addr listener.
+func (s *Server) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{s}})
 }
 

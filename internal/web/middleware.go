@@ -142,7 +142,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // securityHeaders sets the headers every response carries. A handler may
 // replace the Content-Security-Policy for its own response (SVG charts).
-// HSTS is sent only over TLS, or behind a trusted proxy that says so.
+// HSTS: see sendHSTS.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -151,12 +151,59 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil || (s.trust && r.Header.Get("X-Forwarded-Proto") == "https") {
+		if s.sendHSTS(r) {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// sendHSTS decides Strict-Transport-Security. With a public URL the
+// operator has said how browsers reach the site: always when it is
+// https://, never when it is http:// (a plain-HTTP site must not be told
+// to refuse plain HTTP). Without one, only a request that came over TLS,
+// or through a trusted proxy that says so, gets it.
+func (s *Server) sendHSTS(r *http.Request) bool {
+	if s.publicURL != "" {
+		return s.httpsPublic
+	}
+	return r.TLS != nil || (s.trust && r.Header.Get("X-Forwarded-Proto") == "https")
+}
+
+// cacheSuccess gives successful (200) answers of next the Cache-Control
+// value unless next set its own; errors keep theirs (no-store) or none.
+func cacheSuccess(value string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&cacheWriter{ResponseWriter: w, value: value}, r)
+	})
+}
+
+// cacheWriter sets Cache-Control just before a 200 status goes out.
+type cacheWriter struct {
+	http.ResponseWriter
+	value   string
+	written bool
+}
+
+func (w *cacheWriter) WriteHeader(code int) {
+	if !w.written {
+		w.written = true
+		if h := w.Header(); code == http.StatusOK && h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", w.value)
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *cacheWriter) Write(b []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *cacheWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // crossOrigin refuses cross-origin state-changing requests (cross-site
 // request forgery) with Go's CrossOriginProtection, answering with the

@@ -297,17 +297,23 @@ func (s *Server) mePasswordForm(w http.ResponseWriter, r *http.Request) error {
 	if !data.HasPassword {
 		return s.render(w, r, http.StatusUnprocessableEntity, "me_password.html", data)
 	}
-	cancel, retry, ok := s.signinAccount.reserve(auth.EmailKey(stored.Email))
+	// The current password is guarded like a sign-in: a session taken
+	// over elsewhere must not become a way to guess it.
+	var device string
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		device = c.Value
+	}
+	attempt, refused, retry, ok := s.signin.Begin(auth.EmailKey(stored.Email), s.clientAddr(r), device)
 	if !ok {
 		setRetryAfter(w, retry)
-		data.Errors = timeline.FieldErrors{"current_password": errSignInLimited(retry).Message}
+		data.Errors = timeline.FieldErrors{"current_password": errSignInLimited(refused, retry).Message}
 		return s.render(w, r, http.StatusTooManyRequests, "me_password.html", data)
 	}
 	fe := timeline.FieldErrors{}
 	if !s.passwords.Verify(stored.PasswordHash, r.PostForm.Get("current_password")) {
 		fe["current_password"] = "That is not your current password."
 	} else {
-		cancel()
+		s.setDeviceCookie(w, r, attempt.Succeeded())
 	}
 	newPW := r.PostForm.Get("new_password")
 	if msg := auth.CheckPassword(newPW); msg != "" {

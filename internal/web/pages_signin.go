@@ -12,6 +12,7 @@ import (
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/web/throttle"
 )
 
 // credentials is what the sign-up and sign-in forms post.
@@ -117,8 +118,8 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 		data.Errors = fe
 		return s.render(w, r, http.StatusUnprocessableEntity, "signup.html", data)
 	}
-	if _, retry, ok := s.signinClient.reserve(s.clientAddr(r)); !ok {
-		return s.signinLimited(w, r, data, retry)
+	if retry, ok := s.signin.SignUp(s.clientAddr(r)); !ok {
+		return s.signinLimited(w, r, data, throttle.ClientLimited, retry)
 	}
 	hash, err := s.passwords.Hash(in.Password)
 	if err != nil {
@@ -139,9 +140,10 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "signin.html", data)
 }
 
-// signinForm handles POST /signin. Attempts are limited per account and
-// per client address; a successful sign-in gives its attempt back, so
-// only failures count.
+// signinForm handles POST /signin. Attempts are limited per client, per
+// known device and, for clients the account does not know, per account
+// (throttle.SignIn); a successful sign-in gives its places back, so only
+// failures count, and marks the browser as a known device of the account.
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	in, err := parseCredentials(r)
@@ -154,41 +156,59 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		data.Problem = "Enter your email address and your password."
 		return s.render(w, r, http.StatusUnprocessableEntity, "signin.html", data)
 	}
-	cancelClient, retry, ok := s.signinClient.reserve(s.clientAddr(r))
-	if !ok {
-		return s.signinLimited(w, r, data, retry)
+	var device string
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		device = c.Value
 	}
-	cancelAccount, retry, ok := s.signinAccount.reserve(auth.EmailKey(in.Email))
+	attempt, refused, retry, ok := s.signin.Begin(auth.EmailKey(in.Email), s.clientAddr(r), device)
 	if !ok {
-		cancelClient()
-		return s.signinLimited(w, r, data, retry)
+		return s.signinLimited(w, r, data, refused, retry)
 	}
 	a, err := s.store.AccountByEmail(r.Context(), in.Email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		cancelAccount()
-		cancelClient()
+		attempt.Abandon()
 		return err
 	}
 	// Verify even when there is no account (against a dummy hash), so that
 	// an unknown address takes as long as a wrong password. A failed
-	// attempt keeps its place in both allowances.
+	// attempt keeps its places.
 	if !s.passwords.Verify(a.PasswordHash, in.Password) || a.ID == "" {
 		data.Problem = signinWrong
 		return s.render(w, r, http.StatusUnauthorized, "signin.html", data)
 	}
-	cancelAccount()
-	cancelClient()
+	device = attempt.Succeeded()
 	if err := s.startSession(w, r, a.ID); err != nil {
 		return err
 	}
+	s.setDeviceCookie(w, r, device)
 	http.Redirect(w, r, "/me", http.StatusSeeOther)
 	return nil
 }
 
+// deviceCookie holds a random token that marks the browser as one that has
+// signed in before (throttle.SignIn): it carries nothing about the person,
+// and the server keeps only an in-memory HMAC of it with the account.
+const deviceCookie = "casetrack_device"
+
+// deviceCookieDays is how long the browser keeps the device token.
+const deviceCookieDays = 400
+
+func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     deviceCookie,
+		Value:    token,
+		Path:     "/signin",
+		MaxAge:   deviceCookieDays * 86400,
+		HttpOnly: true,
+		Secure:   s.secureRequest(r),
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
 // signinLimited answers a sign-in or sign-up over its limit.
-func (s *Server) signinLimited(w http.ResponseWriter, r *http.Request, data *signinPageData, retry time.Duration) error {
+func (s *Server) signinLimited(w http.ResponseWriter, r *http.Request, data *signinPageData, refused throttle.Refusal, retry time.Duration) error {
 	setRetryAfter(w, retry)
-	data.Problem = errSignInLimited(retry).Message
+	data.Problem = errSignInLimited(refused, retry).Message
 	name := "signin.html"
 	if r.URL.Path == "/signup" {
 		name = "signup.html"

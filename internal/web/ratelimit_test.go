@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,7 +87,12 @@ func TestClientAddr(t *testing.T) {
 		{true, "192.0.2.1:5555", "198.51.100.66, 203.0.113.9", "203.0.113.9"},
 		{true, "192.0.2.1:5555", "", "192.0.2.1"},
 		{true, "192.0.2.1:5555", "10.0.0.2 , ", "192.0.2.1"},
-		{false, "[2001:db8::1]:443", "", "2001:db8::1"},
+		// IPv6 clients count by their /64; IPv4-mapped ones as IPv4.
+		{false, "[2001:db8::1]:443", "", "2001:db8::/64"},
+		{false, "[2001:db8:0:0:ffff::1]:443", "", "2001:db8::/64"},
+		{false, "[::ffff:192.0.2.7]:443", "", "192.0.2.7"},
+		{true, "192.0.2.1:5555", "2001:db8:5:6:7::9", "2001:db8:5:6::/64"},
+		{true, "192.0.2.1:5555", "198.51.100.66, ::ffff:203.0.113.9", "203.0.113.9"},
 		{false, "pipe", "", "pipe"},
 	}
 	for _, tt := range tests {
@@ -130,60 +134,35 @@ func TestClientIPHeader(t *testing.T) {
 	}
 }
 
-func TestWriteLimiterForgets(t *testing.T) {
-	clock := &testClock{t: time.Date(2025, 6, 20, 10, 0, 0, 0, time.UTC)}
-	l := newWriteLimiter(2, clock.Now)
-	for _, addr := range []string{"198.51.100.1", "198.51.100.2"} {
-		if _, _, ok := l.reserve(addr); !ok {
-			t.Fatal("first creation refused")
+// TestRateLimitIPv6Prefix: addresses in one /64 share an allowance, other
+// /64s and IPv4 addresses have their own, over real HTTP.
+func TestRateLimitIPv6Prefix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, func(c *Config) { c.ReportRate = 2; c.TrustProxy = true })
+		created := e.create(validSubmission())
+		report := func(addr string) int {
+			return e.postJSON("/api/v1/cases/"+created.ID+"/reports", map[string]any{"reason": "spam"}, "X-Forwarded-For", addr).status
 		}
-	}
-	// Keys are salted hashes: no address appears in the limiter.
-	l.mu.Lock()
-	for k := range l.entries {
-		if bytes.Contains([]byte(k), []byte("198.51.100")) {
-			t.Errorf("limiter key contains the address: %q", k)
+		for i, addr := range []string{"2001:db8:aa:1::1", "2001:db8:aa:1:ffff:1:2:3"} {
+			if got := report(addr); got != http.StatusAccepted {
+				t.Fatalf("report %d: %d", i, got)
+			}
 		}
-	}
-	l.mu.Unlock()
-	if n := l.size(); n != 2 {
-		t.Fatalf("tracking %d clients, want 2", n)
-	}
-
-	// Idle entries expire once they would have refilled.
-	clock.Add(61 * time.Minute)
-	l.reserve("198.51.100.3")
-	if n := l.size(); n != 1 {
-		t.Errorf("after an idle hour: tracking %d clients, want 1", n)
-	}
-
-	// A new day brings a new salt and forgets everyone.
-	l.mu.Lock()
-	oldSalt := append([]byte(nil), l.salt...)
-	l.mu.Unlock()
-	clock.Add(14 * time.Hour)
-	l.reserve("198.51.100.4")
-	l.mu.Lock()
-	rotated := !bytes.Equal(oldSalt, l.salt)
-	l.mu.Unlock()
-	if !rotated || l.size() != 1 {
-		t.Errorf("next day: salt rotated %v, tracking %d clients", rotated, l.size())
-	}
-}
-
-func TestWriteLimiterCancelGivesBack(t *testing.T) {
-	clock := &testClock{t: testStart}
-	l := newWriteLimiter(1, clock.Now)
-	cancel, _, ok := l.reserve("a")
-	if !ok {
-		t.Fatal("refused")
-	}
-	cancel()
-	if _, _, ok := l.reserve("a"); !ok {
-		t.Fatal("cancelled creation was not given back")
-	}
-	_, retry, ok := l.reserve("a")
-	if ok || retry < 59*time.Minute || retry > time.Hour {
-		t.Errorf("over the limit: ok %v retry %v, want about an hour", ok, retry)
-	}
+		if got := report("2001:db8:aa:1:9::9"); got != http.StatusTooManyRequests {
+			t.Errorf("third address of the same /64: %d, want 429", got)
+		}
+		if got := report("2001:db8:aa:2::1"); got != http.StatusAccepted {
+			t.Errorf("next /64: %d, want its own allowance", got)
+		}
+		// An IPv4 client and its IPv4-mapped IPv6 form are one client;
+		// its neighbour is another.
+		report("192.0.2.40")
+		report("::ffff:192.0.2.40")
+		if got := report("192.0.2.40"); got != http.StatusTooManyRequests {
+			t.Errorf("IPv4 client after its mapped form: %d, want 429", got)
+		}
+		if got := report("192.0.2.41"); got != http.StatusAccepted {
+			t.Errorf("neighbouring IPv4 address: %d, want its own allowance", got)
+		}
+	})
 }

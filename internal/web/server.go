@@ -19,6 +19,7 @@ import (
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/web/throttle"
 )
 
 // Config is everything the web layer needs; cmd/casetrack fills it from
@@ -53,8 +54,9 @@ type Config struct {
 	// the last X-Forwarded-For hop.
 	ClientIPHeader string
 	// SignInRate is the number of failed sign-in attempts allowed per
-	// account and, separately, per client address per hour (sign-ups count
-	// against the client's allowance); 0 turns the limit off.
+	// client per hour (sign-ups count against it) and per known device;
+	// an account takes 3×SignInRate a day from clients it does not know
+	// (throttle.SignIn); 0 turns the limits off.
 	SignInRate int
 	// PasswordCost is the bcrypt cost of password hashes; 0 means
 	// auth.DefaultPasswordCost. Tests use bcrypt's minimum (4).
@@ -67,7 +69,8 @@ type Config struct {
 	OIDCName string
 	// PublicURL is the site's address as browsers see it
 	// ("https://casetrack.example.org"); an https:// address makes session
-	// cookies Secure even when TLS ends at a proxy that is not trusted.
+	// cookies Secure even when TLS ends at a proxy that is not trusted and
+	// turns on HSTS; absolute links (the Atom feed) are built from it.
 	PublicURL string
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
@@ -93,14 +96,12 @@ type Server struct {
 	limiter       *writeLimiter // case creations
 	updateLimiter *writeLimiter // milestone additions and confirmations
 	reportLimiter *writeLimiter // reports
-	// signinAccount and signinClient throttle sign-in attempts per
-	// account (keyed by the lowercased email) and per client address.
-	signinAccount *writeLimiter
-	signinClient  *writeLimiter
+	signin        *throttle.SignIn
 	passwords     *auth.Hasher
 	sessions      auth.SessionPolicy
 	oidc          *auth.OIDC
 	oidcName      string
+	publicURL     string // "" when not configured
 	httpsPublic   bool
 	quality       *qualityBounds
 	metrics       *metrics
@@ -177,12 +178,12 @@ func New(cfg Config) (*Server, error) {
 
 		updateLimiter: newWriteLimiter(cfg.UpdateRate, cfg.Now),
 		reportLimiter: newWriteLimiter(cfg.ReportRate, cfg.Now),
-		signinAccount: newWriteLimiter(cfg.SignInRate, cfg.Now),
-		signinClient:  newWriteLimiter(cfg.SignInRate, cfg.Now),
+		signin:        throttle.NewSignIn(cfg.SignInRate, cfg.Now),
 		passwords:     passwords,
 		sessions:      cfg.Sessions,
 		oidc:          oidc,
 		oidcName:      cfg.OIDCName,
+		publicURL:     strings.TrimSuffix(cfg.PublicURL, "/"),
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		quality:       newQualityBounds(),
 	}
