@@ -164,6 +164,7 @@ func (s *Store) DeleteCaseModerated(ctx context.Context, caseID, reason, actorID
 	if err != nil {
 		return fmt.Errorf("delete case %q: %w", caseID, err)
 	}
+	s.scrub.removed()
 	return nil
 }
 
