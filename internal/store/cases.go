@@ -406,11 +406,16 @@ func (s *Store) readCase(ctx context.Context, q querier, id, suffix string) (*ti
 	return r.toCase(nil, nil)
 }
 
-// insertCase inserts one case row and its milestones.
+// insertCase inserts one case row and its milestones. It records whether
+// an identical case was already stored (repeats_earlier), inside the
+// writing transaction, so that of identical submissions only the first
+// counts as an original (see SimilarRecent).
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r caseRow) error {
 	args := append(caseInsertArgs(r), r.moderation, r.moderationReason)
-	_, err := tx.ExecContext(ctx, s.d.rebind("INSERT INTO cases ("+insertColumns+", moderation, moderation_reason) VALUES ("+placeholders(len(args))+")"),
-		args...)
+	q := "INSERT INTO cases (" + insertColumns + ", moderation, moderation_reason, repeats_earlier) VALUES (" +
+		placeholders(len(args)) + ", EXISTS (SELECT 1 FROM cases WHERE " + identicalCase + "))"
+	args = append(args, identicalArgs(r)...)
+	_, err := tx.ExecContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)
 	}
