@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -123,8 +122,13 @@ func (s *Store) UpdateAccountProfile(ctx context.Context, id, email, name string
 	if n > 0 {
 		return fmt.Errorf("update account: %w", ErrConflict)
 	}
-	return wrap("update account", s.execOne(ctx, s.db, "UPDATE accounts SET email = ?, email_key = ?, name = ? WHERE id = ?",
-		strings.TrimSpace(email), EmailKey(email), name, id))
+	if err := s.execOne(ctx, s.db, "UPDATE accounts SET email = ?, email_key = ?, name = ? WHERE id = ?",
+		strings.TrimSpace(email), EmailKey(email), name, id); err != nil {
+		return fmt.Errorf("update account: %w", err)
+	}
+	// The old address and name are personal data the owner replaced.
+	s.scrub.removed()
+	return nil
 }
 
 // SetPassword replaces an account's password hash and ends every session
@@ -184,10 +188,11 @@ func (s *Store) CasesOf(ctx context.Context, accountID string) ([]*timeline.Case
 
 // DeleteAccount deletes an account, its sessions and all its cases in one
 // transaction, announcing every case id so that each instance drops them
-// from its statistics. It returns the ids of the deleted cases. On SQLite
-// the freed pages are overwritten (secure_delete) and the write-ahead log
-// is checkpointed and truncated afterwards, so that the deleted text is
-// left neither in the database file nor in its WAL.
+// from its statistics. It returns the ids of the deleted cases once the
+// deletion has committed. On SQLite the freed pages are overwritten
+// (secure_delete), and the scrubber then checkpoints and truncates the
+// write-ahead log, so that the deleted text is left neither in the
+// database file nor in its WAL, even when a reader delays the checkpoint.
 func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) {
 	ids, err := s.ownedCaseIDs(ctx, id)
 	if err != nil {
@@ -243,25 +248,9 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) 
 		s.d.committed(extra)
 		ids = append(ids, extra...)
 	}
-	var scrubErr error
-	for attempt := range 3 {
-		if attempt > 0 && !sleep(ctx, time.Duration(attempt)*50*time.Millisecond) {
-			break
-		}
-		if scrubErr = s.d.scrub(ctx, s.db); scrubErr == nil {
-			break
-		}
-	}
-	if scrubErr != nil {
-		return ids, fmt.Errorf("delete account: %w: %w", ErrNotScrubbed, scrubErr)
-	}
+	s.scrub.removed()
 	return ids, nil
 }
-
-// ErrNotScrubbed is returned (wrapped) by DeleteAccount when the account
-// is deleted but its data could not yet be pushed out of the write-ahead
-// log; SQLite's next automatic checkpoint does that.
-var ErrNotScrubbed = errors.New("deleted, but not yet overwritten")
 
 // ownedCaseIDs lists the ids of an account's cases.
 func (s *Store) ownedCaseIDs(ctx context.Context, accountID string) ([]string, error) {

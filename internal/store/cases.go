@@ -257,6 +257,7 @@ func (s *Store) EditCase(ctx context.Context, id string, fn func(c *timeline.Cas
 func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.Case) error, allFields bool) (*timeline.Case, error) {
 	var updated *timeline.Case
 	var fnErr error
+	var removes bool // whether the old row held text the new one lacks
 	err := s.write(ctx, []string{id}, func(tx *sql.Tx) error {
 		c, err := s.readCase(ctx, tx, id, s.d.forUpdate())
 		if err != nil {
@@ -294,6 +295,7 @@ func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.C
 			return err
 		}
 		updated = c
+		removes = allFields || c.Note != orig.Note
 		return nil
 	})
 	if fnErr != nil {
@@ -304,11 +306,15 @@ func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.C
 	if err != nil {
 		return nil, fmt.Errorf("update case %q: %w", id, err)
 	}
+	if removes {
+		s.scrub.removed()
+	}
 	return updated, nil
 }
 
 // DeleteCase deletes a case and, by cascade, its milestones; ErrNotFound if
-// there is no such case.
+// there is no such case. It returns once the deletion has committed; the
+// scrubber then overwrites the case's text where SQLite still keeps it.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
 	err := s.write(ctx, []string{id}, func(tx *sql.Tx) error {
 		return s.execOne(ctx, tx, "DELETE FROM cases WHERE id = ?", id)
@@ -316,6 +322,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("delete case %q: %w", id, err)
 	}
+	s.scrub.removed()
 	return nil
 }
 
@@ -399,11 +406,16 @@ func (s *Store) readCase(ctx context.Context, q querier, id, suffix string) (*ti
 	return r.toCase(nil, nil)
 }
 
-// insertCase inserts one case row and its milestones.
+// insertCase inserts one case row and its milestones. It records whether
+// an identical case was already stored (repeats_earlier), inside the
+// writing transaction, so that of identical submissions only the first
+// counts as an original (see SimilarRecent).
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r caseRow) error {
 	args := append(caseInsertArgs(r), r.moderation, r.moderationReason)
-	_, err := tx.ExecContext(ctx, s.d.rebind("INSERT INTO cases ("+insertColumns+", moderation, moderation_reason) VALUES ("+placeholders(len(args))+")"),
-		args...)
+	q := "INSERT INTO cases (" + insertColumns + ", moderation, moderation_reason, repeats_earlier) VALUES (" +
+		placeholders(len(args)) + ", EXISTS (SELECT 1 FROM cases WHERE " + identicalCase + "))"
+	args = append(args, identicalArgs(r)...)
+	_, err := tx.ExecContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)
 	}

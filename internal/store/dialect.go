@@ -42,8 +42,10 @@ type dialect interface {
 	insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string) error
 	// listen calls fn with changed case ids until ctx ends (see Store.Listen).
 	listen(ctx context.Context, fn func(caseID string)) error
-	// scrub is called after personal data was deleted, to push it out of
-	// places a plain DELETE leaves it in (a write-ahead log, free pages).
+	// scrub tries once to push deleted or overwritten personal data out
+	// of places a plain DELETE or UPDATE leaves it in (a write-ahead log,
+	// free pages). The store's scrubber calls it after such writes, again
+	// and again until it succeeds.
 	scrub(ctx context.Context, db *sql.DB) error
 	// reorganize rewrites recently written rows so that their place in
 	// the files follows their random keys, not the order they came in

@@ -165,6 +165,7 @@ func (s *Store) DeleteCaseModerated(ctx context.Context, caseID, reason, actorID
 	if err != nil {
 		return fmt.Errorf("delete case %q: %w", caseID, err)
 	}
+	s.scrub.removed()
 	return nil
 }
 
@@ -304,23 +305,52 @@ func (s *Store) firstColumn(ctx context.Context, q string, args ...any) ([]strin
 	return out, rows.Err()
 }
 
-// SimilarRecent returns the ids of cases created on or after since that
-// are identical to c in category, country, service center, filing month
-// and milestones (dates included), c itself excepted: the automatic check
-// for bursts of copies. Only the creation date is stored, so the window is
-// whole days.
-func (s *Store) SimilarRecent(ctx context.Context, c *timeline.Case, since time.Time) ([]string, error) {
+// identicalCase is the condition, with identicalArgs, for a case identical
+// to a given one in category, country, service center, filing month and
+// milestones (dates included): what makes copies of one timeline.
+const identicalCase = `category = ? AND filed = ? AND country = ? AND coalesce(service_center, '') = ? AND milestone_list = ?`
+
+func identicalArgs(r caseRow) []any {
+	return []any{r.category, r.filed, r.country, r.serviceCenter.String, r.milestoneList}
+}
+
+// Similar is a stored case identical to another one (SimilarRecent).
+type Similar struct {
+	ID string
+	// RepeatsEarlier says that, when it was submitted, an identical case
+	// was already stored: it is a copy, not the original.
+	RepeatsEarlier bool
+}
+
+// SimilarRecent returns the cases created on or after since that are
+// identical to c in category, country, service center, filing month and
+// milestones (dates included), c itself excepted: the automatic check for
+// bursts of copies. Only the creation date is stored, so the window is
+// whole days; which of them came first is known only through
+// RepeatsEarlier, recorded at submission.
+func (s *Store) SimilarRecent(ctx context.Context, c *timeline.Case, since time.Time) ([]Similar, error) {
 	row, err := newCaseRow(c, nil)
 	if err != nil {
 		return nil, fmt.Errorf("similar cases: %w", err)
 	}
-	ids, err := s.firstColumn(ctx, s.d.rebind(`SELECT id FROM cases
-		WHERE category = ? AND filed = ? AND country = ? AND coalesce(service_center, '') = ?
-		  AND milestone_list = ? AND created >= ? AND id <> ?
-		ORDER BY id LIMIT 1000`),
-		row.category, row.filed, row.country, row.serviceCenter.String, row.milestoneList, formatDay(since), row.id)
+	args := append(identicalArgs(row), formatDay(since), row.id)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, repeats_earlier FROM cases
+		WHERE `+identicalCase+` AND created >= ? AND id <> ?
+		ORDER BY id LIMIT 1000`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("similar cases: %w", err)
 	}
-	return ids, nil
+	defer rows.Close()
+	var out []Similar
+	for rows.Next() {
+		var x Similar
+		if err := rows.Scan(&x.ID, &x.RepeatsEarlier); err != nil {
+			return nil, fmt.Errorf("similar cases: %w", err)
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("similar cases: %w", err)
+	}
+	return out, nil
 }

@@ -99,18 +99,43 @@ func (d *sqliteDialect) notifyTx(context.Context, *sql.Tx, []string) error { ret
 
 func (d *sqliteDialect) committed(ids []string) { d.hub.publish(ids) }
 
+// scrubBusyTimeout is how long, in milliseconds, one checkpoint attempt
+// waits for readers of an older snapshot. While it waits, new writers
+// wait too, so it is short; the store's scrubber tries again later.
+const scrubBusyTimeout = 100
+
+// errCheckpointBlocked says that a reader still used the write-ahead log.
+var errCheckpointBlocked = errors.New("checkpoint WAL: blocked by a concurrent reader or writer")
+
 // scrub checkpoints the write-ahead log into the database file and
 // truncates it to nothing: the WAL still holds the pages as they were
-// before the delete, text included, until it is overwritten.
+// before the delete, text included, until it is overwritten. It fails
+// with errCheckpointBlocked when a reader of an older snapshot kept the
+// checkpoint from finishing; a plain (non-truncating) checkpoint would
+// leave the old frames in the file until new ones happen to overwrite
+// them, and SQLite's automatic checkpoints are of that kind.
 func (d *sqliteDialect) scrub(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("checkpoint WAL: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", scrubBusyTimeout)); err != nil {
+		return fmt.Errorf("checkpoint WAL: %w", err)
+	}
+	defer func() {
+		// The connection goes back to the pool, where writers rely on
+		// the long timeout to queue; otherwise it is thrown away.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA busy_timeout = 10000"); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck
+		}
+	}()
 	var busy, logFrames, checkpointed int
-	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
+	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
 		return fmt.Errorf("checkpoint WAL: %w", err)
 	}
 	if busy != 0 {
-		// A reader held an old snapshot; the next checkpoint (SQLite runs
-		// one automatically every 1000 pages) finishes the job.
-		return errors.New("checkpoint WAL: blocked by a concurrent reader")
+		return errCheckpointBlocked
 	}
 	return nil
 }

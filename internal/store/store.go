@@ -31,6 +31,8 @@ type Store struct {
 	// bulkChunk is bulkChunk, or fewer in tests that cross chunk
 	// boundaries with a few cases.
 	bulkChunk int
+	// scrub overwrites removed text in the background (scrub.go).
+	scrub *scrubber
 }
 
 // Open connects to the database named by url and applies any pending
@@ -54,6 +56,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.scrub = newScrubber(func(ctx context.Context) error { return d.scrub(ctx, db) })
 	return s, nil
 }
 
@@ -71,6 +74,7 @@ func dialectFor(url string) (dialect, error) {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
+	s.scrub.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close %s database: %w", s.d.name(), err)
 	}

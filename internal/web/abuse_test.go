@@ -127,8 +127,9 @@ func TestHoneypot(t *testing.T) {
 
 // TestSubmissionFlood floods the submission endpoint from one address:
 // the limit refuses most of it, the burst check holds back what got
-// through, another address still submits, and the statistics are what
-// they were plus the legitimate case.
+// through but the first copy, another address still submits, and the
+// statistics are what they were plus the legitimate case and that first
+// copy.
 func TestSubmissionFlood(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, func(c *Config) { c.WriteRate = 10; c.TrustProxy = true })
@@ -157,15 +158,19 @@ func TestSubmissionFlood(t *testing.T) {
 		legit := variedSubmission(20)
 		legit["country"] = "MX"
 		e.create(legit, from("198.51.100.23")...)
-		if n := e.statsCases("category=eb2-niw"); n != before+1 {
-			t.Errorf("stats after the flood: %d cases, want %d", n, before+1)
+		// The first of the flood's identical copies cannot be told from
+		// a genuine timeline that others copied, so it counts; the burst
+		// check holds back the rest.
+		after := before + 1 + 1
+		if n := e.statsCases("category=eb2-niw"); n != after {
+			t.Errorf("stats after the flood: %d cases, want %d", n, after)
 		}
 		if n := e.statsCases("category=eb2-niw&country=MX"); n != -1 {
 			// One case is under k: suppressed, as before.
 			t.Errorf("MX group: %d", n)
 		}
-		if got := len(e.getFeed("category=eb2-niw&limit=100").Items); got != 2*(before+1) {
-			t.Errorf("feed after the flood has %d items, want %d", got, 2*(before+1))
+		if got := len(e.getFeed("category=eb2-niw&limit=100").Items); got != 2*after {
+			t.Errorf("feed after the flood has %d items, want %d", got, 2*after)
 		}
 	})
 }

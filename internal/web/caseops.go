@@ -46,7 +46,8 @@ func caseIDFrom(r *http.Request) (string, error) {
 // (quality.go) and stores it with a new id and edit key, owned by owner
 // when someone is signed in (nil otherwise). A validation failure is
 // returned as timeline.FieldErrors. A case the checks flag is stored but
-// not counted; a burst of copies flags the earlier copies too.
+// not counted; a burst of copies flags the earlier copies too, but never
+// the first of them (burstCopies).
 func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner *auth.Account) (*timeline.Case, string, error) {
 	c, fe := timeline.Validate(s.cat, sub, s.now())
 	if len(fe) > 0 {
@@ -57,12 +58,12 @@ func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner 
 	if owner != nil {
 		c.OwnerID = owner.ID
 	}
-	copies, err := s.burstCopies(ctx, c)
+	burst, copies, err := s.burstCopies(ctx, c)
 	if err != nil {
 		return nil, "", err
 	}
 	switch {
-	case copies != nil:
+	case burst:
 		c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reasonBurst}
 	default:
 		if reason := s.implausible(c); reason != "" {
@@ -80,7 +81,7 @@ func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner 
 		s.metrics.submissions.WithLabelValues(submitFlagged).Inc()
 		s.metrics.moderation.WithLabelValues("flag").Inc()
 	}
-	if copies != nil {
+	if len(copies) > 0 {
 		n, err := s.store.Flag(ctx, copies, reasonBurst, s.now())
 		if err != nil {
 			return nil, "", err

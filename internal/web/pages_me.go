@@ -374,11 +374,6 @@ func (s *Server) meDeleteForm(w http.ResponseWriter, r *http.Request) error {
 // returns how many cases went.
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *auth.Account) (int, error) {
 	ids, err := s.store.DeleteAccount(r.Context(), a.ID)
-	if errors.Is(err, store.ErrNotScrubbed) {
-		// The deletion itself has committed; only the overwrite waits.
-		s.log.Warn("account deleted; overwriting its data is left to the next checkpoint", "err", err)
-		err = nil
-	}
 	if err != nil {
 		return 0, err
 	}

@@ -33,7 +33,8 @@ const (
 
 	// burstSize identical submissions (same category, country, service
 	// center, filing month and milestones with their dates) created within
-	// burstDays days are a burst: all of them are flagged. Three would be
+	// burstDays days are a burst: all of them are flagged but the first,
+	// which may be someone's genuine timeline that others copied. Three would be
 	// too few: on a busy day, three people of one cohort may well share a
 	// receipt date and nothing else yet, and flagging them would take
 	// honest pending cases out of the statistics. One address cannot send
@@ -119,16 +120,27 @@ func (s *Server) implausible(c *timeline.Case) string {
 	return ""
 }
 
-// burstCopies returns the ids of recent submissions identical to c when,
-// with c, they make a burst; nil otherwise.
-func (s *Server) burstCopies(ctx context.Context, c *timeline.Case) ([]string, error) {
+// burstCopies reports whether c, with the identical submissions of the
+// last burstDays days, makes a burst, and returns the ids of those
+// earlier submissions the burst flags: only the ones that were themselves
+// copies of a case already stored when they arrived. The first of
+// identical timelines is never flagged by a burst, so that copying
+// someone's public timeline cannot take theirs out of the statistics.
+// c itself is always a copy when it completes a burst (burstSize-1
+// identical cases came before it).
+func (s *Server) burstCopies(ctx context.Context, c *timeline.Case) (burst bool, copies []string, err error) {
 	since := timeline.Today(s.now()).AddDate(0, 0, -(burstDays - 1))
-	ids, err := s.store.SimilarRecent(ctx, c, since)
+	similar, err := s.store.SimilarRecent(ctx, c, since)
 	if err != nil {
-		return nil, fmt.Errorf("burst check: %w", err)
+		return false, nil, fmt.Errorf("burst check: %w", err)
 	}
-	if len(ids)+1 < burstSize {
-		return nil, nil
+	if len(similar)+1 < burstSize {
+		return false, nil, nil
 	}
-	return ids, nil
+	for _, x := range similar {
+		if x.RepeatsEarlier {
+			copies = append(copies, x.ID)
+		}
+	}
+	return true, copies, nil
 }

@@ -1,0 +1,46 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/store/storetest"
+)
+
+// TestSimilarRecentKnowsTheFirst: CreateCase records whether an identical
+// case was already stored, and SimilarRecent reports it, so that a burst
+// of copies can spare the case they copy even when all share one day.
+func TestSimilarRecentKnowsTheFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		first := sampleCase()
+		mustCreate(t, s, first)
+		other := sampleCase() // differs in one milestone date: not a copy
+		other.Milestones[0] = ms("received", "2024-03-21")
+		mustCreate(t, s, other)
+		var copies []string
+		for range 2 {
+			c := sampleCase()
+			mustCreate(t, s, c)
+			copies = append(copies, c.ID)
+		}
+		probe := sampleCase()
+		got, err := s.SimilarRecent(ctx(t), probe, day(2025, time.January, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{first.ID: false, copies[0]: true, copies[1]: true}
+		if len(got) != len(want) {
+			t.Fatalf("SimilarRecent = %+v, want the first and its two copies", got)
+		}
+		for _, x := range got {
+			if r, ok := want[x.ID]; !ok || r != x.RepeatsEarlier {
+				t.Errorf("%s: RepeatsEarlier %v, want %v (known: %v)", x.ID, x.RepeatsEarlier, r, ok)
+			}
+		}
+		// The window is whole days of creation.
+		if got, err := s.SimilarRecent(ctx(t), probe, day(2025, time.January, 11)); err != nil || len(got) != 0 {
+			t.Errorf("cases created before the window: %+v, %v", got, err)
+		}
+	})
+}
