@@ -24,6 +24,9 @@ type dialect interface {
 	goose() (goose.Dialect, fs.FS, lock.SessionLocker)
 	// rebind turns "?" placeholders into the dialect's own.
 	rebind(query string) string
+	// stringAgg is the aggregate that joins the text values of expr with
+	// sep (SQLite's group_concat, PostgreSQL's string_agg).
+	stringAgg(expr, sep string) string
 	// forUpdate is appended to the SELECT that reads a case before it is
 	// changed, so that concurrent updates of one case take turns.
 	forUpdate() string

@@ -54,6 +54,10 @@ func (d *postgresDialect) goose() (goose.Dialect, fs.FS, lock.SessionLocker) {
 
 func (d *postgresDialect) rebind(query string) string { return rebindDollar(query) }
 
+func (d *postgresDialect) stringAgg(expr, sep string) string {
+	return "string_agg(" + expr + ", '" + sep + "')"
+}
+
 func (d *postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
 func (d *postgresDialect) notifyTx(ctx context.Context, tx *sql.Tx, ids []string) error {

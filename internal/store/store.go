@@ -31,6 +31,11 @@ type Store struct {
 	// bulkChunk is bulkChunk, or fewer in tests that cross chunk
 	// boundaries with a few cases.
 	bulkChunk int
+	// feedGate holds a token per feed request running in the database:
+	// at most half the pool, so that a flood of feed requests always
+	// leaves connections for everything else, health checks included.
+	feedGate chan struct{}
+	feed     feedBounds
 }
 
 // Open connects to the database named by url and applies any pending
@@ -45,7 +50,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
-	s := &Store{db: db, d: d, bulkChunk: bulkChunk}
+	s := &Store{db: db, d: d, bulkChunk: bulkChunk,
+		feedGate: make(chan struct{}, max(1, db.Stats().MaxOpenConnections/2)), feed: defaultFeedBounds}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
