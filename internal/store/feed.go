@@ -119,6 +119,9 @@ func (s *Store) FeedPage(ctx context.Context, q FeedQuery) (FeedPage, error) {
 			// The drivers report an interrupted query in their own words.
 			return FeedPage{}, fmt.Errorf("feed: %w: %w (%v)", ErrBusy, ctx.Err(), err)
 		}
+		if s.d.canceled(err) {
+			return FeedPage{}, fmt.Errorf("feed: %w: %w", ErrBusy, err)
+		}
 		return FeedPage{}, fmt.Errorf("feed: %w", err)
 	}
 	return p, nil
