@@ -4,13 +4,17 @@
 -- milestone, and a milestone filter walks the milestones of that step
 -- only, newest first.
 --
--- The trailing category and filing month let one index range hold
+-- The category and filing month after the place let one index range hold
 -- exactly the cases of "this country (and category, and month)", so that
--- the size of the range is what the feed pays for it.
+-- the size of the range is what the feed pays for it. The columns after
+-- them make the indexes covering: the feed reads a rare place's cases from
+-- the index alone, without a lookup in the table per case (at 1,000,000
+-- cases that took a country of 1,500 cases from tens of milliseconds to a
+-- few). Each index is about as large as two thirds of the table.
 
 -- +goose Up
-CREATE INDEX cases_country_feed ON cases (country, category, filed);
-CREATE INDEX cases_center_feed ON cases (service_center, category, filed);
+CREATE INDEX cases_country_feed ON cases (country, category, filed, service_center, moderation, id, milestone_list);
+CREATE INDEX cases_center_feed ON cases (service_center, category, filed, country, moderation, id, milestone_list);
 CREATE INDEX milestones_code_feed ON milestones (code, date, case_id);
 
 -- +goose Down
