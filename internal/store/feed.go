@@ -71,15 +71,16 @@ type FeedPage struct {
 //
 //   - From the cases: when one index range holds few cases (a country,
 //     a service center or a category, with the category and filing
-//     month after them; the feed_plans migration), read them all and
-//     sort their milestones. The work is the size of the range, probed
-//     first by counting at most rangeMax+1 index entries.
+//     month after them; the feed_plans migration), read their milestone
+//     lists, from the covering index for a place, and sort them in
+//     memory. The work is the size of the range, probed first by
+//     counting at most rangeMax+1 index entries.
 //   - The walk: otherwise the filter matches many cases, so walking the
 //     milestones newest first (the milestones_code_feed index when a
 //     step is chosen, milestones_feed otherwise) meets a page of them
 //     soon. The walk looks at windows of rows, each four times the last,
-//     and stops after walkMax rows; a page it could not fill in that
-//     time ends early with a cursor at the last row looked at, so a
+//     and stops after walkMax rows; a page it could not fill within that
+//     allowance ends early with a cursor at the last row looked at, so a
 //     filter whose many cases are all old (one filing month long ago,
 //     or two common values that rarely meet) still costs a bounded
 //     amount per page.

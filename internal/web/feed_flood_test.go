@@ -20,7 +20,7 @@ import (
 
 // floodCases stores n cases from common countries, none from ZW, so that
 // a feed for ZW is the rarest filter there is.
-func floodCases(t *testing.T, st *store.Store, n int) {
+func floodCases(t *testing.T, st *store.Store, n int) []string {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 12))
 	cases := make([]*timeline.Case, n)
@@ -41,6 +41,11 @@ func floodCases(t *testing.T, st *store.Store, n int) {
 	if err := st.CreateCases(t.Context(), cases, hashes); err != nil {
 		t.Fatal(err)
 	}
+	ids := make([]string, n)
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	return ids
 }
 
 // TestHealthzWhileFeedFlooded sends many parallel requests for the
@@ -52,7 +57,7 @@ func floodCases(t *testing.T, st *store.Store, n int) {
 // deadline must end the wait.
 func TestHealthzWhileFeedFlooded(t *testing.T) {
 	storetest.EachRaw(t, func(t *testing.T, st *store.Store, raw *sql.DB, path string) {
-		floodCases(t, st, 3000)
+		ids := floodCases(t, st, 3000)
 		e := newEnv(t, st, func(c *Config) { c.RequestTimeout = 500 * time.Millisecond })
 
 		var release func()
@@ -148,6 +153,10 @@ func TestHealthzWhileFeedFlooded(t *testing.T) {
 			if res := e.get("/feed?country=ZW"); res.status != http.StatusServiceUnavailable ||
 				!strings.Contains(res.body, "could not answer in time") || res.header.Get("Retry-After") == "" {
 				t.Errorf("feed page while the database hangs: %d %q", res.status, res.body)
+			}
+			// Any other request's queries end with the request's deadline.
+			if res := e.get("/api/v1/cases/" + ids[0]); res.status != http.StatusServiceUnavailable || res.apiError(t).Error != "busy" {
+				t.Errorf("a case while the database hangs: %d %q", res.status, res.body)
 			}
 			release()
 		}
