@@ -25,6 +25,13 @@ type dialect interface {
 	goose() (goose.Dialect, fs.FS, lock.SessionLocker)
 	// rebind turns "?" placeholders into the dialect's own.
 	rebind(query string) string
+	// stringAgg is the aggregate that joins the text values of expr with
+	// sep (SQLite's group_concat, PostgreSQL's string_agg).
+	stringAgg(expr, sep string) string
+	// canceled reports whether err says the database cancelled the query
+	// (a cancel request meant for an earlier query on the same connection
+	// can arrive late and hit the next one).
+	canceled(err error) bool
 	// forUpdate is appended to the SELECT that reads a case before it is
 	// changed, so that concurrent updates of one case take turns.
 	forUpdate() string

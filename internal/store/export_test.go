@@ -16,6 +16,14 @@ func DB(s *Store) *sql.DB { return s.db }
 // that tests cross chunk boundaries with a few cases.
 func SetBulkChunk(s *Store, n int) { s.bulkChunk = n }
 
+// SetFeedBounds makes s's feed read cases from an index range of at most
+// rangeMax cases and otherwise walk windows of firstWindow milestones and
+// up, at most walkMax in one request, so that tests reach every plan and
+// every early stop with a few cases.
+func SetFeedBounds(s *Store, rangeMax, firstWindow, walkMax int) {
+	s.feed = feedBounds{rangeMax: rangeMax, firstWindow: firstWindow, walkMax: walkMax}
+}
+
 // MaxAnnounced is the most ids a write announces one by one.
 const MaxAnnounced = maxAnnounced
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -53,6 +54,16 @@ func (d *postgresDialect) goose() (goose.Dialect, fs.FS, lock.SessionLocker) {
 }
 
 func (d *postgresDialect) rebind(query string) string { return rebindDollar(query) }
+
+// canceled recognises query_canceled (57014).
+func (d *postgresDialect) canceled(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "57014"
+}
+
+func (d *postgresDialect) stringAgg(expr, sep string) string {
+	return "string_agg(" + expr + ", '" + sep + "')"
+}
 
 func (d *postgresDialect) forUpdate() string { return " FOR UPDATE" }
 

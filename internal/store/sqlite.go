@@ -91,6 +91,13 @@ func (d *sqliteDialect) goose() (goose.Dialect, fs.FS, lock.SessionLocker) {
 
 func (d *sqliteDialect) rebind(query string) string { return query }
 
+// canceled is false: SQLite interrupts a query only for its own context.
+func (d *sqliteDialect) canceled(error) bool { return false }
+
+func (d *sqliteDialect) stringAgg(expr, sep string) string {
+	return "group_concat(" + expr + ", '" + sep + "')"
+}
+
 // forUpdate is empty: BEGIN IMMEDIATE already holds the database's write
 // lock.
 func (d *sqliteDialect) forUpdate() string { return "" }

@@ -33,6 +33,11 @@ type Store struct {
 	bulkChunk int
 	// scrub overwrites removed text in the background (scrub.go).
 	scrub *scrubber
+	// feedGate holds a token per feed request running in the database:
+	// at most half the pool, so that a flood of feed requests always
+	// leaves connections for everything else, health checks included.
+	feedGate chan struct{}
+	feed     feedBounds
 }
 
 // Open connects to the database named by url and applies any pending
@@ -47,7 +52,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name(), err)
 	}
-	s := &Store{db: db, d: d, bulkChunk: bulkChunk}
+	s := &Store{db: db, d: d, bulkChunk: bulkChunk,
+		feedGate: make(chan struct{}, max(1, db.Stats().MaxOpenConnections/2)), feed: defaultFeedBounds}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err

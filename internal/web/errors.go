@@ -89,6 +89,13 @@ func errRateLimitedMsg(retry time.Duration, msg string) *httpError {
 	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: msg, RetryAfter: retry}
 }
 
+// errBusy answers a request whose database work did not finish in time
+// (see withDeadline and store.ErrBusy).
+func errBusy() *httpError {
+	return &httpError{Status: http.StatusServiceUnavailable, Code: "busy", RetryAfter: 5 * time.Second,
+		Message: "The server is busy and could not answer in time. Please try again in a moment."}
+}
+
 // Messages of the update and report limits.
 const (
 	updateLimitedMsg = "Too many changes to cases from your network in the last hour. Please try again later."
@@ -117,6 +124,8 @@ func asHTTPError(err error) (*httpError, bool) {
 		return errCaseNotFound(), true
 	case errors.As(err, &mbe):
 		return errTooLarge(), true
+	case errors.Is(err, store.ErrBusy), errors.Is(err, context.DeadlineExceeded):
+		return errBusy(), true
 	}
 	return &httpError{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "Something went wrong on our side. Please try again in a moment."}, false
@@ -127,6 +136,14 @@ func asHTTPError(err error) (*httpError, bool) {
 // that reveals nothing about the cause.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	he, known := asHTTPError(err)
+	if !known && errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		// The request's deadline ended the query; drivers do not always
+		// say so in the error they return.
+		he, known = errBusy(), true
+	}
+	if he.Status == http.StatusServiceUnavailable {
+		s.log.Warn("request ran out of time", "method", r.Method, "pattern", r.Pattern, "err", err)
+	}
 	if !known {
 		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 			// The client went away; there is nobody to answer.

@@ -67,26 +67,24 @@ type feedPage struct {
 }
 
 // loadFeed parses the request's filter (a 400 when it is bad) and runs
-// it against the store. It asks for one item more than the page holds, to
-// know whether there is a next page.
+// it against the store. A page may hold fewer items than the limit and
+// still have a next one: the store bounds each request's work (see
+// store.FeedPage), and the cursor goes on exactly where it stopped.
 func (s *Server) loadFeed(r *http.Request) (feedFilter, feedPage, error) {
 	f, err := parseFeedFilter(s.cat, r.URL.Query())
 	if err != nil {
 		return f, feedPage{}, err
 	}
-	q := f.query()
-	q.Limit = f.Limit + 1
-	rows, err := s.store.Feed(r.Context(), q)
+	res, err := s.store.FeedPage(r.Context(), f.query())
 	if err != nil {
 		return f, feedPage{}, err
 	}
 	var p feedPage
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		p.Next = encodeCursor(rows[len(rows)-1].FeedKey)
+	if res.Next != nil {
+		p.Next = encodeCursor(*res.Next)
 	}
-	p.Items = make([]feedItem, len(rows))
-	for i, it := range rows {
+	p.Items = make([]feedItem, len(res.Items))
+	for i, it := range res.Items {
 		p.Items[i] = newFeedItem(s.cat, it)
 	}
 	return f, p, nil

@@ -25,10 +25,11 @@ const svgContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
 // middleware wraps the routes, outermost first: compression, access log,
 // panic recovery, security headers, cross-origin protection, body limit,
-// and a per-request cache of the signed-in account.
+// the request's deadline and a per-request cache of the signed-in account.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = routePattern(mux)
 	h = s.withAccountHolder(h)
+	h = s.withDeadline(h)
 	h = s.limitBody(h)
 	h = s.crossOrigin(h)
 	h = s.securityHeaders(h)
@@ -227,5 +228,22 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		next.ServeHTTP(w, r)
+	})
+}
+
+// DefaultRequestTimeout is how long a request may keep the database busy
+// (Config.RequestTimeout): well under the server's write timeout (30 s),
+// so that a slow query ends in a clear 503 rather than a connection the
+// server cuts without an answer.
+const DefaultRequestTimeout = 10 * time.Second
+
+// withDeadline gives every request a context that ends after the request
+// timeout; the store passes it to every query, so no query of a request
+// outlives it.
+func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.requestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -72,6 +72,9 @@ type Config struct {
 	// cookies Secure even when TLS ends at a proxy that is not trusted and
 	// turns on HSTS; absolute links (the Atom feed) are built from it.
 	PublicURL string
+	// RequestTimeout bounds each request's database work; a request that
+	// runs out of it is answered 503. Zero means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
 	// Logger receives the access log and errors. Defaults to slog.Default().
@@ -92,6 +95,8 @@ type Server struct {
 	ipHeader string // the header clientAddr reads behind a trusted proxy
 	now      func() time.Time
 	log      *slog.Logger
+	// requestTimeout is Config.RequestTimeout (see withDeadline).
+	requestTimeout time.Duration
 
 	limiter       *writeLimiter // case creations
 	updateLimiter *writeLimiter // milestone additions and confirmations
@@ -130,6 +135,9 @@ func New(cfg Config) (*Server, error) {
 		if r.v < 0 {
 			errs = append(errs, fmt.Errorf("web: Config.%s must not be negative, got %d", r.name, r.v))
 		}
+	}
+	if cfg.RequestTimeout < 0 {
+		errs = append(errs, fmt.Errorf("web: Config.RequestTimeout must not be negative, got %v", cfg.RequestTimeout))
 	}
 	if cfg.SignInRate < 0 {
 		errs = append(errs, fmt.Errorf("web: Config.SignInRate must not be negative, got %d", cfg.SignInRate))
@@ -186,6 +194,8 @@ func New(cfg Config) (*Server, error) {
 		publicURL:     strings.TrimSuffix(cfg.PublicURL, "/"),
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		quality:       newQualityBounds(),
+
+		requestTimeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
 	}
 	// The statistics that depend on today (how long a pending case has
 	// waited, the headline's window) read the server's clock.
