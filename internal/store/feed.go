@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -120,7 +121,10 @@ func (s *Store) FeedPage(ctx context.Context, q FeedQuery) (FeedPage, error) {
 			// The drivers report an interrupted query in their own words.
 			return FeedPage{}, fmt.Errorf("feed: %w: %w (%v)", ErrBusy, ctx.Err(), err)
 		}
-		if s.d.canceled(err) {
+		var ne net.Error
+		if s.d.canceled(err) || errors.As(err, &ne) && ne.Timeout() {
+			// A connection attempt that met the deadline ends with a
+			// network timeout a moment before the context says so.
 			return FeedPage{}, fmt.Errorf("feed: %w: %w", ErrBusy, err)
 		}
 		return FeedPage{}, fmt.Errorf("feed: %w", err)

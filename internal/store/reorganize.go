@@ -219,14 +219,35 @@ func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Tim
 		}
 		total += n
 	}
+	// The store's scrubber may be checkpointing at the same moment (the
+	// two cannot run at once), so a busy checkpoint is tried again a few
+	// times before the run gives up until its next interval.
+	wait := 50 * time.Millisecond
+	for range 8 {
+		if err = checkpointTruncate(ctx, conn); err == nil {
+			return Reorganized{Rows: total}, nil
+		}
+		select {
+		case <-ctx.Done():
+			return Reorganized{Rows: total}, err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+	return Reorganized{Rows: total}, fmt.Errorf("%w; the next run tries again", err)
+}
+
+// checkpointTruncate copies the write-ahead log into the database file
+// and empties it.
+func checkpointTruncate(ctx context.Context, conn *sql.Conn) error {
 	var busy, logFrames, checkpointed int
 	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
-		return Reorganized{Rows: total}, fmt.Errorf("checkpoint WAL: %w", err)
+		return fmt.Errorf("checkpoint WAL: %w", err)
 	}
 	if busy != 0 {
-		return Reorganized{Rows: total}, errors.New("checkpoint WAL: blocked by a concurrent reader; the next run tries again")
+		return errors.New("checkpoint WAL: blocked by a concurrent reader or checkpoint")
 	}
-	return Reorganized{Rows: total}, nil
+	return nil
 }
 
 // sqliteReorgBatch is how many cases one transaction of SQLite's
