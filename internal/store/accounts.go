@@ -30,25 +30,32 @@ type Account struct {
 	// OpenID Connect provider; both are empty for a password account.
 	OIDCIssuer  string
 	OIDCSubject string
+	// Unverified is true for an account whose address has not yet been
+	// confirmed through the link mailed at sign-up. It cannot sign in.
+	// The zero value (verified) is what a site without mail creates.
+	Unverified bool
 }
 
 // EmailKey is the form in which email addresses are compared and indexed.
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-const accountSelect = "SELECT id, email, name, role, coalesce(password_hash, ''), coalesce(oidc_issuer, ''), coalesce(oidc_subject, '') FROM accounts"
+const accountSelect = "SELECT id, email, name, role, coalesce(password_hash, ''), coalesce(oidc_issuer, ''), coalesce(oidc_subject, ''), verified FROM accounts"
 
 func scanAccount(row *sql.Row) (Account, error) {
 	var a Account
-	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &a.PasswordHash, &a.OIDCIssuer, &a.OIDCSubject)
+	var verified int
+	err := row.Scan(&a.ID, &a.Email, &a.Name, &a.Role, &a.PasswordHash, &a.OIDCIssuer, &a.OIDCSubject, &verified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, ErrNotFound
 	}
+	a.Unverified = verified == 0
 	return a, err
 }
 
 // CreateAccount stores a new account; ErrConflict when its email address
-// (in any case) or its OpenID Connect identity is taken.
-func (s *Store) CreateAccount(ctx context.Context, a Account) error {
+// (in any case) or its OpenID Connect identity is taken. Mailings (the
+// verification link of a sign-up) are queued in the same transaction.
+func (s *Store) CreateAccount(ctx context.Context, a Account, then ...Mailing) error {
 	if a.ID == "" || EmailKey(a.Email) == "" {
 		return errors.New("create account: id and email are required")
 	}
@@ -70,11 +77,16 @@ func (s *Store) CreateAccount(ctx context.Context, a Account) error {
 		return fmt.Errorf("create account: %w", ErrConflict)
 	}
 	_, err = tx.ExecContext(ctx, s.d.rebind(
-		"INSERT INTO accounts (id, email, email_key, name, role, password_hash, oidc_issuer, oidc_subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+		"INSERT INTO accounts (id, email, email_key, name, role, password_hash, oidc_issuer, oidc_subject, verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 		a.ID, strings.TrimSpace(a.Email), EmailKey(a.Email), a.Name, a.Role,
-		nullString(a.PasswordHash), nullString(a.OIDCIssuer), nullString(a.OIDCSubject))
+		nullString(a.PasswordHash), nullString(a.OIDCIssuer), nullString(a.OIDCSubject), boolInt(!a.Unverified))
 	if err != nil {
 		return fmt.Errorf("create account: %w", err)
+	}
+	for _, m := range then {
+		if err := s.queue(ctx, tx, m); err != nil {
+			return fmt.Errorf("create account: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("create account: commit: %w", err)
@@ -231,10 +243,12 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) 
 		if err := s.execOne(ctx, tx, "DELETE FROM accounts WHERE id = ?", id); err != nil {
 			return err
 		}
-		// Sessions go by cascade; deleting them explicitly as well keeps
+		// Sessions, links and queued mail go by cascade; deleting them explicitly as well keeps
 		// that true even on a connection with foreign keys off.
-		if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM sessions WHERE account_id = ?"), id); err != nil {
-			return err
+		for _, table := range []string{"sessions", "account_tokens", "outbox"} {
+			if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM "+table+" WHERE account_id = ?"), id); err != nil {
+				return err
+			}
 		}
 		// A moderator's log entries stay (they explain why a case was
 		// hidden) but no longer name the deleted account.

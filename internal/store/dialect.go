@@ -35,6 +35,9 @@ type dialect interface {
 	// forUpdate is appended to the SELECT that reads a case before it is
 	// changed, so that concurrent updates of one case take turns.
 	forUpdate() string
+	// skipLocked is appended to a locking SELECT that should pass over
+	// rows another transaction holds (the outbox claim).
+	skipLocked() string
 	// notifyTx announces changed case ids inside the writing transaction,
 	// so that other instances hear of them exactly when they commit. The
 	// empty id announces that anything may have changed.

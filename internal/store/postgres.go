@@ -67,6 +67,8 @@ func (d *postgresDialect) stringAgg(expr, sep string) string {
 
 func (d *postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
+func (d *postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
 func (d *postgresDialect) notifyTx(ctx context.Context, tx *sql.Tx, ids []string) error {
 	for _, p := range notifyPayloads(ids) {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", notifyChannel, p); err != nil {

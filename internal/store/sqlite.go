@@ -102,6 +102,9 @@ func (d *sqliteDialect) stringAgg(expr, sep string) string {
 // lock.
 func (d *sqliteDialect) forUpdate() string { return "" }
 
+// skipLocked is empty for the same reason as forUpdate.
+func (d *sqliteDialect) skipLocked() string { return "" }
+
 func (d *sqliteDialect) notifyTx(context.Context, *sql.Tx, []string) error { return nil }
 
 func (d *sqliteDialect) committed(ids []string) { d.hub.publish(ids) }

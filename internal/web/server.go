@@ -17,6 +17,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/mail"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/web/throttle"
@@ -72,6 +73,13 @@ type Config struct {
 	// cookies Secure even when TLS ends at a proxy that is not trusted and
 	// turns on HSTS; absolute links (the Atom feed) are built from it.
 	PublicURL string
+	// Mail, when set, turns on every mail feature (verified sign-up,
+	// password reset, alerts, reminders); nil hides them all and the
+	// site works without mail. Its links start at its site URL.
+	Mail *mail.Composer
+	// MailWake, when set, is called after a request queued mail, so that
+	// this instance's sender sends it at once instead of at its next poll.
+	MailWake func()
 	// RequestTimeout bounds each request's database work; a request that
 	// runs out of it is answered 503. Zero means DefaultRequestTimeout.
 	RequestTimeout time.Duration
@@ -106,7 +114,9 @@ type Server struct {
 	sessions      auth.SessionPolicy
 	oidc          *auth.OIDC
 	oidcName      string
-	publicURL     string // "" when not configured
+	publicURL     string         // "" when not configured
+	mail          *mail.Composer // nil when the site sends no mail
+	mailWake      func()
 	httpsPublic   bool
 	quality       *qualityBounds
 	metrics       *metrics
@@ -192,6 +202,8 @@ func New(cfg Config) (*Server, error) {
 		oidc:          oidc,
 		oidcName:      cfg.OIDCName,
 		publicURL:     strings.TrimSuffix(cfg.PublicURL, "/"),
+		mail:          cfg.Mail,
+		mailWake:      cfg.MailWake,
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		quality:       newQualityBounds(),
 
