@@ -149,3 +149,35 @@ func TestSenderRetriesLater(t *testing.T) {
 		}
 	})
 }
+
+// TestSenderCountsATakenMessageAsSent: a server that hangs up right after
+// accepting a message makes the client's closing commands (RSET, QUIT)
+// fail; the message was taken all the same, so it leaves the outbox and
+// is not sent again.
+func TestSenderCountsATakenMessageAsSent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		srv := mailtest.Start(t)
+		srv.HangUp(true)
+		client, err := mail.NewClient(srv.SMTP())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateAccount(ctx, store.Account{ID: "a_1", Email: "a@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Queue(ctx, store.Mailing{Mails: []store.OutMail{{AccountID: "a_1", Kind: "k", Subject: "s", Text: "t"}}}); err != nil {
+			t.Fatal(err)
+		}
+		sender := &mail.Sender{Store: s, Transport: client, From: "x@example.org"}
+		if n, err := sender.Flush(ctx); n != 1 || err != nil {
+			t.Fatalf("flush: %d, %v", n, err)
+		}
+		if n, _ := s.OutboxSize(ctx); n != 0 {
+			t.Errorf("outbox holds %d messages after the server took the only one", n)
+		}
+		if got := srv.Messages(); len(got) != 1 {
+			t.Errorf("%d messages arrived, want 1", len(got))
+		}
+	})
+}

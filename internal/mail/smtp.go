@@ -149,8 +149,10 @@ func NewClient(cfg SMTP) (*Client, error) {
 	return &Client{cfg: cfg}, nil
 }
 
-// Send delivers one message. A *PermanentError says the server refused it
-// for good (5xx); anything else may work on another try.
+// Send delivers one message. It returns nil once the server has accepted
+// the message, even when the connection fails after that. A
+// *PermanentError says the server refused it for good (5xx); anything
+// else may work on another try.
 func (c *Client) Send(ctx context.Context, m Message) error {
 	msg, err := build(m)
 	if err != nil {
@@ -178,6 +180,11 @@ func (c *Client) Send(ctx context.Context, m Message) error {
 		return &PermanentError{Err: err}
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		if msg.IsDelivered() {
+			// The server took the message; only the commands after it
+			// (RSET, QUIT) failed. Another try would send it twice.
+			return nil
+		}
 		var se *gomail.SendError
 		if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
 			return &PermanentError{Err: err}

@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -59,6 +60,9 @@ type Server struct {
 	srv  *smtp.Server
 	addr *net.TCPAddr
 	pool *x509.CertPool
+	cert []byte // DER
+	// closed ends every hold when the test ends.
+	closed chan struct{}
 
 	mu       sync.Mutex
 	received []Received
@@ -66,14 +70,19 @@ type Server struct {
 	// Refuse, when set, is asked before each message is accepted: a
 	// non-nil error refuses it (an *smtp.SMTPError chooses the code).
 	refuse func(n int) error
+	// started counts MAIL commands: messages begun, whatever became of
+	// them.
+	started int
+	holds   map[int]*Held
+	hangUp  bool
 }
 
 // Start runs a server until the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	cert, pool := certificate(t)
-	s := &Server{pool: pool, changed: make(chan struct{})}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	s := &Server{pool: pool, cert: cert.Certificate[0], closed: make(chan struct{}), changed: make(chan struct{}), holds: map[int]*Held{}}
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, conn: c}, nil }))
 	srv.Domain = "localhost"
 	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
@@ -84,7 +93,10 @@ func Start(t testing.TB) *Server {
 	}
 	s.srv, s.addr = srv, l.Addr().(*net.TCPAddr)
 	go srv.Serve(l) //nolint:errcheck // ends with Close
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() {
+		close(s.closed)
+		srv.Close()
+	})
 	return s
 }
 
@@ -94,6 +106,61 @@ func (s *Server) Refuse(fn func(n int) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refuse = fn
+}
+
+// Held is a message the server keeps waiting (see Hold).
+type Held struct {
+	reached chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+// Hold makes the n-th message (counting from 1 every MAIL command the
+// server has seen, refused messages included) wait before the server
+// answers its MAIL command, until Release: its sender is then in the
+// middle of a message whose content it has not yet sent, so no server
+// can have taken it.
+func (s *Server) Hold(n int) *Held {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := &Held{reached: make(chan struct{}), release: make(chan struct{})}
+	s.holds[n] = h
+	return h
+}
+
+// Wait waits until the held message's sender is waiting for the answer.
+// It fails the test when the test's deadline (or ten minutes) passes
+// first.
+func (h *Held) Wait(t testing.TB) {
+	t.Helper()
+	timer := time.NewTimer(time.Until(limit(t)))
+	defer timer.Stop()
+	select {
+	case <-h.reached:
+	case <-timer.C:
+		t.Fatal("mailtest: the held message never arrived")
+	}
+}
+
+// Release lets the held message go on: its MAIL command is refused with
+// a temporary failure (451), as by a server that lost its client, so a
+// sender still there tries it again later.
+func (h *Held) Release() { h.once.Do(func() { close(h.release) }) }
+
+// HangUp makes the server close each connection right after it has
+// accepted a message, as a server that crashes (or a network that fails)
+// just after its answer: the client's next command (RSET, QUIT) fails,
+// though the message was taken.
+func (s *Server) HangUp(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hangUp = on
+}
+
+// CertificatePEM is the server's certificate in PEM, for a process that
+// is to trust it (SSL_CERT_FILE).
+func (s *Server) CertificatePEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.cert})
 }
 
 // SMTP is the configuration that reaches this server with STARTTLS and
@@ -120,14 +187,7 @@ func (s *Server) Messages() []Received {
 // fails the test when the test's deadline (or ten minutes) passes first.
 func (s *Server) Wait(t testing.TB, n int) []Received {
 	t.Helper()
-	deadline, ok := t.(interface{ Deadline() (time.Time, bool) })
-	limit := time.Now().Add(10 * time.Minute)
-	if ok {
-		if d, has := deadline.Deadline(); has {
-			limit = d.Add(-5 * time.Second)
-		}
-	}
-	timer := time.NewTimer(time.Until(limit))
+	timer := time.NewTimer(time.Until(limit(t)))
 	defer timer.Stop()
 	for {
 		s.mu.Lock()
@@ -144,6 +204,17 @@ func (s *Server) Wait(t testing.TB, n int) []Received {
 	}
 }
 
+// limit is when waiting fails a test: shortly before its deadline, or
+// in ten minutes.
+func limit(t testing.TB) time.Time {
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, has := d.Deadline(); has {
+			return dl.Add(-5 * time.Second)
+		}
+	}
+	return time.Now().Add(10 * time.Minute)
+}
+
 // Find returns the messages to an address whose subject contains part.
 func (s *Server) Find(to, part string) []Received {
 	var out []Received
@@ -155,25 +226,47 @@ func (s *Server) Find(to, part string) []Received {
 	return out
 }
 
-func (s *Server) add(r Received) error {
+// add keeps an accepted message; it reports whether the connection is
+// to be closed after the answer (HangUp).
+func (s *Server) add(r Received) (hangUp bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.refuse != nil {
 		if err := s.refuse(len(s.received) + 1); err != nil {
-			return err
+			return false, err
 		}
 	}
 	s.received = append(s.received, r)
 	close(s.changed)
 	s.changed = make(chan struct{})
-	return nil
+	return s.hangUp, nil
+}
+
+// begin counts a MAIL command and waits while it is held.
+func (s *Server) begin() error {
+	s.mu.Lock()
+	s.started++
+	h := s.holds[s.started]
+	s.mu.Unlock()
+	if h == nil {
+		return nil
+	}
+	close(h.reached)
+	select {
+	case <-h.release:
+	case <-s.closed:
+	}
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "held and let go; try again later"}
 }
 
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	authed bool
 	from   string
 	to     []string
+	// hangUp closes the connection once the answer to the message is out.
+	hangUp bool
 }
 
 func (se *session) AuthMechanisms() []string { return []string{sasl.Plain} }
@@ -191,6 +284,9 @@ func (se *session) Auth(string) (sasl.Server, error) {
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	if !se.authed {
 		return smtp.ErrAuthRequired
+	}
+	if err := se.s.begin(); err != nil {
+		return err
 	}
 	se.from = from
 	return nil
@@ -211,10 +307,19 @@ func (se *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 554, Message: "unreadable message: " + err.Error()}
 	}
 	rec.From, rec.To = se.from, append([]string(nil), se.to...)
-	return se.s.add(rec)
+	se.hangUp, err = se.s.add(rec)
+	return err
 }
 
-func (se *session) Reset()        { se.from, se.to = "", nil }
+// Reset runs after every message, once its answer is written.
+func (se *session) Reset() {
+	se.from, se.to = "", nil
+	if se.hangUp {
+		// Not se.conn.Close, which waits for the lock Reset runs under.
+		se.conn.Conn().Close()
+	}
+}
+
 func (se *session) Logout() error { return nil }
 
 // parse decodes a message into its plain-text and HTML parts.
