@@ -31,11 +31,15 @@ func TestParseURL(t *testing.T) {
 		{in: "smtp://u:p@h?tls=none", err: "never sent without TLS"},
 		{in: "smtp://h?verify=no", err: "unknown parameter"},
 		{in: "smtp://h/path", err: "unexpected path"},
+		{in: "smtp://u:p w@h:x", err: "invalid port"},
 	} {
 		got, err := mail.ParseURL(tc.in)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s: error %v, want one about %q", tc.in, err, tc.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "p w") {
+				t.Errorf("%s: the error shows the password: %v", tc.in, err)
 			}
 			continue
 		}

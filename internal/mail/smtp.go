@@ -59,6 +59,11 @@ type SMTP struct {
 func ParseURL(raw string) (SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error repeats the address, password and all.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return SMTP{}, fmt.Errorf("smtp url: %w", err)
 	}
 	var c SMTP
