@@ -148,6 +148,19 @@ func (s *optionSet) duration(o *option) time.Duration {
 	return d
 }
 
+// durationAtLeast parses a duration option that must be at least min.
+func (s *optionSet) durationAtLeast(o *option, min time.Duration) time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(o.value))
+	if err != nil {
+		s.fail(o, "%q is not a duration such as 30s or 5m", o.value)
+		return 0
+	}
+	if d < min {
+		s.fail(o, "must be at least %s, got %s", min, o.value)
+	}
+	return d
+}
+
 // bool parses an on/off option: true/false, 1/0, yes/no, on/off.
 func (s *optionSet) bool(o *option) bool {
 	switch strings.ToLower(strings.TrimSpace(o.value)) {

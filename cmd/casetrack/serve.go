@@ -48,6 +48,8 @@ type serveConfig struct {
 	ClientIPHeader string
 	Demo           bool
 	Accounts       accountSettings
+	// Mail is zero when no SMTP server is configured: no mail is sent.
+	Mail mailSettings
 	// ReorganizeEvery is how often to reorganise the database (0: never).
 	ReorganizeEvery time.Duration
 }
@@ -67,6 +69,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 	trust := s.addSwitch("trust-proxy", "take the client address from the last X-Forwarded-For hop (only behind a proxy that appends it)", "CASETRACK_TRUST_PROXY")
 	ipHeader := s.add("client-ip-header", "NAME", "", "with --trust-proxy: the request header your proxy puts the client address in, e.g. X-Real-IP, CF-Connecting-IP or Fly-Client-IP (empty: the last X-Forwarded-For hop)", "CASETRACK_CLIENT_IP_HEADER")
 	accounts := addAccountOptions(s)
+	mailOpts := addMailOptions(s)
 	reorganize := s.add("reorganize-every", "DURATION", defaultReorganizeEvery, "how often to rewrite recently stored rows in the order of their random keys, so that the database files do not show the order of submissions (also once at start); 0 turns it off", "CASETRACK_REORGANIZE_EVERY")
 	demo := s.addSwitch("demo", "use a separate demo database, filled with synthetic cases when empty, and show a \"demo data\" banner", "CASETRACK_DEMO")
 	if err := parseOptions(s, args, getenv, stdout, commandsHelp); err != nil {
@@ -111,6 +114,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 		s.fail(ipHeader, "it is read only behind a trusted proxy: add --trust-proxy")
 	}
 	cfg.Accounts = accounts.settings(s)
+	cfg.Mail = mailOpts.settings(s, cfg.Accounts.PublicURL, accounts.publicURL)
 	cfg.ReorganizeEvery = s.duration(reorganize)
 	if err := s.err(); err != nil {
 		return serveConfig{}, usageError{err}
@@ -196,6 +200,12 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	composer, wakeMail, stopMail, err := startMail(ctx, cfg.Mail, cfg.Accounts.PublicURL, st, log)
+	if err != nil {
+		return err
+	}
+	// Stopped before the store closes.
+	defer stopMail()
 
 	srv, err := web.New(web.Config{
 		Store:          st,
@@ -213,6 +223,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		OIDC:           cfg.Accounts.oidcConfig(),
 		OIDCName:       cfg.Accounts.OIDC.Name,
 		PublicURL:      cfg.Accounts.PublicURL,
+		Mail:           composer,
+		MailWake:       wakeMail,
 		Logger:         log,
 	})
 	if err != nil {
@@ -247,7 +259,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		go func() { metricsErr <- ms.Serve(mln) }()
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "update_rate", cfg.UpdateRate,
-		"report_rate", cfg.ReportRate, "trust_proxy", cfg.TrustProxy, "signin_rate", cfg.Accounts.SignInRate, "oidc", cfg.Accounts.OIDC.enabled())
+		"report_rate", cfg.ReportRate, "trust_proxy", cfg.TrustProxy, "signin_rate", cfg.Accounts.SignInRate, "oidc", cfg.Accounts.OIDC.enabled(), "mail", cfg.Mail.enabled())
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
