@@ -157,10 +157,17 @@ func (l *lockedBuffer) String() string {
 // answers /healthz.
 func startBinary(t *testing.T, bin string, args ...string) *process {
 	t.Helper()
+	return startBinaryEnv(t, bin, nil, args...)
+}
+
+// startBinaryEnv is startBinary with more environment variables
+// ("NAME=value").
+func startBinaryEnv(t *testing.T, bin string, env []string, args ...string) *process {
+	t.Helper()
 	addr, maddr := freeAddr(t), freeAddr(t)
 	p := &process{url: "http://" + addr, metricsURL: "http://" + maddr, logs: &lockedBuffer{}, done: make(chan error, 1)}
 	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--metrics-addr", maddr}, args...)...)
-	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
