@@ -19,9 +19,12 @@ import (
 //
 // A message is deleted right after the SMTP server accepts it, one by
 // one, so a sender killed mid-batch loses nothing and repeats nothing it
-// had finished. What no SMTP client can close is the moment between the
-// server's acceptance and the deletion: a crash exactly there sends that
-// one message again after the lease. It then carries the same
+// had finished (the kill -9 test of cmd/casetrack checks this). What no
+// SMTP client can close is the time between the end of a message's
+// content and its deletion, since the server may take the message before
+// its answer arrives: a crash there, a connection lost while waiting for
+// that answer, or a deletion the database fails sends that one message
+// again (after the lease, or the backoff). It then carries the same
 // Message-ID, so mail systems that remove duplicates do.
 type Sender struct {
 	Store     *store.Store
