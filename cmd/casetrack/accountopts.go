@@ -35,7 +35,7 @@ type accountOptions struct {
 func addAccountOptions(s *optionSet) *accountOptions {
 	return &accountOptions{
 		signinRate: s.add("signin-rate", "N", "10", "failed sign-in attempts allowed per client (IPv4 address or IPv6 /64) per hour, and per browser that signed in before; an account takes 3N a day from clients it does not know; 0 turns the limits off", "CASETRACK_SIGNIN_RATE"),
-		publicURL:  s.add("public-url", "URL", "", "the site's address as browsers see it, e.g. https://casetrack.example.org; needed for OpenID Connect; the Atom feed's links start with it; an https:// address makes cookies Secure and sends HSTS", "CASETRACK_PUBLIC_URL"),
+		publicURL:  s.add("public-url", "URL", "", "the site's address as browsers see it, e.g. https://casetrack.example.org; needed for OpenID Connect and for mail; the Atom feed's links start with it; an https:// address makes cookies Secure and sends HSTS", "CASETRACK_PUBLIC_URL"),
 		issuer:     s.add("oidc-issuer", "URL", "", "OpenID Connect issuer URL (e.g. https://clerk.example.org); turns on \"Sign in with ...\"", "CASETRACK_OIDC_ISSUER"),
 		clientID:   s.add("oidc-client-id", "ID", "", "OpenID Connect client id", "CASETRACK_OIDC_CLIENT_ID"),
 		clientSecret: s.add("oidc-client-secret", "SECRET", "", "OpenID Connect client secret (prefer the environment variable: flags show in process lists)",

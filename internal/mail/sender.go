@@ -40,7 +40,7 @@ type Sender struct {
 	// zero means 10 seconds. Other instances' mail waits at most this.
 	Poll time.Duration
 	// MaxAttempts is how many failed tries a message gets before it is
-	// dropped; zero means 16 (about three days with the backoff).
+	// dropped; zero means 16 (nearly two days with the backoff).
 	MaxAttempts int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
