@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/mail"
+	"github.com/casetrack/casetrack/internal/mail/mailtest"
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/store/storetest"
 )
 
 func TestMailSettings(t *testing.T) {
@@ -133,5 +137,45 @@ func TestMailHelp(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}
+	}
+}
+
+// TestStartMail: without an SMTP server nothing starts; with one, the
+// composer writes links to the public address and the sender, woken,
+// sends what was queued, and stops when asked.
+func TestStartMail(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	st := storetest.SQLite(t)
+	composer, wake, stop, err := startMail(t.Context(), mailSettings{}, "", st, log)
+	if composer != nil || wake != nil || err != nil {
+		t.Fatalf("mail started without an SMTP server: %v, %v", composer, err)
+	}
+	stop()
+
+	srv := mailtest.Start(t)
+	// The poll is long, so the message goes out on the wake (or the
+	// first look at start), not at a poll.
+	cfg := mailSettings{SMTP: srv.SMTP(), From: "no-reply@ct.example.org", Poll: time.Hour, Lease: time.Minute}
+	composer, wake, stop, err = startMail(t.Context(), cfg, "https://ct.example.org", st, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if got := composer.Site(); got.URL != "https://ct.example.org" || got.Name != "CaseTrack" {
+		t.Errorf("composer site %+v", got)
+	}
+	if err := st.CreateAccount(t.Context(), store.Account{ID: "a_1", Email: "ana@ct.example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := composer.Compose("a_1", "reset", map[string]string{"Reset": composer.Link("/reset?t=x"), "Valid": "an hour"}, "", "You asked for it.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Queue(t.Context(), store.Mailing{Mails: []store.OutMail{m}}); err != nil {
+		t.Fatal(err)
+	}
+	wake()
+	if got := srv.Wait(t, 1)[0]; got.To[0] != "ana@ct.example.org" || !strings.Contains(got.Text, "https://ct.example.org/reset?t=x") {
+		t.Errorf("to %v, text %q", got.To, got.Text)
 	}
 }
