@@ -16,7 +16,8 @@ import (
 	"github.com/casetrack/casetrack/internal/store/storetest"
 )
 
-// The samples of the mail pages for TestEveryTemplateRenders.
+// The samples of the mail pages (and of the policy with mail) for
+// TestEveryTemplateRenders.
 func init() {
 	templateSamples["signup_sent.html"] = func(*Server) any {
 		return &verifyPageData{Email: "ana <x>", Errors: map[string]string{"email": "bad"}, Problem: "slow down", Notice: resentNotice, Valid: verifyValidText}
@@ -29,6 +30,10 @@ func init() {
 	}
 	templateSamples["reset.html"] = func(*Server) any {
 		return &resetPageData{Token: "tok", Errors: map[string]string{"password": "short"}, Valid: resetValidText}
+	}
+	// The policy with its mail section.
+	templateSamples["privacy.html"] = func(*Server) any {
+		return &privacyPageData{PolicyDate: privacyPolicyDate, Mail: true, VerifyValid: verifyValidText, ResetValid: resetValidText}
 	}
 }
 
@@ -526,4 +531,20 @@ func TestForgotForProviderAccount(t *testing.T) {
 		}
 		e.linkTo(m, "/signin")
 	})
+}
+
+// TestPrivacyPageSaysWhatIsMailed: with mail on, the policy says what is
+// mailed and kept; without mail it says nothing about mail.
+func TestPrivacyPageSaysWhatIsMailed(t *testing.T) {
+	with := newMailEnv(t, storetest.SQLite(t)).get("/privacy")
+	for _, want := range []string{`id="mail"`, "confirm that the address is yours", "deleted from our database as soon as the mail server has accepted it",
+		"nothing about whether a message was opened", "the links we mailed you that are not used yet"} {
+		if !strings.Contains(with.body, want) {
+			t.Errorf("the policy with mail lacks %q", want)
+		}
+	}
+	without := newEnv(t, storetest.SQLite(t)).get("/privacy")
+	if strings.Contains(without.body, `id="mail"`) || strings.Contains(without.body, "links we mailed") {
+		t.Error("the policy without mail speaks of mail")
+	}
 }
