@@ -530,6 +530,14 @@ func TestForgotForProviderAccount(t *testing.T) {
 			t.Errorf("text: %s", m.Text)
 		}
 		e.linkTo(m, "/signin")
+
+		// An address taken by an unconfirmed password account: the
+		// provider's user is shown the way in through a reset.
+		e.signupMail("pat@example.org", testPassword)
+		p.m.QueueUser(&namedUser{sub: "user_2", email: "pat@example.org", name: "Pat"})
+		if res := oidcRoundTrip(t, e.testEnv, nil); res.status != http.StatusConflict || !strings.Contains(res.body, oidcEmailUsedReset) {
+			t.Errorf("identity with a taken address: %d", res.status)
+		}
 	})
 }
 
