@@ -171,8 +171,18 @@ func (s *Server) queueMail(ctx context.Context, m store.Mailing) error {
 	if err := s.store.Queue(ctx, m); err != nil {
 		return err
 	}
-	s.wakeMail()
+	s.mailQueued(ctx)
 	return nil
+}
+
+// mailQueued wakes the sender after a mailing was stored, and sweeps the
+// links that have expired: making a link is often enough, and an expired
+// link is of no use to anyone.
+func (s *Server) mailQueued(ctx context.Context) {
+	s.wakeMail()
+	if _, err := s.store.DeleteExpiredTokens(ctx, s.now()); err != nil {
+		s.log.Error("delete expired links", "err", err)
+	}
 }
 
 // linkToken reads the token of a link (the t query or form field) and

@@ -174,6 +174,11 @@ func TestVerifyLinkExpires(t *testing.T) {
 			t.Error("no notice after a resend")
 		}
 		fresh := e.linkTo(e.deliverOne("ana@example.org", "Confirm"), "/verify")
+		// Making the new link swept the expired one.
+		a, _ := st.AccountByEmail(ctx, "ana@example.org")
+		if links, err := st.TokensOf(ctx, a.ID); err != nil || len(links) != 1 || !links[0].Expires.After(e.clock.Now()) {
+			t.Errorf("links after the resend: %+v, %v; want the new one only", links, err)
+		}
 		if res := e.postForm("/verify", url.Values{"t": {tokenOf(t, fresh)}}); res.status != http.StatusSeeOther {
 			t.Fatalf("the new link: %d", res.status)
 		}

@@ -86,7 +86,7 @@ func (s *Server) signupMail(ctx context.Context, email, name, hash string) error
 		}
 		err = s.store.CreateAccount(ctx, store.Account{ID: id, Email: email, Name: name, PasswordHash: hash, Unverified: true}, m)
 		if err == nil {
-			s.wakeMail()
+			s.mailQueued(ctx)
 			return nil
 		}
 		if !errors.Is(err, store.ErrConflict) {
