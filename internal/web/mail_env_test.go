@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -132,7 +133,7 @@ func tokenOf(t testing.TB, link string) string {
 func (m *mailEnv) signupMail(email, password string, headers ...string) response {
 	m.t.Helper()
 	res := m.postForm("/signup", url.Values{"email": {email}, "password": {password}, "name": {""}}, headers...)
-	if res.status != 303 || res.header.Get("Location") != "/signup/sent" || res.cookie(sessionCookie) != nil {
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/signup/sent" || res.cookie(sessionCookie) != nil {
 		m.t.Fatalf("sign up %s: status %d, Location %q: %s", email, res.status, res.header.Get("Location"), res.body)
 	}
 	return res
@@ -144,7 +145,7 @@ func (m *mailEnv) verifiedAccount(email string) []string {
 	m.t.Helper()
 	m.signupMail(email, testPassword)
 	link := m.linkTo(m.deliverOne(email, "Confirm your email address"), "/verify")
-	if res := m.postForm("/verify", url.Values{"t": {tokenOf(m.t, link)}}); res.status != 303 {
+	if res := m.postForm("/verify", url.Values{"t": {tokenOf(m.t, link)}}); res.status != http.StatusSeeOther {
 		m.t.Fatalf("verify %s: %d %s", email, res.status, res.body)
 	}
 	return m.signin(email, testPassword)
