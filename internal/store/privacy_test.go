@@ -24,6 +24,9 @@ func TestSchemaPrivacy(t *testing.T) {
 		byTable := map[string][]string{}
 		for _, c := range cols {
 			byTable[c.table] = append(byTable[c.table], c.name)
+			if mailTimes[c.table+"."+c.name] {
+				continue
+			}
 			if reason := identifying(c); reason != "" {
 				t.Errorf("column %s.%s (%s): %s", c.table, c.name, c.typ, reason)
 			}
@@ -37,7 +40,7 @@ func TestSchemaPrivacy(t *testing.T) {
 			"moderation_log": {"id", "action", "reason", "case_id", "actor_account_id", "created"},
 			// Privacy promise 3: an email address, an optional name and
 			// what signing in needs; sessions keep days, not times.
-			"accounts": {"id", "email", "email_key", "name", "role", "password_hash", "oidc_issuer", "oidc_subject"},
+			"accounts": {"id", "email", "email_key", "name", "role", "password_hash", "oidc_issuer", "oidc_subject", "verified"},
 			"sessions": {"token_hash", "account_id", "started_day", "used_day"},
 		} {
 			got := slices.Clone(byTable[table])
@@ -49,6 +52,12 @@ func TestSchemaPrivacy(t *testing.T) {
 		}
 	})
 }
+
+// mailTimes are the points in time the mail tables keep, none of them on
+// a case: when a mailed link stops working (the web layer rounds it up to
+// the hour, and the row goes when the link is used) and when a message
+// that failed is tried again (a message due at once keeps 0).
+var mailTimes = map[string]bool{"account_tokens.expires_at": true, "outbox.due_at": true}
 
 // migrationTable is goose's bookkeeping: it records when each schema
 // migration ran, which says nothing about any case.

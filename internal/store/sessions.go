@@ -31,16 +31,18 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash []byte, accountID s
 func (s *Store) SessionAccount(ctx context.Context, tokenHash []byte) (Session, Account, error) {
 	var se Session
 	var a Account
+	var verified int
 	err := s.db.QueryRowContext(ctx, s.d.rebind(
-		"SELECT s.account_id, s.started_day, s.used_day, a.id, a.email, a.name, a.role, coalesce(a.password_hash, ''), coalesce(a.oidc_issuer, ''), coalesce(a.oidc_subject, '') "+
+		"SELECT s.account_id, s.started_day, s.used_day, a.id, a.email, a.name, a.role, coalesce(a.password_hash, ''), coalesce(a.oidc_issuer, ''), coalesce(a.oidc_subject, ''), a.verified "+
 			"FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?"), tokenHash).
-		Scan(&se.AccountID, &se.StartedDay, &se.UsedDay, &a.ID, &a.Email, &a.Name, &a.Role, &a.PasswordHash, &a.OIDCIssuer, &a.OIDCSubject)
+		Scan(&se.AccountID, &se.StartedDay, &se.UsedDay, &a.ID, &a.Email, &a.Name, &a.Role, &a.PasswordHash, &a.OIDCIssuer, &a.OIDCSubject, &verified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Account{}, fmt.Errorf("read session: %w", ErrNotFound)
 	}
 	if err != nil {
 		return Session{}, Account{}, fmt.Errorf("read session: %w", err)
 	}
+	a.Unverified = verified == 0
 	return se, a, nil
 }
 

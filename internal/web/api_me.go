@@ -10,12 +10,37 @@ import (
 // account's sessions (days only; the tokens are never stored), and each
 // case with the fields of the public view plus the two days that are
 // never published: when it was first shared, and the last day it was
-// known to be still pending before its decision.
+// known to be still pending before its decision; and the account's mail:
+// its unused single-use links and the messages waiting to be sent.
 type exportJSON struct {
 	Account  exportAccount   `json:"account"`
 	Sessions []exportSession `json:"sessions"`
 	Cases    []exportCase    `json:"cases"`
+	Links    []exportLink    `json:"links"`
+	Outbox   []exportMail    `json:"outbox"`
 	Exported string          `json:"exported"`
+}
+
+// exportLink is an unused single-use link mailed to the account: what it
+// does and until when. Neither the token (only the mail holds it) nor its
+// stored hash is exported.
+type exportLink struct {
+	Purpose string `json:"purpose"`
+	// Subject is what the link acts on besides the account (a case id).
+	Subject string `json:"subject,omitempty"`
+	Expires string `json:"expires"`
+}
+
+// exportMail is a message waiting in the outbox (a sent message is not
+// kept). Its body is left out: it holds a single-use link, which must
+// reach only the mailbox, not whoever holds a session.
+type exportMail struct {
+	Kind    string `json:"kind"`
+	Subject string `json:"subject"`
+	// Due is when the message is tried again after a failed try; left
+	// out for a message that goes at once.
+	Due      string `json:"due,omitempty"`
+	Attempts int    `json:"attempts"`
 }
 
 type exportAccount struct {
@@ -71,12 +96,32 @@ func (s *Server) apiMeExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	links, err := s.store.TokensOf(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	outbox, err := s.store.OutboxOf(ctx, a.ID)
+	if err != nil {
+		return err
+	}
 	out := exportJSON{
 		Account: exportAccount{ID: stored.ID, Email: stored.Email, Name: stored.Name, Role: stored.Role,
 			HasPassword: stored.PasswordHash != "", OIDCIssuer: stored.OIDCIssuer, OIDCSubject: stored.OIDCSubject},
 		Sessions: []exportSession{},
 		Cases:    []exportCase{},
+		Links:    []exportLink{},
+		Outbox:   []exportMail{},
 		Exported: s.now().UTC().Format(time.DateOnly),
+	}
+	for _, t := range links {
+		out.Links = append(out.Links, exportLink{Purpose: t.Purpose, Subject: t.Subject, Expires: t.Expires.UTC().Format(time.RFC3339)})
+	}
+	for _, m := range outbox {
+		em := exportMail{Kind: m.Kind, Subject: m.Subject, Attempts: m.Attempts}
+		if m.Due.Unix() > 0 {
+			em.Due = m.Due.UTC().Format(time.RFC3339)
+		}
+		out.Outbox = append(out.Outbox, em)
 	}
 	for _, se := range sessions {
 		out.Sessions = append(out.Sessions, exportSession{Started: dayString(se.StartedDay), LastUsed: dayString(se.UsedDay)})

@@ -77,10 +77,18 @@ type testEnv struct {
 	admin []string
 }
 
-// newEnv starts the real handler on httptest.NewServer. The write limit is
+// newEnv starts the real handler on an httptest server. The write limit is
 // off unless a test turns it on.
 func newEnv(t testing.TB, st *store.Store, mods ...func(*Config)) *testEnv {
 	t.Helper()
+	return newEnvOn(t, st, httptest.NewUnstartedServer(nil), mods...)
+}
+
+// newEnvOn is newEnv on a test server that is not started yet, whose
+// address (srv.Listener) a test may need before the handler exists.
+func newEnvOn(t testing.TB, st *store.Store, srv *httptest.Server, mods ...func(*Config)) *testEnv {
+	t.Helper()
+	t.Cleanup(srv.Close)
 	clock := &testClock{t: testStart}
 	logs := &syncBuffer{}
 	cat := catalog.Default()
@@ -102,8 +110,8 @@ func newEnv(t testing.TB, st *store.Store, mods ...func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
+	srv.Config.Handler = s.Handler()
+	srv.Start()
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &testEnv{t: t, srv: srv, server: s, st: st, ix: cfg.Index, clock: clock, logs: logs, client: client}

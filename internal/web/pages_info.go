@@ -73,16 +73,22 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 
 // privacyPolicyDate is the date of the privacy policy's current wording;
 // change it whenever privacy.html changes in substance.
-const privacyPolicyDate = "2026-11-28"
+const privacyPolicyDate = "2026-12-02"
 
 // privacyPageData is the data of privacy.html.
 type privacyPageData struct {
 	page
 	PolicyDate string
+	// Mail is true when the site sends mail; the policy then says what
+	// it sends and keeps.
+	Mail bool
+	// VerifyValid and ResetValid say how long the mailed links work.
+	VerifyValid, ResetValid string
 }
 
 // privacyPage handles GET /privacy (privacy promise 12).
 func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request) error {
-	data := &privacyPageData{page: s.newPage(r, "Privacy policy"), PolicyDate: privacyPolicyDate}
+	data := &privacyPageData{page: s.newPage(r, "Privacy policy"), PolicyDate: privacyPolicyDate,
+		Mail: s.mailOn(), VerifyValid: verifyValidText, ResetValid: resetValidText}
 	return s.render(w, r, http.StatusOK, "privacy.html", data)
 }

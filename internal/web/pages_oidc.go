@@ -24,6 +24,7 @@ const (
 		"if it keeps failing, sign in with your email address and password instead."
 	oidcNoEmail          = "Your identity provider did not share an email address, which an account here needs. Allow it to share your email, then try again."
 	oidcEmailUsed        = "An account with the email address of this sign-in already exists here. Sign in with that account's password."
+	oidcEmailUsedReset   = "If you do not know it, or never confirmed the address, choose a new one through “Forgot your password?”: the link goes to that address."
 	oidcEmailNotVerified = "Your identity provider has not verified your email address. Verify it there, then try again."
 )
 
@@ -121,7 +122,14 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 			// does not verify addresses would hand the account to anyone.
 			// Only a verified address is told that it is taken.
 			if id.EmailVerified {
-				return s.oidcRefused(w, r, http.StatusConflict, oidcEmailUsed)
+				msg := oidcEmailUsed
+				if s.mailOn() {
+					// Also the way in when the password account was
+					// never confirmed (perhaps made by someone else):
+					// the reset link goes to the address.
+					msg += " " + oidcEmailUsedReset
+				}
+				return s.oidcRefused(w, r, http.StatusConflict, msg)
 			}
 			return s.oidcRefused(w, r, http.StatusUnauthorized, oidcFailed)
 		}

@@ -50,13 +50,16 @@ type signinPageData struct {
 	Notice string
 	// OIDCName names the OpenID Connect provider when one is configured.
 	OIDCName string
+	// Mail is true when the site sends mail: sign-up confirms the
+	// address, and a forgotten password can be reset.
+	Mail bool
 }
 
 // Err returns the message for a field, or "".
 func (p *signinPageData) Err(field string) string { return p.Errors[field] }
 
 func (s *Server) signinData(r *http.Request, title string) *signinPageData {
-	d := &signinPageData{page: s.newPage(r, title)}
+	d := &signinPageData{page: s.newPage(r, title), Mail: s.mailOn()}
 	if s.oidc != nil {
 		d.OIDCName = s.oidcName
 	}
@@ -72,6 +75,8 @@ const signedUpNotice = "Thank you. Sign in now with your email address and passw
 var signinNotices = map[string]string{
 	"signedup":  signedUpNotice,
 	"signedout": "You are signed out.",
+	"verified":  "Your email address is confirmed. Sign in with it and your password.",
+	"reset":     "Your password is changed, and every device that was signed in is signed out. Sign in with the new password.",
 }
 
 // signinWrong is the one answer to an unknown email address, a wrong
@@ -94,7 +99,8 @@ func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) error {
 // and a wrong password with one message. What remains (signing up with
 // someone's address and then failing to sign in with the chosen password)
 // costs one attempt against both sign-in limits per probe, so addresses
-// cannot be tested in bulk.
+// cannot be tested in bulk. A site that sends mail confirms the address
+// instead (signupWithMail).
 func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	in, err := parseCredentials(r)
@@ -120,6 +126,9 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if retry, ok := s.signin.SignUp(s.clientAddr(r)); !ok {
 		return s.signinLimited(w, r, data, throttle.ClientLimited, retry)
+	}
+	if s.mailOn() {
+		return s.signupWithMail(w, r, data, in, name)
 	}
 	hash, err := s.passwords.Hash(in.Password)
 	if err != nil {
@@ -175,6 +184,12 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	if !s.passwords.Verify(a.PasswordHash, in.Password) || a.ID == "" {
 		data.Problem = signinWrong
 		return s.render(w, r, http.StatusUnauthorized, "signin.html", data)
+	}
+	if a.Unverified {
+		// The password was right: the attempt takes no place, and the
+		// browser is not remembered until the address is confirmed.
+		attempt.Abandon()
+		return s.signinUnverified(w, r, data, a)
 	}
 	device = attempt.Succeeded()
 	if err := s.startSession(w, r, a.ID); err != nil {

@@ -253,7 +253,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"/", 200, []string{"How long will my case take?", "<strong>1</strong> timeline has", `href="/submit"`, `href="/explore"`}},
 		{"/submit", 200, []string{`<optgroup label="Employment-based petitions">`, `type="month"`, `name="milestones[7].code"`, "Do not put case details in the note", `<option value="NSC">`}},
-		{"/privacy", 200, []string{"2026-11-28", "privacy@casetrack.test", "mailto:privacy@casetrack.test", "fewer than 5 cases"}},
+		{"/privacy", 200, []string{privacyPolicyDate, "privacy@casetrack.test", "mailto:privacy@casetrack.test", "fewer than 5 cases"}},
 		{"/cases/" + created.ID, 200, []string{"EB-2 National Interest Waiver", "I have the edit key", `formaction="/cases/` + created.ID + `/confirm"`, `name="edit_key"`}},
 		{"/cases/c_AAAAAAAAAAAAAAAAAAAAAAAAAA", 404, []string{"no case with this id"}},
 		{"/cases/not-an-id", 404, []string{"no case with this id"}},

@@ -13,6 +13,16 @@ func (s *Server) accountRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /signin/oidc", s.handle(s.oidcStart))
 	mux.Handle("GET /signin/oidc/callback", s.handle(s.oidcCallback))
 
+	// Confirmed addresses and forgotten passwords (only with mail).
+	mux.Handle("GET /signup/sent", s.handle(s.signupSentPage))
+	mux.Handle("GET /verify", s.handle(s.verifyPage))
+	mux.Handle("POST /verify", s.handle(s.verifyForm))
+	mux.Handle("POST /verify/resend", s.handle(s.verifyResendForm))
+	mux.Handle("GET /forgot", s.handle(s.forgotPage))
+	mux.Handle("POST /forgot", s.handle(s.forgotForm))
+	mux.Handle("GET /reset", s.handle(s.resetPage))
+	mux.Handle("POST /reset", s.handle(s.resetForm))
+
 	mux.Handle("GET /me", s.handle(s.mePage))
 	mux.Handle("POST /me/claim", s.handle(s.meClaimForm))
 	mux.Handle("GET /me/password", s.handle(s.mePasswordPage))

@@ -117,6 +117,7 @@ type Server struct {
 	publicURL     string         // "" when not configured
 	mail          *mail.Composer // nil when the site sends no mail
 	mailWake      func()
+	accountMail   *accountMailLimits // sign-up, confirmation and reset mail
 	httpsPublic   bool
 	quality       *qualityBounds
 	metrics       *metrics
@@ -204,6 +205,7 @@ func New(cfg Config) (*Server, error) {
 		publicURL:     strings.TrimSuffix(cfg.PublicURL, "/"),
 		mail:          cfg.Mail,
 		mailWake:      cfg.MailWake,
+		accountMail:   newAccountMailLimits(cfg.Now),
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		quality:       newQualityBounds(),
 

@@ -61,7 +61,11 @@ func (s *Server) session(r *http.Request) *accountHolder {
 		return h
 	}
 	today := auth.Day(s.now())
-	if !s.sessions.Valid(se.StartedDay, se.UsedDay, today) {
+	// An account whose address is not confirmed cannot sign in, so it
+	// should hold no session; should one exist all the same, it is
+	// refused like an expired one, and with it everything a session
+	// allows (owning and claiming cases, the account pages).
+	if a.Unverified || !s.sessions.Valid(se.StartedDay, se.UsedDay, today) {
 		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
 			s.log.Error("delete expired session", "err", err)
 		}
