@@ -66,6 +66,9 @@ var reorgTables = []reorgTable{
 	{name: "sessions", key: "token_hash", parents: []reorgParent{{"accounts", "account_id"}}},
 	{name: "account_tokens", key: "token_hash", parents: []reorgParent{{"accounts", "account_id"}}},
 	{name: "outbox", key: "id", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "alerts", key: "id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
+	{name: "reminders", key: "case_id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
+	{name: "reminders_off", key: "account_id", parents: []reorgParent{{"accounts", "account_id"}}},
 }
 
 // reorganizeLockTimeout is how long the reorganisation waits for the

@@ -12,7 +12,7 @@ import (
 // TestReorganizeKeepsChildren: the reorganisation deletes and inserts
 // again the accounts (and recent cases), and every row that refers to
 // them with a cascading foreign key must survive it: the links mailed to
-// an account and its outbox.
+// an account, its outbox, its alerts and its cases' reminders.
 func TestReorganizeKeepsChildren(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -27,6 +27,17 @@ func TestReorganizeKeepsChildren(t *testing.T) {
 		if err := s.Queue(ctx, m); err != nil {
 			t.Fatal(err)
 		}
+		c := sampleCase()
+		c.OwnerID, c.Created = "a_1", now
+		if err := s.CreateCase(ctx, c, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveAlert(ctx, store.Alert{AccountID: "a_1", CaseID: c.ID, Query: "q", Every: "weekly", NextDay: 1}, 10); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.EnrollReminders(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := s.Reorganize(ctx, now); err != nil {
 			t.Fatal(err)
 		}
@@ -35,6 +46,12 @@ func TestReorganizeKeepsChildren(t *testing.T) {
 		}
 		if toks, err := s.TokensOf(ctx, "a_1"); err != nil || len(toks) != 1 {
 			t.Errorf("links after reorganising: %d, %v; want 1", len(toks), err)
+		}
+		if a, err := s.AlertsOf(ctx, "a_1"); err != nil || len(a) != 1 {
+			t.Errorf("alerts after reorganising: %d, %v; want 1", len(a), err)
+		}
+		if r, err := s.RemindersOf(ctx, "a_1"); err != nil || len(r) != 1 {
+			t.Errorf("reminders after reorganising: %d, %v; want 1", len(r), err)
 		}
 	})
 }
