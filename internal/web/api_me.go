@@ -16,6 +16,9 @@ type exportJSON struct {
 	Sessions []exportSession `json:"sessions"`
 	Cases    []exportCase    `json:"cases"`
 	Exported string          `json:"exported"`
+	// Alerts and Reminders are the account's mail settings.
+	Alerts    []exportAlert   `json:"alerts"`
+	Reminders exportReminders `json:"reminders"`
 }
 
 type exportAccount struct {
@@ -87,6 +90,9 @@ func (s *Server) apiMeExport(w http.ResponseWriter, r *http.Request) error {
 			ec.LastPending = c.LastPending.UTC().Format(time.DateOnly)
 		}
 		out.Cases = append(out.Cases, ec)
+	}
+	if out.Alerts, out.Reminders, err = s.exportAlerts(r, a.ID); err != nil {
+		return err
 	}
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -50,13 +51,16 @@ type signinPageData struct {
 	Notice string
 	// OIDCName names the OpenID Connect provider when one is configured.
 	OIDCName string
+	// Next is the page to go back to once signed in (a path on this
+	// site), or "".
+	Next string
 }
 
 // Err returns the message for a field, or "".
 func (p *signinPageData) Err(field string) string { return p.Errors[field] }
 
 func (s *Server) signinData(r *http.Request, title string) *signinPageData {
-	d := &signinPageData{page: s.newPage(r, title)}
+	d := &signinPageData{page: s.newPage(r, title), Next: localPath(r.FormValue("next"))}
 	if s.oidc != nil {
 		d.OIDCName = s.oidcName
 	}
@@ -181,7 +185,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setDeviceCookie(w, r, device)
-	http.Redirect(w, r, "/me", http.StatusSeeOther)
+	http.Redirect(w, r, cmp.Or(data.Next, "/me"), http.StatusSeeOther)
 	return nil
 }
 
