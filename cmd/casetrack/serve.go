@@ -206,6 +206,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	}
 	// Stopped before the store closes.
 	defer stopMail()
+	// The scheduler queues digests and reminders; stopped before the sender.
+	defer startAlerts(ctx, st, ix, cat, composer, cfg.MinCases, log, wakeMail)()
 
 	srv, err := web.New(web.Config{
 		Store:          st,

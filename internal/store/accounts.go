@@ -243,9 +243,9 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) 
 		if err := s.execOne(ctx, tx, "DELETE FROM accounts WHERE id = ?", id); err != nil {
 			return err
 		}
-		// Sessions, links and queued mail go by cascade; deleting them explicitly as well keeps
+		// Sessions, links, queued mail, alerts and reminders go by cascade; deleting them explicitly as well keeps
 		// that true even on a connection with foreign keys off.
-		for _, table := range []string{"sessions", "account_tokens", "outbox"} {
+		for _, table := range []string{"sessions", "account_tokens", "outbox", "alerts", "reminders", "reminders_off"} {
 			if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM "+table+" WHERE account_id = ?"), id); err != nil {
 				return err
 			}

@@ -42,6 +42,10 @@ func TestSchemaPrivacy(t *testing.T) {
 			// what signing in needs; sessions keep days, not times.
 			"accounts": {"id", "email", "email_key", "name", "role", "password_hash", "oidc_issuer", "oidc_subject", "verified"},
 			"sessions": {"token_hash", "account_id", "started_day", "used_day"},
+			// Alerts and reminders keep days, not times.
+			"alerts":        {"id", "account_id", "case_id", "query", "every", "next_day", "created_day", "stopped", "snapshot"},
+			"reminders":     {"case_id", "account_id", "next_day"},
+			"reminders_off": {"account_id"},
 		} {
 			got := slices.Clone(byTable[table])
 			slices.Sort(got)

@@ -43,22 +43,32 @@ type Reorganized struct {
 
 // reorgTable is a table the reorganisation rewrites. Rows whose parent
 // row is rewritten are rewritten with it, because deleting the parent
-// would otherwise cascade to them.
+// would otherwise cascade to them: every table with a cascading foreign
+// key to a rewritten table must be listed here, or the reorganisation
+// deletes its rows.
 type reorgTable struct {
-	name   string
-	key    string // the primary key, the order rows are inserted again in
-	parent string // the table this one's foreign key refers to, or ""
-	fk     string // the foreign key column
+	name string
+	key  string // the primary key, the order rows are inserted again in
+	// parents are the tables this one's foreign keys refer to.
+	parents []reorgParent
 }
+
+// reorgParent is a foreign key: the column and the table it refers to.
+type reorgParent struct{ table, fk string }
 
 // reorgTables lists parents before their children.
 var reorgTables = []reorgTable{
 	{name: "cases", key: "id"},
 	{name: "accounts", key: "id"},
-	{name: "milestones", key: "case_id, seq", parent: "cases", fk: "case_id"},
-	{name: "reports", key: "id", parent: "cases", fk: "case_id"},
-	{name: "moderation_log", key: "id", parent: "cases", fk: "case_id"},
-	{name: "sessions", key: "token_hash", parent: "accounts", fk: "account_id"},
+	{name: "milestones", key: "case_id, seq", parents: []reorgParent{{"cases", "case_id"}}},
+	{name: "reports", key: "id", parents: []reorgParent{{"cases", "case_id"}}},
+	{name: "moderation_log", key: "id", parents: []reorgParent{{"cases", "case_id"}}},
+	{name: "sessions", key: "token_hash", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "account_tokens", key: "token_hash", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "outbox", key: "id", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "alerts", key: "id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
+	{name: "reminders", key: "case_id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
+	{name: "reminders_off", key: "account_id", parents: []reorgParent{{"accounts", "account_id"}}},
 }
 
 // reorganizeLockTimeout is how long the reorganisation waits for the
@@ -105,8 +115,8 @@ func rewriteRows(ctx context.Context, tx *sql.Tx, recent func(t reorgTable) stri
 		if c := recent(t); c != "" {
 			conds = append(conds, c)
 		}
-		if t.parent != "" {
-			conds = append(conds, fmt.Sprintf("%s IN (SELECT id FROM %s)", t.fk, temp(t.parent)))
+		for _, p := range t.parents {
+			conds = append(conds, fmt.Sprintf("%s IN (SELECT id FROM %s)", p.fk, temp(p.table)))
 		}
 		if len(conds) == 0 {
 			conds = []string{"1 = 0"}

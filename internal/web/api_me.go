@@ -19,6 +19,9 @@ type exportJSON struct {
 	Links    []exportLink    `json:"links"`
 	Outbox   []exportMail    `json:"outbox"`
 	Exported string          `json:"exported"`
+	// Alerts and Reminders are the account's mail settings.
+	Alerts    []exportAlert   `json:"alerts"`
+	Reminders exportReminders `json:"reminders"`
 }
 
 // exportLink is an unused single-use link mailed to the account: what it
@@ -132,6 +135,9 @@ func (s *Server) apiMeExport(w http.ResponseWriter, r *http.Request) error {
 			ec.LastPending = c.LastPending.UTC().Format(time.DateOnly)
 		}
 		out.Cases = append(out.Cases, ec)
+	}
+	if out.Alerts, out.Reminders, err = s.exportAlerts(r, a.ID); err != nil {
+		return err
 	}
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")

@@ -31,6 +31,8 @@ type explorePageData struct {
 	// Wider lists the groups around this one, with their sizes, where
 	// the page has too few cases to show a number.
 	Wider []widerLink
+	// Alert offers mail about the group; nil when the site sends none.
+	Alert *alertOffer
 }
 
 // Err returns the message for a filter field, for the template.
@@ -78,6 +80,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Form = canonicalForm(f)
 	data.Group = groupPhrase(s.cat, f)
+	data.Alert = s.alertOffer(r, exploreGroup(f))
 	data.OutlookForm, data.Outlook = s.exploreOutlook(r, f)
 	d, err := s.gatherExplore(f)
 	if err != nil {

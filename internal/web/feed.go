@@ -139,6 +139,8 @@ type feedPageData struct {
 	NextURL, AtomURL, FirstURL string
 	// Paged is set after following "older".
 	Paged bool
+	// Alert offers mail about the selection; nil when the site sends none.
+	Alert *alertOffer
 }
 
 // FiledValue is the filing month filter as the form shows it.
@@ -165,6 +167,7 @@ func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 	data := &feedPageData{page: s.newPage(r, "Latest milestones"), Filter: f, Items: p.Items, Paged: f.After != nil}
 	data.FirstURL = f.link("/feed")
 	data.AtomURL = f.link("/feed.atom")
+	data.Alert = s.alertOffer(r, feedGroup(f))
 	if p.Next != "" {
 		v := f.values()
 		if f.Limit != feedPageSize {

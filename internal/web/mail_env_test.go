@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/casetrack/casetrack/internal/alerts"
 	"github.com/casetrack/casetrack/internal/mail"
 	"github.com/casetrack/casetrack/internal/mail/mailtest"
 	"github.com/casetrack/casetrack/internal/store"
@@ -21,6 +22,9 @@ type mailEnv struct {
 	*testEnv
 	smtp   *mailtest.Server
 	sender *mail.Sender
+	// sch is the scheduler of alerts and reminders on the same store,
+	// index and clock.
+	sch *alerts.Scheduler
 	// wakes counts the calls of Config.MailWake.
 	wakes *atomic.Int64
 	// seen is how many received messages deliver has returned.
@@ -51,7 +55,11 @@ func newMailEnv(t *testing.T, st *store.Store, mods ...func(*Config)) *mailEnv {
 	}
 	e := newEnvOn(t, st, srv, append([]func(*Config){on}, mods...)...)
 	sender := &mail.Sender{Store: st, Transport: client, From: testMailFrom, Now: e.clock.Now}
-	return &mailEnv{testEnv: e, smtp: smtp, sender: sender, wakes: wakes}
+	sch := &alerts.Scheduler{
+		Service: alerts.Service{Store: st, Index: e.ix, Catalog: e.server.cat, MinCases: e.server.minCases, Now: e.clock.Now},
+		Mail:    composer,
+	}
+	return &mailEnv{testEnv: e, smtp: smtp, sender: sender, sch: sch, wakes: wakes}
 }
 
 // deliver sends everything in the outbox through the SMTP server and

@@ -35,6 +35,9 @@ type casePageData struct {
 	// of the two is set.
 	Outlook *outlook.View
 	Decided *outlook.Decided
+	// SameMonthAlert offers its owner mail about the people who filed
+	// the same month, when the site sends mail.
+	SameMonthAlert bool
 }
 
 // editForm is the "I have the edit key" form.
@@ -90,6 +93,7 @@ func (s *Server) loadCasePage(r *http.Request, editing bool) (*casePageData, err
 		Flagged: c.Moderation.State == timeline.ModerationFlagged, Hidden: c.Moderation.State == timeline.ModerationHidden,
 		ReportReasons: reportReasons}
 	data.Outlook, data.Decided = s.caseOutlook(c)
+	data.SameMonthAlert = owned && s.mailOn()
 	return data, nil
 }
 

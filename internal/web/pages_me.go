@@ -26,6 +26,9 @@ type mePageData struct {
 	// HasPassword is false for an account that signs in through OpenID
 	// Connect only.
 	HasPassword bool
+	// Alerts are the account's alerts and reminder setting; nil when the
+	// site sends no mail.
+	Alerts *meAlerts
 }
 
 // meCase is one case of My timeline with, while it is pending, its
@@ -43,6 +46,12 @@ var meNotices = map[string]string{
 	"claimed":  "The case is now in your timeline. Its edit key no longer works; manage it from here.",
 	"password": "Your password was changed. Every other device was signed out.",
 	"deleted":  "The case was deleted.",
+
+	"alert":         "Alert saved. We write only when something moved in the group, and never about a group of fewer cases than we show numbers for.",
+	"alert-deleted": "The alert was deleted.",
+	"alert-resumed": "The alert writes again.",
+	"reminders-off": "“Still pending?” reminders are off.",
+	"reminders-on":  "“Still pending?” reminders are on again.",
 }
 
 // signInFirst sends a signed-out visitor of an account page to sign in.
@@ -65,6 +74,9 @@ func (s *Server) loadMe(r *http.Request, a *auth.Account) (*mePageData, error) {
 		mc := meCase{caseView: newCaseView(s.cat, c)}
 		mc.Outlook, _ = s.caseOutlook(c)
 		data.Cases = append(data.Cases, mc)
+	}
+	if data.Alerts, err = s.loadMeAlerts(r, a.ID); err != nil {
+		return nil, err
 	}
 	return data, nil
 }
@@ -181,7 +193,7 @@ func editRows(c *timeline.Case) int {
 // meEditPage handles GET /me/cases/{id}/edit: the submit form, filled in.
 func (s *Server) meEditPage(w http.ResponseWriter, r *http.Request) error {
 	if s.currentAccount(r) == nil {
-		signInFirst(w, r)
+		signInAndReturn(w, r)
 		return nil
 	}
 	_, c, err := s.ownCase(r)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -53,13 +54,16 @@ type signinPageData struct {
 	// Mail is true when the site sends mail: sign-up confirms the
 	// address, and a forgotten password can be reset.
 	Mail bool
+	// Next is the page to go back to once signed in (a path on this
+	// site), or "".
+	Next string
 }
 
 // Err returns the message for a field, or "".
 func (p *signinPageData) Err(field string) string { return p.Errors[field] }
 
 func (s *Server) signinData(r *http.Request, title string) *signinPageData {
-	d := &signinPageData{page: s.newPage(r, title), Mail: s.mailOn()}
+	d := &signinPageData{page: s.newPage(r, title), Mail: s.mailOn(), Next: localPath(r.FormValue("next"))}
 	if s.oidc != nil {
 		d.OIDCName = s.oidcName
 	}
@@ -196,7 +200,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setDeviceCookie(w, r, device)
-	http.Redirect(w, r, "/me", http.StatusSeeOther)
+	http.Redirect(w, r, cmp.Or(data.Next, "/me"), http.StatusSeeOther)
 	return nil
 }
 

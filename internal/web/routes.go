@@ -36,6 +36,7 @@ func (s *Server) routes() *http.ServeMux {
 	s.exploreRoutes(mux)
 	s.accountRoutes(mux)
 	s.feedRoutes(mux)
+	s.alertRoutes(mux)
 
 	// Everything else: under /api/ a JSON 405 when the path takes other
 	// methods, else a JSON 404; the 404 page elsewhere.

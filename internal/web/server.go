@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/alerts"
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/mail"
@@ -116,6 +117,7 @@ type Server struct {
 	oidcName      string
 	publicURL     string         // "" when not configured
 	mail          *mail.Composer // nil when the site sends no mail
+	alerts        *alerts.Service
 	mailWake      func()
 	accountMail   *accountMailLimits // sign-up, confirmation and reset mail
 	httpsPublic   bool
@@ -182,6 +184,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{
+		alerts:   newAlertService(cfg),
 		store:    cfg.Store,
 		cat:      cfg.Catalog,
 		index:    cfg.Index,
