@@ -31,6 +31,16 @@ written as a replay file, loaded with "casetrack import" into a database
 (--database; a temporary SQLite file by default) and read back through
 the HTTP API; they must give identical numbers, or the command fails.
 
+--reminder-response LIST also runs every behaviour with monthly "still
+pending?" reminders: each timeline still waiting on the site gets a mail a
+month with "still waiting" and "decided" links, and answers it with the
+given chance (0.2 = one mail in five), confirming the timeline or
+recording its decision. Each rate is a behaviour of its own
+("stale +reminders 20%") drawn from the same people as the behaviour
+without reminders, and a last table compares the published numbers
+without and with them. --reminder-accounts gives the share of timelines
+kept with an account that gets mail.
+
 --write FILE saves the report as JSON; the methodology page shows the
 report embedded from internal/truthlab/report/latest.json.`
 
@@ -43,6 +53,8 @@ func runTruthlab(ctx context.Context, args []string, getenv func(string) string,
 	behaviours := s.add("behaviours", "LIST", "", "comma-separated behaviours (default: all)")
 	fullPath := s.add("full-path", "N", "2", "replicates per behaviour that also go through import and the API (0: none)")
 	database := s.add("database", "URL", "", "where the full-path replicates are imported: sqlite:PATH or a postgres:// URL whose database the lab may add schemas to (default: a temporary SQLite file)")
+	reminderResponse := s.add("reminder-response", "LIST", "", "comma-separated chances (0 to 1) that a monthly \"still pending?\" reminder is answered; every behaviour also runs with reminders at each (default: none)")
+	reminderAccounts := s.add("reminder-accounts", "SHARE", "1", "share of timelines (0 to 1) kept with an account that gets the reminders")
 	write := s.add("write", "FILE", "", "write the report as JSON to FILE")
 	if err := parseOptions(s, args, getenv, stdout, truthlabHelp); err != nil {
 		return err
@@ -74,8 +86,30 @@ func runTruthlab(ctx context.Context, args []string, getenv func(string) string,
 			bs = append(bs, b)
 		}
 	}
+	accounts, ok := shareOption(s, reminderAccounts, strings.TrimSpace(reminderAccounts.value))
+	if ok && accounts == 0 {
+		s.fail(reminderAccounts, "must be more than 0")
+	}
+	var rates []float64
+	if v := strings.TrimSpace(reminderResponse.value); v != "" {
+		for _, f := range strings.Split(v, ",") {
+			if r, _ := shareOption(s, reminderResponse, strings.TrimSpace(f)); r > 0 {
+				rates = append(rates, r)
+			}
+		}
+	}
 	if err := s.err(); err != nil {
 		return usageError{err}
+	}
+	if len(rates) > 0 {
+		var with []truthlab.Behaviour
+		for _, b := range bs {
+			with = append(with, b)
+			for _, r := range rates {
+				with = append(with, b.WithReminders(truthlab.Reminders{Response: r, Accounts: accounts}))
+			}
+		}
+		bs = with
 	}
 
 	lab := &truthlab.Lab{Model: truthlab.DefaultModel(day), Catalog: catalog.Default(), Behaviours: bs,
@@ -91,6 +125,12 @@ func runTruthlab(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	rep.Command = truthlabCommand(n, seed, day, behaviours.value, fp, database.value)
+	if len(rates) > 0 {
+		rep.Command += " --reminder-response " + strings.ReplaceAll(strings.TrimSpace(reminderResponse.value), " ", "")
+		if accounts < 1 {
+			rep.Command += " --reminder-accounts " + strconv.FormatFloat(accounts, 'f', -1, 64)
+		}
+	}
 	if fp > 0 {
 		res, err := lab.FullPath(ctx, database.value, fp, stderr)
 		if err != nil {
@@ -104,6 +144,9 @@ func runTruthlab(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintf(stdout, " %s %+.1f%%", b.Name, 100*rep.HeadlineVsNow[b.Name])
 	}
 	fmt.Fprintln(stdout)
+	if t := truthlab.FormatReminders(rep); t != "" {
+		fmt.Fprintf(stdout, "\nThe published numbers without and with \"still pending?\" reminders (the share of mails answered):\n%s", t)
+	}
 	if fp > 0 {
 		fmt.Fprintf(stdout, "Full path (%s): %d of %d replicates identical to the in-process run.\n",
 			rep.FullPath.Database, rep.FullPath.Identical, rep.FullPath.Replicates)
@@ -134,6 +177,17 @@ func truthlabCommand(n int, seed uint64, day time.Time, behaviours string, fullP
 		c += " --database postgres://..."
 	}
 	return c
+}
+
+// shareOption parses one share from 0 to 1 of an option's value; ok is
+// false, and the problem recorded, when it is not one.
+func shareOption(s *optionSet, o *option, v string) (x float64, ok bool) {
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(x >= 0 && x <= 1) {
+		s.fail(o, "%q is not a share from 0 to 1", v)
+		return 0, false
+	}
+	return x, true
 }
 
 func behaviourNames() string {

@@ -55,6 +55,8 @@ func TestTruthlabCommandUsage(t *testing.T) {
 		{[]string{"truthlab", "--replicates", "0"}, "--replicates"},
 		{[]string{"truthlab", "--today", "2026-13-01"}, `"2026-13-01" is not a date`},
 		{[]string{"truthlab", "--seed", "-1"}, "--seed"},
+		{[]string{"truthlab", "--reminder-response", "0.2,1.5"}, `--reminder-response: "1.5" is not a share from 0 to 1`},
+		{[]string{"truthlab", "--reminder-accounts", "0"}, "--reminder-accounts: must be more than 0"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), tt.args, env(nil), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), tt.want) {
@@ -65,5 +67,27 @@ func TestTruthlabCommandUsage(t *testing.T) {
 	if code := run(context.Background(), []string{"truthlab", "--replicates", "1", "--full-path", "1", "--database", "sqlite:x.db",
 		"--behaviours", "stale"}, env(nil), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "postgres:// URL") {
 		t.Errorf("a SQLite database for the full path: exit %d, %q", code, errOut.String())
+	}
+}
+
+// TestTruthlabReminders: --reminder-response runs each behaviour also
+// with reminders and prints the comparison.
+func TestTruthlabReminders(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"truthlab", "--replicates", "1", "--seed", "3", "--today", "2026-12-01",
+		"--behaviours", "forgetting", "--reminder-response", "0.5", "--reminder-accounts", "0.8", "--full-path", "0"}, env(nil), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{
+		"--behaviours forgetting --reminder-response 0.5 --reminder-accounts 0.8",
+		"forgetting +reminders 50% of 80% published",
+		"The published numbers without and with \"still pending?\" reminders",
+		"forgetting       none ",
+		"forgetting       50% of 80% ",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }

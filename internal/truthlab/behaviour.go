@@ -41,6 +41,11 @@ type Behaviour struct {
 	// Doc says in one line what people do.
 	Doc   string
 	share func(r *rand.Rand, p *person, today, launch int) (shared, bool)
+	// Reminders, when set, adds the answers to monthly "still pending?"
+	// mails to what people share (see WithReminders); Base is then the
+	// name of the behaviour without them.
+	Reminders Reminders
+	Base      string
 }
 
 // Behaviours are the named reporting behaviours of the lab, in the order

@@ -94,7 +94,8 @@ func publishedOf(median *int, ci [2]*int, cautions []stats.Caution) published {
 // replicate ask for their outlook through the API.
 const fullPathApplicants = 10
 
-// outlookOf is what the full path compares of an outlook, as text.
+// outlookOf is what the full path compares of an outlook, as text: the
+// days exactly, the share decided by now to nine decimals.
 func outlookOf(suppressed bool, decidedByNow *float64, median *int, rng [2]*int, atLeast *int, cautions []stats.Caution) published {
 	if suppressed {
 		return "outlook suppressed"
@@ -109,7 +110,10 @@ func outlookOf(suppressed bool, decidedByNow *float64, median *int, rng [2]*int,
 	for i, c := range cautions {
 		cs[i] = string(c)
 	}
-	return published(fmt.Sprintf("outlook %v %s [%s, %s] at least %s %s", *decidedByNow, p(median), p(rng[0]), p(rng[1]), p(atLeast), strings.Join(cs, ",")))
+	// The share decided by now to nine decimals: an index loaded from a
+	// database holds its cases in another order than one built in-process,
+	// and a sum in another order can differ in its last binary digit.
+	return published(fmt.Sprintf("outlook %.9f %s [%s, %s] at least %s %s", *decidedByNow, p(median), p(rng[0]), p(rng[1]), p(atLeast), strings.Join(cs, ",")))
 }
 
 // inProcess computes the published numbers of every target and the

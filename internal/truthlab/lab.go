@@ -137,8 +137,18 @@ type Lab struct {
 	Progress func(done, total int)
 }
 
-// seedOf is the seed of one replicate of one behaviour.
-func (l *Lab) seedOf(b, rep int) uint64 { return l.Seed*1_000_003 + uint64(b)*10_007 + uint64(rep) }
+// seedOf is the seed of one replicate of one behaviour. A behaviour with
+// reminders takes the seed of the first behaviour of the run it is built
+// on, so both draw the same people, timelines and held-out applicants.
+func (l *Lab) seedOf(b, rep int) uint64 {
+	for i := range b {
+		if l.Behaviours[i].base() == l.Behaviours[b].base() {
+			b = i
+			break
+		}
+	}
+	return l.Seed*1_000_003 + uint64(b)*10_007 + uint64(rep)
+}
 
 // Run runs every replicate in-process, through the replay conversion and
 // the statistics index the server uses, on all CPUs, and returns the
@@ -222,7 +232,11 @@ func (l *Lab) Run() (*report.Report, error) {
 		r.Targets = append(r.Targets, report.Target{Name: t.Name, Doc: t.Doc, Truth: truths[ti]})
 	}
 	for bi, b := range l.Behaviours {
-		r.Behaviours = append(r.Behaviours, report.Named{Name: b.Name, Doc: b.Doc})
+		named := report.Named{Name: b.Name, Doc: b.Doc, Base: b.Base}
+		if b.Reminders.Response > 0 {
+			named.ReminderResponse, named.ReminderAccounts = b.Reminders.Response, b.Reminders.accounts()
+		}
+		r.Behaviours = append(r.Behaviours, named)
 		r.Calibration = append(r.Calibration, calibration[bi].report(b.Name))
 		if nowN[bi] > 0 {
 			r.HeadlineVsNow[b.Name] = round4(nowErr[bi] / float64(nowN[bi]))
@@ -295,18 +309,22 @@ const MinCases = 5
 // and estimator.
 func Format(r *report.Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-16s %-27s", "behaviour", "estimator")
+	w := 16
+	for _, bh := range r.Behaviours {
+		w = max(w, len(bh.Name))
+	}
+	fmt.Fprintf(&b, "%-*s %-27s", w, "behaviour", "estimator")
 	for _, t := range r.Targets {
 		fmt.Fprintf(&b, " | %-38s", fmt.Sprintf("%s (%d days)", t.Name, t.Truth))
 	}
-	fmt.Fprintf(&b, "\n%-16s %-27s", "", "")
+	fmt.Fprintf(&b, "\n%-*s %-27s", w, "", "")
 	for range r.Targets {
 		fmt.Fprintf(&b, " | %7s %6s %6s %6s %6s  ", "bias", "rmse", "cover", "unkn", "flag")
 	}
 	b.WriteString("\n")
 	for _, bh := range r.Behaviours {
 		for _, e := range r.Estimators {
-			fmt.Fprintf(&b, "%-16s %-27s", bh.Name, e.Name)
+			fmt.Fprintf(&b, "%-*s %-27s", w, bh.Name, e.Name)
 			for _, t := range r.Targets {
 				c, _ := r.Cell(bh.Name, e.Name, t.Name)
 				fmt.Fprintf(&b, " | %+6.1f%% %5.1f%% %5.1f%% %5.1f%% %5.1f%%  ", 100*c.Bias, 100*c.RMSE, 100*c.Coverage, 100*c.Unknown, 100*c.Flagged)
@@ -315,10 +333,10 @@ func Format(r *report.Report) string {
 		}
 	}
 	fmt.Fprintf(&b, "\nOutlook of %d held-out applicants per population, still waiting today:\n", Applicants)
-	fmt.Fprintf(&b, "%-16s %8s %8s %7s %7s %7s %7s %8s %6s %8s %8s %8s\n", "behaviour", "asked", "answered", "cover",
+	fmt.Fprintf(&b, "%-*s %8s %8s %7s %7s %7s %7s %8s %6s %8s %8s %8s\n", w, "behaviour", "asked", "answered", "cover",
 		"below", "above", "flag", "open>6mo", "of", "med bias", "med |e|", "med geo")
 	for _, c := range r.Calibration {
-		fmt.Fprintf(&b, "%-16s %8d %8d %6.1f%% %6.1f%% %6.1f%% %6.1f%% %7.1f%% %6d %+7.1f%% %7.1f%% %+7.1f%%\n", c.Behaviour, c.Applicants, c.Answered,
+		fmt.Fprintf(&b, "%-*s %8d %8d %6.1f%% %6.1f%% %6.1f%% %6.1f%% %7.1f%% %6d %+7.1f%% %7.1f%% %+7.1f%%\n", w, c.Behaviour, c.Applicants, c.Answered,
 			100*c.Coverage, 100*c.Below, 100*c.Above, 100*c.Flagged, 100*c.OpenEnded, c.OpenEndedBase, 100*c.MedianBias, 100*c.MedianAbsErr, 100*c.MedianRatio)
 	}
 	return b.String()

@@ -29,9 +29,10 @@ type Timeline struct {
 
 // Population draws the people of one replicate and the timelines they
 // share under behaviour b. The same seed gives the same people and the
-// same timelines.
+// same timelines; with reminders, the same timelines plus the answers.
 func (m *Model) Population(b Behaviour, seed uint64) []Timeline {
 	r := rand.New(rand.NewPCG(seed, 0x7472757468))
+	answers := rand.New(rand.NewPCG(seed, reminderStream))
 	var out []Timeline
 	nowMonth := timeline.MonthOf(m.Now)
 	launch := timeline.MonthFromOrdinal(nowMonth.Ordinal() - launchMonths).Mid()
@@ -48,6 +49,7 @@ func (m *Model) Population(b Behaviour, seed uint64) []Timeline {
 				if !ok {
 					continue
 				}
+				s = b.Reminders.apply(answers, &p, s, today)
 				out = append(out, m.timelineOf(&p, s))
 			}
 		}

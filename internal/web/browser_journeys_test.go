@@ -34,6 +34,7 @@ var journeys = []journey{
 	{"sign up, create a case, update it on a later visit, export, delete the account", true, journeyAccount},
 	{"claim an anonymous case into the account", true, journeyClaim},
 	{"read the feed, filter to a cohort, report a case; as admin, hide it and see it gone", true, journeyFeedModeration},
+	{"open the Atom feed in the browser: a page to follow it, by email once signed in", false, journeyFeedAtom},
 	{"the submit form's honeypot stays out of sight and out of the Tab order", true, journeyHoneypot},
 	{"from the home page to where my case stands in three actions on a phone", true, journeyOutlookPhone},
 }

@@ -49,6 +49,8 @@ var browserPages = []browserPage{
 	{"feed-cohort", http.StatusOK, get("/feed?category=i485-family&country=PH&filed=2024-08")},
 	{"feed-older", http.StatusOK, feedOlder},
 	{"feed-empty", http.StatusOK, get("/feed?category=o1")},
+	{"feed-atom", http.StatusOK, get("/feed.atom?category=i485-family&country=PH&filed=2024-08")},
+	{"feed-atom-signed-in", http.StatusOK, signedInAs(member, at("/feed.atom?category=i485-family"))},
 	{"case-report", http.StatusOK, caseReport},
 	{"admin", http.StatusOK, signedInAs(admin, at("/admin"))},
 }

@@ -49,11 +49,17 @@ type atomEntry struct {
 	Content atomText `xml:"content"`
 }
 
-// atomFeedHandler handles GET /feed.atom with the filters of /feed.
+// atomFeedHandler handles GET /feed.atom with the filters of /feed: the
+// Atom document, or for a browser that asks for HTML first a page that
+// shows it (see feed_atom_page.go).
 func (s *Server) atomFeedHandler(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Add("Vary", "Accept")
 	f, p, err := s.loadFeed(r)
 	if err != nil {
 		return err
+	}
+	if prefersHTML(r.Header.Get("Accept")) {
+		return s.atomFeedPage(w, r, f, p)
 	}
 	base := s.baseURL(r)
 	page := base + f.link("/feed")
@@ -84,6 +90,7 @@ func (s *Server) atomFeedHandler(w http.ResponseWriter, r *http.Request) error {
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
+	buf.WriteString(atomStylesheet)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(feed); err != nil {

@@ -8,6 +8,7 @@ import "net/http"
 func (s *Server) feedRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /feed", s.handle(s.feedPageHandler))
 	mux.Handle("GET /feed.atom", cacheSuccess(feedCacheControl, s.handle(s.atomFeedHandler)))
+	mux.Handle("GET "+feedXSLPath, s.handle(s.feedXSL))
 	mux.Handle("GET /api/v1/feed", cacheSuccess(feedCacheControl, s.handleAPI(s.apiFeed)))
 
 	mux.Handle("POST /cases/{id}/report", s.handle(s.caseReportForm))

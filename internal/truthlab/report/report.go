@@ -59,10 +59,16 @@ type Target struct {
 	Truth int    `json:"truth_days"`
 }
 
-// Named is a behaviour or an estimator with a line of description.
+// Named is a behaviour or an estimator with a line of description. A
+// behaviour with "still pending?" reminders names the behaviour it is
+// built on (Base), the chance that a reminder is answered and the share
+// of timelines that get them.
 type Named struct {
-	Name string `json:"name"`
-	Doc  string `json:"doc"`
+	Name             string  `json:"name"`
+	Doc              string  `json:"doc"`
+	Base             string  `json:"base,omitempty"`
+	ReminderResponse float64 `json:"reminder_response,omitempty"`
+	ReminderAccounts float64 `json:"reminder_accounts,omitempty"`
 }
 
 // Cell is the result of one behaviour, estimator and target over the
