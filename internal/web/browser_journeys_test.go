@@ -37,6 +37,7 @@ var journeys = []journey{
 	{"open the Atom feed in the browser: a page to follow it, by email once signed in", false, journeyFeedAtom},
 	{"the submit form's honeypot stays out of sight and out of the Tab order", true, journeyHoneypot},
 	{"from the home page to where my case stands in three actions on a phone", true, journeyOutlookPhone},
+	{"sign up, confirm the address from the mail, follow a group from Explore, get its digest, stop it from the mail", true, journeyMail},
 }
 
 // journeySubmit: a bad note and a bad date are refused with messages tied

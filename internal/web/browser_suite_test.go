@@ -81,11 +81,18 @@ func (s *browserSuite) submit(tb *tab, what, button string, want int64) {
 // and no request to another host.
 func (s *browserSuite) loaded(tb *tab, what string, want, got int64) {
 	tb.t.Helper()
+	s.loadedOn(s.env.srv.URL, tb, what, want, got)
+}
+
+// loadedOn is loaded for a page of the server at site (a journey that
+// needs a server of its own, such as one that sends mail).
+func (s *browserSuite) loadedOn(site string, tb *tab, what string, want, got int64) {
+	tb.t.Helper()
 	if got != want {
 		tb.t.Fatalf("%s: status %d, want %d", what, got, want)
 	}
 	tb.checkClean(what, expectedReports(want)...)
-	for _, p := range offHostRequests(s.env.srv.URL, tb.net.requests()) {
+	for _, p := range offHostRequests(site, tb.net.requests()) {
 		tb.t.Errorf("%s: %s", what, p)
 	}
 }
