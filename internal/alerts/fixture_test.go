@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/alerts"
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/mail"
 	"github.com/casetrack/casetrack/internal/mail/mailtest"
@@ -178,7 +179,7 @@ func linkTo(t *testing.T, m mailtest.Received, prefix string) string {
 func token(t *testing.T, link string) string {
 	t.Helper()
 	_, tok, ok := strings.Cut(link, "?t=")
-	if !ok || !alerts.WellFormedToken(tok) {
+	if !ok || !auth.WellFormedToken(tok) {
 		t.Fatalf("no token in %s", link)
 	}
 	return tok

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/mail"
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/store"
@@ -188,7 +189,7 @@ func (s *Scheduler) digest(ctx context.Context, a store.Alert, today time.Time, 
 		_, err := s.Store.AdvanceAlert(ctx, a.ID, a.NextDay, next, a.Query, a.Snapshot, store.Mailing{})
 		return false, err
 	}
-	token, hash := NewToken()
+	token, hash := auth.NewToken()
 	if p := g.ExplorePath(); p != "" {
 		d.Explore = s.Mail.Link(p)
 	}
@@ -249,8 +250,8 @@ func (s *Scheduler) remind(ctx context.Context, r store.Reminder, today time.Tim
 	if cat, ok := s.Catalog.Category(c.Category); ok {
 		name = cat.Name
 	}
-	pending, pendingHash := NewToken()
-	unsub, unsubHash := NewToken()
+	pending, pendingHash := auth.NewToken()
+	unsub, unsubHash := auth.NewToken()
 	d := reminderData{
 		Case:         name + " case filed in " + phrase.Month(c.Filed),
 		Confirmed:    c.AsOf.Format("2 January 2006"),

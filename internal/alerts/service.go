@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
@@ -182,10 +183,10 @@ var ErrLink = errors.New("this link is not valid any more")
 // stopping anything: the page a link opens shows it first, so that a
 // mail scanner opening the link stops nothing.
 func (s *Service) PeekUnsubscribe(ctx context.Context, token string) (Unsubscribed, error) {
-	if !WellFormedToken(token) {
+	if !auth.WellFormedToken(token) {
 		return Unsubscribed{}, ErrLink
 	}
-	t, err := s.Store.PeekToken(ctx, HashToken(token), PurposeUnsubscribe, s.now())
+	t, err := s.Store.PeekToken(ctx, auth.HashToken(token), PurposeUnsubscribe, s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return Unsubscribed{}, ErrLink
 	}
@@ -233,10 +234,10 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (Unsubscribed, 
 // PeekStillPending returns the case a "still waiting" link confirms,
 // without using the link.
 func (s *Service) PeekStillPending(ctx context.Context, token string) (store.Token, error) {
-	if !WellFormedToken(token) {
+	if !auth.WellFormedToken(token) {
 		return store.Token{}, ErrLink
 	}
-	t, err := s.Store.PeekToken(ctx, HashToken(token), PurposeStillPending, s.now())
+	t, err := s.Store.PeekToken(ctx, auth.HashToken(token), PurposeStillPending, s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Token{}, ErrLink
 	}
@@ -246,10 +247,10 @@ func (s *Service) PeekStillPending(ctx context.Context, token string) (store.Tok
 // UseStillPending spends a "still waiting" link and returns the case it
 // names (Subject) for the caller to confirm; a second use is ErrLink.
 func (s *Service) UseStillPending(ctx context.Context, token string) (store.Token, error) {
-	if !WellFormedToken(token) {
+	if !auth.WellFormedToken(token) {
 		return store.Token{}, ErrLink
 	}
-	t, err := s.Store.UseToken(ctx, HashToken(token), PurposeStillPending, s.now(), nil)
+	t, err := s.Store.UseToken(ctx, auth.HashToken(token), PurposeStillPending, s.now(), nil)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Token{}, ErrLink
 	}

@@ -1,10 +1,6 @@
 package alerts
 
-import (
-	"crypto/rand"
-	"crypto/sha256"
-	"time"
-)
+import "time"
 
 // Purposes of the links alerts and reminders mail (store.Token.Purpose).
 const (
@@ -31,32 +27,3 @@ const (
 	UnsubscribeValid  = 90 * 24 * time.Hour
 	StillPendingValid = 45 * 24 * time.Hour
 )
-
-// NewToken returns a new link token (26 characters of base 32, 130
-// random bits) and the hash the store keeps of it.
-func NewToken() (token string, hash []byte) {
-	token = rand.Text()
-	return token, HashToken(token)
-}
-
-// HashToken is the SHA-256 of a token: only the hash is stored, so that
-// the database alone opens no link.
-func HashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
-// WellFormedToken reports whether s can be a token NewToken made, so that
-// arbitrary input never reaches the database.
-func WellFormedToken(s string) bool {
-	if len(s) != 26 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
-			return false
-		}
-	}
-	return true
-}

@@ -143,8 +143,8 @@ func TestSessionPolicy(t *testing.T) {
 }
 
 func TestSessionTokens(t *testing.T) {
-	a, ha := NewSessionToken()
-	b, _ := NewSessionToken()
+	a, ha := NewToken()
+	b, _ := NewToken()
 	if a == b || !WellFormedToken(a) || len(ha) != 32 || string(HashToken(a)) != string(ha) {
 		t.Fatalf("tokens %q %q", a, b)
 	}

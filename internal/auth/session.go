@@ -36,9 +36,10 @@ func (p SessionPolicy) Oldest(today int64) (minStarted, minUsed int64) {
 	return today - p.AbsoluteDays + 1, today - p.IdleDays + 1
 }
 
-// NewSessionToken returns a new session token (32 random bytes, URL-safe
-// base64) and the hash to store. Only the cookie holds the token.
-func NewSessionToken() (token string, hash []byte) {
+// NewToken returns a new secret token (32 random bytes, URL-safe base64)
+// and the hash to store: session tokens, which only the cookie holds, and
+// the tokens of mailed links, which only the mail holds.
+func NewToken() (token string, hash []byte) {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+).
 	token = base64.RawURLEncoding.EncodeToString(b)

@@ -103,7 +103,7 @@ type linkMailData struct {
 // newLink makes a single-use link token for an account: the token for
 // the mail, and the row that stores its hash.
 func (s *Server) newLink(accountID, purpose string, valid time.Duration) (string, store.Token) {
-	token, hash := auth.NewSessionToken()
+	token, hash := auth.NewToken()
 	expires := s.now().Add(valid).Add(time.Hour - time.Nanosecond).Truncate(time.Hour)
 	return token, store.Token{Hash: hash, AccountID: accountID, Purpose: purpose, Expires: expires.UTC()}
 }

@@ -415,7 +415,7 @@ func TestUnverifiedAccountHoldsNoSession(t *testing.T) {
 		if err := st.CreateAccount(ctx, store.Account{ID: "a_UNVERIFIED", Email: "ana@example.org", Unverified: true}); err != nil {
 			t.Fatal(err)
 		}
-		token, hash := auth.NewSessionToken()
+		token, hash := auth.NewToken()
 		if err := st.CreateSession(ctx, hash, "a_UNVERIFIED", auth.Day(e.clock.Now())); err != nil {
 			t.Fatal(err)
 		}

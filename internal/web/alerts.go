@@ -245,7 +245,7 @@ func (s *Server) alertSaved(w http.ResponseWriter, r *http.Request, err error) e
 // alertIDFrom returns the {id} path value when it can be an alert id.
 func alertIDFrom(r *http.Request) (string, error) {
 	id := r.PathValue("id")
-	if !strings.HasPrefix(id, "al_") || len(id) > 40 || !alerts.WellFormedToken(strings.TrimPrefix(id, "al_")) {
+	if !validRandomID(id, "al_") {
 		return "", errNotFound()
 	}
 	return id, nil

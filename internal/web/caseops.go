@@ -14,17 +14,17 @@ import (
 // so both follow the same rules. Each successful write updates the
 // statistics index before returning, so the next request sees it.
 
-// caseIDLength is len("c_") plus the 26 base-32 characters of
-// timeline.NewCaseID.
-const caseIDLength = 2 + 26
-
 // validCaseID checks the shape of a case id before it reaches the
 // database, so arbitrary path segments never become queries.
-func validCaseID(id string) bool {
-	if len(id) != caseIDLength || !strings.HasPrefix(id, "c_") {
+func validCaseID(id string) bool { return validRandomID(id, "c_") }
+
+// validRandomID checks the shape of an id the store makes as prefix
+// followed by the 26 base-32 characters of rand.Text.
+func validRandomID(id, prefix string) bool {
+	if len(id) != len(prefix)+26 || !strings.HasPrefix(id, prefix) {
 		return false
 	}
-	for i := 2; i < len(id); i++ {
+	for i := len(prefix); i < len(id); i++ {
 		c := id[i]
 		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
 			return false

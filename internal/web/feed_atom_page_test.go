@@ -91,7 +91,7 @@ func sessionFor(t testing.TB, e *testEnv, email string) string {
 	if err := e.st.CreateAccount(ctx, store.Account{ID: id, Email: email}); err != nil {
 		t.Fatal(err)
 	}
-	token, hash := auth.NewSessionToken()
+	token, hash := auth.NewToken()
 	if err := e.st.CreateSession(ctx, hash, id, auth.Day(e.clock.Now())); err != nil {
 		t.Fatal(err)
 	}

@@ -130,7 +130,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID 
 	if err := s.store.DeleteExpiredSessions(ctx, minStarted, minUsed); err != nil {
 		s.log.Error("delete expired sessions", "err", err)
 	}
-	token, hash := auth.NewSessionToken()
+	token, hash := auth.NewToken()
 	if err := s.store.CreateSession(ctx, hash, accountID, today); err != nil {
 		return err
 	}
