@@ -208,19 +208,8 @@ func (s *Store) DueAlerts(ctx context.Context, day int64, after string, limit in
 // scheduler claimed it), or the alert was stopped or deleted meanwhile:
 // of several schedulers on one database, each digest goes out once.
 func (s *Store) AdvanceAlert(ctx context.Context, id string, from, to int64, query, snapshot string, m Mailing) (bool, error) {
-	claimed := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := s.execOne(ctx, tx, "UPDATE alerts SET next_day = ?, query = ?, snapshot = ? WHERE id = ? AND next_day = ? AND stopped = 0",
-			to, query, snapshot, id, from)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		claimed = true
-		return s.queue(ctx, tx, m)
-	})
+	claimed, err := s.claimAndQueue(ctx, m, "UPDATE alerts SET next_day = ?, query = ?, snapshot = ? WHERE id = ? AND next_day = ? AND stopped = 0",
+		to, query, snapshot, id, from)
 	if err != nil {
 		return false, fmt.Errorf("advance alert: %w", err)
 	}
@@ -287,10 +276,22 @@ func (s *Store) RemindersOf(ctx context.Context, accountID string) ([]Reminder, 
 // and reports false, having done nothing, when another scheduler was
 // first or the account turned reminders off meanwhile.
 func (s *Store) AdvanceReminder(ctx context.Context, caseID string, from, to int64, m Mailing) (bool, error) {
+	claimed, err := s.claimAndQueue(ctx, m, "UPDATE reminders SET next_day = ? WHERE case_id = ? AND next_day = ?"+
+		" AND account_id NOT IN (SELECT account_id FROM reminders_off)", to, caseID, from)
+	if err != nil {
+		return false, fmt.Errorf("advance reminder: %w", err)
+	}
+	return claimed, nil
+}
+
+// claimAndQueue runs claim, an update that changes one row or none, and
+// when it changed one queues m in the same transaction: the row claimed
+// and its mail commit together, and a claim another scheduler made first
+// changes nothing and queues nothing.
+func (s *Store) claimAndQueue(ctx context.Context, m Mailing, claim string, args ...any) (bool, error) {
 	claimed := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := s.execOne(ctx, tx, "UPDATE reminders SET next_day = ? WHERE case_id = ? AND next_day = ?"+
-			" AND account_id NOT IN (SELECT account_id FROM reminders_off)", to, caseID, from)
+		err := s.execOne(ctx, tx, claim, args...)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
@@ -300,10 +301,7 @@ func (s *Store) AdvanceReminder(ctx context.Context, caseID string, from, to int
 		claimed = true
 		return s.queue(ctx, tx, m)
 	})
-	if err != nil {
-		return false, fmt.Errorf("advance reminder: %w", err)
-	}
-	return claimed, nil
+	return claimed, err
 }
 
 // RemindersOff reports whether an account turned "still pending?"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -194,4 +195,25 @@ func linkToken(r *http.Request) (string, []byte) {
 		return "", nil
 	}
 	return t, auth.HashToken(t)
+}
+
+// linkOpened answers the GET of a mailed link for purpose: it checks the
+// link without using it (mail scanners open links before their readers
+// do) and calls show with its token, or gone when the link does not work.
+func (s *Server) linkOpened(w http.ResponseWriter, r *http.Request, purpose string, show func(token string) error, gone func() error) error {
+	if !s.mailOn() {
+		return errNotFound()
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	token, hash := linkToken(r)
+	if hash != nil {
+		_, err := s.store.PeekToken(r.Context(), hash, purpose, s.now())
+		if err == nil {
+			return show(token)
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return gone()
 }

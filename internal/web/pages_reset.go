@@ -103,23 +103,11 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 // new-password form. Opening the link does not use it (mail scanners open
 // links); setting the password does.
 func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) error {
-	if !s.mailOn() {
-		return errNotFound()
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	token, hash := linkToken(r)
-	if hash != nil {
-		_, err := s.store.PeekToken(r.Context(), hash, purposeReset, s.now())
-		if err == nil {
-			data := s.resetData(r, "Choose a new password")
-			data.Token = token
-			return s.render(w, r, http.StatusOK, "reset.html", data)
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	return s.resetGone(w, r)
+	return s.linkOpened(w, r, purposeReset, func(token string) error {
+		data := s.resetData(r, "Choose a new password")
+		data.Token = token
+		return s.render(w, r, http.StatusOK, "reset.html", data)
+	}, func() error { return s.resetGone(w, r) })
 }
 
 // resetGone answers a reset link that does not work (used, replaced by a

@@ -124,23 +124,11 @@ func (s *Server) signupSentPage(w http.ResponseWriter, r *http.Request) error {
 // mail. It only shows a button: opening the link does not use it, since
 // mail scanners open links before their readers do.
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) error {
-	if !s.mailOn() {
-		return errNotFound()
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	token, hash := linkToken(r)
-	if hash != nil {
-		_, err := s.store.PeekToken(r.Context(), hash, purposeVerify, s.now())
-		if err == nil {
-			data := s.verifyData(r, "Confirm your email address")
-			data.Token = token
-			return s.render(w, r, http.StatusOK, "verify.html", data)
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	return s.verifyGone(w, r)
+	return s.linkOpened(w, r, purposeVerify, func(token string) error {
+		data := s.verifyData(r, "Confirm your email address")
+		data.Token = token
+		return s.render(w, r, http.StatusOK, "verify.html", data)
+	}, func() error { return s.verifyGone(w, r) })
 }
 
 // verifyGone answers a confirmation link that does not work (used,
