@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -32,6 +33,8 @@ type browserSuite struct {
 	accounts *browserAccounts
 	// feed holds the cohorts of the feed journey (browser_feed_journeys_test.go).
 	feed feedSeed
+	// mailSite serves the pages of a site that sends mail (mailPages).
+	mailSite *mailSite
 }
 
 // newBrowserSuite seeds the server and starts the browser.
@@ -52,6 +55,7 @@ func newBrowserSuite(t *testing.T, execPath string) *browserSuite {
 	s.caseID, s.caseKey = c.ID, c.EditKey
 	s.accounts = seedAccounts(e)
 	s.feed = seedFeed(e, s.seed.caseIDs[:2])
+	s.mailSite = seedMailSite(t)
 	s.axe, s.axeMissing = axeSource(t)
 	s.browser = startBrowser(t, execPath)
 	return s
@@ -124,7 +128,7 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 	t.Run("pages", func(t *testing.T) {
-		for _, p := range browserPages {
+		for _, p := range append(browserPages[:len(browserPages):len(browserPages)], mailPages...) {
 			t.Run(p.name, func(t *testing.T) {
 				t.Parallel()
 				// One tab per page, its screens in turn: each screen still
@@ -164,7 +168,11 @@ func TestBrowser(t *testing.T) {
 func (s *browserSuite) checkPage(tb *tab, p browserPage, v viewport) {
 	t := tb.t
 	tb.resize(v)
-	s.loaded(tb, p.name, p.status, p.open(s, tb))
+	site := s.env.srv.URL
+	if slices.ContainsFunc(mailPages, func(m browserPage) bool { return m.name == p.name }) {
+		site = s.mailSite.env.srv.URL
+	}
+	s.loadedOn(site, tb, p.name, p.status, p.open(s, tb))
 	tb.settle()
 	total, problems := pageWeight(tb.net.requests(), maxPageBytes)
 	// What the page reported after its load event, such as a failed
