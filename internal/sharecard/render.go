@@ -1,0 +1,408 @@
+package sharecard
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"sync"
+	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/image/vector"
+
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// The card is dark text on a light ground, laid out for 1200×630 and
+// still readable where a chat shows it 300 pixels wide: the title, the
+// status and the cohort sentence are large; the timeline's labels are
+// detail for those who open the image.
+var (
+	colBackground = color.RGBA{0xff, 0xff, 0xff, 0xff}
+	colBand       = color.RGBA{0x1d, 0x4e, 0xd8, 0xff} // the site's link blue
+	colText       = color.RGBA{0x11, 0x18, 0x27, 0xff}
+	colMuted      = color.RGBA{0x4b, 0x55, 0x63, 0xff}
+	colAxis       = color.RGBA{0x9c, 0xa3, 0xaf, 0xff}
+	colDot        = color.RGBA{0x1d, 0x4e, 0xd8, 0xff}
+	colRule       = color.RGBA{0xe5, 0xe7, 0xeb, 0xff}
+)
+
+// statusColors are the status badge's text and ground.
+var statusColors = map[string][2]color.RGBA{
+	timeline.StatusApproved: {{0x14, 0x53, 0x2d, 0xff}, {0xdc, 0xfc, 0xe7, 0xff}},
+	timeline.StatusDenied:   {{0x7f, 0x1d, 0x1d, 0xff}, {0xfe, 0xe2, 0xe2, 0xff}},
+	timeline.StatusPending:  {{0x78, 0x35, 0x0f, 0xff}, {0xfe, 0xf3, 0xc7, 0xff}},
+}
+
+const (
+	margin = 64
+	// axisY is the timeline's baseline; labels stack above it in rows.
+	axisY     = 432
+	labelRows = 3
+)
+
+// fonts are Go's own fonts (BSD licence), embedded in the binary by
+// golang.org/x/image: nothing is loaded from anywhere at run time.
+var fonts = sync.OnceValues(func() (fontSet, error) {
+	regular, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		return fontSet{}, fmt.Errorf("parse Go Regular: %w", err)
+	}
+	bold, err := opentype.Parse(gobold.TTF)
+	if err != nil {
+		return fontSet{}, fmt.Errorf("parse Go Bold: %w", err)
+	}
+	return fontSet{regular: regular, bold: bold}, nil
+})
+
+type fontSet struct{ regular, bold *opentype.Font }
+
+// canvas is one card being drawn. Font faces are not safe for concurrent
+// use, so each render opens its own (parsing the fonts is the costly part,
+// and that is done once).
+type canvas struct {
+	img   *image.RGBA
+	fonts fontSet
+	faces map[faceKey]font.Face
+}
+
+type faceKey struct {
+	bold bool
+	size float64
+}
+
+// Render draws the card as a PNG of Width×Height. The same card always
+// gives the same bytes.
+func Render(c Card) ([]byte, error) {
+	fs, err := fonts()
+	if err != nil {
+		return nil, err
+	}
+	cv := &canvas{img: image.NewRGBA(image.Rect(0, 0, Width, Height)), fonts: fs, faces: map[faceKey]font.Face{}}
+	defer cv.close()
+	if err := cv.draw(c); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, cv.img); err != nil {
+		return nil, fmt.Errorf("encode card: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (cv *canvas) close() {
+	for _, f := range cv.faces {
+		_ = f.Close()
+	}
+}
+
+// face returns the regular or bold face at size pixels.
+func (cv *canvas) face(bold bool, size float64) (font.Face, error) {
+	k := faceKey{bold, size}
+	if f, ok := cv.faces[k]; ok {
+		return f, nil
+	}
+	src := cv.fonts.regular
+	if bold {
+		src = cv.fonts.bold
+	}
+	f, err := opentype.NewFace(src, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		return nil, fmt.Errorf("font face: %w", err)
+	}
+	cv.faces[k] = f
+	return f, nil
+}
+
+func (cv *canvas) draw(c Card) error {
+	draw.Draw(cv.img, cv.img.Bounds(), image.NewUniform(colBackground), image.Point{}, draw.Src)
+	cv.rect(image.Rect(0, 0, Width, 12), colBand)
+
+	small, err := cv.face(false, 26)
+	if err != nil {
+		return err
+	}
+	cv.text("CaseTrack · anonymous timeline", margin, 66, small, colMuted)
+
+	// The category, as large as fits on one line.
+	var title font.Face
+	name := c.Category
+	for size := 60.0; ; size -= 4 {
+		if title, err = cv.face(true, size); err != nil {
+			return err
+		}
+		if measure(title, name) <= Width-2*margin || size <= 40 {
+			break
+		}
+	}
+	cv.text(fit(title, name, Width-2*margin), margin, 138, title, colText)
+
+	sub, err := cv.face(false, 32)
+	if err != nil {
+		return err
+	}
+	cv.text(fit(sub, c.Subtitle(), Width-2*margin), margin, 190, sub, colMuted)
+
+	// The status badge.
+	badge, err := cv.face(true, 44)
+	if err != nil {
+		return err
+	}
+	colors, ok := statusColors[c.Status]
+	if !ok {
+		colors = statusColors[timeline.StatusPending]
+	}
+	status := fit(badge, c.StatusText(), Width-2*margin-48)
+	w := measure(badge, status)
+	cv.roundRect(margin, 216, margin+w+48, 216+72, 36, colors[1])
+	cv.text(status, margin+24, 216+52, badge, colors[0])
+
+	if err := cv.timeline(c); err != nil {
+		return err
+	}
+
+	cv.rect(image.Rect(margin, 508, Width-margin, 510), colRule)
+	cohort, err := cv.face(true, 40)
+	if err != nil {
+		return err
+	}
+	cv.text(fit(cohort, c.CohortText(), Width-2*margin), margin, 562, cohort, colText)
+	group, err := cv.face(false, 26)
+	if err != nil {
+		return err
+	}
+	cv.text(fit(group, c.GroupText(), Width-2*margin), margin, 604, group, colMuted)
+	return nil
+}
+
+// timeline draws the milestones on a line from filing to the decision
+// (or to the last day the case was confirmed waiting), with the months
+// below it.
+func (cv *canvas) timeline(c Card) error {
+	label, err := cv.face(false, 24)
+	if err != nil {
+		return err
+	}
+	labelBold, err := cv.face(true, 24)
+	if err != nil {
+		return err
+	}
+	months, err := cv.face(false, 22)
+	if err != nil {
+		return err
+	}
+
+	// The scale runs from the earliest point (a receipt may predate the
+	// filing month's 15th) to the latest, with room for the dots.
+	first, last := 0, max(c.Days, 1)
+	for _, m := range c.Milestones {
+		first, last = min(first, m.Day), max(last, m.Day)
+	}
+	last = max(last, first+30)
+	x0, x1 := float64(margin+12), float64(Width-margin-12)
+	xOf := func(day int) float64 { return x0 + (x1-x0)*float64(day-first)/float64(last-first) }
+
+	// The axis: solid up to the last known step, dashed to "still waiting".
+	lastStep := 0
+	for _, m := range c.Milestones {
+		lastStep = max(lastStep, m.Day)
+	}
+	if !c.Pending() {
+		lastStep = max(lastStep, c.Days)
+	}
+	cv.rect(image.Rect(int(xOf(first)), axisY-2, int(xOf(lastStep))+1, axisY+2), colAxis)
+	if c.Pending() {
+		for x := xOf(lastStep); x < xOf(c.Days); x += 18 {
+			cv.rect(image.Rect(int(x), axisY-2, int(min(x+10, xOf(c.Days))), axisY+2), colAxis)
+		}
+	}
+
+	cv.monthTicks(c.Filed, first, last, xOf, months)
+
+	// Dots and their labels. Each label takes the lowest row where it
+	// does not overlap the label before it; one that fits nowhere is left
+	// out (its dot stays).
+	type point struct {
+		day   int
+		name  string
+		bold  bool
+		color color.RGBA
+		open  bool
+	}
+	points := []point{{day: 0, name: "Filed", color: colAxis}}
+	for _, m := range c.Milestones {
+		p := point{day: m.Day, name: m.Name, color: colDot}
+		if m.Terminal {
+			p.bold, p.color = true, statusColors[c.Status][0]
+		}
+		points = append(points, p)
+	}
+	if c.Pending() {
+		points = append(points, point{day: c.Days, name: "Still waiting", bold: true, color: statusColors[timeline.StatusPending][0], open: true})
+	}
+	var rowEnd [labelRows]int
+	for i := range rowEnd {
+		rowEnd[i] = -1 << 30
+	}
+	for _, p := range points {
+		x := xOf(p.day)
+		cv.circle(x, axisY, 11, p.color)
+		if p.open {
+			cv.circle(x, axisY, 6, colBackground)
+		}
+		f := label
+		if p.bold {
+			f = labelBold
+		}
+		w := measure(f, p.name)
+		left := min(max(int(x)-w/2, margin), Width-margin-w)
+		for row := range labelRows {
+			if left > rowEnd[row]+16 {
+				y := axisY - 26 - row*34
+				cv.text(p.name, left, y, f, colText)
+				rowEnd[row] = left + w
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// monthTicks marks month starts under the axis and labels as many of
+// them as fit: every month, or every 2, 3, 6 or 12 months.
+func (cv *canvas) monthTicks(filed timeline.Month, first, last int, xOf func(int) float64, f font.Face) {
+	mid := filed.Mid()
+	day := func(t time.Time) int { return timeline.DaysBetween(mid, t) }
+	t0 := mid.AddDate(0, 0, first)
+	start := time.Date(t0.Year(), t0.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var ticks []time.Time
+	for t := start; day(t) <= last; t = t.AddDate(0, 1, 0) {
+		if day(t) >= first {
+			ticks = append(ticks, t)
+		}
+	}
+	// Labels name the month ("May", "May 2024" in January and first), or
+	// only the year once they are 12 months or more apart.
+	step := 120
+	perMonth := (xOf(last) - xOf(first)) / float64(max(last-first, 1)) * 30.44
+	for _, s := range []int{1, 2, 3, 6, 12, 24, 60} {
+		widest := measure(f, "May 2024")
+		if s >= 12 {
+			widest = measure(f, "2024")
+		}
+		if perMonth*float64(s) >= float64(widest+24) {
+			step = s
+			break
+		}
+	}
+	// Every month gets a tick while they are at least 8 pixels apart;
+	// beyond that only the labelled ones do.
+	everyMonth := perMonth >= 8
+	labelled, end := 0, -1<<30
+	for _, t := range ticks {
+		x := int(xOf(day(t)))
+		label := (t.Year()*12+int(t.Month())-1)%step == 0
+		if label || everyMonth {
+			cv.rect(image.Rect(x-1, axisY+8, x+1, axisY+18), colAxis)
+		}
+		if !label {
+			continue
+		}
+		text := t.Format("Jan")
+		switch {
+		case step >= 12:
+			text = t.Format("2006")
+		case t.Month() == time.January || labelled == 0:
+			text = t.Format("Jan 2006")
+		}
+		w := measure(f, text)
+		left := min(max(x-w/2, margin), Width-margin-w)
+		if left < end+16 {
+			continue
+		}
+		cv.text(text, left, axisY+46, f, colMuted)
+		labelled, end = labelled+1, left+w
+	}
+}
+
+// text draws s with its baseline at y.
+func (cv *canvas) text(s string, x, y int, f font.Face, col color.RGBA) {
+	d := font.Drawer{Dst: cv.img, Src: image.NewUniform(col), Face: f, Dot: fixed.P(x, y)}
+	d.DrawString(s)
+}
+
+// measure is the width of s in whole pixels.
+func measure(f font.Face, s string) int { return font.MeasureString(f, s).Ceil() }
+
+// fit shortens s with an ellipsis until it is at most width pixels wide.
+func fit(f font.Face, s string, width int) string {
+	if measure(f, s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && measure(f, string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
+// rect fills a pixel-aligned rectangle.
+func (cv *canvas) rect(r image.Rectangle, col color.RGBA) {
+	draw.Draw(cv.img, r, image.NewUniform(col), image.Point{}, draw.Over)
+}
+
+// shape fills the path build adds, anti-aliased, within bounds: the
+// rasterizer is only as large as the shape, which keeps small shapes
+// cheap.
+func (cv *canvas) shape(bounds image.Rectangle, col color.RGBA, build func(z *vector.Rasterizer, dx, dy float32)) {
+	bounds = bounds.Intersect(cv.img.Bounds())
+	if bounds.Empty() {
+		return
+	}
+	z := vector.NewRasterizer(bounds.Dx(), bounds.Dy())
+	build(z, float32(-bounds.Min.X), float32(-bounds.Min.Y))
+	z.Draw(cv.img, bounds, image.NewUniform(col), image.Point{})
+}
+
+// kappa places the control points of a cubic Bézier quarter circle.
+const kappa = 0.5522847
+
+// circle fills a circle of radius r around (cx, cy).
+func (cv *canvas) circle(cx, cy, r float64, col color.RGBA) {
+	b := image.Rect(int(cx-r)-1, int(cy-r)-1, int(cx+r)+2, int(cy+r)+2)
+	cv.shape(b, col, func(z *vector.Rasterizer, dx, dy float32) {
+		x, y, rr, k := float32(cx)+dx, float32(cy)+dy, float32(r), float32(r*kappa)
+		z.MoveTo(x+rr, y)
+		z.CubeTo(x+rr, y+k, x+k, y+rr, x, y+rr)
+		z.CubeTo(x-k, y+rr, x-rr, y+k, x-rr, y)
+		z.CubeTo(x-rr, y-k, x-k, y-rr, x, y-rr)
+		z.CubeTo(x+k, y-rr, x+rr, y-k, x+rr, y)
+		z.ClosePath()
+	})
+}
+
+// roundRect fills a rectangle with corners of radius r.
+func (cv *canvas) roundRect(x0, y0, x1, y1, r int, col color.RGBA) {
+	cv.shape(image.Rect(x0, y0, x1, y1), col, func(z *vector.Rasterizer, dx, dy float32) {
+		l, t, rt, b := float32(x0)+dx, float32(y0)+dy, float32(x1)+dx, float32(y1)+dy
+		rr := float32(r)
+		k := rr * kappa
+		z.MoveTo(l+rr, t)
+		z.LineTo(rt-rr, t)
+		z.CubeTo(rt-rr+k, t, rt, t+rr-k, rt, t+rr)
+		z.LineTo(rt, b-rr)
+		z.CubeTo(rt, b-rr+k, rt-rr+k, b, rt-rr, b)
+		z.LineTo(l+rr, b)
+		z.CubeTo(l+rr-k, b, l, b-rr+k, l, b-rr)
+		z.LineTo(l, t+rr)
+		z.CubeTo(l, t+rr-k, l+rr-k, t, l+rr, t)
+		z.ClosePath()
+	})
+}
