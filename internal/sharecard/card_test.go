@@ -78,7 +78,8 @@ func TestRenderCards(t *testing.T) {
 				{"subtitle", image.Rect(margin, 160, Width-margin, 200), 800},
 				{"status badge", image.Rect(margin, 216, Width-margin, 288), 4000},
 				{"timeline", image.Rect(margin, axisY-12, Width-margin, axisY+12), 250},
-				{"cohort sentence", image.Rect(margin, 525, Width-margin, 575), 2000},
+				{"cohort sentence", image.Rect(margin, 510, Width-margin, 556), 2000},
+				{"group", image.Rect(margin, 562, Width-margin, 590), 300},
 				{"right margin", image.Rect(Width-margin+14, 80, Width, Height), -1},
 			} {
 				n := ink(img, region.r)

@@ -179,5 +179,6 @@ func (s *Server) deleteCase(ctx context.Context, id string) error {
 		return fmt.Errorf("delete case: %w", err)
 	}
 	s.index.Remove(id)
+	s.cards.Forget(id)
 	return nil
 }

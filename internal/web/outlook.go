@@ -57,13 +57,25 @@ func (s *Server) outlookView(req stats.OutlookRequest) *outlook.View {
 // for a decided one, how it compares on its decision day. Exactly one of
 // the two is set.
 func (s *Server) caseOutlook(c *timeline.Case) (*outlook.View, *outlook.Decided) {
-	req := stats.OutlookRequest{Category: c.Category, Country: c.Country, ServiceCenter: c.ServiceCenter, Filed: c.Filed, AsOf: c.AsOf}
-	if d, ok := c.Decision(); ok {
-		req.AsOf = d.Date.Time()
+	req, decided := caseOutlookRequest(c)
+	if decided {
 		dv := outlook.NewDecided(s.cat, s.index.Outlook(req, s.minCases), s.minCases, s.outlookLink(req))
 		return nil, &dv
 	}
 	return s.outlookView(req), nil
+}
+
+// caseOutlookRequest is the outlook asked for a case: as of its decision
+// day when it was decided (decided is then true), else as of the last
+// day it was confirmed waiting. The case page and its share card ask the
+// same.
+func caseOutlookRequest(c *timeline.Case) (req stats.OutlookRequest, decided bool) {
+	req = stats.OutlookRequest{Category: c.Category, Country: c.Country, ServiceCenter: c.ServiceCenter, Filed: c.Filed, AsOf: c.AsOf}
+	if d, ok := c.Decision(); ok {
+		req.AsOf = d.Date.Time()
+		return req, true
+	}
+	return req, false
 }
 
 // outlookForm is the "I filed in ... and I am still waiting" form of the

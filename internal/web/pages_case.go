@@ -38,6 +38,8 @@ type casePageData struct {
 	// SameMonthAlert offers its owner mail about the people who filed
 	// the same month, when the site sends mail.
 	SameMonthAlert bool
+	// Share fills the Open Graph tags of a published case (card.go).
+	Share *shareMeta
 }
 
 // editForm is the "I have the edit key" form.
@@ -104,6 +106,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Notice = notices[r.URL.Query().Get("done")]
+	data.Share = s.caseShareMeta(r, data.Case)
 	return s.render(w, r, http.StatusOK, "case.html", data)
 }
 

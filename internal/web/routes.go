@@ -15,6 +15,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /submit", s.handle(s.submitPage))
 	mux.Handle("POST /submit", s.handle(s.submitForm))
 	mux.Handle("GET /cases/{id}", s.handle(s.casePage))
+	mux.Handle("GET /cases/{id}/card.png", s.handle(s.caseCard))
 	mux.Handle("POST /cases/{id}/milestones", s.handle(s.caseAddMilestoneForm))
 	mux.Handle("POST /cases/{id}/confirm", s.handle(s.caseConfirmForm))
 	mux.Handle("POST /cases/{id}/delete", s.handle(s.caseDeleteForm))

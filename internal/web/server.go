@@ -19,6 +19,7 @@ import (
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/mail"
+	"github.com/casetrack/casetrack/internal/sharecard"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/web/throttle"
@@ -122,6 +123,7 @@ type Server struct {
 	accountMail   *accountMailLimits // sign-up, confirmation and reset mail
 	httpsPublic   bool
 	quality       *qualityBounds
+	cards         *sharecard.Cache // share cards of case pages (card.go)
 	metrics       *metrics
 	pages         map[string]*template.Template
 	assets        *assets
@@ -211,6 +213,7 @@ func New(cfg Config) (*Server, error) {
 		accountMail:   newAccountMailLimits(cfg.Now),
 		httpsPublic:   strings.HasPrefix(cfg.PublicURL, "https://"),
 		quality:       newQualityBounds(),
+		cards:         sharecard.NewCache(maxCachedCards),
 
 		requestTimeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
 	}
