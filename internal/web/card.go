@@ -17,8 +17,9 @@ import (
 // image a chat or social site shows for a shared case link, and the meta
 // tags of the case page that point to it.
 
-// maxCachedCards bounds the cards kept in memory (about 85 KB each).
-const maxCachedCards = 512
+// maxCachedCards bounds the cards kept in memory: about 85 KB each, so
+// some 22 MB at most, for the cases whose links are being shared now.
+const maxCachedCards = 256
 
 // cardCacheControl lets chat previews and shared caches keep a card for
 // a quarter of an hour; after that they ask again with the ETag, which
