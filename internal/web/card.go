@@ -27,6 +27,12 @@ const maxCachedCards = 256
 // within that time.
 const cardCacheControl = "public, max-age=900"
 
+// cardContentSecurityPolicy is the policy of the card's response. A PNG
+// runs nothing; a browser that opens the card on its own shows it in a
+// page of its making, which styles the picture inline and loads it from
+// here, so that is all the policy allows.
+const cardContentSecurityPolicy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
 // caseCard handles GET /cases/{id}/card.png. It answers for the cases
 // the case page shows (a hidden case is a 404 like its page), and 304
 // when the card the client holds is still the current one.
@@ -62,6 +68,7 @@ func (s *Server) caseCard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.Set("Content-Type", "image/png")
+	h.Set("Content-Security-Policy", cardContentSecurityPolicy)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {

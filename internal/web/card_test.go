@@ -29,6 +29,9 @@ func TestCaseCard(t *testing.T) {
 		if ct := res.header.Get("Content-Type"); ct != "image/png" {
 			t.Errorf("Content-Type %q", ct)
 		}
+		if csp := res.header.Get("Content-Security-Policy"); csp != cardContentSecurityPolicy {
+			t.Errorf("Content-Security-Policy %q", csp)
+		}
 		if cc := res.header.Get("Cache-Control"); !strings.HasPrefix(cc, "public, max-age=") {
 			t.Errorf("Cache-Control %q, want public with a max-age", cc)
 		}
