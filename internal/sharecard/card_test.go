@@ -39,7 +39,7 @@ func sampleCards() map[string]Card {
 	}
 	long.Days = 3650
 	fresh := Card{Category: "K-1 Fiancé(e) Visa", Form: "I-129F", Country: "Côte d'Ivoire",
-		Filed: timeline.Month{Year: 2025, Month: time.June}, Status: timeline.StatusPending, Days: 0}
+		Filed: timeline.Month{Year: 2025, Month: time.June}, Status: timeline.StatusPending, Days: -5}
 	return map[string]Card{"approved": niw, "pending": pending, "denied": denied, "not enough data": notEnough,
 		"long names and ten years": long, "filed this month, no milestones": fresh}
 }

@@ -269,12 +269,13 @@ func (cv *canvas) timeline(c Card) error {
 		if p.bold {
 			f = labelBold
 		}
-		w := measure(f, p.name)
+		name := fit(f, p.name, Width/3)
+		w := measure(f, name)
 		left := min(max(int(x)-w/2, margin), Width-margin-w)
 		for row := range labelRows {
 			if left > rowEnd[row]+16 {
 				y := axisY - 26 - row*34
-				cv.text(p.name, left, y, f, colText)
+				cv.text(name, left, y, f, colText)
 				rowEnd[row] = left + w
 				break
 			}
@@ -349,22 +350,38 @@ func (cv *canvas) text(s string, x, y int, f font.Face, col color.RGBA) {
 // measure is the width of s in whole pixels.
 func measure(f font.Face, s string) int { return font.MeasureString(f, s).Ceil() }
 
-// fit shortens s with an ellipsis until it is at most width pixels wide.
+// maxRunes caps what fit and wrap measure: no line of the card holds
+// more characters than this even in the narrowest glyphs, and measuring
+// costs in proportion to the text's length.
+const maxRunes = 300
+
+// fit shortens s with an ellipsis until it is at most width pixels wide:
+// the longest prefix that fits, found by bisection.
 func fit(f font.Face, s string, width int) string {
-	if measure(f, s) <= width {
+	r := []rune(s)
+	if len(r) <= maxRunes && measure(f, s) <= width {
 		return s
 	}
-	r := []rune(s)
-	for len(r) > 0 && measure(f, string(r)+"…") > width {
-		r = r[:len(r)-1]
+	r = r[:min(len(r), maxRunes)]
+	lo, hi := 0, len(r) // the prefix of lo runes fits, of hi+1 does not
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if measure(f, string(r[:mid])+"…") <= width {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
 	}
-	return string(r) + "…"
+	return string(r[:lo]) + "…"
 }
 
 // wrap breaks s at spaces into at most lines lines of at most width
 // pixels; the last one is shortened with an ellipsis if need be.
 func wrap(f font.Face, s string, width, lines int) []string {
 	var out []string
+	if r := []rune(s); len(r) > lines*maxRunes {
+		s = string(r[:lines*maxRunes])
+	}
 	words := strings.Fields(s)
 	for len(words) > 0 && len(out) < lines {
 		n := 1

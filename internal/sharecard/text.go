@@ -14,14 +14,19 @@ import (
 
 // StatusText is the card's status line: "Pending for 15.2 months",
 // "Approved after 7.1 months", "Denied after 45 days".
+//
+// Days count from the filing month's 15th, so a case filed this month,
+// or decided early in its filing month, may have a few days less than
+// none: the card says 0 days.
 func (c Card) StatusText() string {
+	days := units.Duration(max(c.Days, 0))
 	switch c.Status {
 	case timeline.StatusApproved:
-		return "Approved after " + units.Duration(c.Days)
+		return "Approved after " + days
 	case timeline.StatusDenied:
-		return "Denied after " + units.Duration(c.Days)
+		return "Denied after " + days
 	}
-	return "Pending for " + units.Duration(c.Days)
+	return "Pending for " + days
 }
 
 // Subtitle is the line under the category: form, filing month and
