@@ -248,3 +248,32 @@ func TestShareCardHoldsNoIdentifiers(t *testing.T) {
 		t.Error("the PNG's bytes carry the id or the note")
 	}
 }
+
+// BenchmarkCaseCard is a crawler fetching the card of a case among 60
+// similar ones through real HTTP on SQLite: again after it was drawn
+// (read the case, compute its outlook, hash, serve from the cache), and
+// with the ETag it holds (the same, answered 304).
+func BenchmarkCaseCard(b *testing.B) {
+	e := newEnv(b, storetest.SQLite(b))
+	cases := seedOutlook(e)
+	path := "/cases/" + cases[40].ID + "/card.png"
+	first := e.get(path)
+	if first.status != http.StatusOK {
+		b.Fatalf("status %d", first.status)
+	}
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			if res := e.get(path); res.status != http.StatusOK {
+				b.Fatalf("status %d", res.status)
+			}
+		}
+	})
+	b.Run("not modified", func(b *testing.B) {
+		etag := first.header.Get("ETag")
+		for b.Loop() {
+			if res := e.get(path, "If-None-Match", etag); res.status != http.StatusNotModified {
+				b.Fatalf("status %d", res.status)
+			}
+		}
+	})
+}
