@@ -182,6 +182,16 @@ func TestCasePageOpenGraph(t *testing.T) {
 			if strings.Contains(head, "Premium processing") {
 				t.Error("the note reached the page's tags")
 			}
+			// Whatever the address the page was opened at carries (a
+			// notice, a key in a "manage my case" link), the addresses
+			// the tags hand to other sites do not.
+			withQuery := e.get("/cases/" + created.ID + "?done=milestone&key=" + created.EditKey)
+			mustStatus(t, withQuery, http.StatusOK)
+			for _, m := range regexp.MustCompile(`<meta property="og:(?:url|image)" content="([^"]*)">`).FindAllStringSubmatch(withQuery.body, -1) {
+				if strings.ContainsAny(m[1], "?#") || strings.Contains(m[1], created.EditKey) {
+					t.Errorf("a shared address carries the page's query: %s", m[1])
+				}
+			}
 			// The image the tag names is there.
 			img := strings.TrimPrefix(base+"/cases/"+created.ID+"/card.png", base)
 			mustStatus(t, e.get(img), http.StatusOK)
