@@ -42,6 +42,15 @@ var statusColors = map[string][2]color.RGBA{
 	timeline.StatusPending:  {{0x78, 0x35, 0x0f, 0xff}, {0xfe, 0xf3, 0xc7, 0xff}},
 }
 
+// statusColorsOf are the colours of a status, those of pending for one
+// the card does not know.
+func statusColorsOf(status string) [2]color.RGBA {
+	if c, ok := statusColors[status]; ok {
+		return c
+	}
+	return statusColors[timeline.StatusPending]
+}
+
 const (
 	margin = 64
 	// axisY is the timeline's baseline; labels stack above it in rows.
@@ -159,10 +168,7 @@ func (cv *canvas) draw(c Card) error {
 	if err != nil {
 		return err
 	}
-	colors, ok := statusColors[c.Status]
-	if !ok {
-		colors = statusColors[timeline.StatusPending]
-	}
+	colors := statusColorsOf(c.Status)
 	status := fit(badge, c.StatusText(), Width-2*margin-48)
 	w := measure(badge, status)
 	cv.roundRect(margin, 216, margin+w+48, 216+72, 36, colors[1])
@@ -248,7 +254,7 @@ func (cv *canvas) timeline(c Card) error {
 	for _, m := range c.Milestones {
 		p := point{day: m.Day, name: m.Name, color: colDot}
 		if m.Terminal {
-			p.bold, p.color = true, statusColors[c.Status][0]
+			p.bold, p.color = true, statusColorsOf(c.Status)[0]
 		}
 		points = append(points, p)
 	}
