@@ -259,7 +259,10 @@ func (cv *canvas) timeline(c Card) error {
 		points = append(points, p)
 	}
 	if c.Pending() {
-		points = append(points, point{day: c.Days, name: "Still waiting", bold: true, color: statusColors[timeline.StatusPending][0], open: true})
+		// The last day it was confirmed waiting, which may be a while
+		// ago: its month says so.
+		asOf := c.Filed.Mid().AddDate(0, 0, c.Days).Format("Jan 2006")
+		points = append(points, point{day: c.Days, name: "Waiting as of " + asOf, bold: true, color: statusColors[timeline.StatusPending][0], open: true})
 	}
 	var rowEnd [labelRows]int
 	for i := range rowEnd {
