@@ -148,14 +148,27 @@ func TestNiceStep(t *testing.T) {
 	}
 }
 
+// TestNumberTicks checks the count and month axes' labels: whole counts
+// with thousands separators, as everywhere on the site, and months with
+// the decimals their step needs.
 func TestNumberTicks(t *testing.T) {
-	ticks := numberTicks(6, true).Ticks(0, 25)
-	var labels []string
-	for _, tk := range ticks {
-		labels = append(labels, tk.Label)
-	}
-	if got, want := strings.Join(labels, ","), "0,5,10,15,20,25"; got != want {
-		t.Errorf("ticks = %s, want %s", got, want)
+	for _, tt := range []struct {
+		min, max float64
+		n        int
+		integer  bool
+		want     string
+	}{
+		{0, 25, 6, true, "0,5,10,15,20,25"},
+		{0, 4000, 4, true, "0,1,000,2,000,3,000,4,000"},
+		{0, 2.5, 5, false, "0,0.5,1,1.5,2,2.5"},
+	} {
+		var labels []string
+		for _, tk := range numberTicks(tt.n, tt.integer).Ticks(tt.min, tt.max) {
+			labels = append(labels, tk.Label)
+		}
+		if got := strings.Join(labels, ","); got != tt.want {
+			t.Errorf("numberTicks(%d, %v).Ticks(%v, %v) = %s, want %s", tt.n, tt.integer, tt.min, tt.max, got, tt.want)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/casetrack/casetrack/internal/charts"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // chartCacheControl lets browsers reuse a chart briefly (a page reload, the
@@ -86,7 +87,7 @@ func (s *Server) suppressedNote() string {
 func (s *Server) widerNote(f stats.Filter, note string) string {
 	for _, w := range s.index.Wider(f, s.minCases) {
 		if !w.Suppressed {
-			return note + "\n" + widerName(w) + ": " + strconv.Itoa(w.Cases) + " cases"
+			return note + "\n" + widerName(w) + ": " + units.Count(w.Cases) + " cases"
 		}
 	}
 	return note

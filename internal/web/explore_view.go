@@ -218,15 +218,15 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	}
 
 	v.Facts = []exFact{
-		{"Cases", strconv.Itoa(r.Cases)},
-		{"Decided", strconv.Itoa(r.Decided)},
-		{"Still pending", strconv.Itoa(r.Pending)},
-		{"Approved", strconv.Itoa(r.Approved)},
-		{"Denied", strconv.Itoa(r.Denied)},
+		{"Cases", units.Count(r.Cases)},
+		{"Decided", units.Count(r.Decided)},
+		{"Still pending", units.Count(r.Pending)},
+		{"Approved", units.Count(r.Approved)},
+		{"Denied", units.Count(r.Denied)},
 		{"Approval rate (of decided cases)", optPercent(r.ApprovalRate, "no decisions yet")},
 	}
 	if r.RFE != nil {
-		v.Facts = append(v.Facts, exFact{"Listed a request for evidence", strconv.Itoa(*r.RFE) + " (" + optPercent(r.RFERate, "–") + " of all cases)"})
+		v.Facts = append(v.Facts, exFact{"Listed a request for evidence", units.Count(*r.RFE) + " (" + optPercent(r.RFERate, "–") + " of all cases)"})
 	}
 	if !a.Suppressed {
 		v.Quantiles = []exQuantile{
@@ -244,7 +244,7 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	v.HistSuppress = d.Histogram.Suppressed
 	v.HistogramCSV = "/explore/histogram.csv?" + q
 	v.Histogram = exChart{URL: "/explore/chart/histogram.svg?" + q,
-		Alt: fmt.Sprintf("Histogram of the time from filing to decision, in months, for the %d decided %s; the numbers are in the table below.", d.Histogram.Decided, group)}
+		Alt: fmt.Sprintf("Histogram of the time from filing to decision, in months, for the %s decided %s; the numbers are in the table below.", units.Count(d.Histogram.Decided), group)}
 	for _, b := range d.Histogram.Bins {
 		v.BinRows = append(v.BinRows, exBinRow{Range: units.Span(b.From, b.To, "–"), Count: b.Count})
 	}
@@ -283,8 +283,8 @@ func paceHeadline(cat *catalog.Catalog, f stats.Filter, h *stats.Headline, a pag
 			"See the table by filing period below for earlier filings."
 	}
 	window := dayText(h.WindowFrom) + " – " + dayText(h.WindowTo)
-	describes = fmt.Sprintf("This is a period estimate: it applies the decisions of %s to someone filing today, from the %d %s (filed %s – %s) that were waiting during those months. Processing speeds change; the table by filing period shows how long earlier filings took.",
-		window, h.WindowCases, plural(h.WindowCases, "case", "cases"), monthName(h.FiledFrom), monthName(h.FiledTo))
+	describes = fmt.Sprintf("This is a period estimate: it applies the decisions of %s to someone filing today, from the %s %s (filed %s – %s) that were waiting during those months. Processing speeds change; the table by filing period shows how long earlier filings took.",
+		window, units.Count(h.WindowCases), plural(h.WindowCases, "case", "cases"), monthName(h.FiledFrom), monthName(h.FiledTo))
 	switch {
 	case a.Median != nil:
 		ci := rangeText(a.MedianCI)
@@ -307,9 +307,9 @@ func paceHeadline(cat *catalog.Catalog, f stats.Filter, h *stats.Headline, a pag
 func cohortHeadline(group string, r stats.Result, a pageAnswer) string {
 	pending := "none still pending"
 	if r.Pending > 0 {
-		pending = strconv.Itoa(r.Pending) + " still pending"
+		pending = units.Count(r.Pending) + " still pending"
 	}
-	from := fmt.Sprintf("from %d %s, %s", r.Cases, plural(r.Cases, "case", "cases"), pending)
+	from := fmt.Sprintf("from %s %s, %s", units.Count(r.Cases), plural(r.Cases, "case", "cases"), pending)
 	switch {
 	case len(a.Curve.Points) == 0:
 		return fmt.Sprintf("None of the %s has been decided yet (%s), so the waiting time is not yet known.", group, from)
@@ -331,8 +331,8 @@ func recentText(h *stats.Headline) string {
 	if rc.Suppressed {
 		return fmt.Sprintf("Fewer than %d timelines were filed in the last %d months (%s), so we show no share decided for them.", h.MinCases, stats.RecentMonths, span)
 	}
-	return fmt.Sprintf("Of the %d timelines filed in the last %d months (%s), %s are decided so far.",
-		rc.Cases, stats.RecentMonths, span, percentText(float64(rc.Decided)/float64(rc.Cases)))
+	return fmt.Sprintf("Of the %s timelines filed in the last %d months (%s), %s are decided so far.",
+		units.Count(rc.Cases), stats.RecentMonths, span, percentText(float64(rc.Decided)/float64(rc.Cases)))
 }
 
 // cautionTexts words the cautions of an answer, with the measured shares
@@ -352,8 +352,8 @@ func cautionTexts(cs []stats.Caution, r stats.Result) []string {
 		case stats.CautionSilent:
 			t := "Many of the pending timelines here have not been confirmed for a while"
 			if h != nil {
-				t = fmt.Sprintf("%d of the pending timelines here have not been confirmed for over %d days, and %s of people who go silent here come back to record their decision",
-					h.Silent, h.GraceDays, percentText(h.ReturnRate))
+				t = fmt.Sprintf("%s of the pending timelines here have not been confirmed for over %d days, and %s of people who go silent here come back to record their decision",
+					units.Count(h.Silent), h.GraceDays, percentText(h.ReturnRate))
 			}
 			t += ". If those silent people were decided and did not say so, the wait is shorter than shown"
 			if d := r.Decision; d != nil && d.Sensitivity.IfSilentWereDecided != nil {
@@ -410,15 +410,15 @@ func howSharedFacts(h *stats.HowShared) []exFact {
 	n := h.SharedWhilePending + h.SharedAfterDecision
 	share := func(k int) string {
 		if n == 0 {
-			return strconv.Itoa(k)
+			return units.Count(k)
 		}
-		return fmt.Sprintf("%d (%s)", k, percentText(float64(k)/float64(n)))
+		return fmt.Sprintf("%s (%s)", units.Count(k), percentText(float64(k)/float64(n)))
 	}
 	return []exFact{
 		{"Shared while still waiting", share(h.SharedWhilePending)},
 		{"Shared after the decision", share(h.SharedAfterDecision)},
-		{fmt.Sprintf("Pending, not confirmed for over %d days", h.GraceDays), strconv.Itoa(h.Silent)},
-		{"Decisions recorded after such a silence", strconv.Itoa(h.ReturnedAfterSilence)},
+		{fmt.Sprintf("Pending, not confirmed for over %d days", h.GraceDays), units.Count(h.Silent)},
+		{"Decisions recorded after such a silence", units.Count(h.ReturnedAfterSilence)},
 		{"People who go silent and come back to record their decision (this category)", percentText(h.ReturnRate)},
 		{"People sharing while waiting who would have shared whatever their state (this category)", percentText(h.SharingAlike)},
 	}
