@@ -89,7 +89,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	if d.Result.Suppressed {
 		data.Suppressed = true
 	} else {
-		data.View = newExploreView(s.cat, d, s.minCases)
+		data.View = newExploreView(s.cat, d, s.minCases, showAllOf(r.URL.Query()))
 	}
 	if v := data.View; v == nil || v.Quantiles == nil || v.HistSuppress {
 		data.Wider = s.widerLinks(f, data.OutlookForm.params())

@@ -70,6 +70,24 @@ type exBreakdown struct {
 	Caption string
 	// Cohort tables (by filing period) show the share decided.
 	Cohort bool
+	// Rows leaves out the rows with fewer than k cases unless All is set
+	// (the page's ?all=DIMENSION); Hidden counts those left out, AllLink
+	// shows them and FewerLink hides them again.
+	All       bool
+	Hidden    int
+	AllLink   string
+	FewerLink string
+}
+
+// exAnswer is the page's answer in a few words: the median wait as one
+// large number, its 95% range in plain words and the share of the group
+// already decided.
+type exAnswer struct {
+	Number string
+	Label  string
+	Range  string
+	Share  string
+	Of     string
 }
 
 // exChart is a chart image with its alt text.
@@ -81,6 +99,9 @@ type exChart struct {
 // exploreView is what the explore page shows about a group with at least
 // k cases, already formatted: the template only lays it out.
 type exploreView struct {
+	// Answer is the number a reader came for, in large type, first.
+	Answer exAnswer
+
 	// Headline is the sentence a hurried reader takes away; Describes
 	// says exactly what it describes, RangeNote what its 95% range covers
 	// and what it does not; Cautions say where the way people shared can
@@ -109,10 +130,9 @@ type exploreView struct {
 	BinRows         []exBinRow
 	HistogramCSV    string
 
-	Cohorts    exBreakdown
-	Trend      exChart
-	TrendTable exBreakdown
-	TrendCSV   string
+	Cohorts  exBreakdown
+	Trend    exChart
+	TrendCSV string
 
 	MilestoneMonths []int
 	Milestones      []exMilestoneRow
@@ -126,7 +146,6 @@ type exploreData struct {
 	Result     stats.Result
 	Histogram  stats.Histogram
 	Cohorts    stats.Breakdown
-	Trend      stats.Breakdown
 	Breakdowns []stats.Breakdown
 }
 
@@ -147,9 +166,6 @@ func (s *Server) gatherExplore(f stats.Filter) (exploreData, error) {
 	var err error
 	if d.Cohorts, err = s.index.Breakdown(f, stats.ByQuarter, s.minCases); err != nil {
 		return d, fmt.Errorf("cohorts: %w", err)
-	}
-	if d.Trend, err = s.index.Breakdown(f, stats.ByMonth, s.minCases); err != nil {
-		return d, fmt.Errorf("trend: %w", err)
 	}
 	for _, dim := range exploreDimensions {
 		b, err := s.index.Breakdown(f, dim, s.minCases)
@@ -195,13 +211,14 @@ func answerOf(r stats.Result) pageAnswer {
 	return pageAnswer{Suppressed: true}
 }
 
-// newExploreView formats a group that is not suppressed.
-func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
+// newExploreView formats a group that is not suppressed. all names the
+// breakdowns whose rows under k are listed too (as "not enough data").
+func newExploreView(cat *catalog.Catalog, d exploreData, k int, all showAll) *exploreView {
 	r := d.Result
 	q := filterQuery(d.Filter)
 	group := groupPhrase(cat, d.Filter)
 	a := answerOf(r)
-	v := &exploreView{RangeNote: rangeNote}
+	v := &exploreView{RangeNote: rangeNote, Answer: answerBlock(r, a)}
 	if a.Pace {
 		v.Headline, v.Describes = paceHeadline(cat, d.Filter, r.Headline, a)
 		v.Recent = recentText(r.Headline)
@@ -249,18 +266,17 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 		v.BinRows = append(v.BinRows, exBinRow{Range: units.Span(b.From, b.To, "–"), Count: b.Count})
 	}
 
-	v.Cohorts = newBreakdownView(d.Cohorts, d.Filter, q, k)
+	v.Cohorts = newBreakdownView(d.Cohorts, d.Filter, q, k, all)
 	v.Trend = exChart{URL: "/explore/chart/trend.svg?" + q,
-		Alt: "Median time to decision, in months, for each filing month of " + group + "; months with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table below."}
+		Alt: "Median time to decision, in months, with its 95% range, for each filing quarter of " + group + "; quarters with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table by filing period below."}
 	v.TrendCSV = "/explore/trend.csv?" + q
-	v.TrendTable = newBreakdownView(d.Trend, d.Filter, q, k)
 
 	v.MilestoneMonths = milestoneMonths
 	for _, ms := range r.Milestones {
 		v.Milestones = append(v.Milestones, incidenceRow(ms))
 	}
 	for _, b := range d.Breakdowns {
-		v.Breakdowns = append(v.Breakdowns, newBreakdownView(b, d.Filter, q, k))
+		v.Breakdowns = append(v.Breakdowns, newBreakdownView(b, d.Filter, q, k, all))
 	}
 	return v
 }
@@ -508,18 +524,45 @@ var breakdownTitles = map[stats.Dimension][2]string{
 	stats.ByMonth:         {"By filing month", "Filed"},
 }
 
-// newBreakdownView formats one breakdown table.
-func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int) exBreakdown {
+// newBreakdownView formats one breakdown table: countries in the order
+// of their names as shown, and without the rows under k unless all asks
+// for them.
+func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all showAll) exBreakdown {
 	t := breakdownTitles[b.By]
-	return exBreakdown{
+	if b.By == stats.ByCountry {
+		b.Rows = byLabel(b.Rows)
+	}
+	v := exBreakdown{
 		ID:      "by-" + string(b.By),
 		Title:   t[0],
 		Column:  t[1],
-		Rows:    breakdownRows(b, f),
 		CSV:     "/explore/" + string(b.By) + ".csv?" + q,
 		Caption: fmt.Sprintf("Rows with fewer than %d cases show no numbers. A median not yet known means fewer than half are decided as far as the data reach.", k),
 		Cohort:  b.By == stats.ByQuarter || b.By == stats.ByMonth,
+		All:     all[b.By],
 	}
+	rows := breakdownRows(b, f)
+	if v.All {
+		v.FewerLink = "/explore?" + all.without(b.By).query(q) + "#" + v.ID
+		v.Rows = rows
+		for _, r := range rows {
+			if r.Suppressed {
+				v.Hidden++
+			}
+		}
+		return v
+	}
+	for _, r := range rows {
+		if r.Suppressed {
+			v.Hidden++
+		} else {
+			v.Rows = append(v.Rows, r)
+		}
+	}
+	if v.Hidden > 0 {
+		v.AllLink = "/explore?" + all.with(b.By).query(q) + "#" + v.ID
+	}
+	return v
 }
 
 // breakdownRows formats the rows of a breakdown; each row links to the
