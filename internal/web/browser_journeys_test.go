@@ -30,6 +30,8 @@ var journeys = []journey{
 	{"submit a timeline and update it later", true, journeySubmit},
 	{"explore and share a view", true, journeyExplore},
 	{"read the statistics on a phone", true, journeyExplorePhone},
+	{"read Explore of a busy category on a phone: the answer first, under four screens, every country on demand", true, journeyExploreBusyPhone},
+	{"the charts follow the dark colour scheme", false, journeyExploreDarkCharts},
 	{"submit with the keyboard only", true, journeyKeyboard},
 	{"sign up, create a case, update it on a later visit, export, delete the account", true, journeyAccount},
 	{"claim an anonymous case into the account", true, journeyClaim},

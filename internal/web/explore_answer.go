@@ -85,9 +85,9 @@ func byLabel(rows []stats.BreakdownRow) []stats.BreakdownRow {
 // answerBlock is the answer the page opens with: the median as one large
 // number, its range in plain words and the share already decided.
 func answerBlock(r stats.Result, a pageAnswer) exAnswer {
-	out := exAnswer{Label: "half of these cases are decided within this time (the median)"}
+	out := exAnswer{Label: "the median: half of these cases are decided within this time"}
 	if a.Pace {
-		out.Label = "half of the people filing now would be decided within this time, at the pace of the last six months (the median)"
+		out.Label = "the median wait for people filing now, at the pace of the last six months"
 	}
 	switch {
 	case a.Median != nil:
@@ -121,4 +121,23 @@ func plainRange(ci [2]*int) string {
 		return "Probably at most " + units.Duration(*hi) + " (the 95% range)."
 	}
 	return ""
+}
+
+// breakdownNouns name a breakdown's rows, one and many.
+var breakdownNouns = map[stats.Dimension][2]string{
+	stats.ByCountry:       {"country", "countries"},
+	stats.ByServiceCenter: {"service center", "service centers"},
+	stats.ByQuarter:       {"filing quarter", "filing quarters"},
+	stats.ByMonth:         {"filing month", "filing months"},
+}
+
+// breakdownSummary is the line a folded breakdown table shows ("12
+// countries with numbers, 30 more": those have too few cases).
+func breakdownSummary(by stats.Dimension, shown, hidden int) string {
+	n := breakdownNouns[by]
+	out := units.Count(shown) + " " + plural(shown, n[0], n[1]) + " with numbers"
+	if hidden > 0 {
+		out += ", " + units.Count(hidden) + " more"
+	}
+	return out
 }

@@ -104,7 +104,7 @@ func TestExplorePage(t *testing.T) {
 			t.Errorf("the answer (at %d) does not come before the filters (at %d)", a, f)
 		}
 		for _, want := range []string{
-			"5.0 months half of these cases are decided within this time (the median)",
+			"5.0 months the median: half of these cases are decided within this time",
 			"Probably at least 5.0 months; how much longer it could be is not yet known (the 95% range).",
 			"83.3% of the 6 cases shared are decided; 1 is still waiting.",
 			// 152 days / 30.44 = 4.99 months.

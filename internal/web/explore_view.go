@@ -73,7 +73,10 @@ type exBreakdown struct {
 	// Rows leaves out the rows with fewer than k cases unless All is set
 	// (the page's ?all=DIMENSION); Hidden counts those left out, AllLink
 	// shows them and FewerLink hides them again.
-	All       bool
+	All     bool
+	Summary string
+	// Intro says what the table shows beyond its title, if anything.
+	Intro     string
 	Hidden    int
 	AllLink   string
 	FewerLink string
@@ -123,6 +126,7 @@ type exploreView struct {
 	HowShared     []exFact
 
 	Survival        exChart
+	SurvivalShort   string
 	SurvivalCaption string
 	WaitingRows     []exWaitingRow
 	Histogram       exChart
@@ -223,10 +227,12 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int, all showAll) *ex
 		v.Headline, v.Describes = paceHeadline(cat, d.Filter, r.Headline, a)
 		v.Recent = recentText(r.Headline)
 		v.QuantilesCaption = "Time from filing to decision at the pace of the last six months (a period estimate)"
+		v.SurvivalShort = "The share still waiting by time since filing, at the pace of the last six months; shaded: its 95% band; dashed: the median."
 		v.SurvivalCaption = "The solid line is the share still waiting at each time since filing, at the pace of the last six months: each case counts for the days it spent waiting in that window. The shaded band is its 95% confidence band; the dashed line marks the median."
 	} else {
 		v.Headline = cohortHeadline(group, r, a)
 		v.QuantilesCaption = "Time from filing to decision for " + group
+		v.SurvivalShort = "The share still waiting by time since filing; shaded: its 95% band; dashed: the median."
 		v.SurvivalCaption = "The solid line is the share of cases still waiting at each time since filing; the shaded band is its 95% confidence band (sampling error only); the dashed line marks the median, where half have been decided."
 	}
 	v.Cautions = cautionTexts(a.Cautions, r)
@@ -527,12 +533,12 @@ var breakdownTitles = map[stats.Dimension][2]string{
 // newBreakdownView formats one breakdown table: countries in the order
 // of their names as shown, and without the rows under k unless all asks
 // for them.
-func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all showAll) exBreakdown {
+func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all showAll) (v exBreakdown) {
 	t := breakdownTitles[b.By]
 	if b.By == stats.ByCountry {
 		b.Rows = byLabel(b.Rows)
 	}
-	v := exBreakdown{
+	v = exBreakdown{
 		ID:      "by-" + string(b.By),
 		Title:   t[0],
 		Column:  t[1],
@@ -541,7 +547,11 @@ func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all sh
 		Cohort:  b.By == stats.ByQuarter || b.By == stats.ByMonth,
 		All:     all[b.By],
 	}
+	if b.By == stats.ByQuarter {
+		v.Intro = "How long the cases filed in each quarter took. Recent quarters have had less time: their medians are often not yet known."
+	}
 	rows := breakdownRows(b, f)
+	defer func() { v.Summary = breakdownSummary(b.By, len(rows)-v.Hidden, v.Hidden) }()
 	if v.All {
 		v.FewerLink = "/explore?" + all.without(b.By).query(q) + "#" + v.ID
 		v.Rows = rows
