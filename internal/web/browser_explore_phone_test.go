@@ -146,6 +146,7 @@ func exploreBusyFolded(s *browserSuite, tb *tab) phoneLayout {
 	screens := l.Height / l.Screen
 	t.Logf("Explore for %s (%d countries of birth among %d cases of the site) on a %vpx-high phone: %.0fpx, %.2f screens",
 		b.category, b.countries, busySiteCases, l.Screen, l.Height, screens)
+	screenshot(tb, "explore-busy", phone)
 	if screens >= 4 {
 		t.Errorf("Explore is %.2f phone screens high, want under 4", screens)
 	}
@@ -155,7 +156,7 @@ func exploreBusyFolded(s *browserSuite, tb *tab) phoneLayout {
 	if l.NumberAt < 0 || l.NumberAt > l.Screen {
 		t.Errorf("the answer's number ends at %vpx, below the first screen (%vpx)", l.NumberAt, l.Screen)
 	}
-	if !strings.HasSuffix(l.Number, "months") && !strings.HasSuffix(l.Number, "days") {
+	if !regexp.MustCompile(`^\d+(\.\d)? (months|days)$`).MatchString(l.Number) {
 		t.Errorf("the answer's number is %q, want a duration", l.Number)
 	}
 	if !regexp.MustCompile(`^\d+\.\d% of the \d{1,3}(,\d{3})+ cases shared are decided; \d{1,3}(,\d{3})* (is|are) still waiting\.$`).MatchString(l.Share) {

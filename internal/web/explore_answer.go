@@ -82,6 +82,10 @@ func byLabel(rows []stats.BreakdownRow) []stats.BreakdownRow {
 	return out
 }
 
+// answerUnknown stands in the answer's large number when the median is
+// not known yet.
+const answerUnknown = "Not yet known"
+
 // answerBlock is the answer the page opens with: the median as one large
 // number, its range in plain words and the share already decided.
 func answerBlock(r stats.Result, a pageAnswer) exAnswer {
@@ -94,11 +98,17 @@ func answerBlock(r stats.Result, a pageAnswer) exAnswer {
 		out.Number = units.Duration(*a.Median)
 		out.Range = plainRange(a.MedianCI)
 	case a.Suppressed:
-		out.Number = notYetKnown
+		out.Number = answerUnknown
 		out.Range = "Too few cases were waiting during the last six months to estimate the pace for people filing now."
+	case len(a.Curve.Points) == 0 && a.Pace:
+		out.Number = answerUnknown
+		out.Range = "None of the cases waiting during the last six months was decided in them."
+	case len(a.Curve.Points) == 0:
+		out.Number = answerUnknown
+		out.Range = "None of these cases has been decided yet."
 	default:
-		out.Number = notYetKnown
-		out.Range = "Fewer than half have been decided as far as the data reach."
+		out.Number = answerUnknown
+		out.Range = "Fewer than half have been decided as far as the data reach (" + units.Duration(a.Curve.LastDay) + ")."
 	}
 	if r.Cases > 0 {
 		out.Share = percentText(float64(r.Decided) / float64(r.Cases))
@@ -131,13 +141,13 @@ var breakdownNouns = map[stats.Dimension][2]string{
 	stats.ByMonth:         {"filing month", "filing months"},
 }
 
-// breakdownSummary is the line a folded breakdown table shows ("12
-// countries with numbers, 30 more": those have too few cases).
+// breakdownSummary is the line a folded breakdown table shows: "12
+// service centers with numbers", or "60 of 148 countries with numbers"
+// when some have too few cases. It fits one line of a phone.
 func breakdownSummary(by stats.Dimension, shown, hidden int) string {
 	n := breakdownNouns[by]
-	out := units.Count(shown) + " " + plural(shown, n[0], n[1]) + " with numbers"
-	if hidden > 0 {
-		out += ", " + units.Count(hidden) + " more"
+	if hidden == 0 {
+		return units.Count(shown) + " " + plural(shown, n[0], n[1]) + " with numbers"
 	}
-	return out
+	return units.Count(shown) + " of " + units.Count(shown+hidden) + " " + plural(shown+hidden, n[0], n[1]) + " with numbers"
 }

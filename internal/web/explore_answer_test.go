@@ -79,3 +79,22 @@ func FuzzShowAll(f *testing.F) {
 		}
 	})
 }
+
+// TestBreakdownSummary checks the one line a folded breakdown table of
+// Explore shows.
+func TestBreakdownSummary(t *testing.T) {
+	for _, tc := range []struct {
+		by           stats.Dimension
+		shown, under int
+		want         string
+	}{
+		{stats.ByCountry, 60, 88, "60 of 148 countries with numbers"},
+		{stats.ByCountry, 1, 0, "1 country with numbers"},
+		{stats.ByServiceCenter, 0, 1, "0 of 1 service center with numbers"},
+		{stats.ByQuarter, 1200, 0, "1,200 filing quarters with numbers"},
+	} {
+		if got := breakdownSummary(tc.by, tc.shown, tc.under); got != tc.want {
+			t.Errorf("breakdownSummary(%s, %d, %d) = %q, want %q", tc.by, tc.shown, tc.under, got, tc.want)
+		}
+	}
+}
