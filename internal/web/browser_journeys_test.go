@@ -220,6 +220,11 @@ func journeyExplore(t *testing.T, s *browserSuite, tb *tab) {
 		{"#f-country", "IN", from(s.seed.byCountry["India"])},
 		{"#f-service_center", "TSC", from(s.seed.byCell["IN/TSC"])},
 	} {
+		// With an answer on the page the filters fold under one line
+		// naming the group: open them, as a person taps that line.
+		if !eval[bool](tb, `document.querySelector("details.ex-filters").open`) {
+			tb.must(chromedp.Click(chromedp.CSS("details.ex-filters > summary")))
+		}
 		tb.must(chromedp.SetValue(chromedp.CSS(step.field), step.value))
 		s.submit(tb, "filter "+step.field+"="+step.value, `form.filters button[type="submit"]`, http.StatusOK)
 		v := eval[exploreShown](tb, readExploreView)
