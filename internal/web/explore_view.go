@@ -533,12 +533,12 @@ var breakdownTitles = map[stats.Dimension][2]string{
 // newBreakdownView formats one breakdown table: countries in the order
 // of their names as shown, and without the rows under k unless all asks
 // for them.
-func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all showAll) (v exBreakdown) {
+func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all showAll) exBreakdown {
 	t := breakdownTitles[b.By]
 	if b.By == stats.ByCountry {
 		b.Rows = byLabel(b.Rows)
 	}
-	v = exBreakdown{
+	v := exBreakdown{
 		ID:      "by-" + string(b.By),
 		Title:   t[0],
 		Column:  t[1],
@@ -551,25 +551,23 @@ func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all sh
 		v.Intro = "How long the cases filed in each quarter took. Recent quarters have had less time: their medians are often not yet known."
 	}
 	rows := breakdownRows(b, f)
-	defer func() { v.Summary = breakdownSummary(b.By, len(rows)-v.Hidden, v.Hidden) }()
-	if v.All {
-		v.FewerLink = "/explore?" + all.without(b.By).query(q) + "#" + v.ID
-		v.Rows = rows
-		for _, r := range rows {
-			if r.Suppressed {
-				v.Hidden++
-			}
-		}
-		return v
-	}
 	for _, r := range rows {
-		if r.Suppressed {
+		switch {
+		case r.Suppressed:
 			v.Hidden++
-		} else {
+			if v.All {
+				v.Rows = append(v.Rows, r)
+			}
+		default:
 			v.Rows = append(v.Rows, r)
 		}
 	}
-	if v.Hidden > 0 {
+	v.Summary = breakdownSummary(b.By, len(rows)-v.Hidden, v.Hidden)
+	switch {
+	case v.Hidden == 0:
+	case v.All:
+		v.FewerLink = "/explore?" + all.without(b.By).query(q) + "#" + v.ID
+	default:
 		v.AllLink = "/explore?" + all.with(b.By).query(q) + "#" + v.ID
 	}
 	return v
