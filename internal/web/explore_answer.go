@@ -15,10 +15,11 @@ import (
 // The explore page on a phone: the answer first, in large type, and
 // breakdown tables cut to the rows that have numbers.
 
-// paramAll names a breakdown (country, service_center, quarter) whose
-// rows under k the page lists too; it may repeat. Other values are
-// ignored: the parameter only unfolds tables, and a stale or mistyped
-// link still shows the page with its tables folded.
+// paramAll names a breakdown of the page (quarter, or one of
+// exploreDimensions: country, service_center) whose rows under k the
+// page lists too; it may repeat. Other values are ignored: the parameter
+// only unfolds tables, and a stale or mistyped link still shows the page
+// with its tables folded.
 const paramAll = "all"
 
 // showAll is the set of breakdowns listed in full.
@@ -28,8 +29,7 @@ type showAll map[stats.Dimension]bool
 func showAllOf(q url.Values) showAll {
 	all := showAll{}
 	for _, v := range q[paramAll] {
-		switch d := stats.Dimension(strings.TrimSpace(v)); d {
-		case stats.ByCountry, stats.ByServiceCenter, stats.ByQuarter:
+		if d := stats.Dimension(strings.TrimSpace(v)); d == stats.ByQuarter || slices.Contains(exploreDimensions, d) {
 			all[d] = true
 		}
 	}
@@ -145,7 +145,10 @@ var breakdownNouns = map[stats.Dimension][2]string{
 // service centers with numbers", or "60 of 148 countries with numbers"
 // when some have too few cases. It fits one line of a phone.
 func breakdownSummary(by stats.Dimension, shown, hidden int) string {
-	n := breakdownNouns[by]
+	n, ok := breakdownNouns[by]
+	if !ok {
+		n = [2]string{"row", "rows"}
+	}
 	if hidden == 0 {
 		return units.Count(shown) + " " + plural(shown, n[0], n[1]) + " with numbers"
 	}
