@@ -139,7 +139,7 @@ func abs(n int) int {
 // stepLine says that n more cases list a step.
 func stepLine(cat *catalog.Catalog, category, code string, n int, sameMonth bool) string {
 	if sameMonth {
-		who := fmt.Sprintf("%d %s who filed the same month as you", n, plural(n, "person", "people"))
+		who := fmt.Sprintf("%s %s who filed the same month as you", units.Count(n), plural(n, "person", "people"))
 		switch code {
 		case catalog.OutcomeApproved:
 			return who + " shared their approval"
@@ -150,41 +150,41 @@ func stepLine(cat *catalog.Catalog, category, code string, n int, sameMonth bool
 		case "interview":
 			return who + " shared an interview"
 		case "received":
-			return fmt.Sprintf("%d more %s who filed the same month as you shared their timeline", n, plural(n, "person", "people"))
+			return fmt.Sprintf("%s more %s who filed the same month as you shared their timeline", units.Count(n), plural(n, "person", "people"))
 		}
 		return who + " shared the step “" + milestoneName(cat, category, code) + "”"
 	}
 	switch code {
 	case catalog.OutcomeApproved:
-		return fmt.Sprintf("%d %s", n, plural(n, "approval", "approvals"))
+		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "approval", "approvals"))
 	case catalog.OutcomeDenied:
-		return fmt.Sprintf("%d %s", n, plural(n, "denial", "denials"))
+		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "denial", "denials"))
 	case "rfe":
-		return fmt.Sprintf("%d %s for evidence (RFE)", n, plural(n, "request", "requests"))
+		return fmt.Sprintf("%s %s for evidence (RFE)", units.Count(n), plural(n, "request", "requests"))
 	case "interview":
-		return fmt.Sprintf("%d %s", n, plural(n, "interview", "interviews"))
+		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "interview", "interviews"))
 	case "received":
-		return fmt.Sprintf("%d new %s", n, plural(n, "timeline", "timelines"))
+		return fmt.Sprintf("%s new %s", units.Count(n), plural(n, "timeline", "timelines"))
 	}
-	return fmt.Sprintf("%d more %s with the step “%s”", n, plural(n, "case", "cases"), milestoneName(cat, category, code))
+	return fmt.Sprintf("%s more %s with the step “%s”", units.Count(n), plural(n, "case", "cases"), milestoneName(cat, category, code))
 }
 
 // stepCompact is stepLine in a few words, for a subject line.
 func stepCompact(cat *catalog.Catalog, category, code string, n int) string {
 	switch code {
 	case "rfe":
-		return fmt.Sprintf("%d %s", n, plural(n, "RFE", "RFEs"))
+		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "RFE", "RFEs"))
 	case catalog.OutcomeApproved, catalog.OutcomeDenied, "interview", "received":
 		return stepLine(cat, category, code, n, false)
 	}
-	return fmt.Sprintf("%d × %s", n, milestoneName(cat, category, code))
+	return fmt.Sprintf("%s × %s", units.Count(n), milestoneName(cat, category, code))
 }
 
 // decidedLine is the share of the group decided, and what it was.
 func decidedLine(prev, cur Numbers, sameMonth bool) string {
-	of := fmt.Sprintf("%d %s", cur.Cases, plural(cur.Cases, "case", "cases"))
+	of := fmt.Sprintf("%s %s", units.Count(cur.Cases), plural(cur.Cases, "case", "cases"))
 	if sameMonth {
-		of = fmt.Sprintf("the %d %s", cur.Cases, plural(cur.Cases, "other", "others"))
+		of = fmt.Sprintf("the %s %s", units.Count(cur.Cases), plural(cur.Cases, "other", "others"))
 	}
 	s := "Decided so far: " + percent(cur.Decided, cur.Cases) + " of " + of
 	if prev.Enough && (prev.Cases != cur.Cases || prev.Decided != cur.Decided) {

@@ -141,15 +141,87 @@ func render(p *plot.Plot, title string) (out []byte, err error) {
 	return finish(c, title)
 }
 
-// finish writes the canvas and applies the two edits gonum offers no
-// option for: the font-family stack and a <title> element.
+// finish writes the canvas and applies the edits gonum offers no option
+// for: the font-family stack, colours that follow the reader's light or
+// dark scheme, and a <title> element.
 func finish(c *vgsvg.Canvas, title string) ([]byte, error) {
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("write svg: %w", err)
 	}
 	out := bytes.ReplaceAll(buf.Bytes(), []byte(svgFamily), []byte(svgFamilyStack))
+	out = themeColors(out)
 	return addTitle(out, title)
+}
+
+// schemeColor is a colour of the palette with its name as a CSS variable
+// and the colour it takes in the dark scheme.
+type schemeColor struct {
+	name  string
+	light color.Color
+	dark  string
+}
+
+// scheme lists every colour the charts draw with. The page shows a chart
+// through <img>, which cannot see the page's style sheet; Chromium and
+// Firefox still answer prefers-color-scheme inside such an image with the
+// page's scheme, so the chart carries its own light and dark palettes
+// (the dark one matches style.css) and each colour gonum writes becomes a
+// CSS variable of them. The dark colours keep at least 4.5:1 contrast on
+// the dark background for text.
+var scheme = []schemeColor{
+	{"bg", color.White, "#0d1117"},
+	{"text", colorText, "#e6edf3"},
+	{"muted", colorMuted, "#9da7b3"},
+	{"grid", colorGrid, "#30363d"},
+	{"blue", colorBlue, "#58a6ff"},
+	// The band's colour, its opacity divided out, is a shade off blue.
+	{"band", colorBand, "#58a6ff"},
+	{"sky", colorSkyBlue, "#56b4e9"},
+	{"vermilion", colorVermilion, "#f0883e"},
+	{"vermilion-text", colorVermilionText, "#ffa657"},
+}
+
+// svgColor is a colour as gonum's SVG canvas writes it in style
+// attributes (vgsvg's colorString: alpha divided out, upper-case hex).
+func svgColor(c color.Color) string {
+	r, g, b, a := c.RGBA()
+	if a == 0 {
+		return "#000000"
+	}
+	k := 255.0 / float64(a)
+	return fmt.Sprintf("#%02X%02X%02X", int(float64(r)*k), int(float64(g)*k), int(float64(b)*k))
+}
+
+// schemeStyle is the <style> element with both palettes.
+var schemeStyle = func() []byte {
+	var light, dark strings.Builder
+	for _, c := range scheme {
+		fmt.Fprintf(&light, "--%s:%s;", c.name, svgColor(c.light))
+		fmt.Fprintf(&dark, "--%s:%s;", c.name, c.dark)
+	}
+	return []byte("\n<style>svg{" + light.String() + "}@media (prefers-color-scheme: dark){svg{" + dark.String() + "}}</style>")
+}()
+
+// themeColors turns every palette colour in the SVG's style attributes
+// into its CSS variable and adds the palettes after the <svg> tag.
+func themeColors(svg []byte) []byte {
+	for _, c := range scheme {
+		svg = bytes.ReplaceAll(svg, []byte(":"+svgColor(c.light)), []byte(":var(--"+c.name+")"))
+	}
+	at := bytes.Index(svg, []byte("<svg"))
+	if at < 0 {
+		return svg
+	}
+	end := bytes.IndexByte(svg[at:], '>')
+	if end < 0 {
+		return svg
+	}
+	at += end + 1
+	out := make([]byte, 0, len(svg)+len(schemeStyle))
+	out = append(out, svg[:at]...)
+	out = append(out, schemeStyle...)
+	return append(out, svg[at:]...)
 }
 
 // addTitle inserts <title> as the first child of the root <svg> element.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -148,14 +149,27 @@ func TestNiceStep(t *testing.T) {
 	}
 }
 
+// TestNumberTicks checks the count and month axes' labels: whole counts
+// with thousands separators, as everywhere on the site, and months with
+// the decimals their step needs.
 func TestNumberTicks(t *testing.T) {
-	ticks := numberTicks(6, true).Ticks(0, 25)
-	var labels []string
-	for _, tk := range ticks {
-		labels = append(labels, tk.Label)
-	}
-	if got, want := strings.Join(labels, ","), "0,5,10,15,20,25"; got != want {
-		t.Errorf("ticks = %s, want %s", got, want)
+	for _, tt := range []struct {
+		min, max float64
+		n        int
+		integer  bool
+		want     string
+	}{
+		{0, 25, 6, true, "0,5,10,15,20,25"},
+		{0, 4000, 4, true, "0,1,000,2,000,3,000,4,000"},
+		{0, 2.5, 5, false, "0,0.5,1,1.5,2,2.5"},
+	} {
+		var labels []string
+		for _, tk := range numberTicks(tt.n, tt.integer).Ticks(tt.min, tt.max) {
+			labels = append(labels, tk.Label)
+		}
+		if got := strings.Join(labels, ","); got != tt.want {
+			t.Errorf("numberTicks(%d, %v).Ticks(%v, %v) = %s, want %s", tt.n, tt.integer, tt.min, tt.max, got, tt.want)
+		}
 	}
 }
 
@@ -177,6 +191,42 @@ func TestMonthTicks(t *testing.T) {
 		}
 		if got := strings.Join(labels, ","); got != tt.want {
 			t.Errorf("monthTicks(%v, %v) = %s, want %s", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+// TestChartsFollowColorScheme checks that every chart, shown through <img>
+// on a light or a dark page, draws only with the colours of its own two
+// palettes: no colour is written into a style attribute, and the dark
+// palette answers prefers-color-scheme.
+func TestChartsFollowColorScheme(t *testing.T) {
+	trend := TrendChart{Title: "t", Points: []TrendPoint{
+		{Year: 2024, Month: 1, Median: 3, HasValue: true, Lower: 2, Upper: 4, HasLower: true, HasUpper: true},
+		{Year: 2024, Month: 2, Median: 4, HasValue: true, Lower: 3, HasLower: true},
+	}}
+	survival := SurvivalChart{Title: "s", HasBand: true, FollowUp: 5, Median: 4, MedianReached: true,
+		Steps: []SurvivalStep{{Months: 1, Share: 0.8, Lower: 0.7, Upper: 0.9}, {Months: 5, Share: 0.4, Lower: 0.3, Upper: 0.5}}}
+	histogram := HistogramChart{Title: "h", Bins: []HistogramBin{{From: 0, To: 1, Count: 1200}, {From: 1, To: 2, Count: 3500}}}
+	empty, err := NotEnoughData("n", "Fewer than 5 cases.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hex := regexp.MustCompile(`(fill|stroke):#[0-9A-Fa-f]{6}`)
+	for name, draw := range map[string]func() ([]byte, error){
+		"trend": trend.SVG, "survival": survival.SVG, "histogram": histogram.SVG,
+		"not enough data": func() ([]byte, error) { return empty, nil },
+	} {
+		b, err := draw()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		parseSVG(t, b)
+		if m := hex.FindAll(b, 3); m != nil {
+			t.Errorf("%s: fixed colours %q instead of the palette's variables", name, m)
+		}
+		s := string(b)
+		if !strings.Contains(s, "@media (prefers-color-scheme: dark){svg{--bg:#0d1117;--text:#e6edf3;") || !strings.Contains(s, "var(--text)") || !strings.Contains(s, "var(--bg)") {
+			t.Errorf("%s: no dark palette for the text and background:\n%.600s", name, s)
 		}
 	}
 }

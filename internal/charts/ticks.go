@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gonum.org/v1/plot"
+
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // niceStep returns the smallest step of the form 1, 2 or 5 times a power of
@@ -43,11 +45,12 @@ func numberTicks(maxTicks int, integer bool) plot.Ticker {
 			if math.Abs(v) < step*1e-9 {
 				v = 0
 			}
-			prec := -1
+			label := strconv.FormatFloat(v, 'f', -1, 64)
 			if integer {
-				prec = 0
+				// Whole counts read like every count on the site ("1,200").
+				label = units.Count(int(math.Round(v)))
 			}
-			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', prec, 64)})
+			ticks = append(ticks, plot.Tick{Value: v, Label: label})
 		}
 		return ticks
 	})

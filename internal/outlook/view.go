@@ -116,8 +116,8 @@ func NewView(cat *catalog.Catalog, o stats.Outlook, k int, link LinkFunc) View {
 	v.Cautions = cautions(o.Cautions)
 	v.Sentence = sentence(o)
 	if o.Decided >= k {
-		v.Rank = fmt.Sprintf("You have waited longer than %s of the %d similar cases that were decided.",
-			percent(float64(o.Shorter)/float64(o.Decided)), o.Decided)
+		v.Rank = fmt.Sprintf("You have waited longer than %s of the %s similar cases that were decided.",
+			percent(float64(o.Shorter)/float64(o.Decided)), units.Count(o.Decided))
 		if o.Approval != nil {
 			v.Approval = fmt.Sprintf("%s of those decided were approved.", percent(*o.Approval))
 		}
@@ -187,8 +187,8 @@ func ladder(cat *catalog.Catalog, o stats.Outlook, link LinkFunc) []Rung {
 		if r.Suppressed {
 			rg.Counts = "too few cases to show"
 		} else {
-			rg.Counts = fmt.Sprintf("%d %s, %d still waiting after %s", r.Cases, plural(r.Cases, "case", "cases"),
-				r.AtRiskBeyond, units.Duration(o.Day))
+			rg.Counts = fmt.Sprintf("%s %s, %s still waiting after %s", units.Count(r.Cases), plural(r.Cases, "case", "cases"),
+				units.Count(r.AtRiskBeyond), units.Duration(o.Day))
 		}
 		out = append(out, rg)
 	}

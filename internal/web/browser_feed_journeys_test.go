@@ -173,7 +173,7 @@ func feedItems(tb *tab, c feedCohort) []shownFeedItem {
 }
 
 // headlineCases matches the number of cases in the explore headline.
-var headlineCases = regexp.MustCompile(`from (\d+) cases`)
+var headlineCases = regexp.MustCompile(`from (\d{1,3}(?:,\d{3})*) cases`)
 
 // exploreCount opens the cohort's statistics and returns the number of
 // cases the headline counts.
@@ -187,7 +187,7 @@ func exploreCount(s *browserSuite, tb *tab, c feedCohort) int {
 	if m == nil {
 		tb.t.Fatalf("explore headline %q names no number of cases", h)
 	}
-	n, _ := strconv.Atoi(m[1])
+	n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
 	return n
 }
 

@@ -30,6 +30,8 @@ var journeys = []journey{
 	{"submit a timeline and update it later", true, journeySubmit},
 	{"explore and share a view", true, journeyExplore},
 	{"read the statistics on a phone", true, journeyExplorePhone},
+	{"read Explore of a busy category on a phone: the answer first, under four screens, every country on demand", true, journeyExploreBusyPhone},
+	{"the charts follow the dark colour scheme", false, journeyExploreDarkCharts},
 	{"submit with the keyboard only", true, journeyKeyboard},
 	{"sign up, create a case, update it on a later visit, export, delete the account", true, journeyAccount},
 	{"claim an anonymous case into the account", true, journeyClaim},
@@ -218,6 +220,11 @@ func journeyExplore(t *testing.T, s *browserSuite, tb *tab) {
 		{"#f-country", "IN", from(s.seed.byCountry["India"])},
 		{"#f-service_center", "TSC", from(s.seed.byCell["IN/TSC"])},
 	} {
+		// With an answer on the page the filters fold under one line
+		// naming the group: open them, as a person taps that line.
+		if !eval[bool](tb, `document.querySelector("details.ex-filters").open`) {
+			tb.must(chromedp.Click(chromedp.CSS("details.ex-filters > summary")))
+		}
 		tb.must(chromedp.SetValue(chromedp.CSS(step.field), step.value))
 		s.submit(tb, "filter "+step.field+"="+step.value, `form.filters button[type="submit"]`, http.StatusOK)
 		v := eval[exploreShown](tb, readExploreView)

@@ -35,6 +35,9 @@ type browserSuite struct {
 	feed feedSeed
 	// mailSite serves the pages of a site that sends mail (mailPages).
 	mailSite *mailSite
+	// busy serves Explore with the cases of a busy site
+	// (browser_explore_phone_test.go).
+	busy *busySite
 }
 
 // newBrowserSuite seeds the server and starts the browser.
@@ -56,6 +59,7 @@ func newBrowserSuite(t *testing.T, execPath string) *browserSuite {
 	s.accounts = seedAccounts(e)
 	s.feed = seedFeed(e, s.seed.caseIDs[:2])
 	s.mailSite = seedMailSite(t)
+	s.busy = seedBusySite(t)
 	s.axe, s.axeMissing = axeSource(t)
 	s.browser = startBrowser(t, execPath)
 	return s

@@ -6,10 +6,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/charts"
 	"github.com/casetrack/casetrack/internal/stats"
-	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // chartCacheControl lets browsers reuse a chart briefly (a page reload, the
@@ -47,18 +48,25 @@ func histogramChart(title string, h stats.Histogram) charts.HistogramChart {
 	return c
 }
 
-// trendChart converts a breakdown by filing month into trend points; a
-// suppressed month or an unreached median is a gap.
+// trendChart converts a breakdown by filing quarter into trend points,
+// each with its median's 95% range; a suppressed quarter or an unreached
+// median is a gap.
 func trendChart(title string, b stats.Breakdown) (charts.TrendChart, error) {
-	c := charts.TrendChart{Title: title, EmptyNote: "No filing month has enough decided cases yet."}
+	c := charts.TrendChart{Title: title, Step: 3, EmptyNote: "No filing quarter has enough decided cases yet."}
 	for _, r := range b.Rows {
-		m, err := timeline.ParseMonth(r.Key)
-		if err != nil {
-			return c, fmt.Errorf("trend row %q: %w", r.Key, err)
+		var y, q int
+		if _, err := fmt.Sscanf(r.Key, "%d-Q%d", &y, &q); err != nil || q < 1 || q > 4 {
+			return c, fmt.Errorf("trend row %q: not a quarter", r.Key)
 		}
-		pt := charts.TrendPoint{Year: m.Year, Month: m.Month}
+		pt := charts.TrendPoint{Year: y, Month: time.Month(3*q - 2)}
 		if !r.Suppressed && r.Median != nil {
 			pt.Median, pt.HasValue = toMonths(*r.Median), true
+			if lo := r.MedianCI[0]; lo != nil {
+				pt.Lower, pt.HasLower = toMonths(*lo), true
+			}
+			if hi := r.MedianCI[1]; hi != nil {
+				pt.Upper, pt.HasUpper = toMonths(*hi), true
+			}
 		}
 		c.Points = append(c.Points, pt)
 	}
@@ -86,7 +94,7 @@ func (s *Server) suppressedNote() string {
 func (s *Server) widerNote(f stats.Filter, note string) string {
 	for _, w := range s.index.Wider(f, s.minCases) {
 		if !w.Suppressed {
-			return note + "\n" + widerName(w) + ": " + strconv.Itoa(w.Cases) + " cases"
+			return note + "\n" + widerName(w) + ": " + units.Count(w.Cases) + " cases"
 		}
 	}
 	return note
@@ -154,11 +162,11 @@ func (s *Server) trendSVG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	title := "Median months to decision by filing month, " + groupPhrase(s.cat, f)
+	title := "Median months to decision by filing quarter, with its 95% range, " + groupPhrase(s.cat, f)
 	if s.groupSuppressed(f) {
 		return s.writeNotEnough(w, r, title, s.widerNote(f, s.suppressedNote()))
 	}
-	b, err := s.index.Breakdown(f, stats.ByMonth, s.minCases)
+	b, err := s.index.Breakdown(f, stats.ByQuarter, s.minCases)
 	if err != nil {
 		return fmt.Errorf("trend: %w", err)
 	}

@@ -33,6 +33,11 @@ type explorePageData struct {
 	Wider []widerLink
 	// Alert offers mail about the group; nil when the site sends none.
 	Alert *alertOffer
+	// FiltersOpen unfolds the filters: on a first visit, when they are
+	// wrong, or when the group has too few cases to show an answer. With
+	// an answer they fold under one line naming the group, so that on a
+	// phone the answer comes first.
+	FiltersOpen bool
 }
 
 // Err returns the message for a filter field, for the template.
@@ -74,6 +79,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	f, fe := s.parseFilter(form)
 	if fe != nil {
 		data.Errors = fe
+		data.FiltersOpen = true
 		data.OutlookForm, _ = s.exploreOutlook(r, stats.Filter{})
 		data.OutlookForm.Errors = nil
 		return s.render(w, r, http.StatusUnprocessableEntity, "explore.html", data)
@@ -89,11 +95,12 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	if d.Result.Suppressed {
 		data.Suppressed = true
 	} else {
-		data.View = newExploreView(s.cat, d, s.minCases)
+		data.View = newExploreView(s.cat, d, s.minCases, showAllOf(r.URL.Query()))
 	}
 	if v := data.View; v == nil || v.Quantiles == nil || v.HistSuppress {
 		data.Wider = s.widerLinks(f, data.OutlookForm.params())
 	}
+	data.FiltersOpen = data.Suppressed || !r.URL.Query().Has(paramCategory)
 	status := http.StatusOK
 	if data.OutlookForm.Errors != nil {
 		status = http.StatusUnprocessableEntity

@@ -70,6 +70,27 @@ type exBreakdown struct {
 	Caption string
 	// Cohort tables (by filing period) show the share decided.
 	Cohort bool
+	// Rows leaves out the rows with fewer than k cases unless All is set
+	// (the page's ?all=DIMENSION); Hidden counts those left out, AllLink
+	// shows them and FewerLink hides them again.
+	All     bool
+	Summary string
+	// Intro says what the table shows beyond its title, if anything.
+	Intro     string
+	Hidden    int
+	AllLink   string
+	FewerLink string
+}
+
+// exAnswer is the page's answer in a few words: the median wait as one
+// large number, its 95% range in plain words and the share of the group
+// already decided.
+type exAnswer struct {
+	Number string
+	Label  string
+	Range  string
+	Share  string
+	Of     string
 }
 
 // exChart is a chart image with its alt text.
@@ -81,6 +102,9 @@ type exChart struct {
 // exploreView is what the explore page shows about a group with at least
 // k cases, already formatted: the template only lays it out.
 type exploreView struct {
+	// Answer is the number a reader came for, in large type, first.
+	Answer exAnswer
+
 	// Headline is the sentence a hurried reader takes away; Describes
 	// says exactly what it describes, RangeNote what its 95% range covers
 	// and what it does not; Cautions say where the way people shared can
@@ -102,6 +126,7 @@ type exploreView struct {
 	HowShared     []exFact
 
 	Survival        exChart
+	SurvivalShort   string
 	SurvivalCaption string
 	WaitingRows     []exWaitingRow
 	Histogram       exChart
@@ -109,10 +134,9 @@ type exploreView struct {
 	BinRows         []exBinRow
 	HistogramCSV    string
 
-	Cohorts    exBreakdown
-	Trend      exChart
-	TrendTable exBreakdown
-	TrendCSV   string
+	Cohorts  exBreakdown
+	Trend    exChart
+	TrendCSV string
 
 	MilestoneMonths []int
 	Milestones      []exMilestoneRow
@@ -126,7 +150,6 @@ type exploreData struct {
 	Result     stats.Result
 	Histogram  stats.Histogram
 	Cohorts    stats.Breakdown
-	Trend      stats.Breakdown
 	Breakdowns []stats.Breakdown
 }
 
@@ -147,9 +170,6 @@ func (s *Server) gatherExplore(f stats.Filter) (exploreData, error) {
 	var err error
 	if d.Cohorts, err = s.index.Breakdown(f, stats.ByQuarter, s.minCases); err != nil {
 		return d, fmt.Errorf("cohorts: %w", err)
-	}
-	if d.Trend, err = s.index.Breakdown(f, stats.ByMonth, s.minCases); err != nil {
-		return d, fmt.Errorf("trend: %w", err)
 	}
 	for _, dim := range exploreDimensions {
 		b, err := s.index.Breakdown(f, dim, s.minCases)
@@ -195,21 +215,24 @@ func answerOf(r stats.Result) pageAnswer {
 	return pageAnswer{Suppressed: true}
 }
 
-// newExploreView formats a group that is not suppressed.
-func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
+// newExploreView formats a group that is not suppressed. all names the
+// breakdowns whose rows under k are listed too (as "not enough data").
+func newExploreView(cat *catalog.Catalog, d exploreData, k int, all showAll) *exploreView {
 	r := d.Result
 	q := filterQuery(d.Filter)
 	group := groupPhrase(cat, d.Filter)
 	a := answerOf(r)
-	v := &exploreView{RangeNote: rangeNote}
+	v := &exploreView{RangeNote: rangeNote, Answer: answerBlock(r, a)}
 	if a.Pace {
 		v.Headline, v.Describes = paceHeadline(cat, d.Filter, r.Headline, a)
 		v.Recent = recentText(r.Headline)
 		v.QuantilesCaption = "Time from filing to decision at the pace of the last six months (a period estimate)"
+		v.SurvivalShort = "The share still waiting by time since filing, at the pace of the last six months; shaded: its 95% band; dashed: the median."
 		v.SurvivalCaption = "The solid line is the share still waiting at each time since filing, at the pace of the last six months: each case counts for the days it spent waiting in that window. The shaded band is its 95% confidence band; the dashed line marks the median."
 	} else {
 		v.Headline = cohortHeadline(group, r, a)
 		v.QuantilesCaption = "Time from filing to decision for " + group
+		v.SurvivalShort = "The share still waiting by time since filing; shaded: its 95% band; dashed: the median."
 		v.SurvivalCaption = "The solid line is the share of cases still waiting at each time since filing; the shaded band is its 95% confidence band (sampling error only); the dashed line marks the median, where half have been decided."
 	}
 	v.Cautions = cautionTexts(a.Cautions, r)
@@ -218,15 +241,15 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	}
 
 	v.Facts = []exFact{
-		{"Cases", strconv.Itoa(r.Cases)},
-		{"Decided", strconv.Itoa(r.Decided)},
-		{"Still pending", strconv.Itoa(r.Pending)},
-		{"Approved", strconv.Itoa(r.Approved)},
-		{"Denied", strconv.Itoa(r.Denied)},
+		{"Cases", units.Count(r.Cases)},
+		{"Decided", units.Count(r.Decided)},
+		{"Still pending", units.Count(r.Pending)},
+		{"Approved", units.Count(r.Approved)},
+		{"Denied", units.Count(r.Denied)},
 		{"Approval rate (of decided cases)", optPercent(r.ApprovalRate, "no decisions yet")},
 	}
 	if r.RFE != nil {
-		v.Facts = append(v.Facts, exFact{"Listed a request for evidence", strconv.Itoa(*r.RFE) + " (" + optPercent(r.RFERate, "–") + " of all cases)"})
+		v.Facts = append(v.Facts, exFact{"Listed a request for evidence", units.Count(*r.RFE) + " (" + optPercent(r.RFERate, "–") + " of all cases)"})
 	}
 	if !a.Suppressed {
 		v.Quantiles = []exQuantile{
@@ -244,23 +267,22 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int) *exploreView {
 	v.HistSuppress = d.Histogram.Suppressed
 	v.HistogramCSV = "/explore/histogram.csv?" + q
 	v.Histogram = exChart{URL: "/explore/chart/histogram.svg?" + q,
-		Alt: fmt.Sprintf("Histogram of the time from filing to decision, in months, for the %d decided %s; the numbers are in the table below.", d.Histogram.Decided, group)}
+		Alt: fmt.Sprintf("Histogram of the time from filing to decision, in months, for the %s decided %s; the numbers are in the table below.", units.Count(d.Histogram.Decided), group)}
 	for _, b := range d.Histogram.Bins {
 		v.BinRows = append(v.BinRows, exBinRow{Range: units.Span(b.From, b.To, "–"), Count: b.Count})
 	}
 
-	v.Cohorts = newBreakdownView(d.Cohorts, d.Filter, q, k)
+	v.Cohorts = newBreakdownView(d.Cohorts, d.Filter, q, k, all)
 	v.Trend = exChart{URL: "/explore/chart/trend.svg?" + q,
-		Alt: "Median time to decision, in months, for each filing month of " + group + "; months with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table below."}
+		Alt: "Median time to decision, in months, with its 95% range, for each filing quarter of " + group + "; quarters with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table by filing period below."}
 	v.TrendCSV = "/explore/trend.csv?" + q
-	v.TrendTable = newBreakdownView(d.Trend, d.Filter, q, k)
 
 	v.MilestoneMonths = milestoneMonths
 	for _, ms := range r.Milestones {
 		v.Milestones = append(v.Milestones, incidenceRow(ms))
 	}
 	for _, b := range d.Breakdowns {
-		v.Breakdowns = append(v.Breakdowns, newBreakdownView(b, d.Filter, q, k))
+		v.Breakdowns = append(v.Breakdowns, newBreakdownView(b, d.Filter, q, k, all))
 	}
 	return v
 }
@@ -283,8 +305,8 @@ func paceHeadline(cat *catalog.Catalog, f stats.Filter, h *stats.Headline, a pag
 			"See the table by filing period below for earlier filings."
 	}
 	window := dayText(h.WindowFrom) + " – " + dayText(h.WindowTo)
-	describes = fmt.Sprintf("This is a period estimate: it applies the decisions of %s to someone filing today, from the %d %s (filed %s – %s) that were waiting during those months. Processing speeds change; the table by filing period shows how long earlier filings took.",
-		window, h.WindowCases, plural(h.WindowCases, "case", "cases"), monthName(h.FiledFrom), monthName(h.FiledTo))
+	describes = fmt.Sprintf("This is a period estimate: it applies the decisions of %s to someone filing today, from the %s %s (filed %s – %s) that were waiting during those months. Processing speeds change; the table by filing period shows how long earlier filings took.",
+		window, units.Count(h.WindowCases), plural(h.WindowCases, "case", "cases"), monthName(h.FiledFrom), monthName(h.FiledTo))
 	switch {
 	case a.Median != nil:
 		ci := rangeText(a.MedianCI)
@@ -307,9 +329,9 @@ func paceHeadline(cat *catalog.Catalog, f stats.Filter, h *stats.Headline, a pag
 func cohortHeadline(group string, r stats.Result, a pageAnswer) string {
 	pending := "none still pending"
 	if r.Pending > 0 {
-		pending = strconv.Itoa(r.Pending) + " still pending"
+		pending = units.Count(r.Pending) + " still pending"
 	}
-	from := fmt.Sprintf("from %d %s, %s", r.Cases, plural(r.Cases, "case", "cases"), pending)
+	from := fmt.Sprintf("from %s %s, %s", units.Count(r.Cases), plural(r.Cases, "case", "cases"), pending)
 	switch {
 	case len(a.Curve.Points) == 0:
 		return fmt.Sprintf("None of the %s has been decided yet (%s), so the waiting time is not yet known.", group, from)
@@ -331,8 +353,8 @@ func recentText(h *stats.Headline) string {
 	if rc.Suppressed {
 		return fmt.Sprintf("Fewer than %d timelines were filed in the last %d months (%s), so we show no share decided for them.", h.MinCases, stats.RecentMonths, span)
 	}
-	return fmt.Sprintf("Of the %d timelines filed in the last %d months (%s), %s are decided so far.",
-		rc.Cases, stats.RecentMonths, span, percentText(float64(rc.Decided)/float64(rc.Cases)))
+	return fmt.Sprintf("Of the %s timelines filed in the last %d months (%s), %s are decided so far.",
+		units.Count(rc.Cases), stats.RecentMonths, span, percentText(float64(rc.Decided)/float64(rc.Cases)))
 }
 
 // cautionTexts words the cautions of an answer, with the measured shares
@@ -352,8 +374,8 @@ func cautionTexts(cs []stats.Caution, r stats.Result) []string {
 		case stats.CautionSilent:
 			t := "Many of the pending timelines here have not been confirmed for a while"
 			if h != nil {
-				t = fmt.Sprintf("%d of the pending timelines here have not been confirmed for over %d days, and %s of people who go silent here come back to record their decision",
-					h.Silent, h.GraceDays, percentText(h.ReturnRate))
+				t = fmt.Sprintf("%s of the pending timelines here have not been confirmed for over %d days, and %s of people who go silent here come back to record their decision",
+					units.Count(h.Silent), h.GraceDays, percentText(h.ReturnRate))
 			}
 			t += ". If those silent people were decided and did not say so, the wait is shorter than shown"
 			if d := r.Decision; d != nil && d.Sensitivity.IfSilentWereDecided != nil {
@@ -410,15 +432,15 @@ func howSharedFacts(h *stats.HowShared) []exFact {
 	n := h.SharedWhilePending + h.SharedAfterDecision
 	share := func(k int) string {
 		if n == 0 {
-			return strconv.Itoa(k)
+			return units.Count(k)
 		}
-		return fmt.Sprintf("%d (%s)", k, percentText(float64(k)/float64(n)))
+		return fmt.Sprintf("%s (%s)", units.Count(k), percentText(float64(k)/float64(n)))
 	}
 	return []exFact{
 		{"Shared while still waiting", share(h.SharedWhilePending)},
 		{"Shared after the decision", share(h.SharedAfterDecision)},
-		{fmt.Sprintf("Pending, not confirmed for over %d days", h.GraceDays), strconv.Itoa(h.Silent)},
-		{"Decisions recorded after such a silence", strconv.Itoa(h.ReturnedAfterSilence)},
+		{fmt.Sprintf("Pending, not confirmed for over %d days", h.GraceDays), units.Count(h.Silent)},
+		{"Decisions recorded after such a silence", units.Count(h.ReturnedAfterSilence)},
 		{"People who go silent and come back to record their decision (this category)", percentText(h.ReturnRate)},
 		{"People sharing while waiting who would have shared whatever their state (this category)", percentText(h.SharingAlike)},
 	}
@@ -508,18 +530,47 @@ var breakdownTitles = map[stats.Dimension][2]string{
 	stats.ByMonth:         {"By filing month", "Filed"},
 }
 
-// newBreakdownView formats one breakdown table.
-func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int) exBreakdown {
+// newBreakdownView formats one breakdown table: countries in the order
+// of their names as shown, and without the rows under k unless all asks
+// for them.
+func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all showAll) exBreakdown {
 	t := breakdownTitles[b.By]
-	return exBreakdown{
+	if b.By == stats.ByCountry {
+		b.Rows = byLabel(b.Rows)
+	}
+	v := exBreakdown{
 		ID:      "by-" + string(b.By),
 		Title:   t[0],
 		Column:  t[1],
-		Rows:    breakdownRows(b, f),
 		CSV:     "/explore/" + string(b.By) + ".csv?" + q,
 		Caption: fmt.Sprintf("Rows with fewer than %d cases show no numbers. A median not yet known means fewer than half are decided as far as the data reach.", k),
 		Cohort:  b.By == stats.ByQuarter || b.By == stats.ByMonth,
+		All:     all[b.By],
 	}
+	if b.By == stats.ByQuarter {
+		v.Intro = "How long the cases filed in each quarter took. Recent quarters have had less time: their medians are often not yet known."
+	}
+	rows := breakdownRows(b, f)
+	for _, r := range rows {
+		switch {
+		case r.Suppressed:
+			v.Hidden++
+			if v.All {
+				v.Rows = append(v.Rows, r)
+			}
+		default:
+			v.Rows = append(v.Rows, r)
+		}
+	}
+	v.Summary = breakdownSummary(b.By, len(rows)-v.Hidden, v.Hidden)
+	switch {
+	case v.Hidden == 0:
+	case v.All:
+		v.FewerLink = "/explore?" + all.without(b.By).query(q) + "#" + v.ID
+	default:
+		v.AllLink = "/explore?" + all.with(b.By).query(q) + "#" + v.ID
+	}
+	return v
 }
 
 // breakdownRows formats the rows of a breakdown; each row links to the

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // The outlook of a case ("where does my case stand?") on the pages and in
@@ -136,7 +136,7 @@ func (s *Server) widerLinks(f stats.Filter, extra url.Values) []widerLink {
 		}
 		l := widerLink{Label: phrase.Group(s.cat, w.Filter), Link: "/explore?" + q.Encode(), Counts: "too few cases to show"}
 		if !w.Suppressed {
-			l.Counts = plural(w.Cases, "1 case", strconv.Itoa(w.Cases)+" cases")
+			l.Counts = plural(w.Cases, "1 case", units.Count(w.Cases)+" cases")
 		}
 		out = append(out, l)
 	}

@@ -99,6 +99,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		// scheme (package units).
 		"duration":    units.Duration,
 		"afterFiling": func(days int) string { return units.After(days, "filing") },
+		// count writes every count a page shows with thousands
+		// separators ("30,003"), as the charts and sentences do.
+		"count": units.Count,
 		// sub places the outlook bar's marks.
 		"sub": func(a, b int) int { return a - b },
 		// adminCase pairs a moderation item with the reasons, for the
