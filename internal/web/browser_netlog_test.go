@@ -1,12 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -138,19 +138,15 @@ func (l *netLog) requests() []netRequest {
 	return out
 }
 
-// settleTimeout bounds settle's wait.
-const settleTimeout = 3 * time.Second
-
-// settle waits, a few seconds at most, until every request the page has
-// started is finished: the browser asks for the icon after the load event.
-// Requests of earlier documents are not waited for. It wakes at each
-// request that finishes rather than polling, so it returns as soon as the
-// last one does.
+// settle waits until every request the page has started is finished: the
+// browser asks for the icon after the load event. Requests of earlier
+// documents are not waited for. It wakes at each request that finishes
+// rather than polling, so it returns as soon as the last one does; no page
+// holds a request open, so a request that never finishes is a hang, which
+// the tab's guard ends (see tab.guard).
 func (tb *tab) settle() {
 	tb.t.Helper()
 	tb.count("html") // a round trip: the log has seen earlier events
-	timeout := time.NewTimer(settleTimeout)
-	defer timeout.Stop()
 	for {
 		busy, finished := tb.net.pending()
 		if !busy {
@@ -158,10 +154,8 @@ func (tb *tab) settle() {
 		}
 		select {
 		case <-finished:
-		case <-timeout.C:
-			return
 		case <-tb.ctx.Done():
-			return
+			tb.t.Fatalf("waiting for the page's requests to finish: %v", context.Cause(tb.ctx))
 		}
 	}
 }
