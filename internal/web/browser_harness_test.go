@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,13 +21,16 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// tabTimeout bounds everything one subtest does in its tab, so a hung page
-// fails the test instead of stalling the package. A tab shared by several
-// subtests in turn (see tab.in) gives each its own.
-const tabTimeout = 15 * time.Second
+// stallTimeout is how long a tab may go without a word from the browser
+// (an event, a finished request, a log line) before it counts as hung and
+// its subtest fails. It is a guard against a hang, not a time budget: a
+// page on a busy machine that is slow but moving never hits it, however
+// long it takes, because every step of a load makes the browser speak.
+const stallTimeout = 2 * time.Minute
 
-// startTimeout bounds the start of the browser.
-const startTimeout = 20 * time.Second
+// startTimeout bounds the start of the browser: a guard against a start
+// that hangs, far above what a start takes even on a loaded machine.
+const startTimeout = 2 * time.Minute
 
 // chromiumPath finds the browser: CASETRACK_CHROMIUM, then
 // /usr/bin/chromium, then chromium on PATH. Without one the browser tests
@@ -112,6 +116,8 @@ type tab struct {
 	close func()
 	watch *pageWatch
 	net   *netLog
+	// progress is when the browser last spoke in this tab (see guard).
+	progress *progress
 	// scripts is false when the tab runs with JavaScript disabled; the
 	// in-page violation recorder cannot run then.
 	scripts bool
@@ -128,15 +134,17 @@ func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 	t.Helper()
 	w := &pageWatch{}
 	nl := &netLog{}
+	pr := &progress{}
+	pr.mark()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(func(ev any) {
+		pr.mark()
 		w.listen(ev)
 		nl.listen(ev)
 	}))
 	t.Cleanup(cancel)
 	base := ctx
-	ctx, cancelTimeout := context.WithTimeout(ctx, tabTimeout)
-	t.Cleanup(cancelTimeout)
-	tb := &tab{t: t, ctx: ctx, base: base, close: cancel, watch: w, net: nl, scripts: scripts}
+	tb := &tab{t: t, base: base, close: cancel, watch: w, net: nl, progress: pr, scripts: scripts}
+	tb.ctx = tb.guard(t)
 	tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 			return err
@@ -159,23 +167,73 @@ func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 }
 
 // in hands the tab to a subtest of the test that opened it: failures go
-// to the subtest, and it has a tabTimeout of its own. The subtests must
+// to the subtest, and it has a hang guard of its own. The subtests must
 // take turns (not run in parallel); the tab stays open until the test that
 // opened it ends.
 func (tb *tab) in(t *testing.T) *tab {
-	ctx, cancel := context.WithTimeout(tb.base, tabTimeout)
-	t.Cleanup(cancel)
 	sub := *tb
-	sub.t, sub.ctx = t, ctx
+	sub.t, sub.ctx = t, tb.guard(t)
 	return &sub
+}
+
+// guard returns the tab's context for the test t: it ends with the test,
+// or when the browser has been silent in this tab for stallTimeout, with
+// an error that says so. Deadlines follow the work this way, where a
+// fixed deadline per screen failed on a loaded machine while the page was
+// still loading.
+func (tb *tab) guard(t *testing.T) context.Context {
+	ctx, cancel := context.WithCancelCause(tb.base)
+	done := make(chan struct{})
+	t.Cleanup(func() {
+		close(done)
+		cancel(nil)
+	})
+	tb.progress.mark() // a new test starts its own wait
+	go func() {
+		// Checking a few times per stallTimeout is enough for a hang
+		// guard; it does not time the page.
+		tick := time.NewTicker(stallTimeout / 8)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if quiet := tb.progress.quiet(); quiet > stallTimeout {
+					cancel(fmt.Errorf("the browser said nothing in this tab for %v: the page or the test is hung", quiet.Round(time.Second)))
+					return
+				}
+			}
+		}
+	}()
+	return ctx
+}
+
+// progress records when the browser last sent an event for a tab.
+type progress struct{ last atomic.Int64 }
+
+func (p *progress) mark() { p.last.Store(time.Now().UnixNano()) }
+
+// quiet is how long the browser has been silent.
+func (p *progress) quiet() time.Duration {
+	return time.Since(time.Unix(0, p.last.Load()))
 }
 
 // must runs actions in the tab and fails the test on an error.
 func (tb *tab) must(steps ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
 	if err := chromedp.Do(tb.ctx, steps...); err != nil {
-		tb.t.Fatalf("browser: %v", err)
+		tb.t.Fatalf("browser: %v", tb.failure(err))
 	}
+}
+
+// failure explains an error of a browser step: when the hang guard ended
+// the step, its reason rather than a bare "context canceled".
+func (tb *tab) failure(err error) error {
+	if cause := context.Cause(tb.ctx); cause != nil && cause != context.Canceled && tb.ctx.Err() != nil {
+		return fmt.Errorf("%w (%v)", err, cause)
+	}
+	return err
 }
 
 // open loads a page and returns its HTTP status.
@@ -192,7 +250,7 @@ func (tb *tab) navigate(what string, steps ...chromedp.Action[chromedp.Void]) in
 	tb.net.reset()
 	res, err := chromedp.RunResponse(tb.ctx, steps...)
 	if err != nil {
-		tb.t.Fatalf("load %s: %v", what, err)
+		tb.t.Fatalf("load %s: %v", what, tb.failure(err))
 	}
 	if res == nil {
 		tb.t.Fatalf("load %s: no response", what)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -138,31 +139,39 @@ func (l *netLog) requests() []netRequest {
 	return out
 }
 
-// settleTimeout bounds settle's wait.
-const settleTimeout = 3 * time.Second
+// settleQuiet is how long the network must be silent before settle stops
+// waiting for a request that never reports its end (the XSLT stylesheet
+// of a feed opened in the browser is one). Silence, not a deadline: on a
+// busy machine the events of a slow request keep coming, and settle keeps
+// waiting for them.
+const settleQuiet = 2 * time.Second
 
-// settle waits, a few seconds at most, until every request the page has
-// started is finished: the browser asks for the icon after the load event.
-// Requests of earlier documents are not waited for. It wakes at each
-// request that finishes rather than polling, so it returns as soon as the
-// last one does.
+// settle waits until every request the page has started is finished, or
+// the browser has been silent in the tab for settleQuiet: the browser asks
+// for the icon after the load event. Requests of earlier documents are not
+// waited for. It wakes at each request that finishes rather than polling,
+// so it returns as soon as the last one does.
 func (tb *tab) settle() {
 	tb.t.Helper()
 	tb.count("html") // a round trip: the log has seen earlier events
-	timeout := time.NewTimer(settleTimeout)
-	defer timeout.Stop()
 	for {
 		busy, finished := tb.net.pending()
 		if !busy {
 			return
 		}
-		select {
-		case <-finished:
-		case <-timeout.C:
-			return
-		case <-tb.ctx.Done():
+		quiet := tb.progress.quiet()
+		if quiet >= settleQuiet {
 			return
 		}
+		wait := time.NewTimer(settleQuiet - quiet)
+		select {
+		case <-finished:
+		case <-wait.C:
+		case <-tb.ctx.Done():
+			wait.Stop()
+			tb.t.Fatalf("waiting for the page's requests to finish: %v", context.Cause(tb.ctx))
+		}
+		wait.Stop()
 	}
 }
 
