@@ -102,8 +102,13 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			route = "(unmatched)"
 		}
 		level := slog.LevelInfo
-		if status >= 500 {
+		if status >= 500 && status != http.StatusServiceUnavailable {
+			// A 503 is an outage or a busy database, logged once by the
+			// outage tracker or as a warning, not an error per request.
 			level = slog.LevelError
+		}
+		if _, down := s.outage.Down(); down {
+			s.outage.Check()
 		}
 		d := time.Since(start)
 		s.metrics.observeRequest(r.Method, route, status, d)

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Unavailable reports whether err says that the database cannot be used
+// at all right now (PostgreSQL unreachable or refusing writes, an SQLite
+// file that is read-only, on a full disk or that cannot be opened), as
+// opposed to a problem with one request. Such an error is an outage:
+// the web layer answers it with 503 and Retry-After instead of 500.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	var se *sqlite.Error
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce):
+		return true
+	case errors.As(err, &pe):
+		return pgUnavailable(pe.Code)
+	case errors.As(err, &se):
+		return sqliteUnavailable(se.Code())
+	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.EROFS), errors.Is(err, syscall.ENOSPC):
+		return true
+	case errors.As(err, &ne):
+		// A timeout is the request's own deadline (busy), not an outage.
+		return !ne.Timeout()
+	}
+	return false
+}
+
+// pgUnavailable recognises the SQLSTATE codes of a server that cannot
+// serve: connection exceptions (class 08), shutdown or start-up (57P01
+// to 57P03), insufficient resources such as a full disk or too many
+// connections (class 53), and a read-only server (25006, a hot standby).
+func pgUnavailable(code string) bool {
+	return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") ||
+		code == "57P01" || code == "57P02" || code == "57P03" || code == "25006"
+}
+
+// sqliteUnavailable recognises the SQLite result codes of a file that
+// cannot take writes or cannot be read: read-only (the file or its file
+// system), full, I/O error, cannot open. The extended codes carry the
+// primary code in their low byte.
+func sqliteUnavailable(code int) bool {
+	switch code & 0xff {
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		return true
+	}
+	return false
+}
+
+// Ready reports whether the database accepts a write now, for a
+// readiness check: a load balancer should stop sending traffic to an
+// instance that cannot write, although the process is alive.
+//
+// The probe rewrites the newest row of goose's migration table with the
+// values it already has and commits. It leaves no data behind, needs no
+// table of its own and is a real write: on SQLite a rolled-back write in
+// WAL mode never reaches the disk (it stays in the page cache), so only
+// a commit, which appends to the write-ahead log and syncs it, proves
+// that the file system takes writes; on PostgreSQL the commit is refused
+// by a read-only server or one whose disk is full. It waits for the
+// write lock like any writer, so a database that is merely busy makes
+// the probe slow, not failed; callers bound it with ctx.
+func (s *Store) Ready(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("readiness probe of the %s database: %w", s.d.name(), err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	if _, err := tx.ExecContext(ctx, "UPDATE goose_db_version SET is_applied = is_applied WHERE id = (SELECT max(id) FROM goose_db_version)"); err != nil {
+		return fmt.Errorf("readiness probe of the %s database: %w", s.d.name(), err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("readiness probe of the %s database: %w", s.d.name(), err)
+	}
+	return nil
+}
