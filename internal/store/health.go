@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/sys/unix"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -72,8 +74,9 @@ func sqliteUnavailable(code int) bool {
 // readiness check: a load balancer should stop sending traffic to an
 // instance that cannot write, although the process is alive.
 //
-// The probe rewrites the newest row of goose's migration table with the
-// values it already has and commits. It leaves no data behind, needs no
+// The probe rewrites something with the value it already has and
+// commits: on SQLite the header's user_version, on PostgreSQL the newest
+// row of goose's migration table. It leaves no data behind, needs no
 // table of its own and is a real write: on SQLite a rolled-back write in
 // WAL mode never reaches the disk (it stays in the page cache), so only
 // a commit, which appends to the write-ahead log and syncs it, proves
@@ -82,16 +85,53 @@ func sqliteUnavailable(code int) bool {
 // write lock like any writer, so a database that is merely busy makes
 // the probe slow, not failed; callers bound it with ctx.
 func (s *Store) Ready(ctx context.Context) error {
+	if d, ok := s.d.(*sqliteDialect); ok {
+		if err := d.roomToWrite(); err != nil {
+			return fmt.Errorf("readiness probe of the sqlite database: %w", err)
+		}
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("readiness probe of the %s database: %w", s.d.name(), err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	if _, err := tx.ExecContext(ctx, "UPDATE goose_db_version SET is_applied = is_applied WHERE id = (SELECT max(id) FROM goose_db_version)"); err != nil {
+	probe := "UPDATE goose_db_version SET is_applied = is_applied WHERE id = (SELECT max(id) FROM goose_db_version)"
+	if _, ok := s.d.(*sqliteDialect); ok {
+		// SQLite skips writing a row that an UPDATE leaves as it was
+		// (measured: the log does not grow), but always writes the
+		// header page when user_version is set, even to its own value.
+		var v int64
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return fmt.Errorf("readiness probe of the sqlite database: %w", err)
+		}
+		probe = fmt.Sprintf("PRAGMA user_version = %d", v)
+	}
+	if _, err := tx.ExecContext(ctx, probe); err != nil {
 		return fmt.Errorf("readiness probe of the %s database: %w", s.d.name(), err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("readiness probe of the %s database: %w", s.d.name(), err)
+	}
+	return nil
+}
+
+// minFreeBytes is the free space below which an SQLite database is not
+// ready: a committed probe may reuse space the write-ahead log already
+// holds and succeed on a full disk where the next new case, which grows
+// the log or the file, fails.
+const minFreeBytes = 1 << 20
+
+// roomToWrite checks that the file system holding the database has
+// minFreeBytes free for this process (statfs's available blocks, which
+// leave out the blocks reserved for root).
+func (d *sqliteDialect) roomToWrite() error {
+	var fs unix.Statfs_t
+	dir := filepath.Dir(d.path)
+	if err := unix.Statfs(dir, &fs); err != nil {
+		return fmt.Errorf("free space of %s: %w", dir, err)
+	}
+	if free := fs.Bavail * uint64(fs.Bsize); free < minFreeBytes {
+		return fmt.Errorf("%s has %d bytes free, less than the %d a write may need: %w", dir, free, minFreeBytes, syscall.ENOSPC)
 	}
 	return nil
 }
