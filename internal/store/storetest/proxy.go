@@ -19,10 +19,11 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 
-	mu    sync.Mutex
-	cut   bool
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	cut     bool
+	refused int // connections closed at once because the proxy was cut
+	conns   map[net.Conn]struct{}
+	wg      sync.WaitGroup
 }
 
 // NewProxy starts a proxy in front of the server of the PostgreSQL URL
@@ -73,6 +74,13 @@ func (p *Proxy) Restore() {
 	p.cut = false
 }
 
+// Refused is how many connections the proxy has refused while cut.
+func (p *Proxy) Refused() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.refused
+}
+
 func (p *Proxy) accept() {
 	defer p.wg.Done()
 	for {
@@ -90,6 +98,7 @@ func (p *Proxy) serve(client net.Conn) {
 	defer p.wg.Done()
 	p.mu.Lock()
 	if p.cut {
+		p.refused++
 		p.mu.Unlock()
 		client.Close()
 		return
