@@ -53,6 +53,12 @@ func outageDrill(t *testing.T, st *store.Store, readsWork bool, breakDB, fixDB f
 			t.Errorf("GET %s during the outage: %d %v %.200s", path, res.status, res.header, res.body)
 		}
 	}
+	// The home page shows what the index knows and says why the latest
+	// milestones are missing.
+	if res := e.get("/"); res.status != http.StatusOK ||
+		readsWork == strings.Contains(res.body, "the database is unavailable") {
+		t.Errorf("home page during the outage: %d, says unavailable: %v", res.status, strings.Contains(res.body, "the database is unavailable"))
+	}
 	// The statistics come from the in-memory index.
 	for _, path := range []string{"/api/v1/stats?category=eb2-niw", "/explore?category=eb2-niw", "/api/v1/catalog"} {
 		if res := e.get(path); res.status != http.StatusOK {
