@@ -37,6 +37,11 @@ func Unavailable(err error) bool {
 		return pgUnavailable(pe.Code)
 	case errors.As(err, &se):
 		return sqliteUnavailable(se.Code())
+	// pgx returns a connection that broke mid-query as a bare
+	// io.ErrUnexpectedEOF (measured with a proxy cut between the store
+	// and the server). The web handlers turn errors reading a request
+	// body into 400s before they reach the error renderer, so an EOF
+	// that gets there is the database connection's.
 	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, driver.ErrBadConn),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),

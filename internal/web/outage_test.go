@@ -36,7 +36,7 @@ func outageDrill(t *testing.T, st *store.Store, readsWork bool, breakDB, fixDB f
 	for range 5 {
 		res := e.postJSON("/api/v1/cases", validSubmission())
 		if res.status != http.StatusServiceUnavailable || res.apiError(t).Error != "unavailable" || res.header.Get("Retry-After") != "30" {
-			t.Fatalf("API write during the outage: %d %v %s", res.status, res.header, res.body)
+			t.Fatalf("API write during the outage: %d %v %s\n%s", res.status, res.header, res.body, e.logs.String())
 		}
 	}
 	if res := e.postForm("/submit", validForm()); res.status != http.StatusServiceUnavailable ||
