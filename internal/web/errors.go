@@ -196,6 +196,18 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// logStoreError logs a database error that the request survives (it
+// goes on without what failed): an outage goes to the outage tracker,
+// which logs it once, instead of one line per request.
+func (s *Server) logStoreError(msg string, err error) {
+	if store.Unavailable(err) {
+		s.outage.Fail(err)
+		s.outage.Check()
+		return
+	}
+	s.log.Error(msg, "err", err)
+}
+
 // isAPI reports whether the request is for the JSON API.
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 

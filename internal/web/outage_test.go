@@ -28,6 +28,7 @@ import (
 func outageDrill(t *testing.T, st *store.Store, readsWork bool, breakDB, fixDB func()) {
 	e := newEnv(t, st)
 	created := e.create(validSubmission())
+	session := e.account("outage@casetrack.test")
 	if res := e.get("/readyz"); res.status != http.StatusOK {
 		t.Fatalf("readiness before the outage: %d %s", res.status, res.body)
 	}
@@ -59,10 +60,14 @@ func outageDrill(t *testing.T, st *store.Store, readsWork bool, breakDB, fixDB f
 		readsWork == strings.Contains(res.body, "the database is unavailable") {
 		t.Errorf("home page during the outage: %d, says unavailable: %v", res.status, strings.Contains(res.body, "the database is unavailable"))
 	}
-	// The statistics come from the in-memory index.
+	// The statistics come from the in-memory index, for people signed
+	// in too (whose session cannot be read meanwhile).
 	for _, path := range []string{"/api/v1/stats?category=eb2-niw", "/explore?category=eb2-niw", "/api/v1/catalog"} {
 		if res := e.get(path); res.status != http.StatusOK {
 			t.Errorf("GET %s during the outage: %d %.200s", path, res.status, res.body)
+		}
+		if res := e.get(path, session...); res.status != http.StatusOK {
+			t.Errorf("GET %s signed in during the outage: %d %.200s", path, res.status, res.body)
 		}
 	}
 	if res := e.get("/healthz"); res.status != http.StatusOK {
@@ -75,7 +80,8 @@ func outageDrill(t *testing.T, st *store.Store, readsWork bool, breakDB, fixDB f
 	if n := strings.Count(logs, "database unavailable"); n != 1 {
 		t.Errorf("outage start logged %d times, want once:\n%s", n, logs)
 	}
-	if strings.Contains(logs, "level=ERROR msg=\"request failed\"") || strings.Contains(logs, "level=ERROR msg=http") {
+	if strings.Contains(logs, "level=ERROR msg=\"request failed\"") || strings.Contains(logs, "level=ERROR msg=http") ||
+		strings.Contains(logs, "level=ERROR msg=\"read session\"") {
 		t.Errorf("an error line per request during the outage:\n%s", logs)
 	}
 
