@@ -40,9 +40,10 @@ func outageDrill(t *testing.T, st *store.Store, readsWork bool, breakDB, fixDB f
 			t.Fatalf("API write during the outage: %d %v %s\n%s", res.status, res.header, res.body, e.logs.String())
 		}
 	}
+	// The form comes back with what the person typed.
 	if res := e.postForm("/submit", validForm()); res.status != http.StatusServiceUnavailable ||
 		!strings.Contains(res.body, "database is unavailable") || res.header.Get("Retry-After") == "" ||
-		!strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+		!strings.HasPrefix(res.header.Get("Content-Type"), "text/html") || !strings.Contains(res.body, "Premium processing was not used.") {
 		t.Errorf("form submission during the outage: %d %v %.300s", res.status, res.header, res.body)
 	}
 	for _, path := range []string{"/cases/" + created.ID, "/api/v1/cases/" + created.ID, "/feed", "/api/v1/feed"} {
