@@ -21,3 +21,7 @@ func CheckFilingMonth(m Month, now time.Time) error {
 	}
 	return nil
 }
+
+// EarliestFiling is the first month a case can be filed in, for filters
+// that have no clock to call CheckFilingMonth with.
+func EarliestFiling() Month { return earliestFiling }

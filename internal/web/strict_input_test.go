@@ -46,6 +46,7 @@ func TestStrictInput(t *testing.T) {
 		{"feed query", "GET", "/api/v1/feed?country=I%FFN", "", "", 400, "country"},
 		{"filed_from year 0", "GET", "/api/v1/stats?category=eb2-niw&filed_from=0000-01", "", "", 422, "filed_from"},
 		{"filed_to far future", "GET", "/api/v1/stats?category=eb2-niw&filed_to=2999-12", "", "", 422, "filed_to"},
+		{"feed filed year 0", "GET", "/api/v1/feed?filed=0000-01", "", "", 400, ""},
 		{"explore filed_from year 0", "GET", "/explore?category=eb2-niw&filed_from=0000-01", "", "", 422, "filed_from"},
 		{"valid text with U+FFFD", "POST", "/api/v1/cases", "application/json", jsonWith("note", "caf\u00e9 \ufffd"), 201, ""},
 	}
@@ -71,6 +72,9 @@ func TestStrictInput(t *testing.T) {
 				t.Errorf("page does not name %s: %.500s", tt.field, res.body)
 			}
 		})
+	}
+	if res := e.get("/api/v1/feed?filed=0000-01"); !strings.Contains(res.apiError(t).Message, "filed \"0000-01\" is before 1990-01") {
+		t.Errorf("feed filter message: %s", res.body)
 	}
 	n, err := e.st.CountCases(context.Background())
 	if err != nil {
