@@ -155,6 +155,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer st.Close()
+	// One server per SQLite file: a second one would never see the
+	// first one's writes in its statistics (store.ClaimServer).
+	if err := st.ClaimServer(); err != nil {
+		return err
+	}
 	log.Info("database ready", "dialect", st.Dialect(), "demo", cfg.Demo)
 	cat := catalog.Default()
 
@@ -175,6 +180,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		defer func() { stopReorg(); <-reorgDone }()
 	}
 
+	st.ObserveListen(
+		func(err error) {
+			log.Warn("change notifications lost: the statistics may miss other instances' writes until they are back", "err", err)
+		},
+		func(deaf time.Duration) {
+			log.Info("change notifications back: reloading the statistics index", "stale_for", deaf.Round(time.Millisecond))
+		})
 	sync := newIndexSync(st, cat, log)
 	listenCtx, stopListen := context.WithCancel(ctx)
 	defer stopListen()
@@ -260,7 +272,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		log.Info("serving metrics", "addr", mln.Addr().String())
 		go func() { metricsErr <- ms.Serve(mln) }()
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "update_rate", cfg.UpdateRate,
+	log.Info("listening on "+listenURL(ln.Addr()), "addr", ln.Addr().String(), "min_cases", cfg.MinCases, "write_rate", cfg.WriteRate, "update_rate", cfg.UpdateRate,
 		"report_rate", cfg.ReportRate, "trust_proxy", cfg.TrustProxy, "signin_rate", cfg.Accounts.SignInRate, "oidc", cfg.Accounts.OIDC.enabled(), "mail", cfg.Mail.enabled())
 
 	serveErr := make(chan error, 1)
@@ -336,4 +348,18 @@ func validHeaderName(name string) bool {
 		}
 	}
 	return name != ""
+}
+
+// listenURL is the address a person can open in a browser for a listener:
+// http://localhost:8080/ for one on every interface (":8080", 0.0.0.0 or
+// ::), else its own host.
+func listenURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }

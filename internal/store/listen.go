@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Listen calls fn with the id of every case created, updated or deleted by
@@ -97,5 +98,17 @@ func (h *hub) listen(ctx context.Context, fn func(caseID string)) error {
 			}
 			fn(id)
 		}
+	}
+}
+
+// ObserveListen sets functions that Listen tells when its connection to
+// the database is lost (with the error) and when it listens again (with
+// how long it was deaf: the statistics index may have missed other
+// instances' writes for that long, and is resynchronised next). Only
+// PostgreSQL's Listen has a connection to lose; on SQLite it does
+// nothing. Call it before Listen.
+func (s *Store) ObserveListen(lost func(err error), back func(deaf time.Duration)) {
+	if d, ok := s.d.(*postgresDialect); ok {
+		d.listenLost, d.listenBack = lost, back
 	}
 }

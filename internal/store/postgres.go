@@ -29,6 +29,10 @@ const maxPayload = 7900
 // postgresDialect is the production database, shared by several instances.
 type postgresDialect struct {
 	cfg *pgx.ConnConfig
+	// listenLost and listenBack, when set (Store.ObserveListen), are told
+	// when the LISTEN connection fails and when it listens again.
+	listenLost func(err error)
+	listenBack func(lost time.Duration)
 }
 
 func newPostgres(url string) (*postgresDialect, error) {
@@ -238,10 +242,17 @@ func (d *postgresDialect) listen(ctx context.Context, fn func(caseID string)) er
 	fn("")
 	backoff := listenMinBackoff
 	for {
-		d.receive(ctx, conn, fn)
+		err := d.receive(ctx, conn, fn)
 		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		conn.Close(closeCtx) //nolint:errcheck // the connection is being given up either way
 		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		lostAt := time.Now()
+		if d.listenLost != nil {
+			d.listenLost(err)
+		}
 		for {
 			if ctx.Err() != nil {
 				return nil
@@ -255,6 +266,9 @@ func (d *postgresDialect) listen(ctx context.Context, fn func(caseID string)) er
 			}
 		}
 		backoff = listenMinBackoff
+		if d.listenBack != nil {
+			d.listenBack(time.Since(lostAt))
+		}
 		fn("")
 	}
 }
@@ -274,27 +288,27 @@ func (d *postgresDialect) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// receive delivers notifications until ctx ends or the connection fails.
-// A quiet connection is pinged every listenPoll, so that a dead one is
-// noticed.
-func (d *postgresDialect) receive(ctx context.Context, conn *pgx.Conn, fn func(caseID string)) {
+// receive delivers notifications until ctx ends or the connection fails,
+// and returns the connection's error. A quiet connection is pinged every
+// listenPoll, so that a dead one is noticed.
+func (d *postgresDialect) receive(ctx context.Context, conn *pgx.Conn, fn func(caseID string)) error {
 	for {
 		wctx, cancel := context.WithTimeout(ctx, listenPoll)
 		n, err := conn.WaitForNotification(wctx)
 		polled := wctx.Err() != nil
 		cancel()
 		if ctx.Err() != nil {
-			return
+			return ctx.Err()
 		}
 		if err != nil {
 			if !polled {
-				return
+				return err
 			}
 			pctx, cancel := context.WithTimeout(ctx, listenTimeout)
 			err = conn.Ping(pctx)
 			cancel()
 			if err != nil {
-				return
+				return err
 			}
 			continue
 		}

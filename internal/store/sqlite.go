@@ -16,6 +16,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"golang.org/x/sys/unix"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -43,7 +44,20 @@ func newSQLite(path string) (*sqliteDialect, error) {
 		return nil, fmt.Errorf("sqlite database %s: %w", path, err)
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("sqlite database %s: %s is not a directory", path, dir)
+		return nil, fmt.Errorf("sqlite database %s: %s is not a directory; choose a path inside a directory", path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("sqlite database %s is a directory; give the path of a file, for example sqlite:%s", path, filepath.Join(path, "casetrack.db"))
+	}
+	// SQLite creates PATH-wal and PATH-shm beside the file, so the
+	// directory must be writable even when the file exists. access(2)
+	// answers for the process's own user and also refuses a read-only
+	// file system, which permission bits do not show (and root ignores).
+	if err := unix.Access(dir, unix.W_OK); err != nil {
+		return nil, fmt.Errorf("sqlite database %s: directory %s is not writable (%v); make it writable or choose another path with --database", path, dir, err)
+	}
+	if err := unix.Access(path, unix.W_OK); err != nil && !errors.Is(err, unix.ENOENT) {
+		return nil, fmt.Errorf("sqlite database %s: the file is not writable (%v); make it writable or choose another path with --database", path, err)
 	}
 	return &sqliteDialect{path: path, hub: newHub()}, nil
 }

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	neturl "net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -38,6 +39,9 @@ type Store struct {
 	// leaves connections for everything else, health checks included.
 	feedGate chan struct{}
 	feed     feedBounds
+	// serverLock is held while this process serves an SQLite database
+	// (ClaimServer); nil otherwise.
+	serverLock *os.File
 }
 
 // Open connects to the database named by url and applies any pending
@@ -56,6 +60,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		feedGate: make(chan struct{}, max(1, db.Stats().MaxOpenConnections/2)), feed: defaultFeedBounds}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
+		if pd, ok := d.(*postgresDialect); ok {
+			return nil, pd.explainConnect(err)
+		}
 		return nil, err
 	}
 	if err := s.Migrate(ctx); err != nil {
@@ -81,7 +88,9 @@ func dialectFor(url string) (dialect, error) {
 // Close closes the database connections.
 func (s *Store) Close() error {
 	s.scrub.close()
-	if err := s.db.Close(); err != nil {
+	err := s.db.Close()
+	s.releaseServer()
+	if err != nil {
 		return fmt.Errorf("close %s database: %w", s.d.name(), err)
 	}
 	return nil

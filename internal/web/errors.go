@@ -96,6 +96,21 @@ func errBusy() *httpError {
 		Message: "The server is busy and could not answer in time. Please try again in a moment."}
 }
 
+// unavailableRetry is the Retry-After of an outage answer: long enough
+// not to hammer a database that is coming back, short enough that a
+// person retrying soon sees the site again.
+const unavailableRetry = 30 * time.Second
+
+// errUnavailable answers a request that needed the database while it is
+// unreachable or cannot take writes (store.Unavailable): an outage, which
+// a client can tell from a bug (500) by the status and code and may
+// retry after Retry-After.
+func errUnavailable() *httpError {
+	return &httpError{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: unavailableRetry,
+		Message: "The database is unavailable at the moment, so this could not be done and nothing was changed. " +
+			"Statistics and charts keep working. Please try again in a minute."}
+}
+
 // Messages of the update and report limits.
 const (
 	updateLimitedMsg = "Too many changes to cases from your network in the last hour. Please try again later."
@@ -126,6 +141,8 @@ func asHTTPError(err error) (*httpError, bool) {
 		return errTooLarge(), true
 	case errors.Is(err, store.ErrBusy), errors.Is(err, context.DeadlineExceeded):
 		return errBusy(), true
+	case store.Unavailable(err):
+		return errUnavailable(), true
 	}
 	return &httpError{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "Something went wrong on our side. Please try again in a moment."}, false
@@ -136,13 +153,19 @@ func asHTTPError(err error) (*httpError, bool) {
 // that reveals nothing about the cause.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	he, known := asHTTPError(err)
-	if !known && errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+	if (!known || he.Code == "unavailable") && errors.Is(r.Context().Err(), context.DeadlineExceeded) {
 		// The request's deadline ended the query; drivers do not always
-		// say so in the error they return.
+		// say so in the error they return, and the connection it closed
+		// looks like a lost one.
 		he, known = errBusy(), true
 	}
-	if he.Status == http.StatusServiceUnavailable {
+	switch he.Code {
+	case "busy":
 		s.log.Warn("request ran out of time", "method", r.Method, "pattern", r.Pattern, "err", err)
+	case "unavailable":
+		// Logged once per outage, not once per request.
+		s.outage.Fail(err)
+		s.outage.Check()
 	}
 	if !known {
 		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
@@ -171,6 +194,18 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("render error page", "err", rerr)
 		http.Error(w, he.Message, he.Status)
 	}
+}
+
+// logStoreError logs a database error that the request survives (it
+// goes on without what failed): an outage goes to the outage tracker,
+// which logs it once, instead of one line per request.
+func (s *Server) logStoreError(msg string, err error) {
+	if store.Unavailable(err) {
+		s.outage.Fail(err)
+		s.outage.Check()
+		return
+	}
+	s.log.Error(msg, "err", err)
 }
 
 // isAPI reports whether the request is for the JSON API.

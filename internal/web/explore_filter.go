@@ -85,10 +85,14 @@ func (s *Server) parseFilter(f filterForm) (stats.Filter, timeline.FieldErrors) 
 	if f.FiledFrom != "" {
 		if out.FiledFrom, err = timeline.ParseMonth(f.FiledFrom); err != nil {
 			fe[paramFiledFrom] = "Filed from: " + err.Error() + "."
+		} else if err = timeline.CheckFilingMonth(out.FiledFrom, s.now()); err != nil {
+			fe[paramFiledFrom] = "Filed from: " + err.Error() + "."
 		}
 	}
 	if f.FiledTo != "" {
 		if out.FiledTo, err = timeline.ParseMonth(f.FiledTo); err != nil {
+			fe[paramFiledTo] = "Filed to: " + err.Error() + "."
+		} else if err = timeline.CheckFilingMonth(out.FiledTo, s.now()); err != nil {
 			fe[paramFiledTo] = "Filed to: " + err.Error() + "."
 		}
 	}

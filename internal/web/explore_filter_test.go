@@ -14,7 +14,9 @@ import (
 
 // filterServer is a server with the default catalog, enough for the
 // filter code, which reads nothing else.
-func filterServer() *Server { return &Server{cat: catalog.Default(), minCases: 5} }
+func filterServer() *Server {
+	return &Server{cat: catalog.Default(), minCases: 5, now: func() time.Time { return testStart }}
+}
 
 func TestParseFilter(t *testing.T) {
 	s := filterServer()

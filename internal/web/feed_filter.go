@@ -63,6 +63,8 @@ func parseFeedFilter(cat *catalog.Catalog, q url.Values) (feedFilter, error) {
 		m, err := timeline.ParseMonth(v)
 		if err != nil {
 			problems = append(problems, "filed "+quoteParam(v)+": "+err.Error())
+		} else if m.Before(timeline.EarliestFiling()) {
+			problems = append(problems, "filed "+quoteParam(v)+" is before "+timeline.EarliestFiling().String()+", the earliest filing month; check the year")
 		}
 		f.Filed = m
 	}

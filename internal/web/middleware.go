@@ -1,12 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/casetrack/casetrack/internal/timeline"
+	"github.com/casetrack/casetrack/internal/utf8check"
 )
 
 // maxBodyBytes limits every request body. A case with eight milestones and
@@ -25,11 +32,12 @@ const svgContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
 // middleware wraps the routes, outermost first: compression, access log,
 // panic recovery, security headers, cross-origin protection, body limit,
-// the request's deadline and a per-request cache of the signed-in account.
+// strict UTF-8, the request's deadline and a per-request cache of the signed-in account.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = routePattern(mux)
 	h = s.withAccountHolder(h)
 	h = s.withDeadline(h)
+	h = s.strictUTF8(h)
 	h = s.limitBody(h)
 	h = s.crossOrigin(h)
 	h = s.securityHeaders(h)
@@ -102,8 +110,13 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			route = "(unmatched)"
 		}
 		level := slog.LevelInfo
-		if status >= 500 {
+		if status >= 500 && status != http.StatusServiceUnavailable {
+			// A 503 is an outage or a busy database, logged once by the
+			// outage tracker or as a warning, not an error per request.
 			level = slog.LevelError
+		}
+		if _, down := s.outage.Down(); down {
+			s.outage.Check()
 		}
 		d := time.Since(start)
 		s.metrics.observeRequest(r.Method, route, status, d)
@@ -231,6 +244,50 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// strictUTF8 refuses a request whose query string, form body or JSON
+// body holds text that is not valid UTF-8, with a 400 naming the field:
+// the parsers would otherwise replace the bytes with U+FFFD and the
+// handler would store or search for a text the client never sent. The
+// body is read here (it is at most maxBodyBytes) and handed on unread.
+func (s *Server) strictUTF8(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if field, bad := utf8check.Query(r.URL.RawQuery); bad {
+			s.writeError(w, r, errInvalidUTF8(field))
+			return
+		}
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		var check func([]byte) (string, bool)
+		switch mt {
+		case "application/x-www-form-urlencoded":
+			check = func(b []byte) (string, bool) { return utf8check.Query(string(b)) }
+		case "application/json":
+			check = utf8check.JSON
+		}
+		if check == nil || r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				w.Header().Set("Connection", "close")
+				s.writeError(w, r, errTooLarge())
+				return
+			}
+			s.writeError(w, r, errBadRequest("The request body could not be read."))
+			return
+		}
+		if field, bad := check(body); bad {
+			s.writeError(w, r, errInvalidUTF8(field))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
 // DefaultRequestTimeout is how long a request may keep the database busy
 // (Config.RequestTimeout): well under the server's write timeout (30 s),
 // so that a slow query ends in a clear 503 rather than a connection the
@@ -246,4 +303,15 @@ func (s *Server) withDeadline(next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// errInvalidUTF8 names the field whose text is not valid UTF-8 ("" for a
+// JSON body that is one bare string).
+func errInvalidUTF8(field string) *httpError {
+	if field == "" {
+		return errBadRequest("The request body is not valid UTF-8. Send text as UTF-8.")
+	}
+	msg := fmt.Sprintf("%q is not valid UTF-8. Send text as UTF-8.", field)
+	return &httpError{Status: http.StatusBadRequest, Code: "bad_request",
+		Message: "The field " + msg, Fields: timeline.FieldErrors{field: "The field " + msg}}
 }

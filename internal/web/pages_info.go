@@ -25,6 +25,10 @@ type homePageData struct {
 	// category, for categories with at least MinCases of them (a count
 	// is an aggregate, privacy promise 6).
 	ApprovedWeek []categoryCount
+	// Unavailable says that the database could not be read: the page
+	// shows what the in-memory index knows and says why the rest is
+	// missing, rather than answering 503 (DESIGN.md "Operations").
+	Unavailable bool
 }
 
 // CategoryGroups groups the catalog's categories for the outlook form.
@@ -44,6 +48,12 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 		Deleted: r.URL.Query().Get("deleted") == "1",
 	}
 	latest, err := s.store.Feed(r.Context(), store.FeedQuery{Limit: homeLatest})
+	if store.Unavailable(err) {
+		s.outage.Fail(err)
+		data.Unavailable = true
+		w.Header().Set("Cache-Control", "no-store")
+		return s.render(w, r, http.StatusOK, "home.html", data)
+	}
 	if err != nil {
 		return err
 	}

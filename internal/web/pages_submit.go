@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -291,6 +292,17 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		cancel()
 		data.Errors = placeErrors(&data.Form, fe, rowOf)
 		return s.render(w, r, http.StatusUnprocessableEntity, "submit.html", data)
+	}
+	if store.Unavailable(err) && r.Context().Err() == nil {
+		// An outage: the form comes back with the person's input, so
+		// that nothing typed is lost (errUnavailable for the rest).
+		cancel()
+		s.outage.Fail(err)
+		s.outage.Check()
+		w.Header().Set("Retry-After", strconv.Itoa(int(unavailableRetry.Seconds())))
+		data.Problem = "The database is unavailable at the moment, so your timeline was not saved. " +
+			"Your input is kept below; please submit it again in a minute."
+		return s.render(w, r, http.StatusServiceUnavailable, "submit.html", data)
 	}
 	if err != nil {
 		cancel()

@@ -309,6 +309,9 @@ func TestStaticAssets(t *testing.T) {
 	}
 }
 
+// TestHealthz checks liveness and readiness (DESIGN.md "Operations"):
+// /healthz answers 200 while the process serves, /readyz only while the
+// database takes a write.
 func TestHealthz(t *testing.T) {
 	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "health.db"))
 	if err != nil {
@@ -318,10 +321,16 @@ func TestHealthz(t *testing.T) {
 	if res := e.get("/healthz"); res.status != 200 || res.body != "ok\n" {
 		t.Errorf("healthy: %d %q", res.status, res.body)
 	}
+	if res := e.get("/readyz"); res.status != 200 || res.body != "ready\n" || res.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("ready: %d %q %v", res.status, res.body, res.header)
+	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if res := e.get("/healthz"); res.status != http.StatusServiceUnavailable {
-		t.Errorf("closed database: %d, want 503", res.status)
+	if res := e.get("/healthz"); res.status != 200 {
+		t.Errorf("liveness with a closed database: %d, want 200", res.status)
+	}
+	if res := e.get("/readyz"); res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
+		t.Errorf("readiness with a closed database: %d %v, want 503 with Retry-After", res.status, res.header)
 	}
 }

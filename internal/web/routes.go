@@ -32,6 +32,7 @@ func (s *Server) routes() *http.ServeMux {
 
 	// Operations and assets.
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /static/{file}", s.handle(s.static))
 
 	s.exploreRoutes(mux)

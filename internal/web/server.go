@@ -19,6 +19,7 @@ import (
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/mail"
+	"github.com/casetrack/casetrack/internal/outage"
 	"github.com/casetrack/casetrack/internal/sharecard"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
@@ -125,6 +126,7 @@ type Server struct {
 	quality       *qualityBounds
 	cards         *sharecard.Cache // share cards of case pages (card.go)
 	metrics       *metrics
+	outage        *outage.Tracker // the database's outages (errUnavailable)
 	pages         map[string]*template.Template
 	assets        *assets
 	handler       http.Handler
@@ -221,6 +223,9 @@ func New(cfg Config) (*Server, error) {
 	// waited, the headline's window) read the server's clock.
 	s.index.SetClock(cfg.Now)
 	s.metrics = newMetrics(s.index)
+	// An outage ends when the database takes a write again, which is what
+	// the requests that failed needed.
+	s.outage = outage.New("database", s.log, outage.Options{Probe: s.store.Ready})
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (s *Server) session(r *http.Request) *accountHolder {
 	se, a, err := s.store.SessionAccount(r.Context(), hash)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			s.log.Error("read session", "err", err)
+			s.logStoreError("read session", err)
 		}
 		return h
 	}
@@ -67,13 +67,13 @@ func (s *Server) session(r *http.Request) *accountHolder {
 	// allows (owning and claiming cases, the account pages).
 	if a.Unverified || !s.sessions.Valid(se.StartedDay, se.UsedDay, today) {
 		if err := s.store.DeleteSession(r.Context(), hash); err != nil {
-			s.log.Error("delete expired session", "err", err)
+			s.logStoreError("delete expired session", err)
 		}
 		return h
 	}
 	if se.UsedDay < today {
 		if err := s.store.TouchSession(r.Context(), hash, today); err != nil {
-			s.log.Error("touch session", "err", err)
+			s.logStoreError("touch session", err)
 		}
 	}
 	h.account = accountOf(a)
