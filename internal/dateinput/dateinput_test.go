@@ -12,7 +12,9 @@ import (
 // TestParse checks the submit form's date fields read what people copy
 // from USCIS notices and what they write themselves.
 func TestParse(t *testing.T) {
-	day := func(y int, m time.Month, d int) timeline.ApproxDate { return timeline.ApproxDate{Year: y, Month: m, Day: d} }
+	day := func(y int, m time.Month, d int) timeline.ApproxDate {
+		return timeline.ApproxDate{Year: y, Month: m, Day: d}
+	}
 	month := func(y int, m time.Month) timeline.ApproxDate { return timeline.ApproxDate{Year: y, Month: m} }
 	for _, tc := range []struct {
 		in        string
