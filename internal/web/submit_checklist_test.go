@@ -101,7 +101,7 @@ func TestSubmitFormTwoSteps(t *testing.T) {
 		if strings.Contains(first.body, `name="milestones[0].step"`) || !strings.Contains(first.body, `value="steps" class="button" data-js-hide>Continue</button>`) {
 			t.Fatal("step one shows a checklist or lacks Continue")
 		}
-		if !strings.Contains(first.body, `type="submit" class="button" hidden data-js-show>Share my timeline`) {
+		if !strings.Contains(first.body, `type="submit" class="button save" hidden data-js-show>Share my timeline`) {
 			t.Error("step one offers to share before there is a checklist")
 		}
 		v := formSent(t, first.body)

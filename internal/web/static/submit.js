@@ -126,7 +126,10 @@
     if (picker.type !== kind) return; // no native picker in this browser
     picker.className = "picker";
     picker.setAttribute("aria-label", "Pick " + label + " from a calendar");
-    picker.tabIndex = 0;
+    // Out of the Tab order: the text field beside it takes any date
+    // typed, and a date input would add a Tab stop per part (month,
+    // day, year) to every row.
+    picker.tabIndex = -1;
     var wrap = document.createElement("div");
     wrap.className = "date-pair";
     input.parentNode.insertBefore(wrap, input);
@@ -261,9 +264,9 @@
     box.addEventListener("change", function () {
       if (box.checked) {
         if (!input.value && input.getAttribute("data-put-aside")) input.value = input.getAttribute("data-put-aside");
+        // The focus stays on the tick: the date field comes next in
+        // the Tab order, and moving the focus would surprise.
         area.hidden = false;
-        var picker = row.querySelector(".picker");
-        (picker || input).focus();
       } else {
         if (input.value) input.setAttribute("data-put-aside", input.value);
         input.value = "";
