@@ -126,10 +126,6 @@
     if (picker.type !== kind) return; // no native picker in this browser
     picker.className = "picker";
     picker.setAttribute("aria-label", "Pick " + label + " from a calendar");
-    // Out of the Tab order: the text field beside it takes any date
-    // typed, and a date input would add a Tab stop per part (month,
-    // day, year) to every row.
-    picker.tabIndex = -1;
     var wrap = document.createElement("div");
     wrap.className = "date-pair";
     input.parentNode.insertBefore(wrap, input);
@@ -142,9 +138,16 @@
       if (picker.value !== v) picker.value = v;
     }
     sync();
-    input.addEventListener("input", sync);
+    input.addEventListener("input", function () {
+      // While the calendar field is being typed into, it is the source.
+      if (document.activeElement !== picker) sync();
+    });
     picker.addEventListener("input", function () {
-      if (!picker.value) return;
+      // A calendar field typed into reports each complete date on the
+      // way ("0002-03-28" before the year is whole); only a plausible
+      // one is written into the text field.
+      var r = parse(picker.value);
+      if (!r || !r.date) return;
       input.value = picker.value;
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
