@@ -31,7 +31,8 @@ type submitForm struct {
 	Note          string
 	Rows          []milestoneRow
 	// FiledNote says how the filing month was read ("only the month is
-	// kept"); FiledError why it could not be, overriding validation's
+	// kept"), or asks to confirm an ambiguous reading (FiledConfirm);
+	// FiledError says why it could not be read, overriding validation's
 	// message, which knows only the strict format.
 	FiledNote    string
 	FiledError   string
