@@ -34,6 +34,7 @@ var journeys = []journey{
 	{"submit a typical I-485 timeline on a phone, counting taps and keystrokes", true, journeyPhoneSubmit},
 	{"a date that reads two ways is confirmed before it is saved", true, journeyAmbiguousDate},
 	{"the date fields read dates as the server does", false, journeyDateReadout},
+	{"a second RFE is one more row of the checklist", true, journeyRepeatRFE},
 	{"sign up, create a case, update it on a later visit, export, delete the account", true, journeyAccount},
 	{"claim an anonymous case into the account", true, journeyClaim},
 	{"read the feed, filter to a cohort, report a case; as admin, hide it and see it gone", true, journeyFeedModeration},

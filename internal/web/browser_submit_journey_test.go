@@ -86,6 +86,14 @@ var phoneTimeline = []step{
 func journeyPhoneSubmit(t *testing.T, s *browserSuite, tb *tab) {
 	tb.resize(phone)
 	s.load(tb, "/submit", http.StatusOK)
+	// Step one shows one way on: Continue without JavaScript, the
+	// checklist and the share button with it.
+	shown := func(sel string) bool {
+		return eval[bool](tb, `(e => !!e && e.getClientRects().length > 0)(document.querySelector(`+jsString(sel)+`))`)
+	}
+	if cont, share := shown(`button[name="action"][value="steps"]`), shown(submitButton); cont == tb.scripts || share != tb.scripts {
+		t.Errorf("step one shows Continue %v and Share %v", cont, share)
+	}
 	a := &actions{tb: tb}
 	a.choose("#f-category", "i485-employment")
 	if got := tb.text(`#f-country optgroup[label="Most shared"] option`); got != "India" {
@@ -219,5 +227,52 @@ func journeyDateReadout(t *testing.T, s *browserSuite, tb *tab) {
 		if !strings.HasPrefix(got, want) || (err == nil && !r.Ambiguous && got != want) {
 			t.Errorf("%q: the page reads %q, the server %q (%v)", in, got, want, err)
 		}
+	}
+}
+
+// journeyRepeatRFE lists a second request for evidence: "Add another"
+// adds a row after the first (at once with JavaScript, by a round trip
+// without), and both are saved.
+func journeyRepeatRFE(t *testing.T, s *browserSuite, tb *tab) {
+	tb.resize(phone)
+	s.load(tb, "/submit?category=eb2-niw", http.StatusOK)
+	rfe := `.step[data-code="rfe"]`
+	tb.must(
+		chromedp.SetValue(chromedp.CSS("#f-country"), "CN"),
+		chromedp.SetValue(chromedp.CSS("#f-filed"), "2024-01"),
+		chromedp.Click(chromedp.CSS(`.step[data-code="received"] input[type="checkbox"]`)),
+		chromedp.SendKeys(chromedp.CSS(`.step[data-code="received"] input[data-date]`), "2024-01-19"),
+		chromedp.Click(chromedp.CSS(rfe+` input[type="checkbox"]`)),
+		chromedp.SendKeys(chromedp.CSS(rfe+` input[data-date]`), "June 2024"),
+	)
+	add := rfe + ` button[name="add"][value="rfe"]`
+	if tb.scripts {
+		tb.must(chromedp.Click(chromedp.CSS(add)))
+	} else {
+		s.submit(tb, "add another RFE", add, http.StatusOK)
+	}
+	if n := tb.count(rfe); n != 2 {
+		t.Fatalf("%d RFE rows after adding one, want 2", n)
+	}
+	second := rfe + `:nth-child(3)`
+	if l := tb.text(second + ` .step-check label`); l != "Request for evidence (RFE), 2nd" {
+		t.Errorf("the second RFE row is labelled %q", l)
+	}
+	if !tb.scripts {
+		tb.must(chromedp.Click(chromedp.CSS(second + ` input[type="checkbox"]`)))
+	}
+	tb.must(chromedp.SendKeys(chromedp.CSS(second+` input[data-date]`), "2024-09"))
+	s.submit(tb, "share with two RFEs", submitButton, http.StatusCreated)
+	id := strings.TrimPrefix(tb.attr(`main a[href^="/cases/c_"]`, "href"), "/cases/")
+	c, err := s.env.st.Case(context.Background(), id)
+	if err != nil {
+		t.Fatalf("stored case %q: %v", id, err)
+	}
+	var got []string
+	for _, m := range c.Milestones {
+		got = append(got, m.Code+" "+m.Date.String())
+	}
+	if strings.Join(got, ", ") != "received 2024-01-19, rfe 2024-06, rfe 2024-09" {
+		t.Errorf("stored %q", got)
 	}
 }

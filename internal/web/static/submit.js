@@ -243,7 +243,7 @@
       row.appendChild(dateBox);
       var last = i === rows.length - 1 || rows[i + 1].code !== r.code;
       if (last && REPEATABLE[r.code] && counts[r.code] < MAX_REPEATS && inCat[r.code]) {
-        row.appendChild(el("button", { type: "submit", name: "add", value: r.code, "class": "button secondary small" }, "Add another: " + r.name));
+        row.appendChild(el("button", { type: "submit", name: "add", value: r.code, "class": "add-repeat" }, "+ Add another: " + r.name));
       }
       list.appendChild(row);
       enhanceRow(row, label);
@@ -263,8 +263,12 @@
     enhanceDate(input, "the date of " + label);
     if (!box) return;
     var area = row.querySelector(".step-date");
+    var more = row.querySelector("button[name=add]");
     area.hidden = !box.checked && !input.value;
+    // Another row of a step is offered once the step itself is ticked.
+    if (more) more.hidden = area.hidden;
     box.addEventListener("change", function () {
+      if (more) more.hidden = !box.checked;
       if (box.checked) {
         if (!input.value && input.getAttribute("data-put-aside")) input.value = input.getAttribute("data-put-aside");
         // The focus stays on the tick: the date field comes next in
