@@ -358,6 +358,10 @@ func (s *Server) formInterlude(w http.ResponseWriter, r *http.Request, data *sub
 		return true, s.render(w, r, http.StatusOK, "submit.html", data)
 	}
 	if r.PostForm.Get("action") == "steps" {
+		if _, ok := s.cat.Category(data.Form.Category); !ok {
+			data.Errors = timeline.FieldErrors{"category": "Choose a category to see its steps."}
+			return true, s.render(w, r, http.StatusUnprocessableEntity, "submit.html", data)
+		}
 		return true, s.render(w, r, http.StatusOK, "submit.html", data)
 	}
 	if len(data.Confirms()) == 0 {

@@ -105,6 +105,10 @@ func TestSubmitFormTwoSteps(t *testing.T) {
 			t.Error("step one offers to share before there is a checklist")
 		}
 		v := formSent(t, first.body)
+		v.Set("action", "steps")
+		if res := e.postForm("/submit", v); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Choose a category to see its steps.") {
+			t.Errorf("Continue without a category: %d", res.status)
+		}
 		v.Set("category", "i485-employment")
 		v.Set("country", "IN")
 		v.Set("filed", "03/20/2024") // a receipt date: the day is dropped
