@@ -157,7 +157,7 @@ func journeyPhoneSubmit(t *testing.T, s *browserSuite, tb *tab) {
 // asks to confirm before saving, and one press saves it.
 func journeyAmbiguousDate(t *testing.T, s *browserSuite, tb *tab) {
 	tb.resize(phone)
-	s.load(tb, "/submit?category=i485-family", http.StatusOK)
+	s.load(tb, "/submit?category=i130-spouse-usc", http.StatusOK) // a category no other check counts
 	row := `.step[data-code="received"] `
 	tb.must(
 		chromedp.SetValue(chromedp.CSS("#f-country"), "PH"),
@@ -235,7 +235,8 @@ func journeyDateReadout(t *testing.T, s *browserSuite, tb *tab) {
 // without), and both are saved.
 func journeyRepeatRFE(t *testing.T, s *browserSuite, tb *tab) {
 	tb.resize(phone)
-	s.load(tb, "/submit?category=eb2-niw", http.StatusOK)
+	// EB-2 PERM: no other journey or page check counts its cases.
+	s.load(tb, "/submit?category=eb2-perm", http.StatusOK)
 	rfe := `.step[data-code="rfe"]`
 	tb.must(
 		chromedp.SetValue(chromedp.CSS("#f-country"), "CN"),
