@@ -105,8 +105,9 @@ func journeyAccount(t *testing.T, s *browserSuite, tb *tab) {
 	// The details, through the edit form that /me links to.
 	s.load(later, "/me", http.StatusOK)
 	s.submit(later, "edit details", item+`a[href$="/edit"]`, http.StatusOK)
-	if v := later.attr("#f-m1-code option[selected]", "value"); v != "interview" {
-		t.Errorf("the edit form's second milestone is %q, want the interview", v)
+	if later.count(`.step[data-code="interview"] input[type="checkbox"][checked]`) != 1 ||
+		later.attr(`.step[data-code="interview"] input[data-date]`, "value") != "2024-11-18" {
+		t.Error("the edit form's checklist does not hold the interview")
 	}
 	later.must(
 		chromedp.SetValue(chromedp.CSS("#f-service_center"), "NBC"),

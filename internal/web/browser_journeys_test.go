@@ -33,6 +33,10 @@ var journeys = []journey{
 	{"read Explore of a busy category on a phone: the answer first, under four screens, every country on demand", true, journeyExploreBusyPhone},
 	{"the charts follow the dark colour scheme", false, journeyExploreDarkCharts},
 	{"submit with the keyboard only", true, journeyKeyboard},
+	{"submit a typical I-485 timeline on a phone, counting taps and keystrokes", true, journeyPhoneSubmit},
+	{"a date that reads two ways is confirmed before it is saved", true, journeyAmbiguousDate},
+	{"the date fields read dates as the server does", false, journeyDateReadout},
+	{"a second RFE is one more row of the checklist", true, journeyRepeatRFE},
 	{"sign up, create a case, update it on a later visit, export, delete the account", true, journeyAccount},
 	{"claim an anonymous case into the account", true, journeyClaim},
 	{"read the feed, filter to a cohort, report a case; as admin, hide it and see it gone", true, journeyFeedModeration},
@@ -52,23 +56,24 @@ func journeySubmit(t *testing.T, s *browserSuite, tb *tab) {
 	s.submit(tb, "form with a receipt number and a bad date", submitButton, http.StatusUnprocessableEntity)
 
 	alert := tb.text(`.alert[role="alert"]`)
-	for _, want := range []string{"receipt number", "milestone 1"} {
+	for _, want := range []string{"receipt number", "Date of Biometrics appointment"} {
 		if !strings.Contains(alert, want) {
 			t.Errorf("announced error summary %q lacks %q", alert, want)
 		}
 	}
+	const bioDate = `.step[data-code="biometrics"] input[data-date]`
 	for _, f := range []struct{ field, msg, want string }{
 		{"f-note", "e-note", "receipt number"},
-		{"f-m0-date", "e-m0-date", ""},
+		{"f-m1-date", "e-m1-date", "no month 13"},
 	} {
 		expectFieldError(t, tb, f.field, f.msg, f.want)
 	}
 	for _, sel := range []string{
 		`#f-category option[value="n400"][selected]`,
 		`#f-country option[value="MX"][selected]`,
-		`#f-m0-code option[value="biometrics"][selected]`,
+		`.step[data-code="biometrics"] input[type="checkbox"][checked]`,
 		`#f-filed[value="2024-02"]`,
-		`#f-m0-date[value="2024-13-45"]`,
+		bioDate + `[id="f-m1-date"][value="2024-13-45"]`,
 	} {
 		if tb.count(sel) != 1 {
 			t.Errorf("refused form did not keep %s", sel)
@@ -90,7 +95,7 @@ func journeySubmit(t *testing.T, s *browserSuite, tb *tab) {
 
 	tb.must(
 		chromedp.SetValue(chromedp.CSS("#f-note"), goodSubmission.note),
-		chromedp.SetValue(chromedp.CSS("#f-m0-date"), goodSubmission.date),
+		chromedp.SetValue(chromedp.CSS(bioDate), goodSubmission.date),
 	)
 	s.submit(tb, "fixed form", submitButton, http.StatusCreated)
 	key := tb.text("#edit-key")
@@ -272,8 +277,9 @@ type focusedElement struct {
 }
 
 // tabbableJS lists the elements the Tab key should reach, in document
-// order, and names them.
-const tabbableJS = `const tabbable = () => Array.from(document.querySelectorAll("a[href], select, input:not([type=hidden]), textarea, button, [tabindex]")).filter(el => el.tabIndex >= 0);
+// order, and names them; an element not rendered (hidden, or in a hidden
+// part of the page) is no Tab stop.
+const tabbableJS = `const tabbable = () => Array.from(document.querySelectorAll("a[href], select, input:not([type=hidden]), textarea, button, [tabindex]")).filter(el => el.tabIndex >= 0 && el.getClientRects().length > 0);
 const nameOf = el => el.id ? "#" + el.id : el.tagName.toLowerCase() + (el.getAttribute("href") ? "[href=" + el.getAttribute("href") + "]" : "");`
 
 const readTabbable = `(() => { ` + tabbableJS + ` return tabbable().map(nameOf); })()`
@@ -292,25 +298,26 @@ const readFocus = `(() => { ` + tabbableJS + `
 // Tab reaches every link and control in order with a visible focus ring,
 // keys choose and type the values, Enter sends it.
 func journeyKeyboard(t *testing.T, s *browserSuite, tb *tab) {
-	s.load(tb, "/submit", http.StatusOK)
-	want := eval[[]string](tb, readTabbable)
+	s.load(tb, "/submit?category=n400", http.StatusOK)
 	// What to type on each Tab stop: a select picks the option whose
-	// label starts with the keys; the month input takes the month, then
-	// (after its own Tab) the year.
+	// label starts with the keys; Space ticks the biometrics step, whose
+	// date field then follows it.
 	typed := map[string][]string{
 		"#f-category": {"N-400"},
 		"#f-country":  {"Mexico"},
-		"#f-filed":    {"Feb", "2024"},
-		"#f-m0-code":  {"Biometrics"},
-		"#f-m0-date":  {"2024-04-09"},
+		"#f-filed":    {"Feb 2024"},
+		"#f-m1-on":    {" "},
+		"#f-m1-date":  {"April 9, 2024"},
 		"#f-note":     {"Interview was waived."},
 	}
 	var got []string
-	// A month input takes one Tab per part (month, year), so the walk
-	// counts each element once and allows a few extra presses.
+	// Ticking a step brings its date field into the Tab order, so the
+	// walk ends when it has met every element the page now has. A
+	// calendar field takes one Tab per part (month, day, year), so the
+	// walk counts each element once.
 	last := -2
-	for range len(want) + 8 {
-		if len(got) == len(want) {
+	for range 80 {
+		if len(got) > 0 && len(got) == len(eval[[]string](tb, readTabbable)) {
 			break
 		}
 		tb.must(chromedp.KeyEvent("\t"))
@@ -328,16 +335,19 @@ func journeyKeyboard(t *testing.T, s *browserSuite, tb *tab) {
 			t.Errorf("focus on %s is not visible (no focus ring, or off screen)", f.Name)
 		}
 	}
-	if !reflect.DeepEqual(got, want) {
+	if want := eval[[]string](tb, readTabbable); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Tab order:\n got  %q\n want %q", got, want)
 	}
-	for sel, v := range map[string]string{"#f-category": "n400", "#f-country": "MX", "#f-filed": "2024-02", "#f-m0-code": "biometrics"} {
+	for sel, v := range map[string]string{"#f-category": "n400", "#f-country": "MX", "#f-filed": "Feb 2024", "#f-m1-date": "April 9, 2024"} {
 		if got := eval[string](tb, `document.querySelector(`+jsString(sel)+`).value`); got != v {
 			t.Errorf("after typing, %s = %q, want %q", sel, got, v)
 		}
 	}
+	if !eval[bool](tb, `document.querySelector("#f-m1-on").checked`) {
+		t.Error("Space did not tick the biometrics step")
+	}
 	// Shift+Tab back to the button, then Enter.
-	for range len(want) + 8 {
+	for range len(got) + 8 {
 		tb.must(chromedp.KeyEvent("\t", chromedp.KeyModifiers(chromedp.ModifierShift)))
 		if eval[focusedElement](tb, readFocus).Name == "button" {
 			break

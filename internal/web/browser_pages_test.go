@@ -88,8 +88,8 @@ func caseEdit(key, button string) func(*browserSuite, *tab) int64 {
 	}
 }
 
-// submitButton is the submit form's button.
-const submitButton = `form.case-form button[type="submit"]`
+// submitButton is the submit form's button that saves.
+const submitButton = `form.case-form button.save`
 
 // submission is what a person types into the submit form.
 type submission struct {
@@ -102,17 +102,29 @@ var (
 		"Approved quickly, receipt EAC2190012345 if you want to check."}
 )
 
-// fillSubmit fills the submit form loaded in the tab.
+// fillSubmit fills the submit form loaded in the tab: the fields above the
+// checklist, then the checklist of the category (drawn at once by the
+// page's script, or after "Continue" without it), then the one step.
 func fillSubmit(tb *tab, sub submission) {
 	tb.t.Helper()
 	tb.must(
 		chromedp.SetValue(chromedp.CSS("#f-category"), sub.category),
 		chromedp.SetValue(chromedp.CSS("#f-country"), sub.country),
 		chromedp.SetValue(chromedp.CSS("#f-filed"), sub.filed),
-		chromedp.SetValue(chromedp.CSS("#f-m0-code"), sub.code),
-		chromedp.SetValue(chromedp.CSS("#f-m0-date"), sub.date),
 		chromedp.SetValue(chromedp.CSS("#f-note"), sub.note),
 	)
+	if tb.scripts {
+		eval[bool](tb, `document.querySelector("#f-category").dispatchEvent(new Event("change", {bubbles: true}))`)
+	} else if tb.count(`.step[data-code=`+jsString(sub.code)+`]`) == 0 {
+		if st := tb.navigate("show the category's steps", chromedp.Click(chromedp.CSS(`button[name="action"][value="steps"]`))); st != http.StatusOK {
+			tb.t.Fatalf("show the category's steps: status %d", st)
+		}
+	}
+	row := `.step[data-code=` + jsString(sub.code) + `] `
+	if tb.count(row+`input[type="checkbox"]:checked`) == 0 {
+		tb.must(chromedp.Click(chromedp.CSS(row + `input[type="checkbox"]`)))
+	}
+	tb.must(chromedp.SetValue(chromedp.CSS(row+`input[data-date]`), sub.date))
 }
 
 // openEditForm opens the case page's edit section, a <details> element

@@ -3,10 +3,10 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/auth"
+	"github.com/casetrack/casetrack/internal/caseform"
 	"github.com/casetrack/casetrack/internal/outlook"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -184,12 +184,6 @@ func (s *Server) ownCase(r *http.Request) (*auth.Account, *timeline.Case, error)
 	return a, c, nil
 }
 
-// editRows is how many milestone rows the edit form has: every milestone
-// of the case and room for more.
-func editRows(c *timeline.Case) int {
-	return min(timeline.MaxMilestones, max(formMilestoneRows, len(c.Milestones)+3))
-}
-
 // meEditPage handles GET /me/cases/{id}/edit: the submit form, filled in.
 func (s *Server) meEditPage(w http.ResponseWriter, r *http.Request) error {
 	if s.currentAccount(r) == nil {
@@ -201,13 +195,14 @@ func (s *Server) meEditPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	f := submitFormRows(editRows(c))
+	var f submitForm
 	f.Category, f.Country, f.ServiceCenter, f.Filed, f.Note = c.Category, c.Country, c.ServiceCenter, c.Filed.String(), c.Note
+	given := make([]milestoneRow, len(c.Milestones))
 	for i, m := range c.Milestones {
-		f.Rows[i].Code, f.Rows[i].Date = m.Code, m.Date.String()
+		given[i] = milestoneRow{Code: m.Code, Date: m.Date.String(), Checked: true}
 	}
-	data := &submitPageData{page: s.newPage(r, "Edit your case"), Form: f, EditID: c.ID}
-	return s.render(w, r, http.StatusOK, "submit.html", data)
+	f.Rows = caseform.Layout(s.cat, f.Category, given)
+	return s.render(w, r, http.StatusOK, "submit.html", s.newSubmitPage(r, "Edit your case", f, c.ID))
 }
 
 // meEditForm handles POST /me/cases/{id}/edit: the whole case is checked
@@ -221,17 +216,12 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	rows := editRows(c)
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	// The form says how many rows it had, so that a row added on the page
-	// is read; the number is kept within the limits of a case.
-	if n, err := strconv.Atoi(r.PostForm.Get("rows")); err == nil && n >= formMilestoneRows && n <= timeline.MaxMilestones {
-		rows = n
-	}
-	f, sub, rowOf, err := parseCaseForm(r, rows)
+	f, sub, rowOf, err := parseCaseForm(r, s.cat)
 	if err != nil {
+		return err
+	}
+	data := s.newSubmitPage(r, "Edit your case", f, c.ID)
+	if done, err := s.formInterlude(w, r, data, sub, rowOf); done {
 		return err
 	}
 	valid, fe := timeline.Validate(s.cat, sub, s.now())
@@ -258,7 +248,6 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/cases/"+c.ID+"?done=edited", http.StatusSeeOther)
 		return nil
 	}
-	data := &submitPageData{page: s.newPage(r, "Edit your case"), Form: f, EditID: c.ID}
 	data.Errors = placeErrors(&data.Form, fe, rowOf)
 	return s.render(w, r, http.StatusUnprocessableEntity, "submit.html", data)
 }

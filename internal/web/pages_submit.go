@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -10,14 +11,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/caseform"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
-// formMilestoneRows is the number of milestone rows on the submit form;
-// without JavaScript the form cannot grow, and no category has more than
-// eight milestones.
+// formMilestoneRows is how many milestone rows a posted form is read for
+// when it does not say ("rows"): the rows of the form before the
+// checklist, which clients may still post.
 const formMilestoneRows = 8
 
 // submitForm is the submit form's input, kept as typed so an invalid form
@@ -29,6 +31,13 @@ type submitForm struct {
 	Filed         string
 	Note          string
 	Rows          []milestoneRow
+	// FiledNote says how the filing month was read ("only the month is
+	// kept"), or asks to confirm an ambiguous reading (FiledConfirm);
+	// FiledError says why it could not be read, overriding validation's
+	// message, which knows only the strict format.
+	FiledNote    string
+	FiledError   string
+	FiledConfirm string
 	// Honeypot is set when the field people never see was filled in.
 	Honeypot bool
 }
@@ -44,17 +53,9 @@ const honeypotField = "website"
 const honeypotMessage = "The submission was refused because the field labelled \"Leave this field empty\" was filled in. " +
 	"It is there to stop automated spam. If you are a person, empty that field and submit again."
 
-// milestoneRow is one milestone row of the form with its own messages.
-type milestoneRow struct {
-	Index     int
-	Code      string
-	Date      string
-	CodeError string
-	DateError string
-}
-
-// Number is the row's position counted from one, for labels.
-func (r milestoneRow) Number() int { return r.Index + 1 }
+// milestoneRow is one row of the milestone checklist with its own
+// messages (package caseform lays the rows out).
+type milestoneRow = caseform.Row
 
 // submitPageData is the data of submit.html.
 type submitPageData struct {
@@ -67,6 +68,8 @@ type submitPageData struct {
 	Problem string
 	// EditID is the case being edited by its owner; empty on /submit.
 	EditID string
+	// TopCountries are offered first in the country picker.
+	TopCountries []catalog.Country
 }
 
 // categoryGroup is a heading of the category picker with its categories.
@@ -78,11 +81,56 @@ type categoryGroup struct {
 // CategoryGroups groups the catalog's categories by Group, in catalog order.
 func (p *submitPageData) CategoryGroups() []categoryGroup { return groupCategories(p.Catalog) }
 
-// MilestoneChoices lists every milestone of any category once, in the
-// order they usually happen. Without JavaScript the rows cannot follow the
-// chosen category; validation names codes the category does not have.
+// MilestoneChoices lists the steps a row that names none may pick: the
+// chosen category's, or every category's when none is chosen.
 func (p *submitPageData) MilestoneChoices() []catalog.Milestone {
+	if c, ok := p.Catalog.Category(p.Form.Category); ok {
+		return c.Milestones
+	}
 	return allMilestones(p.Catalog)
+}
+
+// Step1 is true on the first step of the form without JavaScript: no
+// category is chosen yet, so there is no checklist to show.
+func (p *submitPageData) Step1() bool {
+	_, ok := p.Catalog.Category(p.Form.Category)
+	return !ok && p.EditID == "" && len(p.Form.Rows) == 0
+}
+
+// StepsJSON is the steps of every category for submit.js, which redraws
+// the checklist as soon as the category changes.
+func (p *submitPageData) StepsJSON() (string, error) {
+	b, err := json.Marshal(caseform.Steps(p.Catalog))
+	if err != nil {
+		return "", fmt.Errorf("steps of the catalog: %w", err)
+	}
+	return string(b), nil
+}
+
+// CountryInTop reports whether the chosen country is in the "Most shared"
+// group, where it is then marked selected instead of in the A–Z list.
+func (p *submitPageData) CountryInTop() bool {
+	for _, c := range p.TopCountries {
+		if c.Code == p.Form.Country {
+			return true
+		}
+	}
+	return false
+}
+
+// Confirms lists the dates read in a way the person should confirm before
+// the case is saved, each linked to its field.
+func (p *submitPageData) Confirms() []fieldMessage {
+	var out []fieldMessage
+	if p.Form.FiledConfirm != "" {
+		out = append(out, fieldMessage{Anchor: "f-filed", Message: fieldLabels["filed"] + ": " + p.Form.FiledConfirm})
+	}
+	for _, row := range p.Form.Rows {
+		if row.Confirm {
+			out = append(out, fieldMessage{Anchor: fmt.Sprintf("f-m%d-date", row.Index), Message: row.Label() + ": " + row.Reading})
+		}
+	}
+	return out
 }
 
 // Err returns the message for a form field, or "".
@@ -118,10 +166,14 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 	}
 	for _, row := range p.Form.Rows {
 		if row.CodeError != "" {
-			out = append(out, fieldMessage{Anchor: fmt.Sprintf("f-m%d-code", row.Index), Message: fmt.Sprintf("Milestone %d: %s", row.Number(), row.CodeError)})
+			anchor := fmt.Sprintf("f-m%d-on", row.Index)
+			if row.Code == "" {
+				anchor = fmt.Sprintf("f-m%d-code", row.Index)
+			}
+			out = append(out, fieldMessage{Anchor: anchor, Message: row.Label() + ": " + row.CodeError})
 		}
 		if row.DateError != "" {
-			out = append(out, fieldMessage{Anchor: fmt.Sprintf("f-m%d-date", row.Index), Message: fmt.Sprintf("Date of milestone %d: %s", row.Number(), row.DateError)})
+			out = append(out, fieldMessage{Anchor: fmt.Sprintf("f-m%d-date", row.Index), Message: "Date of " + row.Label() + ": " + row.DateError})
 		}
 	}
 	add("note")
@@ -137,16 +189,6 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 		out = append(out, fieldMessage{Anchor: "form", Message: p.Errors[k]})
 	}
 	return out
-}
-
-// FiledInputType is "month", or "text" when the filing month is invalid:
-// browsers blank a month input whose value they cannot parse, and the
-// person should see what they typed.
-func (p *submitPageData) FiledInputType() string {
-	if p.Errors["filed"] != "" {
-		return "text"
-	}
-	return "month"
 }
 
 // allMilestones returns the union of the categories' milestones, ordered
@@ -180,53 +222,89 @@ func allMilestones(cat *catalog.Catalog) []catalog.Milestone {
 	return out
 }
 
-// emptySubmitForm has the blank milestone rows.
-func emptySubmitForm() submitForm { return submitFormRows(formMilestoneRows) }
-
-// submitFormRows has n blank milestone rows.
-func submitFormRows(n int) submitForm {
-	f := submitForm{Rows: make([]milestoneRow, n)}
-	for i := range f.Rows {
-		f.Rows[i].Index = i
-	}
-	return f
-}
-
-// submitPage handles GET /submit.
+// submitPage handles GET /submit. A category in the query string
+// ("?category=i485-employment", as a link from Explore has it) opens the
+// form at that category's checklist; without one, a browser without
+// JavaScript first sees the fields above the checklist (step 1).
 func (s *Server) submitPage(w http.ResponseWriter, r *http.Request) error {
-	data := &submitPageData{page: s.newPage(r, "Share your timeline"), Form: emptySubmitForm()}
-	return s.render(w, r, http.StatusOK, "submit.html", data)
+	var f submitForm
+	if c, ok := s.cat.Category(strings.TrimSpace(r.URL.Query().Get("category"))); ok {
+		f.Category = c.Code
+	}
+	f.Rows = caseform.Layout(s.cat, f.Category, nil)
+	return s.render(w, r, http.StatusOK, "submit.html", s.newSubmitPage(r, "Share your timeline", f, ""))
 }
 
-// parseSubmitForm reads the form into the form model and a submission.
-// rowOf maps each submitted milestone back to its form row, because empty
-// rows are skipped.
-func parseSubmitForm(r *http.Request) (f submitForm, sub timeline.Submission, rowOf []int, err error) {
-	return parseCaseForm(r, formMilestoneRows)
+// newSubmitPage is the data of submit.html for a form, on /submit or (with
+// editID) on the owner's edit page.
+func (s *Server) newSubmitPage(r *http.Request, title string, f submitForm, editID string) *submitPageData {
+	return &submitPageData{page: s.newPage(r, title), Form: f, EditID: editID, TopCountries: s.topCountries()}
 }
 
-// parseCaseForm is parseSubmitForm for a form with rows milestone rows.
-func parseCaseForm(r *http.Request, rows int) (f submitForm, sub timeline.Submission, rowOf []int, err error) {
+// parseCaseForm reads the submit or edit form into the form model, laid
+// out as the chosen category's checklist, and into a submission whose
+// dates are read as people write them (package dateinput) and passed on in
+// the strict form validation expects. rowOf maps each submitted milestone
+// back to its checklist row, because rows not reached are skipped.
+//
+// A row names its step with a hidden "step" field and is ticked with "on";
+// a row that names its step with a "code" field (a picker, or a client
+// written against the earlier form) is taken as ticked.
+func parseCaseForm(r *http.Request, cat *catalog.Catalog) (f submitForm, sub timeline.Submission, rowOf []int, err error) {
 	if err := r.ParseForm(); err != nil {
 		return f, sub, nil, fmt.Errorf("parse submit form: %w", formError(err))
 	}
 	v := r.PostForm
-	f = submitFormRows(rows)
 	f.Category = strings.TrimSpace(v.Get("category"))
 	f.Country = strings.TrimSpace(v.Get("country"))
 	f.ServiceCenter = strings.TrimSpace(v.Get("service_center"))
-	f.Filed = strings.TrimSpace(v.Get("filed"))
 	f.Note = v.Get("note")
 	f.Honeypot = v.Get(honeypotField) != ""
-	sub = timeline.Submission{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter, Filed: f.Filed, Note: f.Note}
-	for i := range f.Rows {
-		code := strings.TrimSpace(v.Get("milestones[" + strconv.Itoa(i) + "].code"))
-		date := strings.TrimSpace(v.Get("milestones[" + strconv.Itoa(i) + "].date"))
-		f.Rows[i].Code, f.Rows[i].Date = code, date
-		if code == "" && date == "" {
+
+	// The form says how many rows it had, so that rows added on the page
+	// are read; the number is kept within the limits of a case.
+	n := formMilestoneRows
+	if k, err := strconv.Atoi(v.Get("rows")); err == nil {
+		n = min(max(k, formMilestoneRows), timeline.MaxMilestones)
+	}
+	var given []milestoneRow
+	for i := range n {
+		p := "milestones[" + strconv.Itoa(i) + "]."
+		row := milestoneRow{
+			Code:    strings.ToLower(strings.TrimSpace(v.Get(p + "code"))),
+			Date:    strings.TrimSpace(v.Get(p + "date")),
+			Checked: v.Get(p+"on") != "",
+		}
+		if row.Code != "" {
+			row.Checked = true
+		} else {
+			row.Code = strings.ToLower(strings.TrimSpace(v.Get(p + "step")))
+		}
+		if row.Code == "" && !row.Included() {
 			continue
 		}
-		sub.Milestones = append(sub.Milestones, timeline.MilestoneInput{Code: code, Date: date})
+		given = append(given, row)
+	}
+	f.Rows = caseform.Layout(cat, f.Category, given)
+
+	filed := caseform.ReadFiled(v.Get("filed"))
+	f.Filed, f.FiledNote, f.FiledError, f.FiledConfirm = filed.Shown, filed.Note, filed.Error, filed.Confirm
+	if f.FiledConfirm != "" {
+		f.FiledNote = f.FiledConfirm
+	}
+	sub = timeline.Submission{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter, Filed: filed.Value, Note: f.Note}
+	for i := range f.Rows {
+		row := &f.Rows[i]
+		if !row.Included() {
+			continue
+		}
+		d := caseform.ReadDate(row.Date)
+		row.Date, row.DateError, row.Confirm = d.Shown, d.Error, d.Confirm != ""
+		row.Reading = d.Note
+		if row.Confirm {
+			row.Reading = d.Confirm
+		}
+		sub.Milestones = append(sub.Milestones, timeline.MilestoneInput{Code: row.Code, Date: d.Value})
 		rowOf = append(rowOf, i)
 	}
 	return f, sub, rowOf, nil
@@ -255,28 +333,67 @@ func placeErrors(f *submitForm, fe timeline.FieldErrors, rowOf []int) timeline.F
 				row.CodeError = msg
 				continue
 			case "date":
-				row.DateError = msg
+				// The date reader's message names what is wrong with
+				// the text; validation only knows the strict format.
+				if row.DateError == "" {
+					row.DateError = msg
+				}
 				continue
 			}
 		}
 		rest[k] = msg
 	}
+	if f.FiledError != "" {
+		rest["filed"] = f.FiledError
+	}
 	return rest
+}
+
+// formInterlude answers the presses of the form that do not save: showing
+// the checklist of the category chosen (the second step without
+// JavaScript), adding a row for a repeated step, and dates whose reading
+// must be confirmed first. It reports whether it answered.
+func (s *Server) formInterlude(w http.ResponseWriter, r *http.Request, data *submitPageData, sub timeline.Submission, rowOf []int) (bool, error) {
+	if code := r.PostForm.Get("add"); code != "" {
+		data.Form.Rows = caseform.Layout(s.cat, data.Form.Category, caseform.AddRepeat(data.Form.Rows, code))
+		return true, s.render(w, r, http.StatusOK, "submit.html", data)
+	}
+	if r.PostForm.Get("action") == "steps" {
+		if _, ok := s.cat.Category(data.Form.Category); !ok {
+			data.Errors = timeline.FieldErrors{"category": "Choose a category to see its steps."}
+			return true, s.render(w, r, http.StatusUnprocessableEntity, "submit.html", data)
+		}
+		return true, s.render(w, r, http.StatusOK, "submit.html", data)
+	}
+	if len(data.Confirms()) == 0 {
+		return false, nil
+	}
+	// Everything else is checked now, so that the one press after
+	// confirming saves.
+	status := http.StatusOK
+	if _, fe := timeline.Validate(s.cat, sub, s.now()); len(fe) > 0 {
+		data.Errors = placeErrors(&data.Form, fe, rowOf)
+		status = http.StatusUnprocessableEntity
+	}
+	return true, s.render(w, r, status, "submit.html", data)
 }
 
 // submitForm handles POST /submit. Success shows the edit key once, on the
 // response itself (it is never stored, so there is nothing to redirect to).
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
-	f, sub, rowOf, err := parseSubmitForm(r)
+	f, sub, rowOf, err := parseCaseForm(r, s.cat)
 	if err != nil {
 		return err
 	}
-	data := &submitPageData{page: s.newPage(r, "Share your timeline"), Form: f}
+	data := s.newSubmitPage(r, "Share your timeline", f, "")
 	if f.Honeypot {
 		s.metrics.submissions.WithLabelValues(submitHoneypot).Inc()
 		data.Problem = honeypotMessage
 		return s.render(w, r, http.StatusBadRequest, "submit.html", data)
+	}
+	if done, err := s.formInterlude(w, r, data, sub, rowOf); done {
+		return err
 	}
 	cancel, retry, ok := s.limiter.reserve(s.clientAddr(r))
 	if !ok {

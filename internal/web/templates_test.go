@@ -22,11 +22,12 @@ var templateSamples = map[string]func(s *Server) any{
 	"error.html": func(*Server) any {
 		return &errorPage{page: page{Title: "Too Many Requests"}, Status: 429, Message: "Slow down <please>"}
 	},
-	"submit.html": func(*Server) any {
-		f := emptySubmitForm()
-		f.Category, f.Country, f.Filed, f.Note = "k1", "MX", "2024-13", "note <kept>"
-		f.Rows[0].Code, f.Rows[0].Date, f.Rows[0].DateError = "received", "2024-02-30", "not a real date"
-		return &submitPageData{Form: f, Errors: timeline.FieldErrors{"filed": "bad month", "milestones": "too many", "note": "found something"}, Problem: "Too many"}
+	"submit.html": func(s *Server) any {
+		f := submitForm{Category: "k1", Country: "MX", Filed: "2024-13", Note: "note <kept>", FiledConfirm: "We read 05/02/2024 as May 2024"}
+		f.Rows = []milestoneRow{{Code: "received", Name: "Receipt notice", Date: "2024-02-30", DateError: "not a real date", CanRepeat: true},
+			{Index: 1, Date: "2024-05-02", Reading: "We read 05/02/2024 as 2 May 2024", Confirm: true}}
+		return &submitPageData{Form: f, Errors: timeline.FieldErrors{"filed": "bad month", "milestones": "too many", "note": "found something"}, Problem: "Too many",
+			TopCountries: s.cat.Countries[:2]}
 	},
 	"submit_done.html": func(*Server) any {
 		return &submitDonePageData{ID: "c_AAAAAAAAAAAAAAAAAAAAAAAAAA", URL: "/cases/c_AAAAAAAAAAAAAAAAAAAAAAAAAA", EditKey: "ek_KEY", CategoryCode: "eb1a"}

@@ -1,0 +1,276 @@
+// Package dateinput reads dates as people type or paste them into the
+// submit form: copied from a USCIS notice ("05/02/2024", "May 2, 2024"),
+// written the international way ("2 May 2024", "2024-05-02") or known only
+// to the month ("May 2024", "2024-05", "05/2024").
+//
+// It is written by hand rather than taken from a general date parsing
+// library because what the form needs is what such libraries hide: whether
+// the reading was ambiguous (05/02/2024 is 2 May on a US notice but 5
+// February to most of the world), whether only the month was given, and a
+// message a person can act on when the text is not a date. The JSON API
+// does not use it: it keeps the strict formats of docs/API.md.
+package dateinput
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// The years a date may fall in. The form's validation narrows this further
+// (no step before 1990, none in the future); this range only catches typing
+// slips such as a two-digit or five-digit year.
+const (
+	MinYear = 1900
+	MaxYear = 2100
+)
+
+// Reading is how a text was read.
+type Reading struct {
+	// Date is the date read, with Day 0 when only the month was given.
+	Date timeline.ApproxDate
+	// Ambiguous is true when the text could also be read as another date:
+	// a slashed date whose first two numbers are both at most 12 and
+	// differ, which a person used to day-first dates may have meant the
+	// other way round. The form asks such a reading to be confirmed.
+	Ambiguous bool
+	// Other is the day-first reading of an ambiguous date.
+	Other timeline.ApproxDate
+	// Canonical is true when the text already was the canonical form
+	// (timeline.ApproxDate.String), so nothing was interpreted.
+	Canonical bool
+}
+
+// Error says why a text is not a date. Its message is a full sentence
+// meant to be shown next to the field, after the field's name.
+type Error struct {
+	Input  string
+	Reason string
+}
+
+func (e *Error) Error() string { return e.Reason }
+
+// Examples lists the accepted forms for hints and messages.
+const Examples = "2024-05-02, 05/02/2024, May 2, 2024 or 2 May 2024, or only the month: 2024-05, 05/2024 or May 2024"
+
+var (
+	// yearFirst is 2024-05-02, 2024-5-2, 2024/05/02 and 2024-05.
+	yearFirst = regexp.MustCompile(`^(\d{4})([-/])(\d{1,2})(?:([-/])(\d{1,2}))?$`)
+	// slashed is the US order of notices: 05/02/2024, 5/2/2024, 05-02-2024.
+	slashed = regexp.MustCompile(`^(\d{1,2})([-/])(\d{1,2})([-/])(\d{4})$`)
+	// monthSlashYear is 05/2024 and 5-2024.
+	monthSlashYear = regexp.MustCompile(`^(\d{1,2})[-/](\d{4})$`)
+	// word splits written-out dates into words and numbers; commas,
+	// periods and spaces only separate them.
+	word = regexp.MustCompile(`[a-z]+|\d+`)
+	// wordSeparators are what may stand between the words of a written date.
+	wordSeparators = regexp.MustCompile(`^[a-z0-9 ,.]+$`)
+)
+
+// Parse reads s. Surrounding spaces and letter case do not matter.
+func Parse(s string) (Reading, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return Reading{}, &Error{Input: s, Reason: "Enter a date, for example " + Examples + "."}
+	}
+	lower := strings.ToLower(strings.Join(strings.Fields(in), " "))
+	if m := yearFirst.FindStringSubmatch(lower); m != nil {
+		if m[4] != "" && m[4] != m[2] {
+			return Reading{}, notADate(in)
+		}
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[3])
+		d := 0
+		if m[5] != "" {
+			d, _ = strconv.Atoi(m[5])
+		}
+		date, err := build(in, y, mo, d, m[5] != "")
+		if err != nil {
+			return Reading{}, err
+		}
+		return Reading{Date: date, Canonical: in == date.String()}, nil
+	}
+	if m := slashed.FindStringSubmatch(lower); m != nil {
+		if m[2] != m[4] {
+			return Reading{}, notADate(in)
+		}
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[3])
+		y, _ := strconv.Atoi(m[5])
+		if a > 12 && b >= 1 && b <= 12 {
+			return Reading{}, &Error{Input: in, Reason: fmt.Sprintf(
+				"%s has no month %d. Dates written with slashes put the month first, as USCIS notices do: did you mean %02d%s%02d%s%d?",
+				echo(in), a, b, m[2], a, m[2], y)}
+		}
+		date, err := build(in, y, a, b, true)
+		if err != nil {
+			return Reading{}, err
+		}
+		r := Reading{Date: date}
+		if a != b && a <= 12 && b <= 12 {
+			r.Ambiguous = true
+			r.Other = timeline.ApproxDate{Year: y, Month: time.Month(b), Day: a}
+		}
+		return r, nil
+	}
+	if m := monthSlashYear.FindStringSubmatch(lower); m != nil {
+		mo, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[2])
+		date, err := build(in, y, mo, 0, false)
+		if err != nil {
+			return Reading{}, err
+		}
+		return Reading{Date: date}, nil
+	}
+	if wordSeparators.MatchString(lower) {
+		return parseWords(in, word.FindAllString(lower, -1))
+	}
+	return Reading{}, notADate(in)
+}
+
+// parseWords reads a date with its month written out: "May 2, 2024",
+// "2 May 2024", "May 2nd 2024", "May 2024", "2024 May".
+func parseWords(in string, w []string) (Reading, error) {
+	// Ordinal suffixes follow the day's digits: "2nd" is "2", "nd".
+	var toks []string
+	for i := 0; i < len(w); i++ {
+		if i > 0 && isDigits(w[i-1]) && len(w[i-1]) <= 2 && isOrdinal(w[i]) {
+			continue
+		}
+		toks = append(toks, w[i])
+	}
+	var month time.Month
+	var nums []string
+	for _, t := range toks {
+		if isDigits(t) {
+			nums = append(nums, t)
+			continue
+		}
+		if month != 0 {
+			return Reading{}, notADate(in)
+		}
+		month = monthNamed(t)
+		if month == 0 && !dateLikeNumbers(w) {
+			return Reading{}, notADate(in)
+		}
+		if month == 0 {
+			return Reading{}, &Error{Input: in, Reason: fmt.Sprintf("%q is not a month name we know. Write the month in English, for example May 2, 2024, or use %s.", t, "2024-05-02")}
+		}
+	}
+	if month == 0 {
+		return Reading{}, notADate(in)
+	}
+	var yearStr, dayStr string
+	for _, n := range nums {
+		switch {
+		case len(n) == 4 && yearStr == "":
+			yearStr = n
+		case len(n) <= 2 && dayStr == "":
+			dayStr = n
+		default:
+			return Reading{}, notADate(in)
+		}
+	}
+	if yearStr == "" {
+		return Reading{}, &Error{Input: in, Reason: fmt.Sprintf("%s has no year. Add the year with four digits, for example May 2, 2024.", echo(in))}
+	}
+	y, _ := strconv.Atoi(yearStr)
+	d := 0
+	if dayStr != "" {
+		d, _ = strconv.Atoi(dayStr)
+	}
+	date, err := build(in, y, int(month), d, dayStr != "")
+	if err != nil {
+		return Reading{}, err
+	}
+	return Reading{Date: date}, nil
+}
+
+// build checks the parts of a date; hasDay says a day was written, so a
+// day 0 is an error rather than "month only".
+func build(in string, y, mo, d int, hasDay bool) (timeline.ApproxDate, error) {
+	if y < MinYear || y > MaxYear {
+		return timeline.ApproxDate{}, &Error{Input: in, Reason: fmt.Sprintf("%s has the year %d; use a year from %d to %d, written with four digits.", echo(in), y, MinYear, MaxYear)}
+	}
+	if mo < 1 || mo > 12 {
+		return timeline.ApproxDate{}, &Error{Input: in, Reason: fmt.Sprintf("%s has no month %d: months go from 1 to 12.", echo(in), mo)}
+	}
+	month := time.Month(mo)
+	if !hasDay {
+		return timeline.ApproxDate{Year: y, Month: month}, nil
+	}
+	if last := daysIn(y, month); d < 1 || d > last {
+		return timeline.ApproxDate{}, &Error{Input: in, Reason: fmt.Sprintf("%s is not a date: %s %d has %d days.", echo(in), month, y, last)}
+	}
+	return timeline.ApproxDate{Year: y, Month: month, Day: d}, nil
+}
+
+// daysIn is the number of days of a month.
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func notADate(in string) error {
+	return &Error{Input: in, Reason: fmt.Sprintf("%s is not a date we can read. Write it for example as %s.", echo(in), Examples)}
+}
+
+// echo quotes a person's input in a message, shortened so that a pasted
+// paragraph does not fill the page.
+func echo(s string) string {
+	const max = 40
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return `"` + s + `"`
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// dateLikeNumbers reports whether the numbers among w could be a day and a
+// year, so that an unknown word is worth naming as a month name.
+func dateLikeNumbers(w []string) bool {
+	for _, t := range w {
+		if isDigits(t) && len(t) > 4 {
+			return false
+		}
+	}
+	return true
+}
+
+func isOrdinal(s string) bool { return s == "st" || s == "nd" || s == "rd" || s == "th" }
+
+// monthNamed returns the month a full English name or an abbreviation of
+// at least three letters ("sep", "sept") names, or 0.
+func monthNamed(w string) time.Month {
+	if len(w) < 3 {
+		return 0
+	}
+	for m := time.January; m <= time.December; m++ {
+		name := strings.ToLower(m.String())
+		if w == name || (strings.HasPrefix(name, w)) {
+			return m
+		}
+	}
+	return 0
+}
+
+// Describe writes a date for people, day first with the month spelled
+// out, so it cannot be misread either way: "2 May 2024", or "May 2024"
+// when only the month is known.
+func Describe(d timeline.ApproxDate) string {
+	if d.Day == 0 {
+		return fmt.Sprintf("%s %d", d.Month, d.Year)
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+}

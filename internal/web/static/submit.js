@@ -1,0 +1,319 @@
+// The submit form, made quicker where JavaScript runs: the milestone
+// checklist follows the category at once, each date field says how it is
+// read as the person types, and a native calendar sits beside it. Without
+// this script the form works as a two-step form; the server reads every
+// date again and asks to confirm ambiguous ones either way.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.case-form");
+  if (!form) return;
+  var fieldset = form.querySelector("#f-milestones");
+  var list = fieldset && fieldset.querySelector("[data-steps-list]");
+  var category = form.querySelector("#f-category");
+  var steps = {};
+  try { steps = JSON.parse(fieldset.getAttribute("data-steps") || "{}"); } catch (e) { steps = {}; }
+
+  // Must match package caseform: the steps that may be listed again, and
+  // how often (timeline.MaxRepeats).
+  var REPEATABLE = { rfe: true, rfe_response: true };
+  var MAX_REPEATS = 5;
+
+  // ----- Reading dates: the same rules as package dateinput. -----
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"];
+  var MIN_YEAR = 1900, MAX_YEAR = 2100;
+
+  function daysIn(y, m) { return new Date(Date.UTC(y, m, 0)).getUTCDate(); }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function describe(d) {
+    return d.d ? d.d + " " + MONTHS[d.m - 1] + " " + d.y : MONTHS[d.m - 1] + " " + d.y;
+  }
+  function canonical(d) { return d.y + "-" + pad(d.m) + (d.d ? "-" + pad(d.d) : ""); }
+  function build(y, m, d, hasDay) {
+    if (y < MIN_YEAR || y > MAX_YEAR) return { error: "use a year from " + MIN_YEAR + " to " + MAX_YEAR + ", written with four digits" };
+    if (m < 1 || m > 12) return { error: "there is no month " + m };
+    if (!hasDay) return { date: { y: y, m: m, d: 0 } };
+    var last = daysIn(y, m);
+    if (d < 1 || d > last) return { error: MONTHS[m - 1] + " " + y + " has " + last + " days" };
+    return { date: { y: y, m: m, d: d } };
+  }
+  function monthNamed(w) {
+    if (w.length < 3) return 0;
+    for (var i = 0; i < 12; i++) {
+      if (MONTHS[i].toLowerCase().indexOf(w) === 0) return i + 1;
+    }
+    return 0;
+  }
+  // parse returns {date, ambiguous, other}, {error} or null for nothing.
+  function parse(text) {
+    var s = text.trim().replace(/\s+/g, " ").toLowerCase();
+    if (!s) return null;
+    var m = /^(\d{4})([-/])(\d{1,2})(?:([-/])(\d{1,2}))?$/.exec(s);
+    if (m) {
+      if (m[4] && m[4] !== m[2]) return { error: "not a date we can read" };
+      return build(+m[1], +m[3], m[5] ? +m[5] : 0, !!m[5]);
+    }
+    m = /^(\d{1,2})([-/])(\d{1,2})([-/])(\d{4})$/.exec(s);
+    if (m) {
+      if (m[2] !== m[4]) return { error: "not a date we can read" };
+      var a = +m[1], b = +m[3], y = +m[5];
+      if (a > 12 && b >= 1 && b <= 12) return { error: "the month comes first, as on USCIS notices: did you mean " + pad(b) + m[2] + pad(a) + m[2] + y + "?" };
+      var r = build(y, a, b, true);
+      if (r.date && a !== b && a <= 12 && b <= 12) {
+        r.ambiguous = true;
+        r.other = { y: y, m: b, d: a };
+      }
+      return r;
+    }
+    m = /^(\d{1,2})[-/](\d{4})$/.exec(s);
+    if (m) return build(+m[2], +m[1], 0, false);
+    if (!/^[a-z0-9 ,.]+$/.test(s)) return { error: "not a date we can read" };
+    var words = s.match(/[a-z]+|\d+/g) || [], toks = [];
+    for (var i = 0; i < words.length; i++) {
+      var prev = words[i - 1];
+      if (i > 0 && /^\d{1,2}$/.test(prev) && /^(st|nd|rd|th)$/.test(words[i])) continue;
+      toks.push(words[i]);
+    }
+    var month = 0, year = "", day = "";
+    for (i = 0; i < toks.length; i++) {
+      var t = toks[i];
+      if (/^\d+$/.test(t)) {
+        if (t.length === 4 && !year) year = t;
+        else if (t.length <= 2 && !day) day = t;
+        else return { error: "not a date we can read" };
+        continue;
+      }
+      if (month) return { error: "not a date we can read" };
+      month = monthNamed(t);
+      if (!month) return { error: "\u201c" + t + "\u201d is not a month name" };
+    }
+    if (!month) return { error: "not a date we can read" };
+    if (!year) return { error: "add the year with four digits" };
+    return build(+year, month, day ? +day : 0, !!day);
+  }
+
+  // readout writes how a field's text is read into the line under it.
+  // While typing only a reading is shown; what is not (yet) a date is
+  // said once the field is left.
+  function readout(input, final) {
+    var out = document.getElementById(input.getAttribute("aria-describedby").split(" ").filter(function (id) { return id.indexOf("r-") === 0; })[0]);
+    if (!out) return;
+    var r = parse(input.value), monthOnly = input.getAttribute("data-date") === "month";
+    var text = "";
+    if (r && r.date) {
+      var d = r.date;
+      if (monthOnly) {
+        text = "Read as " + describe({ y: d.y, m: d.m, d: 0 }) + (d.d ? ": only the month is kept, never the day." : ".");
+      } else {
+        text = "Read as " + describe(d) + ".";
+      }
+      if (r.ambiguous) {
+        text += " Month first, as on USCIS notices; written day first it would be " +
+          describe(monthOnly ? { y: r.other.y, m: r.other.m, d: 0 } : r.other) + ". You will be asked to confirm.";
+      }
+    } else if (r && r.error && final) {
+      text = "Not read as a date yet: " + r.error + ".";
+    }
+    if (out.textContent !== text) out.textContent = text;
+  }
+
+  // withPicker puts a native calendar (date or month input) beside a text
+  // date field; choosing in it writes the canonical date into the field.
+  function withPicker(input, label) {
+    var kind = input.getAttribute("data-date") === "month" ? "month" : "date";
+    var picker = document.createElement("input");
+    picker.type = kind;
+    if (picker.type !== kind) return; // no native picker in this browser
+    picker.className = "picker";
+    picker.setAttribute("aria-label", "Pick " + label + " from a calendar");
+    var wrap = document.createElement("div");
+    wrap.className = "date-pair";
+    input.parentNode.insertBefore(wrap, input);
+    wrap.appendChild(input);
+    wrap.appendChild(picker);
+    function sync() {
+      var r = parse(input.value);
+      var v = "";
+      if (r && r.date && (kind === "month" || r.date.d)) v = kind === "month" ? r.date.y + "-" + pad(r.date.m) : canonical(r.date);
+      if (picker.value !== v) picker.value = v;
+    }
+    sync();
+    input.addEventListener("input", function () {
+      // While the calendar field is being typed into, it is the source.
+      if (document.activeElement !== picker) sync();
+    });
+    picker.addEventListener("input", function () {
+      // A calendar field typed into reports each complete date on the
+      // way ("0002-03-28" before the year is whole); only a plausible
+      // one is written into the text field.
+      var r = parse(picker.value);
+      if (!r || !r.date) return;
+      input.value = picker.value;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    picker.addEventListener("change", function () { readout(input, true); });
+  }
+
+  function enhanceDate(input, label) {
+    input.addEventListener("input", function () { readout(input, false); });
+    input.addEventListener("change", function () { readout(input, true); });
+    withPicker(input, label);
+  }
+
+  // ----- The checklist. -----
+  function ordinal(n) {
+    var s = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" })[n % 10] || "th";
+    return n + s;
+  }
+
+  // rowsNow reads the checklist as it stands.
+  function rowsNow() {
+    var rows = [];
+    list.querySelectorAll(".step").forEach(function (el) {
+      var box = el.querySelector("input[type=checkbox]");
+      var date = el.querySelector("input[data-date]");
+      var pick = el.querySelector("select");
+      var code = el.getAttribute("data-code") || (pick ? pick.value : "");
+      var label = el.querySelector(".step-check label");
+      rows.push({
+        code: code,
+        name: el.getAttribute("data-name") || (label ? label.textContent.replace(/, \d+(st|nd|rd|th)$/, "") : code),
+        date: date ? date.value : "",
+        checked: box ? box.checked : false
+      });
+    });
+    return rows;
+  }
+
+  // layout places rows on the checklist of a category, as caseform.Layout.
+  function layout(cat, given) {
+    var out = [], used = [];
+    (steps[cat] || []).forEach(function (m) {
+      var n = 0;
+      given.forEach(function (g, i) {
+        if (used[i] || g.code !== m.code) return;
+        used[i] = true;
+        out.push({ code: m.code, name: m.name, date: g.date, checked: g.checked });
+        n++;
+      });
+      if (!n) out.push({ code: m.code, name: m.name, date: "", checked: false });
+    });
+    given.forEach(function (g, i) {
+      if (!used[i] && (g.code || g.date || g.checked)) out.push(g);
+    });
+    return out;
+  }
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  // render redraws the checklist from rows; the ids and names are those
+  // the server writes (templates/_submitchecklist.html).
+  function render(rows, cat) {
+    var counts = {}, seen = {};
+    rows.forEach(function (r) { counts[r.code] = (counts[r.code] || 0) + 1; });
+    var inCat = {};
+    (steps[cat] || []).forEach(function (m) { inCat[m.code] = true; });
+    list.textContent = "";
+    rows.forEach(function (r, i) {
+      var rep = seen[r.code] || 0;
+      seen[r.code] = rep + 1;
+      var label = (r.name || r.code || "Step " + (i + 1)) + (rep ? ", " + ordinal(rep + 1) : "");
+      var row = el("div", { "class": "step", "data-code": r.code, "data-name": r.name || "" });
+      row.appendChild(el("input", { type: "hidden", name: "milestones[" + i + "].step", value: r.code }));
+      var check = el("div", { "class": "step-check" });
+      var box = el("input", { type: "checkbox", id: "f-m" + i + "-on", name: "milestones[" + i + "].on", value: "1" });
+      box.checked = r.checked || !!r.date;
+      check.appendChild(box);
+      check.appendChild(el("label", { "for": "f-m" + i + "-on" }, label));
+      row.appendChild(check);
+      var dateBox = el("div", { "class": "step-date" });
+      var lab = el("label", { "for": "f-m" + i + "-date" }, "Date");
+      lab.appendChild(el("span", { "class": "vh" }, " of " + label));
+      dateBox.appendChild(lab);
+      var input = el("input", { type: "text", id: "f-m" + i + "-date", name: "milestones[" + i + "].date", placeholder: "e.g. 05/02/2024",
+        autocomplete: "off", spellcheck: "false", "data-date": "day", "aria-describedby": "r-m" + i });
+      input.value = r.date || "";
+      dateBox.appendChild(input);
+      dateBox.appendChild(el("p", { "class": "readout", id: "r-m" + i, "aria-live": "polite" }));
+      row.appendChild(dateBox);
+      var last = i === rows.length - 1 || rows[i + 1].code !== r.code;
+      if (last && REPEATABLE[r.code] && counts[r.code] < MAX_REPEATS && inCat[r.code]) {
+        row.appendChild(el("button", { type: "submit", name: "add", value: r.code, "class": "add-repeat" }, "+ Add another: " + r.name));
+      }
+      list.appendChild(row);
+      enhanceRow(row, label);
+      if (input.value) readout(input, true);
+    });
+    var count = form.querySelector("input[name=rows]");
+    if (count) count.value = String(rows.length);
+  }
+
+  // enhanceRow ties a row's tick to its date: a step not ticked shows no
+  // date field; unticking puts the date aside (so it is not saved), and
+  // ticking again brings it back.
+  function enhanceRow(row, label) {
+    var box = row.querySelector("input[type=checkbox]");
+    var input = row.querySelector("input[data-date]");
+    if (!input) return;
+    enhanceDate(input, "the date of " + label);
+    if (!box) return;
+    var area = row.querySelector(".step-date");
+    var more = row.querySelector("button[name=add]");
+    area.hidden = !box.checked && !input.value;
+    // Another row of a step is offered once the step itself is ticked.
+    if (more) more.hidden = area.hidden;
+    box.addEventListener("change", function () {
+      if (more) more.hidden = !box.checked;
+      if (box.checked) {
+        if (!input.value && input.getAttribute("data-put-aside")) input.value = input.getAttribute("data-put-aside");
+        // The focus stays on the tick: the date field comes next in
+        // the Tab order, and moving the focus would surprise.
+        area.hidden = false;
+      } else {
+        if (input.value) input.setAttribute("data-put-aside", input.value);
+        input.value = "";
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        area.hidden = true;
+      }
+    });
+    input.addEventListener("input", function () { if (input.value.trim()) box.checked = true; });
+  }
+
+  // ----- Wiring. -----
+  document.querySelectorAll("[data-js-hide]").forEach(function (e) { e.hidden = true; });
+  document.querySelectorAll("[data-js-show]").forEach(function (e) { e.hidden = false; });
+
+  var filed = form.querySelector("#f-filed");
+  if (filed) enhanceDate(filed, "the filing month");
+
+  if (list) {
+    list.querySelectorAll(".step").forEach(function (row) {
+      var label = row.querySelector(".step-check label");
+      enhanceRow(row, label ? label.textContent : "this step");
+    });
+    var hint = fieldset.querySelector("#h-milestones");
+    if (category) {
+      category.addEventListener("change", function () {
+        render(layout(category.value, rowsNow()), category.value);
+        if (hint && category.value) hint.textContent = "Tick each step you have reached and give its date as on the notice, for example 05/02/2024, May 2, 2024 or 2024-05-02; only the month (2024-05) if you don't remember the day.";
+      });
+    }
+    list.addEventListener("click", function (ev) {
+      var b = ev.target.closest("button[name=add]");
+      if (!b) return;
+      ev.preventDefault();
+      var rows = rowsNow(), code = b.value, at = -1;
+      rows.forEach(function (r, i) { if (r.code === code) at = i; });
+      if (at < 0) return;
+      rows.splice(at + 1, 0, { code: code, name: rows[at].name, date: "", checked: true });
+      render(rows, category ? category.value : "");
+      var added = document.getElementById("f-m" + (at + 1) + "-date");
+      if (added) added.focus();
+    });
+  }
+})();
