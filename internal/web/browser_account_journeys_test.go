@@ -137,9 +137,10 @@ func journeyAccount(t *testing.T, s *browserSuite, tb *tab) {
 
 	// Delete the account, confirming.
 	s.submit(later, "delete my account", deleteAccountButton, http.StatusOK)
-	if l := later.text(".confirm-delete .lead"); !strings.Contains(l, "your case") {
+	if l := later.text(".confirm-delete legend"); !strings.Contains(l, "your case") {
 		t.Errorf("the question says %q", l)
 	}
+	later.must(chromedp.Click(chromedp.CSS(`input[name="cases"][value="delete"]`)))
 	s.submit(later, "yes, delete", confirmDeleteAccountButton, http.StatusOK)
 	if h := later.text("main h1"); !strings.Contains(h, "deleted") {
 		t.Errorf("after deleting, the page says %q", h)
@@ -231,7 +232,7 @@ func journeyClaim(t *testing.T, s *browserSuite, tb *tab) {
 	s.load(tb, "/submit", http.StatusOK)
 	fillSubmit(tb, goodSubmission)
 	s.submit(tb, "the submit form, signed out", submitButton, http.StatusCreated)
-	key := tb.text("#edit-key")
+	key := manageKey(tb)
 	link := tb.attr(`main a[href^="/cases/c_"]`, "href")
 	id := strings.TrimPrefix(link, "/cases/")
 	if tb.count("#owned") != 0 {

@@ -66,6 +66,17 @@ type submitPageData struct {
 	Problem string
 	// EditID is the case being edited by its owner; empty on /submit.
 	EditID string
+	// EditKey is set when the case is edited through its manage link:
+	// the form then carries it hidden to POST /cases/{id}/edit.
+	EditKey string
+}
+
+// EditAction is where the edit form posts.
+func (p *submitPageData) EditAction() string {
+	if p.EditKey != "" {
+		return "/cases/" + p.EditID + "/edit"
+	}
+	return "/me/cases/" + p.EditID + "/edit"
 }
 
 // categoryGroup is a heading of the category picker with its categories.
@@ -297,7 +308,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key,
-		CategoryCode: c.Category, Flagged: !c.Counts(), Owned: c.OwnerID != ""}
+		ManagePath: manageLink(c.ID, key), CategoryCode: c.Category, Flagged: !c.Counts(), Owned: c.OwnerID != ""}
+	done.ManageURL = s.baseURL(r) + done.ManagePath
 	return s.renderPadded(w, r, http.StatusCreated, "submit_done.html", done, submitDoneSize)
 }
 
@@ -312,16 +324,22 @@ const submitDoneSize = 8 << 10
 // ever shows an edit key.
 type submitDonePageData struct {
 	page
-	ID           string
-	URL          string
-	EditKey      string
-	CategoryCode string
+	ID      string
+	URL     string
+	EditKey string
+	// ManagePath is the case's manage link (manage.go), ManageURL the
+	// same with the site's address, to copy and share.
+	ManagePath, ManageURL string
+	CategoryCode          string
 	// Flagged says an automatic check held the case for review.
 	Flagged bool
 	// Owned is true when the case went into the signed-in person's
 	// timeline: they can update it there without the key.
 	Owned bool
 }
+
+// CaseID is the case, for the "keep it in an account" form.
+func (p *submitDonePageData) CaseID() string { return p.ID }
 
 // roundWait writes a wait in minutes for people.
 func roundWait(d time.Duration) string {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,6 +52,10 @@ func TestHSTSOverTLS(t *testing.T) {
 	}
 }
 
+// sameSiteScript is the one script tag templates may hold: a static
+// file of the site, loaded deferred, with nothing inline.
+var sameSiteScript = regexp.MustCompile(`<script src="\{\{asset "[a-z0-9_-]+\.js"\}\}" defer></script>`)
+
 func TestTemplatesHaveNoInlineScriptOrStyle(t *testing.T) {
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil || len(files) == 0 {
@@ -59,6 +64,9 @@ func TestTemplatesHaveNoInlineScriptOrStyle(t *testing.T) {
 	for _, f := range files {
 		b, _ := templateFS.ReadFile(f)
 		s := strings.ToLower(string(b))
+		// A script may only be loaded from the site's own static files,
+		// empty between its tags: <script src="{{asset "x.js"}}" defer></script>.
+		s = sameSiteScript.ReplaceAllString(s, "")
 		for _, bad := range []string{"<script>", "<script ", "style=", "<style", " onclick=", " onload=", " onsubmit=", "javascript:", `src="http`, `src="//`, "@import"} {
 			if strings.Contains(s, bad) {
 				t.Errorf("%s contains %q (CSP forbids inline code; pages load nothing from other hosts)", f, bad)

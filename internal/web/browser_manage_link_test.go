@@ -1,0 +1,133 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The "manage my case" link in a real browser: the page shown after
+// submitting hands it over, and the link alone, in a browser that has
+// never seen the site, manages the case on a phone.
+
+func init() {
+	journeys = append(journeys,
+		journey{"manage a case from its link alone on a phone", true, journeyManageLink})
+	browserPages = append(browserPages,
+		browserPage{"manage-link", http.StatusOK, func(s *browserSuite, tb *tab) int64 {
+			return tb.open(s.url(manageLink(s.caseID, s.caseKey)))
+		}},
+		browserPage{"manage-link-dead", http.StatusForbidden, func(s *browserSuite, tb *tab) int64 {
+			return tb.open(s.url(manageLink(s.caseID, "ek_"+strings.Repeat("A", 52))))
+		}},
+		browserPage{"manage-edit", http.StatusOK, func(s *browserSuite, tb *tab) int64 {
+			return tb.open(s.url(manageLink(s.caseID, s.caseKey) + "/edit"))
+		}},
+	)
+}
+
+// manageKey reads the edit key out of the manage link on the page shown
+// after submitting.
+func manageKey(tb *tab) string {
+	tb.t.Helper()
+	_, key, ok := manageLinkIn(tb.attr("#manage-link", "href"))
+	if !ok {
+		tb.t.Fatalf("the thank-you page has no manage link: %s", tb.html("main"))
+	}
+	return key
+}
+
+// journeyManageLink: submit on a phone, take the manage link from the
+// thank-you page, open it in a fresh browser (no cookies, nothing typed)
+// and add a milestone, confirm the case still pending, correct its note
+// and delete it, every answer coming back to the link; a link cut short
+// or used after the case is gone gets a clear message.
+func journeyManageLink(t *testing.T, s *browserSuite, tb *tab) {
+	tb.resize(phone)
+	s.load(tb, "/submit", http.StatusOK)
+	fillSubmit(tb, goodSubmission)
+	s.submit(tb, "the submit form on a phone", submitButton, http.StatusCreated)
+	link := tb.attr("#manage-link", "href")
+	shown := tb.text("#manage-link")
+	if !strings.HasPrefix(shown, s.url("/m/c_")) || !strings.HasSuffix(shown, link) {
+		t.Errorf("the link shown is %q, want the site's address and %s", shown, link)
+	}
+	if w := tb.text(".manage-box .warning"); !strings.Contains(w, "Anyone with this link can change or delete your case") {
+		t.Errorf("the warning says %q", w)
+	}
+	if tb.count(`.keep-box a[href="/signup"]`) != 1 || tb.count(`.keep-box a[href="/signin"]`) != 1 {
+		t.Error("the thank-you page offers no account to keep the case in")
+	}
+	// The Copy button is there exactly when a script can copy: headless
+	// Chromium on 127.0.0.1 (a secure context) has the Clipboard API.
+	visible := eval[bool](tb, `(() => { const b = document.querySelector("[data-copy-link]"); return !!b && !b.closest("[hidden]") && !b.hidden; })()`)
+	if visible != tb.scripts {
+		t.Errorf("Copy button visible = %v with JavaScript %v", visible, tb.scripts)
+	}
+	for _, p := range fitsScreen(tb, phone) {
+		t.Error(p)
+	}
+
+	// The link alone, in a browser with no cookies.
+	later := s.newTab(t, tb.scripts)
+	later.resize(phone)
+	s.load(later, link, http.StatusOK)
+	if later.count("#f-edit_key") != 0 || later.count(`form.edit-form input[type="hidden"][name="edit_key"]`) != 1 {
+		t.Fatalf("the manage page asks for the key: %s", later.html("section.edit"))
+	}
+	if later.count("section.edit details[open]") != 1 {
+		t.Error("the manage page's forms are folded away")
+	}
+	for _, p := range fitsScreen(later, phone) {
+		t.Error(p)
+	}
+	onLink := func(what string) {
+		t.Helper()
+		if p := eval[string](later, `location.pathname`); p != link {
+			t.Errorf("after %s the browser is at %s, want back at the manage link", what, p)
+		}
+		if n := later.text(`.notice[role="status"]`); n == "" {
+			t.Errorf("no status message after %s", what)
+		}
+	}
+
+	later.must(
+		chromedp.SetValue(chromedp.CSS("#f-code"), "interview"),
+		chromedp.SetValue(chromedp.CSS("#f-date"), "2024-06-10"),
+	)
+	s.submit(later, "add a milestone from the link", `form.edit-form button[type="submit"]:not([formaction])`, http.StatusOK)
+	onLink("adding a milestone")
+	if item := later.html("ol.timeline li.m-interview"); !strings.Contains(item, `datetime="2024-06-10"`) {
+		t.Errorf("timeline lacks the new interview: %s", item)
+	}
+
+	s.submit(later, "confirm still waiting from the link", `button[formaction$="/confirm"]`, http.StatusOK)
+	onLink("confirming")
+
+	s.submit(later, "open the edit form from the link", `section.edit a[href$="/edit"]`, http.StatusOK)
+	later.must(chromedp.SetValue(chromedp.CSS("#f-note"), "Interview scheduled by mail."))
+	s.submit(later, "save the corrected note", `form.case-form button[type="submit"]`, http.StatusOK)
+	onLink("correcting the note")
+	if n := later.text("p.note"); n != "Interview scheduled by mail." {
+		t.Errorf("the note reads %q after the correction", n)
+	}
+
+	// A link cut short says so.
+	s.load(later, link[:len(link)-5], http.StatusForbidden)
+	if m := later.text("main"); !strings.Contains(m, "incomplete") {
+		t.Errorf("a cut link answers %q", m)
+	}
+
+	s.load(later, link, http.StatusOK)
+	s.submit(later, "delete from the link", `button[formaction$="/delete"]`, http.StatusOK)
+	s.submit(later, "confirmed delete", `.confirm-delete button[type="submit"]`, http.StatusOK)
+	if n := later.text(`.notice[role="status"]`); !strings.Contains(n, "deleted") {
+		t.Errorf("home page after deleting says %q", n)
+	}
+	s.load(later, link, http.StatusNotFound)
+	if m := later.text("main"); !strings.Contains(m, "deleted") {
+		t.Errorf("the link of a deleted case answers %q", m)
+	}
+}

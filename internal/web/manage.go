@@ -1,0 +1,172 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/casetrack/casetrack/internal/store"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// The "manage my case" link: one secret address, /m/{id}/{key}, that
+// opens the case ready to change without typing its edit key. The key is
+// in the path rather than in a fragment so that the link works without
+// JavaScript; what keeps it out of records (DESIGN.md, Security):
+//   - the access log and the metrics name the route pattern
+//     ("GET /m/{id}/{key}"), never the path;
+//   - the page is sent with Cache-Control: no-store and X-Robots-Tag:
+//     noindex, and every page has Referrer-Policy: no-referrer, so no
+//     cache keeps it and no link followed from it carries it away;
+//   - the page holds the key only in hidden fields of its POST forms,
+//     which send it in the body to the usual edit routes; after a change
+//     the browser is sent back to the link (a Location header, not
+//     logged either).
+
+// manageLinkPrefix starts every manage link.
+const manageLinkPrefix = "/m/"
+
+// manageLink is the path of a case's manage link.
+func manageLink(id, key string) string { return manageLinkPrefix + id + "/" + key }
+
+// manageLinkIn finds a case id and edit key in a pasted manage link
+// (absolute or not, with or without a query or fragment); ok is false
+// when s is not one.
+func manageLinkIn(s string) (id, key string, ok bool) {
+	s = strings.TrimSpace(s)
+	i := strings.Index(s, manageLinkPrefix+"c_")
+	if i < 0 {
+		return "", "", false
+	}
+	s = s[i+len(manageLinkPrefix):]
+	s, _, _ = strings.Cut(s, "?")
+	s, _, _ = strings.Cut(s, "#")
+	id, key, ok = strings.Cut(strings.TrimSuffix(s, "/"), "/")
+	if !ok || !validCaseID(id) || !validEditKey(key) {
+		return "", "", false
+	}
+	return id, key, true
+}
+
+// validEditKey checks the shape of an edit key (timeline.NewEditKey: "ek_"
+// and 52 base-32 characters), so that a link cut short gets its own
+// message.
+func validEditKey(key string) bool { return validRandomID(key, "ek_") }
+
+// Messages of a manage link that does not open.
+const (
+	manageLinkCut = "This manage link is incomplete: part of it was lost when it was copied. " +
+		"Copy the whole link again, from where you saved it."
+	manageLinkDead = "This manage link no longer works. Either the case was added to an account " +
+		"(sign in and manage it from My timeline), or the account that held it was deleted " +
+		"with its timelines kept anonymously, which leaves nobody able to change them. " +
+		"If you typed or copied the link, check that nothing is missing."
+	manageCaseGone = "There is no case behind this manage link any more: it was deleted."
+)
+
+// managePage handles GET /m/{id}/{key}: the case page with its edit forms
+// open, the key carried in their hidden fields.
+func (s *Server) managePage(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
+	id, key := r.PathValue("id"), r.PathValue("key")
+	if err := s.checkManageLink(r, id, key); err != nil {
+		return err
+	}
+	data, err := s.loadCasePage(r, true)
+	if err != nil {
+		return err
+	}
+	data.Edit.EditKey = key
+	data.ManageURL = manageLink(id, key)
+	data.Title = "Manage your " + data.Case.Category.Name + " case"
+	data.Notice = notices[r.URL.Query().Get("done")]
+	return s.render(w, r, http.StatusOK, "case.html", data)
+}
+
+// fromManageLink says whether an edit form was sent from a manage link's
+// page, which then gets the answer instead of the public case page.
+func fromManageLink(r *http.Request) bool { return r.PostForm.Get("manage") == "yes" }
+
+// manageRoutes registers the manage link and editing a case's details
+// with its key.
+func (s *Server) manageRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /m/{id}/{key}", s.handle(s.managePage))
+	mux.Handle("GET /m/{id}/{key}/edit", s.handle(s.manageEditPage))
+	mux.Handle("POST /cases/{id}/edit", s.handle(s.caseEditDetailsForm))
+}
+
+// manageEditPage handles GET /m/{id}/{key}/edit: the edit form of a case
+// opened from its manage link.
+func (s *Server) manageEditPage(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
+	id, key := r.PathValue("id"), r.PathValue("key")
+	if err := s.checkManageLink(r, id, key); err != nil {
+		return err
+	}
+	c, err := s.store.Case(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderCaseEdit(w, r, c, key)
+}
+
+// caseEditDetailsForm handles POST /cases/{id}/edit: the edit form sent
+// with the case's key (from the manage link), or by its owner.
+func (s *Server) caseEditDetailsForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	id, err := caseIDFrom(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	key := strings.TrimSpace(r.PostForm.Get("edit_key"))
+	if err := s.authorizeEdit(r, id, key); err != nil {
+		return err
+	}
+	c, err := s.store.Case(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if hash, _, err := s.store.CaseAccess(r.Context(), id); err != nil {
+		return err
+	} else if !timeline.EditKeyMatches(key, hash) {
+		key = "" // the owner, signed in: back to the case page
+	}
+	return s.saveCaseEdit(w, r, c, key)
+}
+
+// checkManageLink answers a manage link's id and key with a clear error
+// when they do not open the case: 404 for a cut or unknown id, 403 for a
+// key cut short or not (or no longer) the case's.
+func (s *Server) checkManageLink(r *http.Request, id, key string) error {
+	if !validCaseID(id) {
+		return &httpError{Status: http.StatusNotFound, Code: "not_found", Message: manageLinkCut}
+	}
+	if !validEditKey(key) {
+		return errForbidden(manageLinkCut)
+	}
+	hash, _, err := s.store.CaseAccess(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return &httpError{Status: http.StatusNotFound, Code: "not_found", Message: manageCaseGone}
+	}
+	if err != nil {
+		return err
+	}
+	if !timeline.EditKeyMatches(key, hash) {
+		return errForbidden(manageLinkDead)
+	}
+	return nil
+}
+
+// keyIn reads the edit key field of a form, which also takes the whole
+// manage link: people keep the link, not the key.
+func keyIn(s string) string {
+	if _, key, ok := manageLinkIn(s); ok {
+		return key
+	}
+	return strings.TrimSpace(s)
+}
