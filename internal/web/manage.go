@@ -51,7 +51,18 @@ func manageLinkIn(s string) (id, key string, ok bool) {
 // validEditKey checks the shape of an edit key (timeline.NewEditKey: "ek_"
 // and 52 base-32 characters), so that a link cut short gets its own
 // message.
-func validEditKey(key string) bool { return validRandomID(key, "ek_") }
+func validEditKey(key string) bool {
+	rest, ok := strings.CutPrefix(key, "ek_")
+	if !ok || len(rest) != 52 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
 
 // Messages of a manage link that does not open.
 const (
