@@ -316,8 +316,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 // submitDoneSize is what the "Thank you" page is padded to: whether it
 // names an account, says the case went into the person's timeline or is
 // held for review must not show in its length, which a load balancer
-// logs next to the client's address. The page is about 2.5 KB (2.9 KB
-// with the longest account name); sent uncompressed and padded, 8 KB.
+// logs next to the client's address. The page is about 3.7 KB with its
+// manage link (a little more with the longest account name or site
+// address); sent uncompressed and padded, 8 KB.
 const submitDoneSize = 8 << 10
 
 // submitDonePageData is the data of submit_done.html: the only page that
