@@ -14,7 +14,8 @@ import (
 
 func init() {
 	journeys = append(journeys,
-		journey{"manage a case from its link alone on a phone", true, journeyManageLink})
+		journey{"manage a case from its link alone on a phone", true, journeyManageLink},
+		journey{"the account forms' email and password fields look like every other field", false, journeyAccountFields})
 	browserPages = append(browserPages,
 		browserPage{"manage-link", http.StatusOK, func(s *browserSuite, tb *tab) int64 {
 			return tb.open(s.url(manageLink(s.caseID, s.caseKey)))
@@ -129,5 +130,25 @@ func journeyManageLink(t *testing.T, s *browserSuite, tb *tab) {
 	s.load(later, link, http.StatusNotFound)
 	if m := later.text("main"); !strings.Contains(m, "deleted") {
 		t.Errorf("the link of a deleted case answers %q", m)
+	}
+}
+
+// journeyAccountFields: on the sign-up page, which has an email, a text
+// and a password field, the email and password fields are drawn exactly
+// like the text field (border, padding, corners, colours, size), in light
+// and dark mode at phone width.
+func journeyAccountFields(t *testing.T, s *browserSuite, tb *tab) {
+	const look = `((sel) => { const c = getComputedStyle(document.querySelector(sel));
+  return ["border-top-width", "border-top-style", "border-top-color", "border-radius", "padding-top", "padding-left",
+    "background-color", "color", "font-size", "font-family", "width", "height"].map(p => p + ": " + c.getPropertyValue(p)).join("; "); })`
+	for _, v := range []viewport{phone, phoneDark} {
+		tb.resize(v)
+		s.load(tb, "/signup", http.StatusOK)
+		text := eval[string](tb, look+`("#f-name")`)
+		for _, sel := range []string{"#f-email", "#f-password"} {
+			if got := eval[string](tb, look+"("+jsString(sel)+")"); got != text {
+				t.Errorf("%s at %s: %s is drawn\n  %s\nbut a text field\n  %s", "/signup", v.name, sel, got, text)
+			}
+		}
 	}
 }
