@@ -15,6 +15,7 @@ import (
 func init() {
 	journeys = append(journeys,
 		journey{"manage a case from its link alone on a phone", true, journeyManageLink},
+		journey{"keep a case in an account right from the thank-you page, signing up on the way", true, journeyKeepInAccount},
 		journey{"the account forms' email and password fields look like every other field", false, journeyAccountFields})
 	browserPages = append(browserPages,
 		browserPage{"manage-link", http.StatusOK, func(s *browserSuite, tb *tab) int64 {
@@ -58,7 +59,7 @@ func journeyManageLink(t *testing.T, s *browserSuite, tb *tab) {
 	if w := tb.text(".manage-box .warning"); !strings.Contains(w, "Anyone with this link can change or delete your case") {
 		t.Errorf("the warning says %q", w)
 	}
-	if tb.count(`.keep-box a[href="/signup"]`) != 1 || tb.count(`.keep-box a[href="/signin"]`) != 1 {
+	if tb.count(`.keep-box form[action$="/keep"] input[type="hidden"][name="edit_key"]`) != 1 {
 		t.Error("the thank-you page offers no account to keep the case in")
 	}
 	// The Copy button is there exactly when a script can copy: headless
@@ -151,4 +152,52 @@ func journeyAccountFields(t *testing.T, s *browserSuite, tb *tab) {
 			}
 		}
 	}
+}
+
+// journeyKeepInAccount: signed out on a phone, share a case and choose
+// "Keep it in an account" on the thank-you page; the sign-in page says
+// what happens, signing up and in leads to My timeline, which offers the
+// case; keeping it puts it in the account, confirmed beside it, and its
+// manage link stops working.
+func journeyKeepInAccount(t *testing.T, s *browserSuite, tb *tab) {
+	tb.resize(phone)
+	s.load(tb, "/submit", http.StatusOK)
+	fillSubmit(tb, goodSubmission)
+	s.submit(tb, "the submit form, signed out", submitButton, http.StatusCreated)
+	link := tb.attr("#manage-link", "href")
+	id, _, _ := manageLinkIn(link)
+	s.submit(tb, "keep it in an account", `.keep-box button[type="submit"]`, http.StatusOK)
+	if path := eval[string](tb, "location.pathname"); path != "/signin" {
+		t.Fatalf("keeping signed out led to %s, want the sign-in page", path)
+	}
+	if n := tb.text(`.notice[role="status"]`); !strings.Contains(n, "keep your case") {
+		t.Errorf("the sign-in page says %q", n)
+	}
+	email := journeyEmail("keeper", tb)
+	s.signUp(tb, email, "Kim")
+	s.signIn(tb, email, testPassword)
+	if tb.count(`form[action="/me/claim"] input[name="case"][value="`+id+`"]`) != 1 {
+		t.Fatalf("/me does not offer the case to keep: %s", tb.html("main"))
+	}
+	if s.axe != "" && tb.scripts { // axe-core runs as a script in the page
+		for _, p := range axeCheck(tb, s.axe) {
+			t.Errorf("/me offering the case: %s", p)
+		}
+	}
+	s.submit(tb, "keep it in my account", `.keep-box button[type="submit"]`, http.StatusOK)
+	item := `ul.my-cases li[id="` + id + `"] `
+	if n := tb.text(item + `.notice[role="status"]`); !strings.Contains(n, "in your timeline") {
+		t.Errorf("after keeping, /me says %q beside the case", n)
+	}
+	if tb.count(".keep-box") != 0 {
+		t.Error("/me still offers the case it keeps")
+	}
+	problems := fitsScreen(tb, phone)
+	if s.axe != "" && tb.scripts { // axe-core runs as a script in the page
+		problems = append(problems, axeCheck(tb, s.axe)...)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	s.load(tb, link, http.StatusForbidden)
 }

@@ -105,6 +105,7 @@ func (s *Server) manageRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /m/{id}/{key}", s.handle(s.managePage))
 	mux.Handle("GET /m/{id}/{key}/edit", s.handle(s.manageEditPage))
 	mux.Handle("POST /cases/{id}/edit", s.handle(s.caseEditDetailsForm))
+	mux.Handle("POST /cases/{id}/keep", s.handle(s.caseKeepForm))
 }
 
 // manageEditPage handles GET /m/{id}/{key}/edit: the edit form of a case
@@ -180,4 +181,84 @@ func keyIn(s string) string {
 		return key
 	}
 	return strings.TrimSpace(s)
+}
+
+// keepCookie carries a case to keep across signing in or signing up:
+// "{id}.{key}", for an hour, sent only to /me (where the account picks it
+// up) and only on the site's own navigations. Cookies are never logged.
+const (
+	keepCookie    = "casetrack_keep"
+	keepCookieAge = 3600
+)
+
+// caseKeepForm handles POST /cases/{id}/keep, "keep it in an account",
+// from the thank-you page or the manage link: signed in, the case goes
+// into the account at once; signed out, it waits in keepCookie while the
+// person signs in or signs up, and My timeline then offers it.
+func (s *Server) caseKeepForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	id, key := r.PathValue("id"), keyIn(r.PostForm.Get("edit_key"))
+	if err := s.checkManageLink(r, id, key); err != nil {
+		return err
+	}
+	a := s.currentAccount(r)
+	if a == nil {
+		http.SetCookie(w, &http.Cookie{Name: keepCookie, Value: id + "." + key, Path: "/me", MaxAge: keepCookieAge,
+			HttpOnly: true, Secure: s.secureRequest(r), SameSite: http.SameSiteStrictMode})
+		http.Redirect(w, r, "/signin?done=keep", http.StatusSeeOther)
+		return nil
+	}
+	if err := s.claim(r, id, a.ID); err != nil {
+		return err
+	}
+	s.clearCookie(w, r, keepCookie, "/me")
+	http.Redirect(w, r, "/me?done=claimed&case="+id+"#"+id, http.StatusSeeOther)
+	return nil
+}
+
+// claim moves a case into an account; another account's case is a 403.
+func (s *Server) claim(r *http.Request, id, accountID string) error {
+	err := s.store.ClaimCase(r.Context(), id, accountID)
+	if errors.Is(err, store.ErrConflict) {
+		return errForbidden(editKeyWrong)
+	}
+	return err
+}
+
+// meKeep is the case waiting in keepCookie to be kept, as My timeline
+// offers it.
+type meKeep struct {
+	caseView
+	Key string
+}
+
+// keepOffer reads keepCookie for My timeline: the case it names when its
+// key still opens it and no account has it yet, else nil.
+func (s *Server) keepOffer(r *http.Request, accountID string) (*meKeep, error) {
+	c, err := r.Cookie(keepCookie)
+	if err != nil {
+		return nil, nil
+	}
+	id, key, ok := strings.Cut(c.Value, ".")
+	if !ok || !validCaseID(id) || !validEditKey(key) {
+		return nil, nil
+	}
+	hash, owner, err := s.store.CaseAccess(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if owner != "" || !timeline.EditKeyMatches(key, hash) {
+		return nil, nil
+	}
+	cs, err := s.store.Case(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	return &meKeep{caseView: newCaseView(s.cat, cs), Key: key}, nil
 }

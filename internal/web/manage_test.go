@@ -191,24 +191,28 @@ func TestAPIManageURL(t *testing.T) {
 }
 
 // Keeping a case in an account from its manage link: signed in, one
-// button claims it, after which the link stops working; /me also takes
-// the link alone.
+// button puts it in the account, after which the link stops working;
+// signed out, the same button leads through signing in to My timeline,
+// which offers the case; /me also takes the link alone.
 func TestManageLinkKeepInAccount(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		id, key := e.submitForm(validForm())
 		link := manageLink(id, key)
-		if body := e.get(link).body; !strings.Contains(body, `href="/signup"`) || strings.Contains(body, `action="/me/claim"`) {
+		keepForm := `action="/cases/` + id + `/keep"`
+		if body := e.get(link).body; !strings.Contains(body, keepForm) || !strings.Contains(body, "Keep it in an account") {
 			t.Error("signed out, the manage page does not offer an account")
 		}
 		me := e.account("keeper@example.org")
-		body := e.get(link, me...).body
-		if !strings.Contains(body, `action="/me/claim"`) || !strings.Contains(body, "Keep it in my account") {
+		if body := e.get(link, me...).body; !strings.Contains(body, keepForm) || !strings.Contains(body, "Keep it in my account") {
 			t.Fatal("signed in, the manage page has no button to keep the case")
 		}
-		res := e.postForm("/me/claim", url.Values{"case": {id}, "edit_key": {key}}, me...)
-		if res.status != http.StatusSeeOther {
-			t.Fatalf("keep: %d %s", res.status, res.body)
+		if res := e.postForm("/cases/"+id+"/keep", url.Values{"edit_key": {"ek_" + strings.Repeat("A", 52)}}, me...); res.status != http.StatusForbidden {
+			t.Errorf("keep with a wrong key: %d", res.status)
+		}
+		res := e.postForm("/cases/"+id+"/keep", url.Values{"edit_key": {key}}, me...)
+		if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/me?done=claimed") {
+			t.Fatalf("keep: %d %q", res.status, res.header.Get("Location"))
 		}
 		if c, _ := st.Case(t.Context(), id); c.OwnerID == "" {
 			t.Error("the case is not in the account")
@@ -217,13 +221,42 @@ func TestManageLinkKeepInAccount(t *testing.T) {
 			t.Errorf("the link after keeping: %d", res.status)
 		}
 
-		// The link alone, pasted into My timeline's form.
+		// Signed out: the case waits in a cookie for /me only, an hour.
 		id2, key2 := e.submitForm(variedForm(4))
-		res = e.postForm("/me/claim", url.Values{"case": {e.srv.URL + manageLink(id2, key2)}}, me...)
+		res = e.postForm("/cases/"+id2+"/keep", url.Values{"edit_key": {key2}})
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/signin?done=keep" {
+			t.Fatalf("keep signed out: %d %q", res.status, res.header.Get("Location"))
+		}
+		c := res.cookie(keepCookie)
+		if c == nil || c.Path != "/me" || !c.HttpOnly || c.MaxAge != keepCookieAge || c.SameSite != http.SameSiteStrictMode {
+			t.Fatalf("keep cookie %+v", c)
+		}
+		if body := e.get("/signin?done=keep").body; !strings.Contains(body, signinNotices["keep"]) {
+			t.Error("the sign-in page does not say what happens to the case")
+		}
+		withKeep := []string{"Cookie", me[1] + "; " + keepCookie + "=" + c.Value}
+		page := e.get("/me", withKeep...).body
+		if !strings.Contains(page, "Keep the case you shared?") || !strings.Contains(page, `name="case" value="`+id2+`"`) {
+			t.Fatalf("/me does not offer the case to keep")
+		}
+		res = e.postForm("/me/claim", url.Values{"case": {id2}, "edit_key": {key2}}, withKeep...)
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("claim the offered case: %d %s", res.status, res.body)
+		}
+		if c := res.cookie(keepCookie); c == nil || c.MaxAge >= 0 {
+			t.Error("the keep cookie outlives the claim")
+		}
+		if page := e.get("/me", withKeep...).body; strings.Contains(page, "Keep the case you shared?") {
+			t.Error("/me offers a case already kept")
+		}
+
+		// The link alone, pasted into My timeline's form.
+		id3, key3 := e.submitForm(variedForm(5))
+		res = e.postForm("/me/claim", url.Values{"case": {e.srv.URL + manageLink(id3, key3)}}, me...)
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("claim with the link alone: %d %s", res.status, res.body)
 		}
-		if c, _ := st.Case(t.Context(), id2); c.OwnerID == "" {
+		if c, _ := st.Case(t.Context(), id3); c.OwnerID == "" {
 			t.Error("the case claimed by its link is not in the account")
 		}
 	})

@@ -29,6 +29,9 @@ type mePageData struct {
 	// Alerts are the account's alerts and reminder setting; nil when the
 	// site sends no mail.
 	Alerts *meAlerts
+	// Keep is a case the person chose to keep in an account before
+	// signing in (manage.go), offered until kept; nil when none.
+	Keep *meKeep
 }
 
 // meCase is one case of My timeline with where it stands: while it is
@@ -81,6 +84,9 @@ func (s *Server) loadMe(r *http.Request, a *auth.Account) (*mePageData, error) {
 		data.Cases = append(data.Cases, mc)
 	}
 	if data.Alerts, err = s.loadMeAlerts(r, a.ID); err != nil {
+		return nil, err
+	}
+	if data.Keep, err = s.keepOffer(r, a.ID); err != nil {
 		return nil, err
 	}
 	return data, nil
@@ -174,6 +180,9 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if len(fe) == 0 {
+		s.clearCookie(w, r, keepCookie, "/me")
+	}
 	if len(fe) > 0 {
 		data, err := s.loadMe(r, a)
 		if err != nil {
@@ -182,7 +191,7 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 		data.ClaimCase, data.Errors = raw, fe
 		return s.render(w, r, http.StatusUnprocessableEntity, "me.html", data)
 	}
-	http.Redirect(w, r, "/me?done=claimed", http.StatusSeeOther)
+	http.Redirect(w, r, "/me?done=claimed&case="+id+"#"+id, http.StatusSeeOther)
 	return nil
 }
 
