@@ -135,7 +135,7 @@ func (s *Server) caseEditDetailsForm(w http.ResponseWriter, r *http.Request) err
 	if err := r.ParseForm(); err != nil {
 		return formError(err)
 	}
-	key := strings.TrimSpace(r.PostForm.Get("edit_key"))
+	key := keyIn(r.PostForm.Get("edit_key"))
 	if err := s.authorizeEdit(r, id, key); err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ type meKeep struct {
 
 // keepOffer reads keepCookie for My timeline: the case it names when its
 // key still opens it and no account has it yet, else nil.
-func (s *Server) keepOffer(r *http.Request, accountID string) (*meKeep, error) {
+func (s *Server) keepOffer(r *http.Request) (*meKeep, error) {
 	c, err := r.Cookie(keepCookie)
 	if err != nil {
 		return nil, nil

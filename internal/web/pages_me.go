@@ -86,7 +86,7 @@ func (s *Server) loadMe(r *http.Request, a *auth.Account) (*mePageData, error) {
 	if data.Alerts, err = s.loadMeAlerts(r, a.ID); err != nil {
 		return nil, err
 	}
-	if data.Keep, err = s.keepOffer(r, a.ID); err != nil {
+	if data.Keep, err = s.keepOffer(r); err != nil {
 		return nil, err
 	}
 	return data, nil
