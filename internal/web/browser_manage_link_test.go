@@ -105,8 +105,11 @@ func journeyManageLink(t *testing.T, s *browserSuite, tb *tab) {
 		t.Errorf("timeline lacks the new interview: %s", item)
 	}
 
-	s.submit(later, "confirm still waiting from the link", `button[formaction$="/confirm"]`, http.StatusOK)
+	// Confirming is one tap, at the top of the page the link opens.
+	s.submit(later, "confirm still waiting from the link", `.manage-intro form[action$="/confirm"] button`, http.StatusOK)
 	onLink("confirming")
+	s.submit(later, "confirm again from the edit form", `button[formaction$="/confirm"]`, http.StatusOK)
+	onLink("confirming from the edit form")
 
 	s.submit(later, "open the edit form from the link", `section.edit a[href$="/edit"]`, http.StatusOK)
 	later.must(chromedp.SetValue(chromedp.CSS("#f-note"), "Interview scheduled by mail."))
