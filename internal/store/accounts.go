@@ -206,6 +206,21 @@ func (s *Store) CasesOf(ctx context.Context, accountID string) ([]*timeline.Case
 // write-ahead log, so that the deleted text is left neither in the
 // database file nor in its WAL, even when a reader delays the checkpoint.
 func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) {
+	return s.deleteAccount(ctx, id, false)
+}
+
+// DeleteAccountKeepCases deletes an account and its sessions like
+// DeleteAccount, but keeps its cases as anonymous timelines in the
+// statistics: each is detached (no owner) and loses its edit key, so
+// nobody, the former owner included, can change or delete it any more.
+// It returns the ids of the detached cases; every instance hears of them.
+func (s *Store) DeleteAccountKeepCases(ctx context.Context, id string) ([]string, error) {
+	return s.deleteAccount(ctx, id, true)
+}
+
+// deleteAccount deletes an account and either deletes its cases or, with
+// keep, detaches them.
+func (s *Store) deleteAccount(ctx context.Context, id string, keep bool) ([]string, error) {
 	ids, err := s.ownedCaseIDs(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("delete account: %w", err)
@@ -237,7 +252,11 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) 
 		if err := s.d.notifyTx(ctx, tx, extra); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.d.rebind("DELETE FROM cases WHERE owner_id = ?"), id); err != nil {
+		cases := "DELETE FROM cases WHERE owner_id = ?"
+		if keep {
+			cases = "UPDATE cases SET owner_id = NULL, edit_key_hash = NULL WHERE owner_id = ?"
+		}
+		if _, err := tx.ExecContext(ctx, s.d.rebind(cases), id); err != nil {
 			return err
 		}
 		if err := s.execOne(ctx, tx, "DELETE FROM accounts WHERE id = ?", id); err != nil {
@@ -262,6 +281,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) ([]string, error) 
 		s.d.committed(extra)
 		ids = append(ids, extra...)
 	}
+	// The account's address was deleted either way.
 	s.scrub.removed()
 	return ids, nil
 }

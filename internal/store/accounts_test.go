@@ -313,3 +313,72 @@ func TestEditCase(t *testing.T) {
 		}
 	})
 }
+
+// Deleting an account and keeping its timelines in the statistics: the
+// cases stay, anonymous (no owner) and with no edit key that works, on
+// both databases; the account and its sessions go; other accounts' cases
+// are untouched.
+func TestDeleteAccountKeepCases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := ctx(t)
+		for _, id := range []string{"a_1", "a_2"} {
+			if err := s.CreateAccount(c, store.Account{ID: id, Email: id + "@example.org"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CreateSession(c, []byte("session-of-"+id), id, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mine []string
+		keys := map[string]string{}
+		for i := range 3 {
+			cs := sampleCase()
+			cs.OwnerID = "a_1"
+			if i == 2 {
+				cs.OwnerID = "a_2"
+			}
+			key, hash := timeline.NewEditKey()
+			if err := s.CreateCase(c, cs, hash); err != nil {
+				t.Fatal(err)
+			}
+			keys[cs.ID] = key
+			if cs.OwnerID == "a_1" {
+				mine = append(mine, cs.ID)
+			}
+		}
+		kept, err := s.DeleteAccountKeepCases(c, "a_1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(kept)
+		slices.Sort(mine)
+		if !slices.Equal(kept, mine) {
+			t.Errorf("kept %v, want %v", kept, mine)
+		}
+		for _, id := range mine {
+			got, err := s.Case(c, id)
+			if err != nil {
+				t.Fatalf("kept case %s: %v", id, err)
+			}
+			if got.OwnerID != "" {
+				t.Errorf("kept case %s still owned by %q", id, got.OwnerID)
+			}
+			hash, owner, err := s.CaseAccess(c, id)
+			if err != nil || owner != "" || len(hash) != 0 || timeline.EditKeyMatches(keys[id], hash) {
+				t.Errorf("kept case %s: hash %x owner %q err %v, want no owner and no key", id, hash, owner, err)
+			}
+		}
+		if _, err := s.AccountByID(c, "a_1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("account: %v", err)
+		}
+		if list, _ := s.SessionsOf(c, "a_1"); len(list) != 0 {
+			t.Errorf("sessions left: %v", list)
+		}
+		if got, _ := s.CasesOf(c, "a_2"); len(got) != 1 || got[0].OwnerID != "a_2" {
+			t.Errorf("someone else's cases: %v", got)
+		}
+		if _, err := s.DeleteAccountKeepCases(c, "a_1"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleting twice: %v", err)
+		}
+	})
+}

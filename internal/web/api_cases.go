@@ -12,6 +12,9 @@ type createdJSON struct {
 	ID      string `json:"id"`
 	URL     string `json:"url"`
 	EditKey string `json:"edit_key"`
+	// ManageURL is the case's manage link (manage.go), shown once like
+	// the key it holds.
+	ManageURL string `json:"manage_url"`
 }
 
 // apiCreateCase handles POST /api/v1/cases.
@@ -33,7 +36,7 @@ func (s *Server) apiCreateCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	url := "/cases/" + c.ID
 	w.Header().Set("Location", url)
-	writeJSON(w, http.StatusCreated, createdJSON{ID: c.ID, URL: url, EditKey: key})
+	writeJSON(w, http.StatusCreated, createdJSON{ID: c.ID, URL: url, EditKey: key, ManageURL: manageLink(c.ID, key)})
 	return nil
 }
 

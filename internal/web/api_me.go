@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"time"
+
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // exportJSON is everything stored about an account and its cases
@@ -152,7 +154,17 @@ func (s *Server) apiMeDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.deleteAccount(w, r, a); err != nil {
+	// ?cases=keep keeps the account's timelines in the statistics,
+	// detached; the default, as before, deletes them.
+	keep := false
+	switch r.URL.Query().Get("cases") {
+	case "", casesDelete:
+	case casesKeep:
+		keep = true
+	default:
+		return errValidation(timeline.FieldErrors{"cases": "Use cases=keep to keep your timelines anonymously in the statistics, or cases=delete (the default) to delete them."})
+	}
+	if _, err := s.deleteAccount(w, r, a, keep); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

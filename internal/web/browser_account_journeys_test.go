@@ -79,14 +79,19 @@ func journeyAccount(t *testing.T, s *browserSuite, tb *tab) {
 	if d := later.attr(item+"time", "datetime"); d != month.Format(time.DateOnly) {
 		t.Errorf("/me shows the case as of %s, want %s", d, month.Format(time.DateOnly))
 	}
+	// "Still pending" stays on My timeline, at the case.
 	s.submit(later, "still pending as of today", item+`form[action$="/confirm"] button`, http.StatusOK)
+	if path := eval[string](later, "location.pathname + location.hash"); path != "/me#"+id {
+		t.Errorf("after confirming the browser is at %s, want /me#%s", path, id)
+	}
 	today := timeline.Today(s.env.clock.Now()).Format(time.DateOnly)
-	if d := later.attr("dl.facts time[datetime]:not([datetime^='2024'])", "datetime"); d != today {
+	if d := later.attr(item+"time", "datetime"); d != today {
 		t.Errorf("after confirming, the case is as of %s, want today %s", d, today)
 	}
-	if n := later.text(`.notice[role="status"]`); !strings.Contains(n, "still pending") {
-		t.Errorf("after confirming the case page says %q", n)
+	if n := later.text(item + `.notice[role="status"]`); !strings.Contains(n, "still pending") {
+		t.Errorf("after confirming /me says %q beside the case", n)
 	}
+	s.load(later, "/cases/"+id, http.StatusOK)
 
 	// The owner adds a milestone on the case page, with no edit key.
 	if later.count("#f-edit_key") != 0 {
@@ -138,9 +143,10 @@ func journeyAccount(t *testing.T, s *browserSuite, tb *tab) {
 
 	// Delete the account, confirming.
 	s.submit(later, "delete my account", deleteAccountButton, http.StatusOK)
-	if l := later.text(".confirm-delete .lead"); !strings.Contains(l, "your case") {
+	if l := later.text(".confirm-delete legend"); !strings.Contains(l, "your case") {
 		t.Errorf("the question says %q", l)
 	}
+	later.must(chromedp.Click(chromedp.CSS(`input[name="cases"][value="delete"]`)))
 	s.submit(later, "yes, delete", confirmDeleteAccountButton, http.StatusOK)
 	if h := later.text("main h1"); !strings.Contains(h, "deleted") {
 		t.Errorf("after deleting, the page says %q", h)
@@ -232,7 +238,7 @@ func journeyClaim(t *testing.T, s *browserSuite, tb *tab) {
 	s.load(tb, "/submit", http.StatusOK)
 	fillSubmit(tb, goodSubmission)
 	s.submit(tb, "the submit form, signed out", submitButton, http.StatusCreated)
-	key := tb.text("#edit-key")
+	key := manageKey(tb)
 	link := tb.attr(`main a[href^="/cases/c_"]`, "href")
 	id := strings.TrimPrefix(link, "/cases/")
 	if tb.count("#owned") != 0 {

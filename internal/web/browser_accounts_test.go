@@ -197,6 +197,9 @@ func accountDeleted(s *browserSuite, tb *tab) int64 {
 	a := s.accounts.takeDoomed(tb.t)
 	s.openMe(tb, a)
 	s.submit(tb, "delete my account", deleteAccountButton, http.StatusOK)
+	if tb.count(`input[name="cases"][value="delete"]`) == 1 {
+		tb.must(chromedp.Click(chromedp.CSS(`input[name="cases"][value="delete"]`)))
+	}
 	return tb.navigate("yes, delete", chromedp.Click(chromedp.CSS(confirmDeleteAccountButton)))
 }
 

@@ -99,7 +99,7 @@ func TestAccountJourney(t *testing.T) {
 		if _, err := st.AccountByEmail(t.Context(), email); err != nil {
 			t.Fatal("the question deleted the account")
 		}
-		done := e.postForm("/me/delete", url.Values{"confirm": {"yes"}}, me...)
+		done := e.postForm("/me/delete", url.Values{"confirm": {"yes"}, "cases": {"delete"}}, me...)
 		if done.status != http.StatusOK || done.cookie(sessionCookie) == nil || done.cookie(sessionCookie).MaxAge >= 0 {
 			t.Fatalf("delete: %d", done.status)
 		}

@@ -40,6 +40,10 @@ type casePageData struct {
 	SameMonthAlert bool
 	// Share fills the Open Graph tags of a published case (card.go).
 	Share *shareMeta
+	// ManageURL is the case's manage link when the page was opened
+	// through it (manage.go): the forms then carry the key hidden and
+	// come back to the link.
+	ManageURL string
 }
 
 // editForm is the "I have the edit key" form.
@@ -61,6 +65,11 @@ func (p *casePageData) CohortURL() string {
 	}
 	return f.link("/feed")
 }
+
+// CaseID and EditKey feed the "keep it in an account" form of a case
+// opened through its manage link.
+func (p *casePageData) CaseID() string  { return p.Case.ID }
+func (p *casePageData) EditKey() string { return p.Edit.EditKey }
 
 // Err returns the message for a field, or "".
 func (p *casePageData) Err(field string) string { return p.Errors[field] }
@@ -122,7 +131,7 @@ func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *
 		return nil, false, err
 	}
 	data.Edit = editForm{
-		EditKey: strings.TrimSpace(r.PostForm.Get("edit_key")),
+		EditKey: keyIn(r.PostForm.Get("edit_key")),
 		Code:    strings.TrimSpace(r.PostForm.Get("code")),
 		Date:    strings.TrimSpace(r.PostForm.Get("date")),
 	}
@@ -139,6 +148,15 @@ func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *
 	}
 	if err != nil {
 		return nil, false, err
+	}
+	if fromManageLink(r) && validEditKey(data.Edit.EditKey) {
+		hash, _, err := s.store.CaseAccess(r.Context(), data.Case.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if timeline.EditKeyMatches(data.Edit.EditKey, hash) {
+			data.ManageURL = manageLink(data.Case.ID, data.Edit.EditKey)
+		}
 	}
 	return data, false, nil
 }
@@ -189,7 +207,15 @@ func (s *Server) finishCaseEdit(w http.ResponseWriter, r *http.Request, data *ca
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/cases/"+data.Case.ID+"?done="+done, http.StatusSeeOther)
+	switch {
+	case data.ManageURL != "":
+		http.Redirect(w, r, data.ManageURL+"?done="+done, http.StatusSeeOther)
+	case r.PostForm.Get("back") == "me" && data.Owned:
+		// Pressed on My timeline: stay there, at the case.
+		http.Redirect(w, r, "/me?done="+done+"&case="+data.Case.ID+"#"+data.Case.ID, http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/cases/"+data.Case.ID+"?done="+done, http.StatusSeeOther)
+	}
 	return nil
 }
 

@@ -29,13 +29,19 @@ type mePageData struct {
 	// Alerts are the account's alerts and reminder setting; nil when the
 	// site sends no mail.
 	Alerts *meAlerts
+	// Keep is a case the person chose to keep in an account before
+	// signing in (manage.go), offered until kept; nil when none.
+	Keep *meKeep
 }
 
-// meCase is one case of My timeline with, while it is pending, its
-// outlook in short.
+// meCase is one case of My timeline with where it stands: while it is
+// pending its outlook in short, once decided how it compares. Notice
+// confirms a change just made to it from this page.
 type meCase struct {
 	caseView
 	Outlook *outlook.View
+	Decided *outlook.Decided
+	Notice  string
 }
 
 // Err returns the message for a field, or "".
@@ -46,6 +52,8 @@ var meNotices = map[string]string{
 	"claimed":  "The case is now in your timeline. Its edit key no longer works; manage it from here.",
 	"password": "Your password was changed. Every other device was signed out.",
 	"deleted":  "The case was deleted.",
+	// Case changes made from My timeline come back here.
+	"confirmed": "Thank you: the case is recorded as still pending as of today.",
 
 	"alert":         "Alert saved. We write only when something moved in the group, and never about a group of fewer cases than we show numbers for.",
 	"alert-deleted": "The alert was deleted.",
@@ -72,10 +80,13 @@ func (s *Server) loadMe(r *http.Request, a *auth.Account) (*mePageData, error) {
 	data := &mePageData{page: s.newPage(r, "My timeline"), Me: a, HasPassword: stored.PasswordHash != ""}
 	for _, c := range cases {
 		mc := meCase{caseView: newCaseView(s.cat, c)}
-		mc.Outlook, _ = s.caseOutlook(c)
+		mc.Outlook, mc.Decided = s.caseOutlook(c)
 		data.Cases = append(data.Cases, mc)
 	}
 	if data.Alerts, err = s.loadMeAlerts(r, a.ID); err != nil {
+		return nil, err
+	}
+	if data.Keep, err = s.keepOffer(r); err != nil {
 		return nil, err
 	}
 	return data, nil
@@ -93,7 +104,18 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data.Notice = meNotices[r.URL.Query().Get("done")]
+	q := r.URL.Query()
+	notice := meNotices[q.Get("done")]
+	// A change to one case is confirmed beside that case.
+	placed := false
+	for i := range data.Cases {
+		if data.Cases[i].ID == q.Get("case") {
+			data.Cases[i].Notice, placed = notice, true
+		}
+	}
+	if !placed {
+		data.Notice = notice
+	}
 	return s.render(w, r, http.StatusOK, "me.html", data)
 }
 
@@ -121,12 +143,19 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 		return formError(err)
 	}
 	raw := r.PostForm.Get("case")
-	key := strings.TrimSpace(r.PostForm.Get("edit_key"))
+	key := keyIn(r.PostForm.Get("edit_key"))
 	id := caseIDIn(raw)
+	// The manage link alone names the case and holds its key.
+	if lid, lkey, ok := manageLinkIn(raw); ok {
+		id = lid
+		if key == "" {
+			key = lkey
+		}
+	}
 	fe := timeline.FieldErrors{}
 	switch {
 	case !validCaseID(id):
-		fe["case"] = "Paste the case's address or its id (it starts with c_)."
+		fe["case"] = "Paste the case's manage link, its address or its id (it starts with c_)."
 	case key == "":
 		fe["edit_key"] = editKeyMissing
 	default:
@@ -151,6 +180,9 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if len(fe) == 0 {
+		s.clearCookie(w, r, keepCookie, "/me")
+	}
 	if len(fe) > 0 {
 		data, err := s.loadMe(r, a)
 		if err != nil {
@@ -159,7 +191,7 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 		data.ClaimCase, data.Errors = raw, fe
 		return s.render(w, r, http.StatusUnprocessableEntity, "me.html", data)
 	}
-	http.Redirect(w, r, "/me?done=claimed", http.StatusSeeOther)
+	http.Redirect(w, r, "/me?done=claimed&case="+id+"#"+id, http.StatusSeeOther)
 	return nil
 }
 
@@ -194,6 +226,12 @@ func (s *Server) meEditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.renderCaseEdit(w, r, c, "")
+}
+
+// renderCaseEdit shows the submit form filled in with a case, for its
+// owner or, with key, for whoever holds its manage link.
+func (s *Server) renderCaseEdit(w http.ResponseWriter, r *http.Request, c *timeline.Case, key string) error {
 	w.Header().Set("Cache-Control", "no-store")
 	var f submitForm
 	f.Category, f.Country, f.ServiceCenter, f.Filed, f.Note = c.Category, c.Country, c.ServiceCenter, c.Filed.String(), c.Note
@@ -202,25 +240,37 @@ func (s *Server) meEditPage(w http.ResponseWriter, r *http.Request) error {
 		given[i] = milestoneRow{Code: m.Code, Date: m.Date.String(), Checked: true}
 	}
 	f.Rows = caseform.Layout(s.cat, f.Category, given)
-	return s.render(w, r, http.StatusOK, "submit.html", s.newSubmitPage(r, "Edit your case", f, c.ID))
+	data := s.newSubmitPage(r, "Edit your case", f, c.ID)
+	data.EditKey = key
+	return s.render(w, r, http.StatusOK, "submit.html", data)
 }
 
-// meEditForm handles POST /me/cases/{id}/edit: the whole case is checked
-// again as a new submission would be, then replaces the stored one, with
-// as-of moved to today. An edit that adds the decision keeps the as-of
-// date it replaces as the last day the case was known to be pending; one
-// that removes it forgets that day (timeline.Case.Update).
+// meEditForm handles POST /me/cases/{id}/edit for the case's owner.
 func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 	_, c, err := s.ownCase(r)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	return s.saveCaseEdit(w, r, c, "")
+}
+
+// saveCaseEdit saves the edit form of a case: the whole case is checked
+// again as a new submission would be, then replaces the stored one, with
+// as-of moved to today. An edit that adds the decision keeps the as-of
+// date it replaces as the last day the case was known to be pending; one
+// that removes it forgets that day (timeline.Case.Update). With key (the
+// form came from a manage link) the answer goes back to the link.
+func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timeline.Case, key string) error {
 	f, sub, rowOf, err := parseCaseForm(r, s.cat)
 	if err != nil {
 		return err
 	}
 	data := s.newSubmitPage(r, "Edit your case", f, c.ID)
+	data.EditKey = key
 	if done, err := s.formInterlude(w, r, data, sub, rowOf); done {
 		return err
 	}
@@ -245,6 +295,10 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		s.index.Upsert(updated)
+		if key != "" {
+			http.Redirect(w, r, manageLink(c.ID, key)+"?done=edited", http.StatusSeeOther)
+			return nil
+		}
 		http.Redirect(w, r, "/cases/"+c.ID+"?done=edited", http.StatusSeeOther)
 		return nil
 	}
@@ -342,11 +396,24 @@ func (s *Server) mePasswordForm(w http.ResponseWriter, r *http.Request) error {
 type meDeletePageData struct {
 	page
 	Cases int
+	// Choice is what happens to the cases: "keep" (detached, in the
+	// statistics) or "delete"; Error asks for it when it is missing.
+	Choice, Error string
 }
 
+// Answers of the "what about my cases?" choice.
+const (
+	casesKeep   = "keep"
+	casesDelete = "delete"
+)
+
+// caseChoiceMissing asks for the choice when the account has cases.
+const caseChoiceMissing = "Choose whether to keep your timelines anonymously in the statistics or to delete them."
+
 // meDeleteForm handles POST /me/delete in two steps: without confirm=yes
-// it asks "are you sure?", with it the account, its sessions and its
-// cases are deleted at once.
+// it asks "are you sure?" and what should become of the cases, with it
+// the account and its sessions are deleted at once, and its cases
+// deleted or kept detached as chosen.
 func (s *Server) meDeleteForm(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.requireAccount(r)
 	if err != nil {
@@ -356,30 +423,49 @@ func (s *Server) meDeleteForm(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return formError(err)
 	}
-	if r.PostForm.Get("confirm") != "yes" {
+	choice := r.PostForm.Get("cases")
+	if choice != casesKeep && choice != casesDelete {
+		choice = ""
+	}
+	if confirmed := r.PostForm.Get("confirm") == "yes"; !confirmed || choice == "" {
 		cases, err := s.store.CasesOf(r.Context(), a.ID)
 		if err != nil {
 			return err
 		}
-		return s.render(w, r, http.StatusOK, "me_delete.html", &meDeletePageData{page: s.newPage(r, "Delete your account?"), Cases: len(cases)})
+		data := &meDeletePageData{page: s.newPage(r, "Delete your account?"), Cases: len(cases), Choice: choice}
+		if !confirmed {
+			return s.render(w, r, http.StatusOK, "me_delete.html", data)
+		}
+		if len(cases) > 0 {
+			data.Error = caseChoiceMissing
+			return s.render(w, r, http.StatusUnprocessableEntity, "me_delete.html", data)
+		}
+		choice = casesDelete // no case, nothing to choose
 	}
-	n, err := s.deleteAccount(w, r, a)
+	n, err := s.deleteAccount(w, r, a, choice == casesKeep)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "account_deleted.html", &meDeletePageData{page: s.newPage(r, "Account deleted"), Cases: n})
+	return s.render(w, r, http.StatusOK, "account_deleted.html", &meDeletePageData{page: s.newPage(r, "Account deleted"), Cases: n, Choice: choice})
 }
 
 // deleteAccount deletes the signed-in account with its sessions and
-// cases, drops the cases from the statistics and clears the cookie. It
-// returns how many cases went.
-func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *auth.Account) (int, error) {
-	ids, err := s.store.DeleteAccount(r.Context(), a.ID)
+// clears the cookie. Its cases are deleted and leave the statistics, or
+// with keep stay in them detached: no owner and no edit key, so nobody
+// can change them any more. It returns how many cases went or stayed.
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request, a *auth.Account, keep bool) (int, error) {
+	del := s.store.DeleteAccount
+	if keep {
+		del = s.store.DeleteAccountKeepCases
+	}
+	ids, err := del(r.Context(), a.ID)
 	if err != nil {
 		return 0, err
 	}
-	for _, id := range ids {
-		s.index.Remove(id)
+	if !keep {
+		for _, id := range ids {
+			s.index.Remove(id)
+		}
 	}
 	s.clearCookie(w, r, sessionCookie, "/")
 	if h, ok := r.Context().Value(accountHolderKey{}).(*accountHolder); ok {

@@ -81,6 +81,8 @@ var signinNotices = map[string]string{
 	"signedout": "You are signed out.",
 	"verified":  "Your email address is confirmed. Sign in with it and your password.",
 	"reset":     "Your password is changed, and every device that was signed in is signed out. Sign in with the new password.",
+	// After "keep it in an account" (manage.go), signed out.
+	"keep": "Sign in, or create an account and then sign in: My timeline will offer to keep your case.",
 }
 
 // signinWrong is the one answer to an unknown email address, a wrong

@@ -70,6 +70,17 @@ type submitPageData struct {
 	EditID string
 	// TopCountries are offered first in the country picker.
 	TopCountries []catalog.Country
+	// EditKey is set when the case is edited through its manage link:
+	// the form then carries it hidden to POST /cases/{id}/edit.
+	EditKey string
+}
+
+// EditAction is where the edit form posts.
+func (p *submitPageData) EditAction() string {
+	if p.EditKey != "" {
+		return "/cases/" + p.EditID + "/edit"
+	}
+	return "/me/cases/" + p.EditID + "/edit"
 }
 
 // categoryGroup is a heading of the category picker with its categories.
@@ -426,31 +437,39 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key,
-		CategoryCode: c.Category, Flagged: !c.Counts(), Owned: c.OwnerID != ""}
+		ManagePath: manageLink(c.ID, key), CategoryCode: c.Category, Flagged: !c.Counts(), Owned: c.OwnerID != ""}
+	done.ManageURL = s.baseURL(r) + done.ManagePath
 	return s.renderPadded(w, r, http.StatusCreated, "submit_done.html", done, submitDoneSize)
 }
 
 // submitDoneSize is what the "Thank you" page is padded to: whether it
 // names an account, says the case went into the person's timeline or is
 // held for review must not show in its length, which a load balancer
-// logs next to the client's address. The page is about 2.5 KB (2.9 KB
-// with the longest account name); sent uncompressed and padded, 8 KB.
+// logs next to the client's address. The page is about 3.7 KB with its
+// manage link (a little more with the longest account name or site
+// address); sent uncompressed and padded, 8 KB.
 const submitDoneSize = 8 << 10
 
 // submitDonePageData is the data of submit_done.html: the only page that
 // ever shows an edit key.
 type submitDonePageData struct {
 	page
-	ID           string
-	URL          string
-	EditKey      string
-	CategoryCode string
+	ID      string
+	URL     string
+	EditKey string
+	// ManagePath is the case's manage link (manage.go), ManageURL the
+	// same with the site's address, to copy and share.
+	ManagePath, ManageURL string
+	CategoryCode          string
 	// Flagged says an automatic check held the case for review.
 	Flagged bool
 	// Owned is true when the case went into the signed-in person's
 	// timeline: they can update it there without the key.
 	Owned bool
 }
+
+// CaseID is the case, for the "keep it in an account" form.
+func (p *submitDonePageData) CaseID() string { return p.ID }
 
 // roundWait writes a wait in minutes for people.
 func roundWait(d time.Duration) string {

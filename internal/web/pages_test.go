@@ -15,8 +15,9 @@ import (
 	"github.com/casetrack/casetrack/internal/store/storetest"
 )
 
-// keyPattern finds the edit key on the submit success page.
-var keyPattern = regexp.MustCompile(`<code id="edit-key" class="key">(ek_[A-Z2-7]+)</code>`)
+// keyPattern finds the edit key in the manage link on the submit success
+// page.
+var keyPattern = regexp.MustCompile(`<a id="manage-link" class="key" href="/m/c_[A-Z2-7]{26}/(ek_[A-Z2-7]+)"`)
 
 // caseLinkPattern finds the case link on the submit success page.
 var caseLinkPattern = regexp.MustCompile(`href="/cases/(c_[A-Z2-7]{26})"`)
@@ -49,7 +50,7 @@ func TestFormSubmit(t *testing.T) {
 		if strings.Contains(res.body, `id="owned"`) {
 			t.Error("the thank-you page of an anonymous case mentions a timeline")
 		}
-		for _, want := range []string{"Save this edit key now", "cannot be shown again"} {
+		for _, want := range []string{"Save your “manage my case” link now", "cannot be shown again", "Anyone with this link can change or delete your case"} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("success page does not say %q", want)
 			}

@@ -20,6 +20,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /cases/{id}/confirm", s.handle(s.caseConfirmForm))
 	mux.Handle("POST /cases/{id}/delete", s.handle(s.caseDeleteForm))
 	mux.Handle("GET /privacy", s.handle(s.privacyPage))
+	s.manageRoutes(mux)
 
 	// JSON API.
 	mux.Handle("GET /api/v1/catalog", s.handleAPI(s.apiCatalog))
