@@ -31,7 +31,7 @@ func TestPagesWriteCountsWithSeparators(t *testing.T) {
 	}{
 		{"home.html", &homePageData{Cases: 30003, ApprovedWeek: []categoryCount{{Category: cat.Categories[0], Count: 1200}}},
 			[]string{"<strong>30,003</strong> timelines", "<strong>1,200</strong>"}},
-		{"me_delete.html", &meDeletePageData{Cases: 1200}, []string{"all 1,200 of your cases"}},
+		{"me_delete.html", &meDeletePageData{Cases: 1200}, []string{"What should happen to your 1,200 cases?"}},
 		{"account_deleted.html", &meDeletePageData{Cases: 1200}, []string{"its 1,200 cases"}},
 		{"admin.html", &adminPageData{Open: open}, []string{"To review (1,200)"}},
 	} {
