@@ -113,7 +113,7 @@ func journeyManageLink(t *testing.T, s *browserSuite, tb *tab) {
 
 	s.submit(later, "open the edit form from the link", `section.edit a[href$="/edit"]`, http.StatusOK)
 	later.must(chromedp.SetValue(chromedp.CSS("#f-note"), "Interview scheduled by mail."))
-	s.submit(later, "save the corrected note", `form.case-form button[type="submit"]`, http.StatusOK)
+	s.submit(later, "save the corrected note", `form.case-form button.save`, http.StatusOK)
 	onLink("correcting the note")
 	if n := later.text("p.note"); n != "Interview scheduled by mail." {
 		t.Errorf("the note reads %q after the correction", n)
