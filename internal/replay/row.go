@@ -27,6 +27,13 @@ type Row struct {
 	// AsOf is the day the timeline was last updated, YYYY-MM-DD
 	// (optional).
 	AsOf string `json:"as_of,omitempty"`
+	// The optional details (premium, premium_upgrade_day, filing_method,
+	// interview_office, priority_date, chargeability,
+	// priority_date_current), checked as a submission's.
+	timeline.DetailsInput
+	// badUpgradeDay is the message for a CSV cell that holds no number
+	// of days.
+	badUpgradeDay string
 }
 
 // FromCase is the row of a case: what Case turns back into the same
@@ -44,6 +51,7 @@ func FromCase(c *timeline.Case) Row {
 	if !c.LastPending.IsZero() {
 		r.LastPending = formatDay(c.LastPending)
 	}
+	r.DetailsInput = c.Details.Input()
 	for _, m := range c.Milestones {
 		r.Milestones = append(r.Milestones, timeline.MilestoneInput{Code: m.Code, Date: m.Date.String()})
 	}
@@ -94,6 +102,9 @@ func (r Row) check(cat *catalog.Catalog, today time.Time) (*timeline.Case, timel
 	if fe == nil {
 		fe = timeline.FieldErrors{}
 	}
+	if r.badUpgradeDay != "" {
+		fe[timeline.FieldPremiumUpgradeDay] = r.badUpgradeDay
+	}
 	h := r.history(fe, today)
 	if len(fe) > 0 {
 		return nil, fe
@@ -104,7 +115,7 @@ func (r Row) check(cat *catalog.Catalog, today time.Time) (*timeline.Case, timel
 
 func (r Row) submission() timeline.Submission {
 	return timeline.Submission{Category: r.Category, Country: r.Country, ServiceCenter: r.ServiceCenter,
-		Filed: r.Filed, Milestones: r.Milestones, Note: r.Note}
+		Filed: r.Filed, Milestones: r.Milestones, Note: r.Note, DetailsInput: r.DetailsInput}
 }
 
 // dates are a row's history dates once checked.

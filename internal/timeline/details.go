@@ -290,3 +290,23 @@ func ParseUpgradeDay(s string) (*int, error) {
 	}
 	return &n, nil
 }
+
+// SetDetails replaces a stored case's details with in, checked against the
+// case's category, filing month and decision as Validate checks them; on
+// an error the case is left as it was.
+func SetDetails(cat *catalog.Catalog, c *Case, in DetailsInput, now time.Time) FieldErrors {
+	r := detailRules{filed: c.Filed, today: Today(now)}
+	if category, ok := cat.Category(c.Category); ok {
+		r.category = &category
+	}
+	if m, ok := c.Decision(); ok && !m.Date.IsZero() {
+		r.decision = &m.Date
+	}
+	fe := FieldErrors{}
+	d := validateDetails(cat, r, in, fe)
+	if len(fe) > 0 {
+		return fe
+	}
+	c.Details = d
+	return nil
+}

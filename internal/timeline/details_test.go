@@ -176,3 +176,23 @@ func FuzzValidateDetails(f *testing.F) {
 		}
 	})
 }
+
+// The details of a stored case are replaced through the same rules.
+func TestSetDetails(t *testing.T) {
+	cat := catalog.Default()
+	c, fe := Validate(cat, validSubmission(), testNow)
+	if fe != nil {
+		t.Fatal(fe)
+	}
+	if fe := SetDetails(cat, c, DetailsInput{Premium: "upgraded", PremiumUpgradeDay: intp(30)}, testNow); fe != nil {
+		t.Fatalf("SetDetails: %v", fe)
+	}
+	if c.Details != (Details{Premium: PremiumUpgraded, UpgradeDay: 30}) {
+		t.Errorf("Details = %+v", c.Details)
+	}
+	before := c.Details
+	fe = SetDetails(cat, c, DetailsInput{Premium: "upgraded", PremiumUpgradeDay: intp(900), InterviewOffice: "NYC"}, testNow)
+	if fe[FieldPremiumUpgradeDay] == "" || fe[FieldInterviewOffice] == "" || c.Details != before {
+		t.Errorf("SetDetails(bad) = %v, details now %+v", fe, c.Details)
+	}
+}
