@@ -1,8 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/stats"
@@ -136,12 +140,149 @@ func (s *Server) apiSetDetails(w http.ResponseWriter, r *http.Request) error {
 // detailFilterParams are the query parameters of the statistics filter
 // on the details, with the stats.Filter field each sets.
 var detailFilterParams = []struct {
-	param string
-	field func(f *stats.Filter) *string
+	param, name, hint string
+	field             func(f *stats.Filter) *string
+	applies           func(c catalog.Category) bool
+	valid             func(cat *catalog.Catalog, v string) bool
+	// dim is the breakdown by the detail; chargeability has none.
+	dim stats.Dimension
 }{
-	{"premium", func(f *stats.Filter) *string { return &f.Premium }},
-	{"filing_method", func(f *stats.Filter) *string { return &f.FilingMethod }},
-	{"interview_office", func(f *stats.Filter) *string { return &f.InterviewOffice }},
-	{"priority_date_current", func(f *stats.Filter) *string { return &f.PDCurrent }},
-	{"chargeability", func(f *stats.Filter) *string { return &f.Chargeability }},
+	{"premium", "Premium processing", "regular, premium or upgraded",
+		func(f *stats.Filter) *string { return &f.Premium },
+		func(c catalog.Category) bool { return c.Premium },
+		func(_ *catalog.Catalog, v string) bool { return slices.Contains(timeline.PremiumKinds, v) }, stats.ByPremium},
+	{"filing_method", "Filing method", "online or paper",
+		func(f *stats.Filter) *string { return &f.FilingMethod },
+		func(c catalog.Category) bool { return c.OnlineFiling },
+		func(_ *catalog.Catalog, v string) bool { return slices.Contains(timeline.FilingMethods, v) }, stats.ByFilingMethod},
+	{"interview_office", "Field office", "a field office code such as NYC",
+		func(f *stats.Filter) *string { return &f.InterviewOffice },
+		func(c catalog.Category) bool { return c.FieldOffice },
+		func(cat *catalog.Catalog, v string) bool { _, ok := cat.FieldOffice(v); return ok }, stats.ByInterviewOffice},
+	{"priority_date_current", "Whether the priority date was current", "yes, no or unknown",
+		func(f *stats.Filter) *string { return &f.PDCurrent },
+		func(c catalog.Category) bool { return c.PriorityDate },
+		func(_ *catalog.Catalog, v string) bool { return slices.Contains(timeline.PDCurrentAnswers, v) }, stats.ByPDCurrent},
+	{"chargeability", "Chargeability", "a two-letter country code such as IN",
+		func(f *stats.Filter) *string { return &f.Chargeability },
+		func(c catalog.Category) bool { return c.PriorityDate },
+		func(cat *catalog.Catalog, v string) bool { _, ok := cat.Country(v); return ok }, ""},
+}
+
+// detailFilterForm is the details part of the statistics filter as typed.
+type detailFilterForm struct {
+	Premium, FilingMethod, InterviewOffice, PDCurrent, Chargeability string
+}
+
+// values lists the form's fields in the order of detailFilterParams.
+func (d *detailFilterForm) values() []*string {
+	return []*string{&d.Premium, &d.FilingMethod, &d.InterviewOffice, &d.PDCurrent, &d.Chargeability}
+}
+
+func detailFilterFormOf(q url.Values) detailFilterForm {
+	var d detailFilterForm
+	for i, v := range d.values() {
+		*v = strings.TrimSpace(q.Get(detailFilterParams[i].param))
+	}
+	return d
+}
+
+// parseDetailFilter checks the details part of a statistics filter and
+// sets it on out; "not_given" selects the cases that did not say. A
+// detail the category does not have is refused, since its group would
+// always be empty.
+func (s *Server) parseDetailFilter(d detailFilterForm, out *stats.Filter, fe timeline.FieldErrors) {
+	category, known := s.cat.Category(out.Category)
+	for i, raw := range d.values() {
+		p := detailFilterParams[i]
+		if *raw == "" {
+			continue
+		}
+		v := strings.ToLower(*raw)
+		if p.param == "interview_office" || p.param == "chargeability" {
+			v = strings.ToUpper(*raw)
+		}
+		if strings.EqualFold(v, stats.NotGiven) {
+			*p.field(out) = stats.NotGiven
+			continue
+		}
+		if known && !p.applies(category) {
+			fe[p.param] = fmt.Sprintf("%s does not apply to %s. Leave it out.", p.name, category.Name)
+			continue
+		}
+		if !p.valid(s.cat, v) {
+			fe[p.param] = fmt.Sprintf("%q is not a value of %s. Use %s, or %q for cases that did not say.", clipInput(v, 40), p.param, p.hint, stats.NotGiven)
+			continue
+		}
+		*p.field(out) = v
+	}
+}
+
+// setDetailValues adds a filter's details to its canonical query.
+func setDetailValues(q url.Values, f stats.Filter) {
+	for _, p := range detailFilterParams {
+		if v := *p.field(&f); v != "" {
+			q.Set(p.param, v)
+		}
+	}
+}
+
+// canonicalDetailForm shows a valid filter's details as the pickers
+// spell them.
+func canonicalDetailForm(f stats.Filter) detailFilterForm {
+	var d detailFilterForm
+	for i, v := range d.values() {
+		*v = *detailFilterParams[i].field(&f)
+	}
+	return d
+}
+
+// detailHiddenFields are a form's details as hidden fields.
+func detailHiddenFields(d detailFilterForm) []hiddenField {
+	var out []hiddenField
+	for i, v := range d.values() {
+		if *v != "" {
+			out = append(out, hiddenField{detailFilterParams[i].param, *v})
+		}
+	}
+	return out
+}
+
+// detailDimensionsOf lists the breakdowns by detail that apply to a
+// category, in page order.
+func detailDimensionsOf(cat *catalog.Catalog, code string) []stats.Dimension {
+	c, ok := cat.Category(code)
+	if !ok {
+		return nil
+	}
+	var out []stats.Dimension
+	for _, p := range detailFilterParams {
+		if p.dim != "" && p.applies(c) {
+			out = append(out, p.dim)
+		}
+	}
+	return out
+}
+
+// narrowDetail sets a detail breakdown row's value on f; false for other
+// dimensions.
+func narrowDetail(by stats.Dimension, key string, f *stats.Filter) bool {
+	for _, p := range detailFilterParams {
+		if p.dim != "" && p.dim == by {
+			*p.field(f) = key
+			return true
+		}
+	}
+	return false
+}
+
+// detailFileParts are a filter's details for a download's file name.
+func detailFileParts(f stats.Filter) []string {
+	var out []string
+	for _, p := range detailFilterParams {
+		if v := *p.field(&f); v != "" {
+			out = append(out, strings.ReplaceAll(p.param, "_", "-")+"-"+strings.ReplaceAll(v, "_", "-"))
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -151,7 +152,7 @@ func (s *Server) gatherExplore(f stats.Filter) (exploreData, error) {
 	if d.Trend, err = s.index.Breakdown(f, stats.ByMonth, s.minCases); err != nil {
 		return d, fmt.Errorf("trend: %w", err)
 	}
-	for _, dim := range exploreDimensions {
+	for _, dim := range slices.Concat(exploreDimensions, detailDimensionsOf(s.cat, f.Category)) {
 		b, err := s.index.Breakdown(f, dim, s.minCases)
 		if err != nil {
 			return d, fmt.Errorf("breakdown by %s: %w", dim, err)
@@ -506,6 +507,11 @@ var breakdownTitles = map[stats.Dimension][2]string{
 	stats.ByServiceCenter: {"By service center", "Service center"},
 	stats.ByQuarter:       {"By filing period", "Filed"},
 	stats.ByMonth:         {"By filing month", "Filed"},
+
+	stats.ByPremium:         {"By premium processing", "Processing"},
+	stats.ByFilingMethod:    {"By filing method", "Filed"},
+	stats.ByInterviewOffice: {"By field office", "Field office"},
+	stats.ByPDCurrent:       {"By priority date (visa bulletin)", "Priority date when filed"},
 }
 
 // newBreakdownView formats one breakdown table.
@@ -580,7 +586,9 @@ func narrowLink(by stats.Dimension, key string, f stats.Filter) string {
 		}
 		narrowMonths(&f, m, m)
 	default:
-		return ""
+		if !narrowDetail(by, key, &f) {
+			return ""
+		}
 	}
 	return "/explore?" + filterQuery(f)
 }
