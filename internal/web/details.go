@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 	"github.com/casetrack/casetrack/internal/units"
@@ -285,4 +286,149 @@ func detailFileParts(f stats.Filter) []string {
 		}
 	}
 	return out
+}
+
+// detailSelect is one detail's picker on a form.
+type detailSelect struct {
+	Param, Label, Hint string
+	Options            []detailOption
+	Err                string
+}
+
+// detailOption is one choice of a picker.
+type detailOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// detailOptions lists the choices of a detail: its values, then (for a
+// filter) "not given".
+func detailOptions(cat *catalog.Catalog, param, selected string, filter bool) []detailOption {
+	var opts []detailOption
+	add := func(v, label string) { opts = append(opts, detailOption{v, label, v == selected}) }
+	switch param {
+	case "interview_office":
+		for _, o := range cat.FieldOffices {
+			add(o.Code, o.Label())
+		}
+	case "chargeability":
+		for _, c := range cat.Countries {
+			add(c.Code, c.Name)
+		}
+	default:
+		for _, p := range detailFilterParams {
+			if p.param != param {
+				continue
+			}
+			for _, v := range detailVocabulary(p.dim) {
+				label, _ := stats.DetailLabel(cat, p.dim, v)
+				add(v, label)
+			}
+		}
+	}
+	if filter {
+		add(stats.NotGiven, "Not given")
+	}
+	return opts
+}
+
+// detailVocabulary lists the values of a detail dimension with a fixed
+// vocabulary.
+func detailVocabulary(by stats.Dimension) []string {
+	switch by {
+	case stats.ByPremium:
+		return timeline.PremiumKinds
+	case stats.ByFilingMethod:
+		return timeline.FilingMethods
+	case stats.ByPDCurrent:
+		return timeline.PDCurrentAnswers
+	}
+	return nil
+}
+
+// DetailFilters are the Explore filter's pickers for the details of the
+// chosen category, so a group can be split by premium processing, filing
+// method, field office or priority date.
+func (p *explorePageData) DetailFilters() []detailSelect {
+	c, ok := p.Catalog.Category(p.Form.Category)
+	if !ok {
+		return nil
+	}
+	var out []detailSelect
+	for i, v := range p.Form.Details.values() {
+		dp := detailFilterParams[i]
+		if !dp.applies(c) {
+			continue
+		}
+		out = append(out, detailSelect{Param: dp.param, Label: dp.name, Err: p.Errors[dp.param],
+			Options: detailOptions(p.Catalog, dp.param, *v, true)})
+	}
+	return out
+}
+
+// withoutForeignDetails clears the details the form's category does not
+// have: Explore's pickers keep their values when the category changes,
+// and a filter the new category cannot have would only empty the group.
+// The API refuses them instead (parseDetailFilter).
+func (s *Server) withoutForeignDetails(form filterForm) filterForm {
+	c, ok := s.cat.Category(strings.ToLower(form.Category))
+	if !ok {
+		return form
+	}
+	for i, v := range form.Details.values() {
+		if !detailFilterParams[i].applies(c) && !strings.EqualFold(*v, stats.NotGiven) {
+			*v = ""
+		}
+	}
+	return form
+}
+
+// feedDetails are the feed's filters on the details a case page shows:
+// never the chargeability or the priority date, which the case page does
+// not publish, so that a feed filter cannot reveal them case by case.
+type feedDetails struct {
+	Premium, FilingMethod, InterviewOffice, PDCurrent string
+}
+
+// parseFeedDetails reads the feed's detail parameters, adding a problem
+// per unknown value.
+func parseFeedDetails(cat *catalog.Catalog, get func(string) string, problems *[]string) feedDetails {
+	var d feedDetails
+	fields := map[string]*string{"premium": &d.Premium, "filing_method": &d.FilingMethod,
+		"interview_office": &d.InterviewOffice, "priority_date_current": &d.PDCurrent}
+	for _, p := range detailFilterParams {
+		field, ok := fields[p.param]
+		if !ok {
+			continue // chargeability: not a feed filter
+		}
+		v := strings.ToLower(get(p.param))
+		if p.param == "interview_office" {
+			v = strings.ToUpper(v)
+		}
+		if v == "" {
+			continue
+		}
+		if !p.valid(cat, v) {
+			*problems = append(*problems, p.param+" "+quoteParam(v)+" is not one of "+p.hint)
+		}
+		*field = v
+	}
+	return d
+}
+
+// set writes the details as query parameters.
+func (d feedDetails) set(set func(k, v string)) {
+	set("premium", d.Premium)
+	set("filing_method", d.FilingMethod)
+	set("interview_office", d.InterviewOffice)
+	set("priority_date_current", d.PDCurrent)
+}
+
+// words names the details for a feed's title.
+func (d feedDetails) words(cat *catalog.Catalog) []string {
+	s := phrase.Details(cat, stats.Filter{Premium: d.Premium, FilingMethod: d.FilingMethod, InterviewOffice: d.InterviewOffice, PDCurrent: d.PDCurrent})
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

@@ -68,6 +68,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	if form.Category == "" {
 		form.Category = defaultExploreCategory
 	}
+	form = s.withoutForeignDetails(form)
 	data := &explorePageData{page: s.newPage(r, "Explore processing times"), Form: form,
 		NoServiceCenter: stats.NoServiceCenter}
 
