@@ -180,11 +180,7 @@ func (c *csvReader) row(rec []string) Row {
 		case "premium":
 			r.Premium = v
 		case "premium_upgrade_day":
-			n, err := timeline.ParseUpgradeDay(v)
-			if err != nil {
-				r.badUpgradeDay = "Premium upgrade day: " + err.Error() + "."
-			}
-			r.PremiumUpgradeDay = n
+			r.PremiumUpgradeDayText = v
 		case "filing_method":
 			r.FilingMethod = v
 		case "interview_office":

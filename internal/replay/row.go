@@ -31,9 +31,6 @@ type Row struct {
 	// interview_office, priority_date, chargeability,
 	// priority_date_current), checked as a submission's.
 	timeline.DetailsInput
-	// badUpgradeDay is the message for a CSV cell that holds no number
-	// of days.
-	badUpgradeDay string
 }
 
 // FromCase is the row of a case: what Case turns back into the same
@@ -101,9 +98,6 @@ func (r Row) check(cat *catalog.Catalog, today time.Time) (*timeline.Case, timel
 	c, fe := timeline.Validate(cat, r.submission(), today)
 	if fe == nil {
 		fe = timeline.FieldErrors{}
-	}
-	if r.badUpgradeDay != "" {
-		fe[timeline.FieldPremiumUpgradeDay] = r.badUpgradeDay
 	}
 	h := r.history(fe, today)
 	if len(fe) > 0 {

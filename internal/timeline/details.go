@@ -70,7 +70,11 @@ type DetailsInput struct {
 	Premium string `json:"premium,omitempty"`
 	// PremiumUpgradeDay is required for, and only accepted with, premium
 	// "upgraded".
-	PremiumUpgradeDay   *int   `json:"premium_upgrade_day,omitempty"`
+	PremiumUpgradeDay *int `json:"premium_upgrade_day,omitempty"`
+	// PremiumUpgradeDayText is the upgrade day as a form or a CSV cell
+	// gives it, read with ParseUpgradeDay when PremiumUpgradeDay is nil.
+	PremiumUpgradeDayText string `json:"-"`
+
 	FilingMethod        string `json:"filing_method,omitempty"`
 	InterviewOffice     string `json:"interview_office,omitempty"`
 	PriorityDate        string `json:"priority_date,omitempty"`
@@ -149,17 +153,26 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 	default:
 		d.Premium = premium
 	}
+	day := in.PremiumUpgradeDay
+	if day == nil {
+		n, err := ParseUpgradeDay(in.PremiumUpgradeDayText)
+		if err != nil {
+			fe[FieldPremiumUpgradeDay] = "Premium upgrade day: " + err.Error() + "."
+		}
+		day = n
+	}
 	switch {
-	case in.PremiumUpgradeDay == nil:
+	case fe[FieldPremiumUpgradeDay] != "":
+	case day == nil:
 		if d.Premium == PremiumUpgraded {
 			fe[FieldPremiumUpgradeDay] = "Enter how many days after filing the case was upgraded to premium processing."
 		}
 	case premium != PremiumUpgraded:
 		fe[FieldPremiumUpgradeDay] = "Give the day of the upgrade only for a case upgraded to premium processing."
-	case *in.PremiumUpgradeDay < 0:
+	case *day < 0:
 		fe[FieldPremiumUpgradeDay] = "The upgrade cannot come before the filing: enter 0 or more days."
 	case d.Premium == PremiumUpgraded:
-		d.UpgradeDay = *in.PremiumUpgradeDay
+		d.UpgradeDay = *day
 		if msg := r.checkUpgrade(d.UpgradeDay); msg != "" {
 			fe[FieldPremiumUpgradeDay] = msg
 		}

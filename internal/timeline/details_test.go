@@ -196,3 +196,21 @@ func TestSetDetails(t *testing.T) {
 		t.Errorf("SetDetails(bad) = %v, details now %+v", fe, c.Details)
 	}
 }
+
+// A form or a CSV cell gives the upgrade day as text.
+func TestUpgradeDayText(t *testing.T) {
+	cat := catalog.Default()
+	s := validSubmission()
+	s.DetailsInput = DetailsInput{Premium: "upgraded", PremiumUpgradeDayText: " 45 days"}
+	if c, fe := Validate(cat, s, testNow); fe != nil || c.Details.UpgradeDay != 45 {
+		t.Errorf("Validate(45 days) = %+v, %v", c, fe)
+	}
+	s.DetailsInput = DetailsInput{Premium: "upgraded", PremiumUpgradeDayText: "soon"}
+	if _, fe := Validate(cat, s, testNow); !strings.Contains(fe[FieldPremiumUpgradeDay], "whole number of days") {
+		t.Errorf("Validate(soon) = %v", fe)
+	}
+	s.DetailsInput = DetailsInput{Premium: "regular", PremiumUpgradeDayText: "soon"}
+	if _, fe := Validate(cat, s, testNow); fe[FieldPremiumUpgradeDay] == "" {
+		t.Errorf("junk beside regular processing accepted: %v", fe)
+	}
+}
