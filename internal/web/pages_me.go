@@ -203,6 +203,7 @@ func (s *Server) meEditPage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	f := submitFormRows(editRows(c))
 	f.Category, f.Country, f.ServiceCenter, f.Filed, f.Note = c.Category, c.Country, c.ServiceCenter, c.Filed.String(), c.Note
+	f.Details = submitDetailsFormOf(c.Details)
 	for i, m := range c.Milestones {
 		f.Rows[i].Code, f.Rows[i].Date = m.Code, m.Date.String()
 	}
@@ -245,6 +246,7 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 			cur.Update(func(cur *timeline.Case) {
 				cur.Category, cur.Country, cur.ServiceCenter, cur.Filed = valid.Category, valid.Country, valid.ServiceCenter, valid.Filed
 				cur.Milestones, cur.Note, cur.AsOf = valid.Milestones, valid.Note, valid.AsOf
+				cur.Details = valid.Details
 			})
 			// An edit can move a decision as far as a new milestone can.
 			s.flagIfImplausible(cur)

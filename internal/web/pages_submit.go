@@ -28,6 +28,7 @@ type submitForm struct {
 	Filed         string
 	Note          string
 	Rows          []milestoneRow
+	Details       submitDetailsForm
 	// Honeypot is set when the field people never see was filled in.
 	Honeypot bool
 }
@@ -115,6 +116,7 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 	for _, f := range []string{"category", "country", "service_center", "filed", "milestones"} {
 		add(f)
 	}
+	out = append(out, p.detailErrorSummary()...)
 	for _, row := range p.Form.Rows {
 		if row.CodeError != "" {
 			out = append(out, fieldMessage{Anchor: fmt.Sprintf("f-m%d-code", row.Index), Message: fmt.Sprintf("Milestone %d: %s", row.Number(), row.CodeError)})
@@ -127,7 +129,7 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 	// Keys the form does not know (none today) still reach the person.
 	var rest []string
 	for k := range p.Errors {
-		if _, known := fieldLabels[k]; !known {
+		if _, known := fieldLabels[k]; !known && !isDetailField(k) {
 			rest = append(rest, k)
 		}
 	}
@@ -218,6 +220,7 @@ func parseCaseForm(r *http.Request, rows int) (f submitForm, sub timeline.Submis
 	f.Note = v.Get("note")
 	f.Honeypot = v.Get(honeypotField) != ""
 	sub = timeline.Submission{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter, Filed: f.Filed, Note: f.Note}
+	f.Details, sub.DetailsInput = parseSubmitDetails(v)
 	for i := range f.Rows {
 		code := strings.TrimSpace(v.Get("milestones[" + strconv.Itoa(i) + "].code"))
 		date := strings.TrimSpace(v.Get("milestones[" + strconv.Itoa(i) + "].date"))
