@@ -172,3 +172,20 @@ func TestFeedByDetails(t *testing.T) {
 		}
 	})
 }
+
+// Privacy promise 1 for the details: the priority date is kept as a
+// month, like the filing date, and the upgrade as a number of days after
+// filing, never as a date.
+func TestDetailsMonthOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := detailedCases()[0]
+		mustCreate(t, s, c)
+		var pd string
+		if err := store.DB(s).QueryRowContext(ctx(t), "SELECT priority_date FROM cases WHERE id = "+placeholder(s), c.ID).Scan(&pd); err != nil {
+			t.Fatal(err)
+		}
+		if pd != "2019-03" {
+			t.Errorf("priority_date column holds %q, want the month 2019-03", pd)
+		}
+	})
+}

@@ -247,3 +247,71 @@ func TestDetailsOnTheSubmitForm(t *testing.T) {
 		t.Errorf("submitted by form: %v", c)
 	}
 }
+
+// Privacy promise 6 for the details, on both databases: a filter by a
+// detail that narrows a group below k shows no number, in the API, on
+// Explore and in its CSV; and what the public sees of a case (its JSON,
+// its page, the feeds) never carries the priority month or the
+// chargeability, so no feed filter or case page can tell them case by
+// case.
+func TestDetailsPrivacy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		for i := range 6 {
+			e.create(i485Submission(i, map[string]any{"interview_office": "NEW", "priority_date": "2019-03", "chargeability": "IN", "priority_date_current": "yes"}))
+		}
+		rare := e.create(i485Submission(7, map[string]any{"interview_office": "SEA", "priority_date": "2015-11", "chargeability": "CN", "priority_date_current": "no"}))
+
+		for _, q := range []string{"interview_office=SEA", "chargeability=CN", "priority_date_current=no"} {
+			var r struct {
+				Suppressed bool `json:"suppressed"`
+				Cases      *int `json:"cases"`
+			}
+			res := e.get("/api/v1/stats?category=i485-employment&" + q)
+			res.json(t, &r)
+			if !r.Suppressed || r.Cases != nil {
+				t.Errorf("stats?%s of one case: %s", q, res.body)
+			}
+			page := e.get("/explore?category=i485-employment&" + q)
+			if page.status != http.StatusOK || strings.Contains(page.body, `class="ex-numbers"`) {
+				t.Errorf("explore?%s shows numbers of one case", q)
+			}
+			csv := e.get("/explore/country.csv?category=i485-employment&" + q)
+			if !strings.Contains(csv.body, "not enough data") || strings.Contains(csv.body, "China") {
+				t.Errorf("country.csv?%s:\n%s", q, csv.body)
+			}
+		}
+		var b struct {
+			Rows []struct {
+				Key        string `json:"key"`
+				Cases      *int   `json:"cases"`
+				Suppressed bool   `json:"suppressed"`
+			} `json:"rows"`
+		}
+		e.get("/api/v1/stats/breakdown?category=i485-employment&dimension=interview_office").json(t, &b)
+		for _, row := range b.Rows {
+			if row.Key == "SEA" && (!row.Suppressed || row.Cases != nil) {
+				t.Errorf("the field office of one case is shown with numbers: %+v", row)
+			}
+		}
+
+		public := []string{"/api/v1/cases/" + rare.ID, "/cases/" + rare.ID, "/api/v1/feed?category=i485-employment",
+			"/feed?category=i485-employment", "/feed.atom?category=i485-employment"}
+		for _, path := range public {
+			res := e.get(path)
+			for _, secret := range []string{"2015-11", "2015/11", "November 2015", "chargeability", "Chargeability"} {
+				if strings.Contains(res.body, secret) {
+					t.Errorf("%s publishes %q", path, secret)
+				}
+			}
+		}
+		// Neither is a feed filter: the feed ignores them, so a listing
+		// cannot be narrowed down by them.
+		var all, narrowed feedJSON
+		e.get("/api/v1/feed?category=i485-employment").json(t, &all)
+		e.get("/api/v1/feed?category=i485-employment&chargeability=CN&priority_date=2015-11").json(t, &narrowed)
+		if len(narrowed.Items) != len(all.Items) {
+			t.Errorf("the feed filters by chargeability or priority date: %d items of %d", len(narrowed.Items), len(all.Items))
+		}
+	})
+}
