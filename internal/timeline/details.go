@@ -323,3 +323,17 @@ func SetDetails(cat *catalog.Catalog, c *Case, in DetailsInput, now time.Time) F
 	c.Details = d
 	return nil
 }
+
+// upgradeBefore checks a decision added to a case upgraded to premium
+// processing: the upgrade must not come after it. It returns the message
+// for the milestone's date, or "".
+func upgradeBefore(c *Case, m Milestone) string {
+	if c.Details.Premium != PremiumUpgraded || !IsTerminal(m.Code) {
+		return ""
+	}
+	r := detailRules{filed: c.Filed, decision: &m.Date, today: m.Date.Time().AddDate(1, 0, 0)}
+	if r.checkUpgrade(c.Details.UpgradeDay) == "" {
+		return ""
+	}
+	return fmt.Sprintf("The case was upgraded to premium processing %d days after filing, after this date. Check the date, or the upgrade day.", c.Details.UpgradeDay)
+}

@@ -214,3 +214,21 @@ func TestUpgradeDayText(t *testing.T) {
 		t.Errorf("junk beside regular processing accepted: %v", fe)
 	}
 }
+
+// A decision added to an upgraded case cannot come before the upgrade.
+func TestAddDecisionBeforeUpgrade(t *testing.T) {
+	cat := catalog.Default()
+	s := validSubmission()
+	s.Milestones = ms("received", "2024-03-20")
+	s.DetailsInput = DetailsInput{Premium: "upgraded", PremiumUpgradeDay: intp(200)}
+	c, fe := Validate(cat, s, testNow)
+	if fe != nil {
+		t.Fatal(fe)
+	}
+	if fe := AddMilestone(cat, c, MilestoneInput{Code: "approved", Date: "2024-06-01"}, testNow); !strings.Contains(fe["date"], "upgraded to premium processing 200 days after filing") {
+		t.Errorf("decision before the upgrade: %v", fe)
+	}
+	if fe := AddMilestone(cat, c, MilestoneInput{Code: "approved", Date: "2024-10-05"}, testNow); fe != nil {
+		t.Errorf("decision after the upgrade: %v", fe)
+	}
+}

@@ -53,6 +53,9 @@ func (s *Server) csvBreakdown(name string) handlerFunc {
 	dim := csvDimensions[name]
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, fe := s.parseFilter(filterFormOf(r.URL.Query()))
+		if fe == nil {
+			fe = s.detailDimensionError(f.Category, dim)
+		}
 		if fe != nil {
 			return filterError(fe)
 		}

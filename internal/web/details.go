@@ -432,3 +432,18 @@ func (d feedDetails) words(cat *catalog.Catalog) []string {
 	}
 	return []string{s}
 }
+
+// detailDimensionError refuses a breakdown by a detail the category does
+// not have (all its rows would be "not given"); nil otherwise.
+func (s *Server) detailDimensionError(category string, by stats.Dimension) timeline.FieldErrors {
+	c, ok := s.cat.Category(category)
+	if !ok {
+		return nil
+	}
+	for _, p := range detailFilterParams {
+		if p.dim == by && !p.applies(c) {
+			return timeline.FieldErrors{paramDimension: fmt.Sprintf("%s does not apply to %s, so there is nothing to break down by.", p.name, c.Name)}
+		}
+	}
+	return nil
+}

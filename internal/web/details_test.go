@@ -167,6 +167,13 @@ func TestDetailsSplitTheStatistics(t *testing.T) {
 			t.Errorf("breakdown by premium: %v (%s)", got, res.body)
 		}
 
+		if res := e.get("/api/v1/stats/breakdown?category=h1b&dimension=interview_office"); res.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.apiError(t).Fields["dimension"], "does not apply") {
+			t.Errorf("breakdown of H-1B petitions by field office: %d %s", res.status, res.body)
+		}
+		if res := e.get("/explore/interview_office.csv?category=h1b"); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("interview_office.csv of H-1B petitions: %d", res.status)
+		}
 		page := e.get("/explore?category=h1b&premium=premium")
 		if page.status != http.StatusOK || !strings.Contains(page.body, "premium from filing") || !strings.Contains(page.body, `id="f-premium"`) {
 			t.Errorf("explore filtered by premium: %d", page.status)
