@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
@@ -319,6 +320,43 @@ func TestDetailsPrivacy(t *testing.T) {
 		e.get("/api/v1/feed?category=i485-employment&chargeability=CN&priority_date=2015-11").json(t, &narrowed)
 		if len(narrowed.Items) != len(all.Items) {
 			t.Errorf("the feed filters by chargeability or priority date: %d items of %d", len(narrowed.Items), len(all.Items))
+		}
+	})
+}
+
+// FuzzParseDetailFilter feeds arbitrary values to the statistics filter's
+// details: the parser accepts or names every bad field, and an accepted
+// filter survives a round trip through its query string and gives a safe
+// download name.
+func FuzzParseDetailFilter(f *testing.F) {
+	f.Add("h1b", "premium", "online", "", "", "")
+	f.Add("i485-family", "", "", "nyc", "No", "mx")
+	f.Add("i485-family", "NOT_GIVEN", "not_given", "not_given", "not_given", "not_given")
+	f.Add("eb2-niw", "fast", "fax", "XYZ", "maybe", "zz")
+	f.Add("n400", "\x00", "<b>", "ＮＹＣ", "yes", "IN")
+	s := filterServer()
+	f.Fuzz(func(t *testing.T, category, premium, method, office, current, charge string) {
+		q := url.Values{paramCategory: {category}, "premium": {premium}, "filing_method": {method},
+			"interview_office": {office}, "priority_date_current": {current}, "chargeability": {charge}}
+		got, fe := s.parseFilter(filterFormOf(q))
+		if fe != nil {
+			for k, msg := range fe {
+				if msg == "" || utf8.RuneCountInString(msg) > 300 {
+					t.Fatalf("message for %s: %q", k, msg)
+				}
+			}
+			return
+		}
+		v, err := url.ParseQuery(filterQuery(got))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, fe := s.parseFilter(filterFormOf(v))
+		if fe != nil || back != got {
+			t.Fatalf("round trip of %+v: %+v %v", got, back, fe)
+		}
+		if name := csvFilename(got, "premium"); strings.ContainsAny(name, "\"\r\n;\\/ ") {
+			t.Fatalf("unsafe file name %q", name)
 		}
 	})
 }
