@@ -360,3 +360,37 @@ func FuzzParseDetailFilter(f *testing.F) {
 		}
 	})
 }
+
+// The owner's export has every detail whole (privacy promise 8), and the
+// owner's edit form shows and keeps them.
+func TestDetailsOwnerExportAndEdit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		me := e.account("owner@example.org")
+		c := e.create(i485Submission(0, map[string]any{"interview_office": "NEW", "priority_date": "2019-03",
+			"chargeability": "IN", "priority_date_current": "no"}), me...)
+		res := e.get("/api/v1/me/export", me...)
+		for _, want := range []string{`"priority_date":"2019-03"`, `"chargeability":"IN"`, `"interview_office":"NEW"`, `"priority_date_current":"no"`} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("export lacks %s: %s", want, res.body)
+			}
+		}
+		edit := e.get("/me/cases/"+c.ID+"/edit", me...)
+		for _, want := range []string{`<option value="NEW" selected>`, `value="2019-03"`, `<option value="no" selected>`, "<details class=\"case-details\" open"} {
+			if !strings.Contains(edit.body, want) {
+				t.Errorf("edit form lacks %s", want)
+			}
+		}
+		form := url.Values{"category": {"i485-employment"}, "country": {"IN"}, "filed": {"2024-01"},
+			"milestones[0].code": {"received"}, "milestones[0].date": {"2024-01-01"},
+			"interview_office": {"SEA"}, "priority_date": {"2019-03"}, "priority_date_current": {"yes"}}
+		if res := e.postForm("/me/cases/"+c.ID+"/edit", form, me...); res.status != http.StatusSeeOther {
+			t.Fatalf("edit: %d %s", res.status, res.body)
+		}
+		var got map[string]any
+		e.get("/api/v1/cases/"+c.ID).json(t, &got)
+		if got["interview_office"] != "SEA" || got["priority_date_current"] != "yes" {
+			t.Errorf("after the owner's edit: %v", got)
+		}
+	})
+}
