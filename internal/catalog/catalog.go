@@ -34,6 +34,18 @@ type Category struct {
 	// Group is a heading used to organise category pickers, e.g. "Employment-based".
 	Group      string      `json:"group"`
 	Milestones []Milestone `json:"milestones"`
+	// Premium says USCIS offers premium processing (Form I-907) for the
+	// category, so a case may say it was premium from filing or upgraded.
+	Premium bool `json:"premium,omitempty"`
+	// OnlineFiling says the form can be filed online as well as on paper.
+	OnlineFiling bool `json:"online_filing,omitempty"`
+	// FieldOffice says cases are decided at a USCIS field office, usually
+	// after an interview there, so a case may name its office.
+	FieldOffice bool `json:"field_office,omitempty"`
+	// PriorityDate says the wait also depends on the visa bulletin: an
+	// adjustment of status whose visa number needs a current priority
+	// date, so a case may give its priority date and chargeability.
+	PriorityDate bool `json:"priority_date,omitempty"`
 }
 
 // ServiceCenter is a USCIS service center or filing channel.
@@ -41,6 +53,19 @@ type ServiceCenter struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
 }
+
+// FieldOffice is a USCIS field office, where interviews are held and
+// adjustment, naturalization and some family cases are decided. Codes are
+// three capital letters chosen by CaseTrack, close to the abbreviations
+// USCIS uses, and never change once published.
+type FieldOffice struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	State string `json:"state"` // US state or territory, two letters
+}
+
+// Label is the office as a picker shows it: "Newark, NJ".
+func (o FieldOffice) Label() string { return o.Name + ", " + o.State }
 
 // Country is an ISO 3166-1 country, identified by its alpha-2 code.
 type Country struct {
@@ -53,10 +78,12 @@ type Country struct {
 type Catalog struct {
 	Categories     []Category      `json:"categories"`
 	ServiceCenters []ServiceCenter `json:"service_centers"`
+	FieldOffices   []FieldOffice   `json:"field_offices"`
 	Countries      []Country       `json:"countries"`
 
 	categoryIndex map[string]int
 	centerIndex   map[string]int
+	officeIndex   map[string]int
 	countryIndex  map[string]int
 }
 
@@ -106,6 +133,16 @@ func (c *Catalog) index() error {
 			return fmt.Errorf("duplicate service center %q", sc.Code)
 		}
 		c.centerIndex[sc.Code] = i
+	}
+	c.officeIndex = make(map[string]int, len(c.FieldOffices))
+	for i, o := range c.FieldOffices {
+		if _, dup := c.officeIndex[o.Code]; dup {
+			return fmt.Errorf("duplicate field office %q", o.Code)
+		}
+		if o.Code == "" || o.Name == "" || len(o.State) != 2 {
+			return fmt.Errorf("field office %q needs a code, a name and a two-letter state", o.Code)
+		}
+		c.officeIndex[o.Code] = i
 	}
 	c.countryIndex = make(map[string]int, len(c.Countries))
 	for i, co := range c.Countries {
@@ -172,6 +209,21 @@ func (c *Catalog) ServiceCenter(code string) (ServiceCenter, bool) {
 // ServiceCenterIndex returns the position of a service center in ServiceCenters.
 func (c *Catalog) ServiceCenterIndex(code string) (int, bool) {
 	i, ok := c.centerIndex[code]
+	return i, ok
+}
+
+// FieldOffice returns the field office with the given code.
+func (c *Catalog) FieldOffice(code string) (FieldOffice, bool) {
+	i, ok := c.officeIndex[code]
+	if !ok {
+		return FieldOffice{}, false
+	}
+	return c.FieldOffices[i], true
+}
+
+// FieldOfficeIndex returns the position of a field office in FieldOffices.
+func (c *Catalog) FieldOfficeIndex(code string) (int, bool) {
+	i, ok := c.officeIndex[code]
 	return i, ok
 }
 

@@ -46,6 +46,9 @@ func Group(cat *catalog.Catalog, f stats.Filter) string {
 	if r := Filed(f); r != "" {
 		b.WriteString(" " + r)
 	}
+	if d := Details(cat, f); d != "" {
+		b.WriteString(" (" + d + ")")
+	}
 	return b.String()
 }
 

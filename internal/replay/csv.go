@@ -15,7 +15,8 @@ import (
 // The columns of a CSV replay file besides one per milestone code. Names
 // are matched without regard to case or surrounding space.
 var (
-	csvColumns  = []string{"category", "country", "service_center", "filed", "milestones", "note", "shared", "last_pending", "as_of"}
+	csvColumns = []string{"category", "country", "service_center", "filed", "milestones", "note", "shared", "last_pending", "as_of",
+		"premium", "premium_upgrade_day", "filing_method", "interview_office", "priority_date", "chargeability", "priority_date_current"}
 	csvRequired = []string{"category", "country", "filed", "shared"}
 )
 
@@ -176,6 +177,20 @@ func (c *csvReader) row(rec []string) Row {
 			r.LastPending = v
 		case "as_of":
 			r.AsOf = v
+		case "premium":
+			r.Premium = v
+		case "premium_upgrade_day":
+			r.PremiumUpgradeDayText = v
+		case "filing_method":
+			r.FilingMethod = v
+		case "interview_office":
+			r.InterviewOffice = v
+		case "priority_date":
+			r.PriorityDate = v
+		case "chargeability":
+			r.Chargeability = v
+		case "priority_date_current":
+			r.PriorityDateCurrent = v
 		case "milestones":
 			for item := range strings.SplitSeq(v, ";") {
 				if item = strings.TrimSpace(item); item != "" {

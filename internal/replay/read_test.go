@@ -166,7 +166,7 @@ func TestReadCSVHeader(t *testing.T) {
 		want   []string
 	}{
 		{"category,country,filed,shared,recieved,Notes\n", []string{
-			`row 1: column 5: "recieved" is not a column of a replay file. The columns are category, country, service_center, filed, milestones, note, shared, last_pending, as_of, and one per milestone code (received, rfe, rfe_response, approved, denied, transferred, biometrics, interview).`,
+			`row 1: column 5: "recieved" is not a column of a replay file. The columns are category, country, service_center, filed, milestones, note, shared, last_pending, as_of, premium, premium_upgrade_day, filing_method, interview_office, priority_date, chargeability, priority_date_current, and one per milestone code (received, rfe, rfe_response, approved, denied, transferred, biometrics, interview).`,
 			`row 1: column 6: "notes" is not a column`}},
 		{"category,country,filed,Shared,shared\n", []string{"row 1: shared: This column appears twice."}},
 		{"category,filed\n", []string{"row 1: country: The header has no country column", "row 1: shared: The header has no shared column"}},

@@ -27,6 +27,10 @@ type Row struct {
 	// AsOf is the day the timeline was last updated, YYYY-MM-DD
 	// (optional).
 	AsOf string `json:"as_of,omitempty"`
+	// The optional details (premium, premium_upgrade_day, filing_method,
+	// interview_office, priority_date, chargeability,
+	// priority_date_current), checked as a submission's.
+	timeline.DetailsInput
 }
 
 // FromCase is the row of a case: what Case turns back into the same
@@ -44,6 +48,7 @@ func FromCase(c *timeline.Case) Row {
 	if !c.LastPending.IsZero() {
 		r.LastPending = formatDay(c.LastPending)
 	}
+	r.DetailsInput = c.Details.Input()
 	for _, m := range c.Milestones {
 		r.Milestones = append(r.Milestones, timeline.MilestoneInput{Code: m.Code, Date: m.Date.String()})
 	}
@@ -104,7 +109,7 @@ func (r Row) check(cat *catalog.Catalog, today time.Time) (*timeline.Case, timel
 
 func (r Row) submission() timeline.Submission {
 	return timeline.Submission{Category: r.Category, Country: r.Country, ServiceCenter: r.ServiceCenter,
-		Filed: r.Filed, Milestones: r.Milestones, Note: r.Note}
+		Filed: r.Filed, Milestones: r.Milestones, Note: r.Note, DetailsInput: r.DetailsInput}
 }
 
 // dates are a row's history dates once checked.

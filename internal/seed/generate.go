@@ -175,6 +175,7 @@ func (pl *plan) next(r *rand.Rand) *timeline.Case {
 	if r.Float64() < noteShare {
 		c.Note = pickNote(r, cp, &set, premium)
 	}
+	c.Details = pl.details(cp, c, premium, set[stepInterview])
 	return c
 }
 

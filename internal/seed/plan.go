@@ -58,6 +58,11 @@ type categoryPlan struct {
 	centers     []center
 	pickCenter  weighted
 	pickCountry weighted
+	// category is the catalog entry, for the details it may have.
+	category catalog.Category
+	// offices are the catalog's field offices with weights, for the
+	// categories decided at one.
+	offices []string
 	// denyNoRFE and denyRFE are denial probabilities without and after an
 	// RFE, chosen so the overall share matches the profile's approval rate.
 	denyNoRFE, denyRFE float64
@@ -97,7 +102,10 @@ func newPlan(cat *catalog.Catalog, now time.Time) (*plan, error) {
 		if !ok {
 			p = defaultProfile
 		}
-		cp := categoryPlan{code: c.Code, form: c.Form, p: p}
+		cp := categoryPlan{code: c.Code, form: c.Form, p: p, category: c}
+		for _, o := range cat.FieldOffices {
+			cp.offices = append(cp.offices, o.Code)
+		}
 		for s, code := range stepCodes {
 			if i, ok := c.MilestoneIndex(code); ok {
 				cp.has[s], cp.order[s] = true, i

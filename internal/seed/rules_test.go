@@ -143,6 +143,7 @@ func submissionOf(c *timeline.Case) timeline.Submission {
 		ServiceCenter: c.ServiceCenter,
 		Filed:         c.Filed.String(),
 		Note:          c.Note,
+		DetailsInput:  c.Details.Input(),
 	}
 	for _, m := range c.Milestones {
 		s.Milestones = append(s.Milestones, timeline.MilestoneInput{Code: m.Code, Date: m.Date.String()})

@@ -101,6 +101,9 @@ func (g *benchGen) next(id string) *timeline.Case {
 		}
 		c.Milestones = append(c.Milestones, timeline.Milestone{Code: m.Code, Date: timeline.DateOf(d)})
 	}
+	// Details without drawing from the generator, so the other columns
+	// stay what they were: a third each regular, premium, not given.
+	c.Details.Premium = [3]string{timeline.PremiumRegular, timeline.PremiumFromFiling, ""}[dur%3]
 	if decided := filed.AddDate(0, 0, dur); !decided.After(g.now) {
 		code := "approved"
 		if r.IntN(10) == 0 {
@@ -200,6 +203,36 @@ func BenchmarkStatsNarrow(b *testing.B) {
 	clock := startCPUClock(b)
 	for b.Loop() {
 		ix.Stats(f, 5)
+	}
+	clock.stop()
+}
+
+// BenchmarkStatsDetail: the broad group narrowed by a detail (a third of
+// it), which tests every filter column per row.
+func BenchmarkStatsDetail(b *testing.B) {
+	cat := benchCatalog(b)
+	ix := buildBenchIndex(b, cat)
+	f := Filter{Category: "c0", Premium: timeline.PremiumRegular}
+	if r := ix.Stats(f, 5); r.Suppressed || r.Cases < benchCases/20 {
+		b.Fatalf("detail group has %d cases", r.Cases)
+	}
+	clock := startCPUClock(b)
+	for b.Loop() {
+		ix.Stats(f, 5)
+	}
+	clock.stop()
+}
+
+// BenchmarkBreakdownDetail: the broad group's rows by premium processing.
+func BenchmarkBreakdownDetail(b *testing.B) {
+	cat := benchCatalog(b)
+	ix := buildBenchIndex(b, cat)
+	f := Filter{Category: "c0"}
+	clock := startCPUClock(b)
+	for b.Loop() {
+		if _, err := ix.Breakdown(f, ByPremium, 5); err != nil {
+			b.Fatal(err)
+		}
 	}
 	clock.stop()
 }

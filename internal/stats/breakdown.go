@@ -18,16 +18,24 @@ const (
 	ByServiceCenter Dimension = "service_center"
 	ByQuarter       Dimension = "quarter" // filing quarter, "2024-Q1"
 	ByMonth         Dimension = "month"   // filing month, "2024-03": the trend
+	// The details (timeline.Details), each with a "not given" row.
+	ByPremium         Dimension = "premium"
+	ByFilingMethod    Dimension = "filing_method"
+	ByInterviewOffice Dimension = "interview_office"
+	ByPDCurrent       Dimension = "priority_date_current"
 )
 
 // ParseDimension checks a dimension name from a request.
 func ParseDimension(s string) (Dimension, error) {
 	switch d := Dimension(s); d {
-	case ByCountry, ByServiceCenter, ByQuarter, ByMonth:
+	case ByCountry, ByServiceCenter, ByQuarter, ByMonth, ByPremium, ByFilingMethod, ByInterviewOffice, ByPDCurrent:
 		return d, nil
 	}
-	return "", fmt.Errorf("unknown breakdown %q: use country, service_center, quarter or month", s)
+	return "", fmt.Errorf("unknown breakdown %q: use %s", s, DimensionNames)
 }
+
+// DimensionNames lists the dimensions for error messages.
+const DimensionNames = "country, service_center, quarter, month, premium, filing_method, interview_office or priority_date_current"
 
 // Breakdown splits a group into rows by one dimension.
 type Breakdown struct {
@@ -89,10 +97,11 @@ type groupAcc struct {
 }
 
 // Breakdown computes every row of one dimension in a single pass over the
-// category. Country and service center rows are sorted by number of cases,
-// largest first, with suppressed rows after them in key order (so their
-// order reveals nothing about their size); quarter and month rows are in
-// time order.
+// category. Country, service center and interview office rows are sorted
+// by number of cases, largest first, with suppressed rows after them in
+// key order (so their order reveals nothing about their size); quarter
+// and month rows are in time order; the other details' rows in the order
+// of their values, "not given" first.
 func (ix *Index) Breakdown(f Filter, by Dimension, k int) (Breakdown, error) {
 	if _, err := ParseDimension(string(by)); err != nil {
 		return Breakdown{}, err
@@ -146,6 +155,14 @@ func (ix *Index) Breakdown(f Filter, by Dimension, k int) (Breakdown, error) {
 					gs[k] = int(b.month[i]) - base
 				}
 			}
+		default:
+			d := detailDimensions[by]
+			groups = make([]*groupAcc, d.groups(ix.cat))
+			groupsOf = func(b *block, sel []uint16, gs []int) {
+				for k, i := range sel {
+					gs[k] = d.field.get(b.detail[i])
+				}
+			}
 		}
 		gs := make([]int, maxBlock)
 		p.scan(&m, func(b *block, sel []uint16) {
@@ -192,7 +209,7 @@ func (ix *Index) Breakdown(f Filter, by Dimension, k int) (Breakdown, error) {
 		}
 		out.Rows = append(out.Rows, row)
 	}
-	if by == ByCountry || by == ByServiceCenter {
+	if by == ByCountry || by == ByServiceCenter || by == ByInterviewOffice {
 		slices.SortStableFunc(out.Rows, func(a, b BreakdownRow) int {
 			if a.Suppressed != b.Suppressed {
 				if a.Suppressed {
@@ -224,6 +241,8 @@ func (ix *Index) groupLabel(by Dimension, g, base int) (key, label string) {
 		}
 		c := ix.cat.ServiceCenters[g-1]
 		return c.Code, c.Name
+	case ByPremium, ByFilingMethod, ByInterviewOffice, ByPDCurrent:
+		return detailDimensions[by].label(ix.cat, g)
 	case ByQuarter:
 		q := base + g
 		return fmt.Sprintf("%04d-Q%d", q/4, q%4+1), fmt.Sprintf("%04d Q%d", q/4, q%4+1)

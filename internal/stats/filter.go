@@ -21,6 +21,13 @@ type Filter struct {
 	ServiceCenter string // a catalog code, NoServiceCenter, or empty for any
 	FiledFrom     timeline.Month
 	FiledTo       timeline.Month
+	// The details (timeline.Details values, a catalog code, NotGiven, or
+	// empty for any). Chargeability is a country code.
+	Premium         string
+	FilingMethod    string
+	InterviewOffice string
+	PDCurrent       string
+	Chargeability   string
 }
 
 // filterJSON is the API shape of a filter: only the fields that were given,
@@ -31,11 +38,18 @@ type filterJSON struct {
 	ServiceCenter string `json:"service_center,omitempty"`
 	FiledFrom     string `json:"filed_from,omitempty"`
 	FiledTo       string `json:"filed_to,omitempty"`
+
+	Premium         string `json:"premium,omitempty"`
+	FilingMethod    string `json:"filing_method,omitempty"`
+	InterviewOffice string `json:"interview_office,omitempty"`
+	PDCurrent       string `json:"priority_date_current,omitempty"`
+	Chargeability   string `json:"chargeability,omitempty"`
 }
 
 // MarshalJSON writes the filter as API.md shows it.
 func (f Filter) MarshalJSON() ([]byte, error) {
-	j := filterJSON{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter}
+	j := filterJSON{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter,
+		Premium: f.Premium, FilingMethod: f.FilingMethod, InterviewOffice: f.InterviewOffice, PDCurrent: f.PDCurrent, Chargeability: f.Chargeability}
 	if !f.FiledFrom.IsZero() {
 		j.FiledFrom = f.FiledFrom.String()
 	}
@@ -52,6 +66,9 @@ type matcher struct {
 	placeMask, placeWant uint32
 	from, to             uint16
 	byPlace, byMonth     bool
+	// A row matches only when detail&detailMask == detailWant too.
+	detailMask, detailWant uint32
+	byDetail               bool
 	// empty is set when a filter value is not in the catalog: nothing can
 	// match, and no row is looked at.
 	empty bool
@@ -86,7 +103,8 @@ func newMatcher(cat *catalog.Catalog, f Filter) matcher {
 	m.empty = m.empty || m.from > m.to
 	m.byPlace = m.placeMask != 0
 	m.byMonth = m.from != 0 || m.to != math.MaxUint16
-	m.all = !m.byPlace && !m.byMonth
+	m.addDetails(cat, f)
+	m.all = !m.byPlace && !m.byMonth && !m.byDetail
 	return m
 }
 
@@ -101,6 +119,17 @@ func (m *matcher) selectRows(b *block, sel []uint16) int {
 	sel = sel[:len(place)]
 	mask, want, from, to := m.placeMask, m.placeWant, m.from, m.to
 	switch {
+	case m.byDetail:
+		// Details narrow a group a lot, and are rarer in queries: one
+		// loop tests every column.
+		detail := b.detail[:len(place)]
+		dmask, dwant := m.detailMask, m.detailWant
+		for i, pl := range place {
+			sel[n] = uint16(i)
+			if pl&mask == want && month[i] >= from && month[i] <= to && detail[i]&dmask == dwant {
+				n++
+			}
+		}
 	case !m.byMonth:
 		for i, pl := range place {
 			sel[n] = uint16(i)

@@ -143,19 +143,23 @@ type block struct {
 	// day it was first shared <<16 | days to the last day it was known to
 	// be pending before its decision.
 	seen []uint32
+	// detail packs the case's details (see details.go).
+	detail []uint32
 }
 
 // row is one case's values before insertion.
 type row struct {
-	key   uint64
-	month uint16
-	place uint32
-	ms    []uint16
-	seen  uint32
+	key    uint64
+	month  uint16
+	place  uint32
+	ms     []uint16
+	seen   uint32
+	detail uint32
 }
 
 // NewIndex returns an empty index for the catalog's categories.
 func NewIndex(cat *catalog.Catalog) *Index {
+	checkDetailCatalog(cat)
 	ix := &Index{cat: cat, ids: make(map[idKey]rowRef), now: time.Now}
 	for _, c := range cat.Categories {
 		p := &partition{code: c.Code, hasRFE: c.HasRFE(), minMonth: 0xFFFF}
@@ -276,7 +280,7 @@ func (ix *Index) newHandle() uint32 {
 // the 3rd.
 func (ix *Index) rowOf(p *partition, c *timeline.Case) row {
 	filed := c.Filed.Mid()
-	r := row{month: monthColumn(c.Filed)}
+	r := row{month: monthColumn(c.Filed), detail: ix.detailOf(c.Details)}
 	if i, ok := ix.cat.CountryIndex(c.Country); ok {
 		r.place = uint32(i+1) << 16
 	}
@@ -393,6 +397,8 @@ func newBlock(milestones int) *block {
 		place: make([]uint32, 0, maxBlock),
 		ms:    make([]uint16, 0, maxBlock*milestones),
 		seen:  make([]uint32, 0, maxBlock),
+
+		detail: make([]uint32, 0, maxBlock),
 	}
 }
 
@@ -425,6 +431,7 @@ func (p *partition) insert(r *row) {
 	b.place = slices.Insert(b.place, pos, r.place)
 	b.ms = slices.Insert(b.ms, pos*m, r.ms...)
 	b.seen = slices.Insert(b.seen, pos, r.seen)
+	b.detail = slices.Insert(b.detail, pos, r.detail)
 	p.n++
 	p.widen(r)
 }
@@ -438,7 +445,8 @@ func (b *block) split(m int) *block {
 	nb.place = append(nb.place, b.place[h:]...)
 	nb.ms = append(nb.ms, b.ms[h*m:]...)
 	nb.seen = append(nb.seen, b.seen[h:]...)
-	b.key, b.month, b.place, b.ms, b.seen = b.key[:h], b.month[:h], b.place[:h], b.ms[:h*m], b.seen[:h]
+	nb.detail = append(nb.detail, b.detail[h:]...)
+	b.key, b.month, b.place, b.ms, b.seen, b.detail = b.key[:h], b.month[:h], b.place[:h], b.ms[:h*m], b.seen[:h], b.detail[:h]
 	return nb
 }
 
@@ -450,6 +458,7 @@ func (b *block) appendBlock(o *block) {
 	b.place = append(b.place, o.place...)
 	b.ms = append(b.ms, o.ms...)
 	b.seen = append(b.seen, o.seen...)
+	b.detail = append(b.detail, o.detail...)
 }
 
 func (p *partition) remove(key uint64) {
@@ -468,6 +477,7 @@ func (p *partition) remove(key uint64) {
 	b.place = slices.Delete(b.place, pos, pos+1)
 	b.ms = slices.Delete(b.ms, pos*m, (pos+1)*m)
 	b.seen = slices.Delete(b.seen, pos, pos+1)
+	b.detail = slices.Delete(b.detail, pos, pos+1)
 	p.n--
 	// Keep blocks from thinning out after many removals: merge a block that
 	// fell below a quarter full into a neighbour when they fit together.

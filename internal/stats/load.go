@@ -46,11 +46,12 @@ type Loader struct {
 // loadPart holds the rows of one partition in the order they were added,
 // column by column in flat buffers, laid out like a block's columns.
 type loadPart struct {
-	key   []uint64
-	month []uint16
-	place []uint32
-	ms    []uint16
-	seen  []uint32
+	key    []uint64
+	month  []uint16
+	place  []uint32
+	ms     []uint16
+	seen   []uint32
+	detail []uint32
 }
 
 // NewLoader returns a Loader for an index of the catalog's categories.
@@ -117,7 +118,7 @@ func (l *Loader) Add(c *timeline.Case) {
 	m := len(p.milestones)
 	if had && int(old.part) == pi {
 		i := int(l.pos[h])
-		lp.key[i], lp.month[i], lp.place[i], lp.seen[i] = r.key, r.month, r.place, r.seen
+		lp.key[i], lp.month[i], lp.place[i], lp.seen[i], lp.detail[i] = r.key, r.month, r.place, r.seen, r.detail
 		copy(lp.ms[i*m:(i+1)*m], r.ms)
 	} else {
 		if int(h) == len(l.pos) {
@@ -129,6 +130,7 @@ func (l *Loader) Add(c *timeline.Case) {
 		lp.place = appendDoubling(lp.place, r.place)
 		lp.ms = appendDoubling(lp.ms, r.ms...)
 		lp.seen = appendDoubling(lp.seen, r.seen)
+		lp.detail = appendDoubling(lp.detail, r.detail)
 	}
 	l.ids[id] = rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi)}
 }
@@ -140,11 +142,11 @@ func (l *Loader) drop(ref rowRef) {
 	m := len(l.ix.parts[ref.part].milestones)
 	i, last := int(l.pos[ref.handle()]), len(lp.key)-1
 	if i != last {
-		lp.key[i], lp.month[i], lp.place[i], lp.seen[i] = lp.key[last], lp.month[last], lp.place[last], lp.seen[last]
+		lp.key[i], lp.month[i], lp.place[i], lp.seen[i], lp.detail[i] = lp.key[last], lp.month[last], lp.place[last], lp.seen[last], lp.detail[last]
 		copy(lp.ms[i*m:(i+1)*m], lp.ms[last*m:])
 		l.pos[lp.key[i]&handleMask] = uint32(i)
 	}
-	lp.key, lp.month, lp.place, lp.ms, lp.seen = lp.key[:last], lp.month[:last], lp.place[:last], lp.ms[:last*m], lp.seen[:last]
+	lp.key, lp.month, lp.place, lp.ms, lp.seen, lp.detail = lp.key[:last], lp.month[:last], lp.place[:last], lp.ms[:last*m], lp.seen[:last], lp.detail[:last]
 }
 
 // Index sorts every partition's rows by key, cuts them into blocks about
@@ -199,6 +201,7 @@ func (l *Loader) build(p *partition, lp *loadPart) {
 			b.place = append(b.place, lp.place[i])
 			b.ms = append(b.ms, lp.ms[i*m:(i+1)*m]...)
 			b.seen = append(b.seen, lp.seen[i])
+			b.detail = append(b.detail, lp.detail[i])
 		}
 		p.blocks[bi] = b
 		start = end

@@ -248,7 +248,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(c *timeline.C
 
 // EditCase is UpdateCase for the owner's edit form: besides milestones,
 // note, as_of and last_pending it also writes back category, country,
-// service center and filing month. Id, creation date and owner never
+// service center, filing month and details. Id, creation date and owner never
 // change.
 func (s *Store) EditCase(ctx context.Context, id string, fn func(c *timeline.Case) error) (*timeline.Case, error) {
 	return s.updateCase(ctx, id, fn, true)
@@ -271,7 +271,7 @@ func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.C
 		// case must match what is stored.
 		c.ID, c.Created, c.OwnerID = orig.ID, orig.Created, orig.OwnerID
 		if !allFields {
-			c.Category, c.Country, c.ServiceCenter, c.Filed = orig.Category, orig.Country, orig.ServiceCenter, orig.Filed
+			c.Category, c.Country, c.ServiceCenter, c.Filed, c.Details = orig.Category, orig.Country, orig.ServiceCenter, orig.Filed, orig.Details
 		}
 		row, err := newCaseRow(c, nil)
 		if err != nil {
@@ -283,8 +283,10 @@ func (s *Store) updateCase(ctx context.Context, id string, fn func(c *timeline.C
 			}
 		}
 		_, err = tx.ExecContext(ctx, s.d.rebind(
-			"UPDATE cases SET category = ?, country = ?, service_center = ?, filed = ?, note = ?, as_of = ?, last_pending = ?, milestone_list = ?, moderation = ?, moderation_reason = ? WHERE id = ?"),
-			row.category, row.country, row.serviceCenter, row.filed, row.note, row.asOf, row.lastPending, row.milestoneList, row.moderation, row.moderationReason, id)
+			"UPDATE cases SET category = ?, country = ?, service_center = ?, filed = ?, note = ?, as_of = ?, last_pending = ?, milestone_list = ?, moderation = ?, moderation_reason = ?, "+
+				"premium = ?, premium_day = ?, filing_method = ?, interview_office = ?, priority_date = ?, chargeability = ?, pd_current = ? WHERE id = ?"),
+			row.category, row.country, row.serviceCenter, row.filed, row.note, row.asOf, row.lastPending, row.milestoneList, row.moderation, row.moderationReason,
+			row.details.premium, row.details.premiumDay, row.details.filingMethod, row.details.office, row.details.priorityDate, row.details.chargeability, row.details.pdCurrent, id)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}
@@ -441,14 +443,16 @@ func (s *Store) insertMilestones(ctx context.Context, tx *sql.Tx, caseID string,
 
 // insertColumns are the columns of an INSERT INTO cases, in the order of
 // caseInsertArgs.
-const insertColumns = "id, category, country, service_center, filed, note, as_of, created, last_pending, edit_key_hash, owner_id, milestone_list"
+const insertColumns = "id, category, country, service_center, filed, note, as_of, created, last_pending, edit_key_hash, owner_id, milestone_list, " +
+	"premium, premium_day, filing_method, interview_office, priority_date, chargeability, pd_current"
 
 // insertColumnList is insertColumns one by one, as COPY takes them.
 var insertColumnList = strings.Split(insertColumns, ", ")
 
 func caseInsertArgs(r caseRow) []any {
 	return []any{r.id, r.category, r.country, r.serviceCenter, r.filed, r.note,
-		r.asOf, r.created, r.lastPending, r.editKeyHash, r.ownerID, r.milestoneList}
+		r.asOf, r.created, r.lastPending, r.editKeyHash, r.ownerID, r.milestoneList,
+		r.details.premium, r.details.premiumDay, r.details.filingMethod, r.details.office, r.details.priorityDate, r.details.chargeability, r.details.pdCurrent}
 }
 
 // placeholders returns "?, ?, ..." with n marks.

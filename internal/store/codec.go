@@ -20,8 +20,13 @@ import (
 // last pending day has a column of its own: folded into the first one as
 // text it was no faster to scan on SQLite, and PostgreSQL would have to
 // format each date on the server.
-const caseSelect = "SELECT id || ' ' || category || ' ' || country || ' ' || coalesce(service_center, '') || ' ' || filed || ' ' || moderation || ' ' || moderation_reason, " +
-	"as_of, created, last_pending, note, owner_id, milestone_list FROM cases"
+//
+// The text details (details.go) travel in the first column too, after
+// the moderation state and before the reason, which must come last: it
+// may be empty, and the split keeps the last field whole.
+const caseSelect = "SELECT id || ' ' || category || ' ' || country || ' ' || coalesce(service_center, '') || ' ' || filed || ' ' || moderation || ' ' || " +
+	detailsSelect + " || ' ' || moderation_reason, " +
+	"as_of, created, last_pending, note, owner_id, milestone_list, premium_day FROM cases"
 
 // caseRow is a case in the form its columns take. Dates are ISO 8601
 // strings ("YYYY-MM-DD"), which both databases accept for their date
@@ -37,6 +42,7 @@ type caseRow struct {
 	ownerID               sql.NullString
 	milestoneList         string
 	milestones            []milestoneRow
+	details               detailsRow
 	// moderation and moderationReason are written by CreateCase and
 	// UpdateCase; CreateCases (seeding) leaves the column default, visible.
 	moderation, moderationReason string
@@ -103,6 +109,10 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 	if err != nil {
 		return caseRow{}, fmt.Errorf("case %q: %w", c.ID, err)
 	}
+	details, err := encodeDetails(c.Details)
+	if err != nil {
+		return caseRow{}, fmt.Errorf("case %q: %w", c.ID, err)
+	}
 	return caseRow{
 		id:            c.ID,
 		category:      c.Category,
@@ -117,6 +127,7 @@ func newCaseRow(c *timeline.Case, editKeyHash []byte) (caseRow, error) {
 		ownerID:       nullString(c.OwnerID),
 		milestoneList: list,
 		milestones:    ms,
+		details:       details,
 
 		moderation:       mod.State,
 		moderationReason: mod.Reason,
@@ -325,21 +336,22 @@ func (d *dayValue) parse(s string) error {
 // caseScan receives one row of caseSelect. One is reused for every row of
 // a scan.
 type caseScan struct {
-	head          string // id, category, country, service center, filed, moderation, reason
+	head          string // id, category, country, service center, filed, moderation, details, reason
 	asOf, created dayValue
 	lastPending   nullDay
 	note          string
 	ownerID       sql.NullString
 	milestoneList string
+	premiumDay    sql.NullInt64
 }
 
 func (r *caseScan) dest() []any {
-	return []any{&r.head, &r.asOf, &r.created, &r.lastPending, &r.note, &r.ownerID, &r.milestoneList}
+	return []any{&r.head, &r.asOf, &r.created, &r.lastPending, &r.note, &r.ownerID, &r.milestoneList, &r.premiumDay}
 }
 
 // toCase builds a fresh case from the scanned row; the caller may keep it.
 func (r *caseScan) toCase(in interner, a *slabs) (*timeline.Case, error) {
-	var f [7]string
+	var f [7 + detailFields]string
 	rest := r.head
 	for i := range f {
 		var ok bool
@@ -362,6 +374,10 @@ func (r *caseScan) toCase(in interner, a *slabs) (*timeline.Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("case %q: %w", id, err)
 	}
+	details, err := decodeDetails(f[6:6+detailFields], r.premiumDay, in)
+	if err != nil {
+		return nil, fmt.Errorf("case %q: %w", id, err)
+	}
 	c := a.newCase()
 	*c = timeline.Case{
 		ID:            id,
@@ -375,7 +391,8 @@ func (r *caseScan) toCase(in interner, a *slabs) (*timeline.Case, error) {
 		Created:       r.created.t,
 		LastPending:   r.lastPending.t,
 		OwnerID:       r.ownerID.String,
-		Moderation:    timeline.Moderation{State: in.get(f[5]), Reason: in.get(f[6])},
+		Moderation:    timeline.Moderation{State: in.get(f[5]), Reason: in.get(f[len(f)-1])},
+		Details:       details,
 	}
 	switch c.Moderation.State {
 	case timeline.ModerationVisible:

@@ -207,7 +207,9 @@ func TestSlabsDoNotAlias(t *testing.T) {
 	var cases []*timeline.Case
 	for i := range caseSlab + 3 {
 		r := caseScan{
-			head:          fmt.Sprintf("c_%d n400 FR  2024-01 visible ", i),
+			// id, category, country, no center, filed, moderation, six
+			// empty details, no reason
+			head:          fmt.Sprintf("c_%d n400 FR  2024-01 visible"+strings.Repeat(" ", 7), i),
 			milestoneList: "received:2024-01-09;biometrics:2024-02",
 		}
 		c, err := r.toCase(in, a)
@@ -231,7 +233,8 @@ func TestSlabsDoNotAlias(t *testing.T) {
 }
 
 func TestToCaseRejectsCorruptRows(t *testing.T) {
-	for _, head := range []string{"", "c_1 n400 FR NSC", "c_1 n400 FR NSC 2024-01", "c_1 n400 FR NSC 2024-01 visible  extra", "c_1 n400 FR NSC 2024-13 visible ", "c_1 n400 FR NSC 2024-01 gone "} {
+	for _, head := range []string{"", "c_1 n400 FR NSC", "c_1 n400 FR NSC 2024-01", "c_1 n400 FR NSC 2024-01 visible  extra", "c_1 n400 FR NSC 2024-13 visible ", "c_1 n400 FR NSC 2024-01 gone ",
+		"c_1 n400 FR NSC 2024-01 visible fast      ", "c_1 n400 FR NSC 2024-01 visible   2024-13   ", "c_1 n400 FR NSC 2024-01 visible upgraded      "} {
 		r := caseScan{head: head}
 		if c, err := r.toCase(nil, nil); err == nil {
 			t.Errorf("toCase(%q) = %+v, want an error", head, c)

@@ -29,8 +29,20 @@ type FeedKey struct {
 type FeedQuery struct {
 	Category, Country, ServiceCenter, Milestone string
 	Filed                                       timeline.Month
-	After                                       *FeedKey
-	Limit                                       int
+	// Details selects by the details a case page shows (timeline.Details
+	// values); chargeability and the priority date are never feed
+	// filters, since the case page does not publish them.
+	Premium, FilingMethod, InterviewOffice, PDCurrent string
+	After                                             *FeedKey
+	Limit                                             int
+}
+
+// detailFilters are q's filters on the details columns; no index serves
+// them, so they narrow the cases the plans below read.
+func (q FeedQuery) detailFilters() []struct{ col, val string } {
+	return []struct{ col, val string }{
+		{"premium", q.Premium}, {"filing_method", q.FilingMethod}, {"interview_office", q.InterviewOffice}, {"pd_current", q.PDCurrent},
+	}
 }
 
 // FeedItem is one milestone of a visible case, as the feed shows it.
@@ -219,6 +231,12 @@ func (s *Store) feedFromCases(ctx context.Context, q FeedQuery, r feedRange) (Fe
 		}
 		where = append(where, f.col+" || '' = ?")
 		args = append(args, f.val)
+	}
+	for _, f := range q.detailFilters() {
+		if f.val != "" {
+			where = append(where, f.col+" = ?")
+			args = append(args, f.val)
+		}
 	}
 	// Only the id and the milestones of each case, all in one string: the
 	// cost of reading a range is mostly per row and per column (the other
@@ -437,9 +455,9 @@ func (s *Store) windowEnd(ctx context.Context, q FeedQuery, pos *FeedKey, window
 func (s *Store) walkWindow(ctx context.Context, q FeedQuery, pos, end *FeedKey, limit int) ([]FeedItem, error) {
 	where, args := walkWhere(q, pos, end)
 	where = append(where, "c.id = m.case_id", "c.moderation = 'visible'")
-	for _, f := range []struct{ col, val string }{
+	for _, f := range append([]struct{ col, val string }{
 		{"category", q.Category}, {"country", q.Country}, {"service_center", q.ServiceCenter},
-	} {
+	}, q.detailFilters()...) {
 		if f.val != "" {
 			where = append(where, "c."+f.col+" = ?")
 			args = append(args, f.val)

@@ -165,7 +165,9 @@ func copyCases(ctx context.Context, tx pgx.Tx, rows []caseRow) error {
 		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
 			r := rows[i]
 			return []any{r.id, r.category, r.country, nullable(r.serviceCenter), r.filed, r.note,
-				r.asOf, r.created, nullable(r.lastPending), r.editKeyHash, nullable(r.ownerID), r.milestoneList}, nil
+				r.asOf, r.created, nullable(r.lastPending), r.editKeyHash, nullable(r.ownerID), r.milestoneList,
+				nullable(r.details.premium), nullableInt(r.details.premiumDay), nullable(r.details.filingMethod), nullable(r.details.office),
+				nullable(r.details.priorityDate), nullable(r.details.chargeability), nullable(r.details.pdCurrent)}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy cases: %w", err)
@@ -189,6 +191,14 @@ func nullable(s sql.NullString) any {
 		return nil
 	}
 	return s.String
+}
+
+// nullableInt is nullable for an optional number.
+func nullableInt(n sql.NullInt64) any {
+	if !n.Valid {
+		return nil
+	}
+	return n.Int64
 }
 
 // schemaLocker serialises migrations of one schema between instances that

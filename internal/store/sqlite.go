@@ -171,7 +171,7 @@ func (d *sqliteDialect) listen(ctx context.Context, fn func(caseID string)) erro
 // Multi-row INSERT sizes for the bulk inserts, within SQLite's limit of
 // 32,766 bound parameters per statement.
 const (
-	sqliteCaseBatch      = 500  // 12 parameters a row
+	sqliteCaseBatch      = 500  // 19 parameters a row
 	sqliteMilestoneBatch = 1000 // 4 parameters a row
 )
 

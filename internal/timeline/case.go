@@ -31,6 +31,9 @@ type Case struct {
 	Country       string
 	ServiceCenter string // empty when not given
 	Filed         Month
+	// Details are the optional facts that split a category's waits:
+	// premium processing, filing method, interview office, priority date.
+	Details Details
 	// Milestones are kept in date order, ties in catalog order.
 	Milestones []Milestone
 	Note       string

@@ -38,6 +38,9 @@ func AddMilestone(cat *catalog.Catalog, c *Case, in MilestoneInput, now time.Tim
 		}
 		return fe
 	}
+	if msg := upgradeBefore(c, m); msg != "" {
+		return FieldErrors{"date": msg}
+	}
 	c.Update(func(c *Case) {
 		c.Milestones = append(c.Milestones, m)
 		sortMilestones(category, c.Milestones)

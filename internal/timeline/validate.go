@@ -21,6 +21,7 @@ type Submission struct {
 	Filed         string           `json:"filed"`
 	Milestones    []MilestoneInput `json:"milestones"`
 	Note          string           `json:"note"`
+	DetailsInput
 }
 
 // MilestoneInput is one milestone as submitted.
@@ -112,6 +113,18 @@ func Validate(cat *catalog.Catalog, s Submission, now time.Time) (*Case, FieldEr
 			sortMilestones(category, c.Milestones)
 		}
 	}
+
+	dr := detailRules{today: today}
+	if catOK {
+		dr.category = &category
+	}
+	if filedOK {
+		dr.filed = filed
+	}
+	if m, ok := c.Decision(); ok && !m.Date.IsZero() {
+		dr.decision = &m.Date
+	}
+	c.Details = validateDetails(cat, dr, s.DetailsInput, fe)
 
 	note, noteErr := cleanNote(s.Note)
 	if noteErr != "" {

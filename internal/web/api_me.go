@@ -68,6 +68,7 @@ type exportSession struct {
 
 type exportCase struct {
 	caseJSON
+	ownDetailsJSON
 	// Created is the day the case was first shared (the name predates
 	// the import, and clients rely on it).
 	Created string `json:"created"`
@@ -132,7 +133,7 @@ func (s *Server) apiMeExport(w http.ResponseWriter, r *http.Request) error {
 		out.Sessions = append(out.Sessions, exportSession{Started: dayString(se.StartedDay), LastUsed: dayString(se.UsedDay)})
 	}
 	for _, c := range cases {
-		ec := exportCase{caseJSON: newCaseJSON(c), Created: c.Created.UTC().Format(time.DateOnly)}
+		ec := exportCase{caseJSON: newCaseJSON(c), ownDetailsJSON: newOwnDetailsJSON(c.Details), Created: c.Created.UTC().Format(time.DateOnly)}
 		if !c.LastPending.IsZero() {
 			ec.LastPending = c.LastPending.UTC().Format(time.DateOnly)
 		}

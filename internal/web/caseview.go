@@ -19,6 +19,7 @@ type caseJSON struct {
 	Note          string          `json:"note"`
 	Status        string          `json:"status"`
 	AsOf          string          `json:"as_of"`
+	detailsJSON
 }
 
 type milestoneJSON struct {
@@ -37,6 +38,7 @@ func newCaseJSON(c *timeline.Case) caseJSON {
 		Note:          c.Note,
 		Status:        c.Status(),
 		AsOf:          c.AsOf.UTC().Format(time.DateOnly),
+		detailsJSON:   newDetailsJSON(c.Details),
 	}
 	for _, m := range c.Milestones {
 		v.Milestones = append(v.Milestones, milestoneJSON{Code: m.Code, Date: m.Date.String()})
@@ -59,6 +61,7 @@ type caseView struct {
 	AsOf              string
 	// DaysSinceFiled counts from the middle of the filing month to as-of.
 	DaysSinceFiled int
+	Details        detailsView
 }
 
 type milestoneView struct {
@@ -86,6 +89,7 @@ func newCaseView(cat *catalog.Catalog, c *timeline.Case) caseView {
 		Status:         c.Status(),
 		AsOf:           c.AsOf.UTC().Format(time.DateOnly),
 		DaysSinceFiled: c.Filed.DaysSinceFiled(c.AsOf),
+		Details:        newDetailsView(cat, c),
 	}
 	if co, ok := cat.Country(c.Country); ok {
 		v.CountryName = co.Name

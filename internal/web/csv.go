@@ -23,6 +23,11 @@ var csvDimensions = map[string]stats.Dimension{
 	"service_center": stats.ByServiceCenter,
 	"quarter":        stats.ByQuarter,
 	"trend":          stats.ByMonth,
+
+	"premium":               stats.ByPremium,
+	"filing_method":         stats.ByFilingMethod,
+	"interview_office":      stats.ByInterviewOffice,
+	"priority_date_current": stats.ByPDCurrent,
 }
 
 // csvKeyColumn names the first column of each breakdown file.
@@ -31,6 +36,11 @@ var csvKeyColumn = map[stats.Dimension]string{
 	stats.ByServiceCenter: "service_center",
 	stats.ByQuarter:       "filing_quarter",
 	stats.ByMonth:         "filing_month",
+
+	stats.ByPremium:         "premium",
+	stats.ByFilingMethod:    "filing_method",
+	stats.ByInterviewOffice: "interview_office",
+	stats.ByPDCurrent:       "priority_date_current",
 }
 
 // breakdownCSVHeader is the header of every breakdown file after the key.
@@ -43,6 +53,9 @@ func (s *Server) csvBreakdown(name string) handlerFunc {
 	dim := csvDimensions[name]
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, fe := s.parseFilter(filterFormOf(r.URL.Query()))
+		if fe == nil {
+			fe = s.detailDimensionError(f.Category, dim)
+		}
 		if fe != nil {
 			return filterError(fe)
 		}
@@ -142,6 +155,7 @@ func csvFilename(f stats.Filter, table string) string {
 	case !f.FiledTo.IsZero():
 		parts = append(parts, "to-"+f.FiledTo.String())
 	}
+	parts = append(parts, detailFileParts(f)...)
 	if table == "histogram" || table == "trend" {
 		parts = append(parts, table)
 	} else {

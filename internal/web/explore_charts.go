@@ -106,6 +106,8 @@ func widerName(w stats.WiderGroup) string {
 	var parts []string
 	for _, d := range strings.Split(w.Dropped, "+") {
 		switch d {
+		case "details":
+			parts = append(parts, "any processing, office or priority date")
 		case "service_center":
 			parts = append(parts, "any service center")
 		case "country":

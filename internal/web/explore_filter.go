@@ -32,6 +32,7 @@ type filterForm struct {
 	ServiceCenter string
 	FiledFrom     string
 	FiledTo       string
+	Details       detailFilterForm
 }
 
 // filterFormOf reads the filter parameters from a query string.
@@ -42,6 +43,7 @@ func filterFormOf(q url.Values) filterForm {
 		ServiceCenter: strings.TrimSpace(q.Get(paramServiceCenter)),
 		FiledFrom:     strings.TrimSpace(q.Get(paramFiledFrom)),
 		FiledTo:       strings.TrimSpace(q.Get(paramFiledTo)),
+		Details:       detailFilterFormOf(q),
 	}
 }
 
@@ -99,6 +101,7 @@ func (s *Server) parseFilter(f filterForm) (stats.Filter, timeline.FieldErrors) 
 	if !out.FiledFrom.IsZero() && !out.FiledTo.IsZero() && out.FiledTo.Before(out.FiledFrom) {
 		fe[paramFiledTo] = fmt.Sprintf("Filed to (%s) is before filed from (%s).", out.FiledTo, out.FiledFrom)
 	}
+	s.parseDetailFilter(f.Details, &out, fe)
 	if len(fe) > 0 {
 		return stats.Filter{}, fe
 	}
@@ -126,6 +129,7 @@ func filterValues(f stats.Filter) url.Values {
 	if !f.FiledTo.IsZero() {
 		q.Set(paramFiledTo, f.FiledTo.String())
 	}
+	setDetailValues(q, f)
 	return q
 }
 

@@ -73,6 +73,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	if form.Category == "" {
 		form.Category = defaultExploreCategory
 	}
+	form = s.withoutForeignDetails(form)
 	data := &explorePageData{page: s.newPage(r, "Explore processing times"), Form: form,
 		NoServiceCenter: stats.NoServiceCenter}
 
@@ -111,8 +112,8 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 // FilterFields are the page's filters as hidden fields of the outlook
 // form, so that asking for the outlook keeps them.
 func (p *explorePageData) FilterFields() []hiddenField {
-	return hiddenFields(paramCategory, p.Form.Category, paramCountry, p.Form.Country,
-		paramServiceCenter, p.Form.ServiceCenter, paramFiledFrom, p.Form.FiledFrom, paramFiledTo, p.Form.FiledTo)
+	return append(hiddenFields(paramCategory, p.Form.Category, paramCountry, p.Form.Country,
+		paramServiceCenter, p.Form.ServiceCenter, paramFiledFrom, p.Form.FiledFrom, paramFiledTo, p.Form.FiledTo), detailHiddenFields(p.Form.Details)...)
 }
 
 // OutlookFields are the outlook form's values as hidden fields of the
@@ -141,7 +142,7 @@ func hiddenFields(kv ...string) []hiddenField {
 // canonicalForm shows a valid filter with its codes as the catalog spells
 // them, so the pickers select them.
 func canonicalForm(f stats.Filter) filterForm {
-	out := filterForm{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter}
+	out := filterForm{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter, Details: canonicalDetailForm(f)}
 	if !f.FiledFrom.IsZero() {
 		out.FiledFrom = f.FiledFrom.String()
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -171,7 +172,7 @@ func (s *Server) gatherExplore(f stats.Filter) (exploreData, error) {
 	if d.Cohorts, err = s.index.Breakdown(f, stats.ByQuarter, s.minCases); err != nil {
 		return d, fmt.Errorf("cohorts: %w", err)
 	}
-	for _, dim := range exploreDimensions {
+	for _, dim := range slices.Concat(exploreDimensions, detailDimensionsOf(s.cat, f.Category)) {
 		b, err := s.index.Breakdown(f, dim, s.minCases)
 		if err != nil {
 			return d, fmt.Errorf("breakdown by %s: %w", dim, err)
@@ -528,6 +529,11 @@ var breakdownTitles = map[stats.Dimension][2]string{
 	stats.ByServiceCenter: {"By service center", "Service center"},
 	stats.ByQuarter:       {"By filing period", "Filed"},
 	stats.ByMonth:         {"By filing month", "Filed"},
+
+	stats.ByPremium:         {"By premium processing", "Processing"},
+	stats.ByFilingMethod:    {"By filing method", "Filed"},
+	stats.ByInterviewOffice: {"By field office", "Field office"},
+	stats.ByPDCurrent:       {"By priority date (visa bulletin)", "Priority date when filed"},
 }
 
 // newBreakdownView formats one breakdown table: countries in the order
@@ -631,7 +637,9 @@ func narrowLink(by stats.Dimension, key string, f stats.Filter) string {
 		}
 		narrowMonths(&f, m, m)
 	default:
-		return ""
+		if !narrowDetail(by, key, &f) {
+			return ""
+		}
 	}
 	return "/explore?" + filterQuery(f)
 }

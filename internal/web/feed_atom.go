@@ -157,6 +157,7 @@ func (s *Server) feedTitle(f feedFilter) string {
 	if f.Milestone != "" {
 		parts = append(parts, f.Milestone)
 	}
+	parts = append(parts, f.Details.words(s.cat)...)
 	if len(parts) == 0 {
 		return "latest milestones"
 	}

@@ -24,6 +24,7 @@ const (
 type feedFilter struct {
 	Category, Country, ServiceCenter, Milestone string
 	Filed                                       timeline.Month
+	Details                                     feedDetails
 	After                                       *store.FeedKey
 	Limit                                       int
 }
@@ -68,6 +69,7 @@ func parseFeedFilter(cat *catalog.Catalog, q url.Values) (feedFilter, error) {
 		}
 		f.Filed = m
 	}
+	f.Details = parseFeedDetails(cat, get, &problems)
 	if v := get("cursor"); v != "" {
 		k, ok := decodeCursor(cat, v)
 		if !ok {
@@ -131,6 +133,7 @@ func (f feedFilter) values() url.Values {
 	set("country", f.Country)
 	set("service_center", f.ServiceCenter)
 	set("milestone", f.Milestone)
+	f.Details.set(set)
 	if !f.Filed.IsZero() {
 		v.Set("filed", f.Filed.String())
 	}
@@ -149,7 +152,8 @@ func (f feedFilter) link(path string) string {
 // query returns the store query of the filter.
 func (f feedFilter) query() store.FeedQuery {
 	return store.FeedQuery{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter,
-		Milestone: f.Milestone, Filed: f.Filed, After: f.After, Limit: f.Limit}
+		Milestone: f.Milestone, Filed: f.Filed, After: f.After, Limit: f.Limit,
+		Premium: f.Details.Premium, FilingMethod: f.Details.FilingMethod, InterviewOffice: f.Details.InterviewOffice, PDCurrent: f.Details.PDCurrent}
 }
 
 // cursorVersion prefixes every cursor, so the format can change later

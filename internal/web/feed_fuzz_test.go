@@ -22,6 +22,7 @@ func FuzzFeedFilter(f *testing.F) {
 		"country=in&service_center=tsc&milestone=APPROVED", "filed=2024-13", "filed=0000-01", "limit=100", "limit=-1",
 		"cursor=" + encodeCursor(store.FeedKey{Date: "2025-06-10", CaseID: "c_AAAAAAAAAAAAAAAAAAAAAAAAAA", Code: "rfe"}),
 		"cursor=%00", "category=%ff%fe", "milestone=interview&category=eb1a", "a=b&&;=",
+		"premium=upgraded&filing_method=ONLINE&interview_office=nyc&priority_date_current=no", "premium=fast&interview_office=XXX",
 	} {
 		f.Add(seed)
 	}

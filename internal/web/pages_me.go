@@ -235,6 +235,7 @@ func (s *Server) renderCaseEdit(w http.ResponseWriter, r *http.Request, c *timel
 	w.Header().Set("Cache-Control", "no-store")
 	var f submitForm
 	f.Category, f.Country, f.ServiceCenter, f.Filed, f.Note = c.Category, c.Country, c.ServiceCenter, c.Filed.String(), c.Note
+	f.Details = submitDetailsFormOf(c.Details)
 	given := make([]milestoneRow, len(c.Milestones))
 	for i, m := range c.Milestones {
 		given[i] = milestoneRow{Code: m.Code, Date: m.Date.String(), Checked: true}
@@ -285,6 +286,7 @@ func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timelin
 			cur.Update(func(cur *timeline.Case) {
 				cur.Category, cur.Country, cur.ServiceCenter, cur.Filed = valid.Category, valid.Country, valid.ServiceCenter, valid.Filed
 				cur.Milestones, cur.Note, cur.AsOf = valid.Milestones, valid.Note, valid.AsOf
+				cur.Details = valid.Details
 			})
 			// An edit can move a decision as far as a new milestone can.
 			s.flagIfImplausible(cur)

@@ -38,6 +38,7 @@ type submitForm struct {
 	FiledNote    string
 	FiledError   string
 	FiledConfirm string
+	Details      submitDetailsForm
 	// Honeypot is set when the field people never see was filled in.
 	Honeypot bool
 }
@@ -175,6 +176,7 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 	for _, f := range []string{"category", "country", "service_center", "filed", "milestones"} {
 		add(f)
 	}
+	out = append(out, p.detailErrorSummary()...)
 	for _, row := range p.Form.Rows {
 		if row.CodeError != "" {
 			anchor := fmt.Sprintf("f-m%d-on", row.Index)
@@ -191,7 +193,7 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 	// Keys the form does not know (none today) still reach the person.
 	var rest []string
 	for k := range p.Errors {
-		if _, known := fieldLabels[k]; !known {
+		if _, known := fieldLabels[k]; !known && !isDetailField(k) {
 			rest = append(rest, k)
 		}
 	}
@@ -304,6 +306,7 @@ func parseCaseForm(r *http.Request, cat *catalog.Catalog) (f submitForm, sub tim
 		f.FiledNote = f.FiledConfirm
 	}
 	sub = timeline.Submission{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter, Filed: filed.Value, Note: f.Note}
+	f.Details, sub.DetailsInput = parseSubmitDetails(v)
 	for i := range f.Rows {
 		row := &f.Rows[i]
 		if !row.Included() {

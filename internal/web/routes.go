@@ -28,6 +28,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /api/v1/cases/{id}", s.handleAPI(s.apiGetCase))
 	mux.Handle("POST /api/v1/cases/{id}/milestones", s.handleAPI(s.apiAddMilestone))
 	mux.Handle("POST /api/v1/cases/{id}/confirm", s.handleAPI(s.apiConfirmCase))
+	mux.Handle("PUT /api/v1/cases/{id}/details", s.handleAPI(s.apiSetDetails))
 	mux.Handle("DELETE /api/v1/cases/{id}", s.handleAPI(s.apiDeleteCase))
 	mux.Handle("GET /api/v1/openapi.json", s.handleAPI(s.apiOpenAPI))
 

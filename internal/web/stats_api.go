@@ -58,13 +58,16 @@ func (s *Server) apiBreakdown(w http.ResponseWriter, r *http.Request) error {
 	dim, derr := stats.ParseDimension(strings.ToLower(raw))
 	switch {
 	case raw == "":
-		extra = timeline.FieldErrors{paramDimension: "Choose a dimension: country, service_center, quarter or month."}
+		extra = timeline.FieldErrors{paramDimension: "Choose a dimension: " + stats.DimensionNames + "."}
 	case derr != nil:
-		extra = timeline.FieldErrors{paramDimension: "Unknown dimension " + quoteInput(raw) + ": use country, service_center, quarter or month."}
+		extra = timeline.FieldErrors{paramDimension: "Unknown dimension " + quoteInput(raw) + ": use " + stats.DimensionNames + "."}
 	}
 	f, err := s.apiFilter(r, extra)
 	if err != nil {
 		return err
+	}
+	if fe := s.detailDimensionError(f.Category, dim); fe != nil {
+		return errValidation(fe)
 	}
 	return s.writeBreakdown(w, f, dim)
 }

@@ -104,6 +104,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"count": units.Count,
 		// sub places the outlook bar's marks.
 		"sub": func(a, b int) int { return a - b },
+		// detailField pairs a detail's picker with where it applies, for
+		// the "detail-select" template.
+		"detailField": func(s detailSelect, a detailApplies) detailFieldData { return detailFieldData{Select: s, For: a} },
 		// adminCase pairs a moderation item with the reasons, for the
 		// "admincase" template.
 		"adminCase": func(it adminItem, reasons []moderationReason) adminCaseData {
