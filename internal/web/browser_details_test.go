@@ -40,11 +40,13 @@ func journeyDetails(t *testing.T, s *browserSuite, tb *tab) {
 	if !tb.scripts && !strings.Contains(tb.text(".case-details"), "only for I-140, I-765, I-129 and I-539") {
 		t.Error("without JavaScript the premium field does not say which forms it is for")
 	}
+	// The milestones: the category's checklist (without JavaScript, its
+	// second step, which keeps what was chosen above).
+	fillSubmit(tb, submission{category: "i485-family", country: "MX", filed: "2024-03", code: "received", date: "2024-03-20", note: "Waiting for the visa bulletin."})
+	if tb.count(".case-details[open]") == 0 {
+		tb.must(chromedp.Click(chromedp.CSS(".case-details summary")))
+	}
 	tb.must(
-		chromedp.SetValue(chromedp.CSS("#f-country"), "MX"),
-		chromedp.SetValue(chromedp.CSS("#f-filed"), "2024-03"),
-		chromedp.SetValue(chromedp.CSS("#f-m0-code"), "received"),
-		chromedp.SetValue(chromedp.CSS("#f-m0-date"), "2024-03-20"),
 		chromedp.SetValue(chromedp.CSS("#f-interview_office"), "NEW"),
 		chromedp.SetValue(chromedp.CSS("#f-priority_date"), "2001-06"),
 		chromedp.SetValue(chromedp.CSS("#f-priority_date_current"), "no"),

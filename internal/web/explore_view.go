@@ -142,6 +142,24 @@ type exploreView struct {
 	MilestoneMonths []int
 	Milestones      []exMilestoneRow
 	Breakdowns      []exBreakdown
+	// DetailBreakdowns are the tables by the details of the chosen
+	// category (premium processing, filing method, ...), folded together
+	// under one line so that they cost a phone one line, not one each.
+	DetailBreakdowns []exBreakdown
+}
+
+// DetailsOpen unfolds the detail tables when one of them lists all rows.
+func (v *exploreView) DetailsOpen() bool {
+	return slices.ContainsFunc(v.DetailBreakdowns, func(b exBreakdown) bool { return b.All })
+}
+
+// DetailTitles names the detail tables in the line that unfolds them.
+func (v *exploreView) DetailTitles() string {
+	names := make([]string, len(v.DetailBreakdowns))
+	for i, b := range v.DetailBreakdowns {
+		names[i] = strings.ToLower(strings.TrimPrefix(b.Title, "By "))
+	}
+	return "By " + strings.Join(names, ", ")
 }
 
 // exploreData is the engine's answer for one group, gathered in one place
@@ -283,7 +301,12 @@ func newExploreView(cat *catalog.Catalog, d exploreData, k int, all showAll) *ex
 		v.Milestones = append(v.Milestones, incidenceRow(ms))
 	}
 	for _, b := range d.Breakdowns {
-		v.Breakdowns = append(v.Breakdowns, newBreakdownView(b, d.Filter, q, k, all))
+		bv := newBreakdownView(b, d.Filter, q, k, all)
+		if slices.Contains(exploreDimensions, b.By) {
+			v.Breakdowns = append(v.Breakdowns, bv)
+		} else {
+			v.DetailBreakdowns = append(v.DetailBreakdowns, bv)
+		}
 	}
 	return v
 }
