@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/casetrack/casetrack/internal/caseform"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/outlook"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -167,11 +168,22 @@ func (s *Server) caseAddMilestoneForm(w http.ResponseWriter, r *http.Request) er
 	if handled || err != nil {
 		return err
 	}
+	// The date as people copy it from a notice, read as the submit form
+	// reads it; a reading that could go two ways comes back rewritten in
+	// full, to be confirmed by adding again.
+	date := caseform.ReadDate(data.Edit.Date)
+	switch {
+	case date.Error != "":
+		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": date.Error}, "milestone")
+	case date.Confirm != "":
+		data.Edit.Date = date.Shown
+		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": date.Confirm + " Press \"Add milestone\" again to save it."}, "milestone")
+	}
 	cancel, err := s.reserveUpdate(r)
 	if err != nil {
 		return err
 	}
-	_, err = s.addMilestone(r.Context(), data.Case.ID, timeline.MilestoneInput{Code: data.Edit.Code, Date: data.Edit.Date})
+	_, err = s.addMilestone(r.Context(), data.Case.ID, timeline.MilestoneInput{Code: data.Edit.Code, Date: date.Value})
 	if err != nil {
 		cancel()
 	}
