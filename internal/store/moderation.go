@@ -320,6 +320,10 @@ type Similar struct {
 	// RepeatsEarlier says that, when it was submitted, an identical case
 	// was already stored: it is a copy, not the original.
 	RepeatsEarlier bool
+	// Visible says the case is published (not already flagged or
+	// hidden), so that a burst flags each copy once, not again at every
+	// further copy.
+	Visible bool
 }
 
 // SimilarRecent returns the cases created on or after since that are
@@ -334,7 +338,7 @@ func (s *Store) SimilarRecent(ctx context.Context, c *timeline.Case, since time.
 		return nil, fmt.Errorf("similar cases: %w", err)
 	}
 	args := append(identicalArgs(row), formatDay(since), row.id)
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, repeats_earlier FROM cases
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, repeats_earlier, moderation = 'visible' FROM cases
 		WHERE `+identicalCase+` AND created >= ? AND id <> ?
 		ORDER BY id LIMIT 1000`), args...)
 	if err != nil {
@@ -344,7 +348,7 @@ func (s *Store) SimilarRecent(ctx context.Context, c *timeline.Case, since time.
 	var out []Similar
 	for rows.Next() {
 		var x Similar
-		if err := rows.Scan(&x.ID, &x.RepeatsEarlier); err != nil {
+		if err := rows.Scan(&x.ID, &x.RepeatsEarlier, &x.Visible); err != nil {
 			return nil, fmt.Errorf("similar cases: %w", err)
 		}
 		out = append(out, x)

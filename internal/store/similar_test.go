@@ -44,3 +44,30 @@ func TestSimilarRecentKnowsTheFirst(t *testing.T) {
 		}
 	})
 }
+
+// TestSimilarRecentSaysWhatIsPublished: SimilarRecent tells a published
+// copy from one a burst already flagged, so a burst flags each copy once.
+func TestSimilarRecentSaysWhatIsPublished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		first := sampleCase()
+		mustCreate(t, s, first)
+		flagged := sampleCase()
+		mustCreate(t, s, flagged)
+		if _, err := s.Flag(ctx(t), []string{flagged.ID}, "burst_of_copies", day(2025, time.January, 12)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SimilarRecent(ctx(t), sampleCase(), day(2025, time.January, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{first.ID: true, flagged.ID: false}
+		if len(got) != len(want) {
+			t.Fatalf("SimilarRecent = %+v, want the first and the flagged copy", got)
+		}
+		for _, x := range got {
+			if x.Visible != want[x.ID] {
+				t.Errorf("%s: Visible %v, want %v", x.ID, x.Visible, want[x.ID])
+			}
+		}
+	})
+}

@@ -73,3 +73,35 @@ func moderationOf(t *testing.T, st *store.Store, id string) timeline.Moderation 
 	}
 	return c.Moderation
 }
+
+// TestBurstFlagsEachCopyOnce: in a long burst, each copy is flagged once.
+// A further copy finds the earlier ones already flagged and asks the store
+// to flag none of them again, so n copies cost n updates, not n².
+func TestBurstFlagsEachCopyOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		first := e.create(validSubmission()).ID
+		for range 3 * burstSize {
+			e.create(validSubmission())
+		}
+		probe, fe := timeline.Validate(e.server.cat, timeline.Submission{
+			Category: "eb2-niw", Country: "IN", ServiceCenter: "TSC", Filed: "2024-03",
+			Milestones: []timeline.MilestoneInput{{Code: "received", Date: "2024-03-20"}, {Code: "rfe", Date: "2024-09"}},
+			Note:       "Premium processing was not used.",
+		}, e.server.now())
+		if len(fe) > 0 {
+			t.Fatal(fe)
+		}
+		probe.ID = timeline.NewCaseID()
+		burst, copies, err := e.server.burstCopies(context.Background(), probe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !burst || len(copies) != 0 {
+			t.Errorf("a further copy: burst %v, copies to flag again %v; want a burst and none", burst, copies)
+		}
+		if m := moderationOf(t, st, first); !m.Visible() {
+			t.Errorf("the first submission is %s, want visible", m.State)
+		}
+	})
+}

@@ -138,7 +138,9 @@ func (s *Server) burstCopies(ctx context.Context, c *timeline.Case) (burst bool,
 		return false, nil, nil
 	}
 	for _, x := range similar {
-		if x.RepeatsEarlier {
+		// A copy flagged by an earlier burst is not flagged again: each
+		// copy costs one update in all, not one at every further copy.
+		if x.RepeatsEarlier && x.Visible {
 			copies = append(copies, x.ID)
 		}
 	}
