@@ -29,13 +29,9 @@ type Read struct {
 
 // ReadDate reads a milestone date: known to the day or only to the month.
 func ReadDate(text string) Read {
-	in := strings.TrimSpace(text)
-	if in == "" {
-		return Read{}
-	}
-	r, err := dateinput.Parse(in)
-	if err != nil {
-		return Read{Value: in, Shown: in, Error: err.Error()}
+	in, r, failed, ok := parse(text)
+	if !ok {
+		return failed
 	}
 	out := Read{Value: r.Date.String(), Shown: r.Date.String()}
 	switch {
@@ -52,13 +48,9 @@ func ReadDate(text string) Read {
 // "Dates"): a date with a day is accepted, and the day dropped with a note
 // saying so.
 func ReadFiled(text string) Read {
-	in := strings.TrimSpace(text)
-	if in == "" {
-		return Read{}
-	}
-	r, err := dateinput.Parse(in)
-	if err != nil {
-		return Read{Value: in, Shown: in, Error: err.Error()}
+	in, r, failed, ok := parse(text)
+	if !ok {
+		return failed
 	}
 	month := r.Date.MonthOf()
 	out := Read{Value: month.String(), Shown: month.String()}
@@ -72,6 +64,21 @@ func ReadFiled(text string) Read {
 		out.Note = "Read as " + monthOnly(r.Date) + "."
 	}
 	return out
+}
+
+// parse reads a field's text. When it is empty or cannot be read, ok is
+// false and failed is what the field reads as: nothing, or the text kept
+// as typed with the reason.
+func parse(text string) (in string, r dateinput.Reading, failed Read, ok bool) {
+	in = strings.TrimSpace(text)
+	if in == "" {
+		return in, r, Read{}, false
+	}
+	r, err := dateinput.Parse(in)
+	if err != nil {
+		return in, r, Read{Value: in, Shown: in, Error: err.Error()}, false
+	}
+	return in, r, Read{}, true
 }
 
 // monthOnly writes the month of d for people ("May 2024").
