@@ -1,11 +1,9 @@
 package store_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
 )
 
@@ -15,14 +13,7 @@ import (
 // how long the listener was deaf, and Listen asks for a resynchronisation
 // ("") because notifications sent meanwhile are gone.
 func TestListenLostAndBack(t *testing.T) {
-	p := storetest.NewProxy(t, storetest.PostgresURL(t))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	st, err := store.Open(ctx, p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, p := storetest.PostgresBehindProxy(t)
 	lost := make(chan error, 10)
 	back := make(chan time.Duration, 10)
 	st.ObserveListen(func(err error) { lost <- err }, func(d time.Duration) { back <- d })

@@ -106,14 +106,7 @@ func outageDrill(t *testing.T, st *store.Store, readsWork bool, breakDB, fixDB f
 // cut off by a proxy between the store and the server: every connection
 // closed and new ones refused, then let through again.
 func TestOutagePostgresUnreachable(t *testing.T) {
-	p := storetest.NewProxy(t, storetest.PostgresURL(t))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	st, err := store.Open(ctx, p.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st, p := storetest.PostgresBehindProxy(t)
 	outageDrill(t, st, false, p.Cut, p.Restore)
 }
 

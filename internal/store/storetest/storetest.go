@@ -71,6 +71,14 @@ func Postgres(t testing.TB) *store.Store {
 	return open(t, PostgresURL(t))
 }
 
+// PostgresBehindProxy opens a store on a fresh PostgreSQL schema through
+// a Proxy the test can cut and restore, for outage drills.
+func PostgresBehindProxy(t testing.TB) (*store.Store, *Proxy) {
+	t.Helper()
+	p := NewProxy(t, PostgresURL(t))
+	return open(t, p.URL), p
+}
+
 // PostgresURL creates an empty schema and returns a URL whose connections
 // use it (search_path), for tests that open several stores on one schema
 // or start the binary. The schema is dropped when the test ends.
