@@ -15,22 +15,14 @@ import (
 // CreateCase stores a new case and the hash of its edit key. When it
 // returns nil the case is durable: it survives a crash of the process (or,
 // on PostgreSQL with its default settings, of the server) at any later
-// instant.
+// instant. Cases submitted at the same time share one transaction
+// (groupcommit.go).
 func (s *Store) CreateCase(ctx context.Context, c *timeline.Case, editKeyHash []byte) error {
 	row, err := newCaseRow(c, editKeyHash)
 	if err != nil {
 		return fmt.Errorf("create case: %w", err)
 	}
-	err = s.write(ctx, []string{row.id}, func(tx *sql.Tx) error {
-		if err := s.insertCase(ctx, tx, row); err != nil {
-			return err
-		}
-		if row.moderation == timeline.ModerationFlagged {
-			return s.logAction(ctx, tx, ActionFlag, row.moderationReason, row.id, "", c.Created)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.enqueue(ctx, row, c.Created); err != nil {
 		return fmt.Errorf("create case %q: %w", row.id, err)
 	}
 	return nil
@@ -395,10 +387,23 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// readCase reads one case; suffix locks the row when needed.
+// readCase reads one case; suffix locks the row when needed. Reads
+// outside a transaction (q is the pool) use a prepared statement: every
+// write is read back by the index's listener (Listen).
 func (s *Store) readCase(ctx context.Context, q querier, id, suffix string) (*timeline.Case, error) {
+	query := s.d.rebind(caseSelect + " WHERE id = ?" + suffix)
+	var row *sql.Row
+	if q == querier(s.db) {
+		st, err := s.prepared(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		row = st.QueryRowContext(ctx, id)
+	} else {
+		row = q.QueryRowContext(ctx, query, id)
+	}
 	var r caseScan
-	err := q.QueryRowContext(ctx, s.d.rebind(caseSelect+" WHERE id = ?"+suffix), id).Scan(r.dest()...)
+	err := row.Scan(r.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -415,14 +420,19 @@ func (s *Store) readCase(ctx context.Context, q querier, id, suffix string) (*ti
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, r caseRow) error {
 	args := append(caseInsertArgs(r), r.moderation, r.moderationReason)
 	q := "INSERT INTO cases (" + insertColumns + ", moderation, moderation_reason, repeats_earlier) VALUES (" +
-		placeholders(len(args)) + ", EXISTS (SELECT 1 FROM cases WHERE " + identicalCase + "))"
+		placeholders(len(args)) + ", " + identicalStored + ")"
 	args = append(args, identicalArgs(r)...)
-	_, err := tx.ExecContext(ctx, s.d.rebind(q), args...)
+	_, err := s.txExec(ctx, tx, s.d.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("insert case: %w", err)
 	}
 	return s.insertMilestones(ctx, tx, r.id, r.milestones)
 }
+
+// identicalStored is true when a case identical to the one being
+// inserted is stored (identicalArgs); cases_identical answers it from the
+// copies alone.
+const identicalStored = "EXISTS (SELECT 1 FROM cases WHERE " + identicalCase + ")"
 
 // insertMilestones inserts the rows of one case's milestones in one
 // statement.
@@ -435,7 +445,7 @@ func (s *Store) insertMilestones(ctx context.Context, tx *sql.Tx, caseID string,
 		args = append(args, caseID, m.seq, m.code, m.date)
 	}
 	q := "INSERT INTO milestones (case_id, seq, code, date) VALUES " + valueLists(len(ms), 4)
-	if _, err := tx.ExecContext(ctx, s.d.rebind(q), args...); err != nil {
+	if _, err := s.txExec(ctx, tx, s.d.rebind(q), args...); err != nil {
 		return fmt.Errorf("insert milestones: %w", err)
 	}
 	return nil

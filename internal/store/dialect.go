@@ -23,6 +23,12 @@ type dialect interface {
 	// the lock that keeps concurrent starts from migrating at once (nil when
 	// the database itself serialises migrations).
 	goose() (goose.Dialect, fs.FS, lock.SessionLocker)
+	// background starts the dialect's upkeep of the pool; stop ends it
+	// (Close).
+	background(db *sql.DB) (stop func())
+	// committers is how many transactions of new cases may run at once
+	// (groupcommit.go).
+	committers() int
 	// rebind turns "?" placeholders into the dialect's own.
 	rebind(query string) string
 	// stringAgg is the aggregate that joins the text values of expr with

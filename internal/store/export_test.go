@@ -24,6 +24,13 @@ func SetFeedBounds(s *Store, rangeMax, firstWindow, walkMax int) {
 	s.feed = feedBounds{rangeMax: rangeMax, firstWindow: firstWindow, walkMax: walkMax}
 }
 
+// SimilarRecentQuery and IdenticalStored are the burst check's queries,
+// for the tests of their plans.
+const (
+	SimilarRecentQuery = similarRecent
+	IdenticalStored    = "SELECT " + identicalStored
+)
+
 // MaxAnnounced is the most ids a write announces one by one.
 const MaxAnnounced = maxAnnounced
 

@@ -326,6 +326,13 @@ type Similar struct {
 	Visible bool
 }
 
+// similarRecent is SimilarRecent's query: identicalArgs, the first day
+// and the id of the case itself. The index cases_identical (migration
+// 00012) leads it to true copies only.
+const similarRecent = `SELECT id, repeats_earlier, moderation = 'visible' FROM cases
+	WHERE ` + identicalCase + ` AND created >= ? AND id <> ?
+	ORDER BY id LIMIT 1000`
+
 // SimilarRecent returns the cases created on or after since that are
 // identical to c in category, country, service center, filing month and
 // milestones (dates included), c itself excepted: the automatic check for
@@ -338,9 +345,11 @@ func (s *Store) SimilarRecent(ctx context.Context, c *timeline.Case, since time.
 		return nil, fmt.Errorf("similar cases: %w", err)
 	}
 	args := append(identicalArgs(row), formatDay(since), row.id)
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, repeats_earlier, moderation = 'visible' FROM cases
-		WHERE `+identicalCase+` AND created >= ? AND id <> ?
-		ORDER BY id LIMIT 1000`), args...)
+	st, err := s.prepared(ctx, s.d.rebind(similarRecent))
+	if err != nil {
+		return nil, fmt.Errorf("similar cases: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("similar cases: %w", err)
 	}

@@ -53,6 +53,13 @@ func (d *postgresDialect) open() (*sql.DB, error) {
 	return db, nil
 }
 
+// background has nothing to start: PostgreSQL checkpoints by itself.
+func (d *postgresDialect) background(*sql.DB) (stop func()) { return func() {} }
+
+// committers is a few: PostgreSQL commits concurrent transactions in
+// parallel, and the pool (10 connections) keeps room for readers.
+func (d *postgresDialect) committers() int { return 3 }
+
 func (d *postgresDialect) goose() (goose.Dialect, fs.FS, lock.SessionLocker) {
 	return goose.DialectPostgres, dialectMigrations("postgres"), schemaLocker{}
 }

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +69,45 @@ func TestSimilarRecentSaysWhatIsPublished(t *testing.T) {
 		for _, x := range got {
 			if x.Visible != want[x.ID] {
 				t.Errorf("%s: Visible %v, want %v", x.ID, x.Visible, want[x.ID])
+			}
+		}
+	})
+}
+
+// TestBurstCheckReadsOnlyCopies: both questions a submission asks about
+// identical cases (is one stored already; which came in the last days)
+// seek the index on category, filing month, country and milestones, so
+// their cost does not grow with the cases of a busy group. SQLite only:
+// PostgreSQL's planner rightly prefers a scan of a test's tiny table.
+func TestBurstCheckReadsOnlyCopies(t *testing.T) {
+	storetest.EachRaw(t, func(t *testing.T, s *store.Store, db *sql.DB, path string) {
+		if path == "" {
+			t.Skip("plans are checked on SQLite")
+		}
+		for _, c := range []struct {
+			name, query string
+			args        []any
+		}{
+			{"repeats_earlier", store.IdenticalStored, []any{"i485-employment", "2024-03", "IN", "", "received:2024-03-20"}},
+			{"SimilarRecent", store.SimilarRecentQuery, []any{"i485-employment", "2024-03", "IN", "", "received:2024-03-20", "2025-01-01", "c_X"}},
+		} {
+			rows, err := db.QueryContext(ctx(t), "EXPLAIN QUERY PLAN "+c.query, c.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			rows.Close()
+			joined := strings.Join(plan, "; ")
+			if !strings.Contains(joined, "cases_identical (category=? AND filed=? AND country=? AND milestone_list=?") {
+				t.Errorf("%s: plan %q does not seek the copies by their milestones", c.name, joined)
 			}
 		}
 	})

@@ -42,6 +42,14 @@ type Store struct {
 	// serverLock is held while this process serves an SQLite database
 	// (ClaimServer); nil otherwise.
 	serverLock *os.File
+	// group writes new cases submitted together in one transaction
+	// (groupcommit.go).
+	group *groupCommitter
+	// stmts keeps the statements of the write path prepared
+	// (stmtcache.go).
+	stmts stmtCache
+	// stopUpkeep ends the dialect's background work (dialect.background).
+	stopUpkeep func()
 }
 
 // Open connects to the database named by url and applies any pending
@@ -70,6 +78,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	s.scrub = newScrubber(func(ctx context.Context) error { return d.scrub(ctx, db) })
+	s.startGroupCommit(d.committers())
+	s.stopUpkeep = d.background(db)
 	return s, nil
 }
 
@@ -87,7 +97,10 @@ func dialectFor(url string) (dialect, error) {
 
 // Close closes the database connections.
 func (s *Store) Close() error {
+	s.group.stop()
+	s.stopUpkeep()
 	s.scrub.close()
+	s.closeStmts()
 	err := s.db.Close()
 	s.releaseServer()
 	if err != nil {
