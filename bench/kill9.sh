@@ -20,10 +20,18 @@ start() {
 }
 start
 body='{"category":"n400","country":"MX","service_center":"ONLINE","filed":"2025-02","milestones":[{"code":"received","date":"2025-02-20"}]}'
-seq "$N" | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code} %{redirect_url}\n' \
-  -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$PORT/api/v1/cases" >/dev/null &
-# Collect ids from a second, sequential burst so each acknowledgement is recorded as it arrives.
+# A concurrent burst from 8 clients, each submission a different timeline
+# (so that submissions share transactions, store/groupcommit.go), and its
+# acknowledgements recorded as they arrive: one short line per write, so
+# appends from several clients do not mix.
 : >"$OUT/acked.txt"
+seq "$N" | xargs -P 8 -I{} sh -c '
+  d=$(( {} % 28 + 1 )); m=$(( {} % 12 + 1 ))
+  curl -s -H "Content-Type: application/json" \
+    -d "{\"category\":\"i765\",\"country\":\"IN\",\"filed\":\"2025-$(printf %02d $m)\",\"milestones\":[{\"code\":\"received\",\"date\":\"2025-$(printf %02d $m)-$(printf %02d $d)\"}]}" \
+    "http://127.0.0.1:'"$PORT"'/api/v1/cases" | sed -n "s/.*\"id\":\"\([^\"]*\)\".*/\1/p" >>"'"$OUT"'/acked.txt"' &
+# A second, sequential burst; the server is killed the instant its last
+# submission is acknowledged, with the concurrent one still running.
 for i in $(seq "$N"); do
   curl -s -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$PORT/api/v1/cases" \
     | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' >>"$OUT/acked.txt"
@@ -31,7 +39,7 @@ done
 kill -9 "$pid"
 wait 2>/dev/null || true
 acked=$(wc -l <"$OUT/acked.txt")
-echo "killed -9 after $acked acknowledged submissions (plus a concurrent burst of $N)"
+echo "killed -9 after $acked acknowledged submissions (sequential and concurrent)"
 start
 missing=0
 while read -r id; do

@@ -1,20 +1,31 @@
 -- wrk script: varied case submissions (POST /api/v1/cases), the way many
 -- people share at once: four categories, eight countries, filing months in
--- the last four years and a receipt date on a random day of that month.
--- Bodies differ, so the burst check sees few identical timelines.
+-- the last four years, a receipt date on a random day of that month and,
+-- for two in three, a second step one to ten weeks later (biometrics, or
+-- an RFE for the I-140, which has no biometrics).
+-- Bodies differ, so copies of one timeline are as rare as among real
+-- submissions and the burst check seldom fires (bench/bursts.lua
+-- measures it on its own).
 local categories = {"eb2-niw", "i485-employment", "n400", "i765"}
+local second = {["eb2-niw"] = "rfe", ["i485-employment"] = "biometrics", n400 = "biometrics", i765 = "biometrics"}
 local countries = {"IN", "CN", "MX", "PH", "BR", "NG", "VN", "KR"}
 local today = os.date("!*t")
 math.randomseed(os.time())
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
-  local age = math.random(1, 48)
+  local age = math.random(3, 48)
   local y, m = today.year, today.month - age
   while m < 1 do m = m + 12; y = y - 1 end
-  local body = string.format(
-    '{"category":"%s","country":"%s","filed":"%04d-%02d","milestones":[{"code":"received","date":"%04d-%02d-%02d"}]}',
-    categories[math.random(#categories)], countries[math.random(#countries)], y, m, y, m, math.random(1, 28))
+  local category = categories[math.random(#categories)]
+  local day = math.random(1, 28)
+  local milestones = string.format('{"code":"received","date":"%04d-%02d-%02d"}', y, m, day)
+  if math.random(3) > 1 then
+    local t = os.time({year = y, month = m, day = day, hour = 12}) + math.random(7, 70) * 86400
+    milestones = milestones .. string.format(',{"code":"%s","date":"%s"}', second[category], os.date("!%Y-%m-%d", t))
+  end
+  local body = string.format('{"category":"%s","country":"%s","filed":"%04d-%02d","milestones":[%s]}',
+    category, countries[math.random(#countries)], y, m, milestones)
   return wrk.format(nil, "/api/v1/cases", nil, body)
 end
 -- Count what the server acknowledged (201) and what it refused.

@@ -171,7 +171,7 @@ func (x *indexSync) finishLoad(ctx context.Context) {
 // gone. A case that is flagged or hidden is removed by Upsert itself.
 func (x *indexSync) refresh(ctx context.Context, id string) {
 	defer x.observed(time.Now())
-	c, err := x.st.Case(ctx, id)
+	c, err := x.st.ReadBack(ctx, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		x.ix.Remove(id)

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -22,10 +23,45 @@ func (s *Store) CreateCase(ctx context.Context, c *timeline.Case, editKeyHash []
 	if err != nil {
 		return fmt.Errorf("create case: %w", err)
 	}
-	if err := s.enqueue(ctx, row, c.Created); err != nil {
+	if _, err := s.enqueue(ctx, c, row, nil); err != nil {
 		return fmt.Errorf("create case %q: %w", row.id, err)
 	}
 	return nil
+}
+
+// CopyCheck is the burst check of a new case (CreateCaseChecked). It runs
+// in the transaction that stores the case, so that copies submitted at
+// the same moment see each other, and on the committer's connection.
+type CopyCheck struct {
+	// Since is the first creation day of the window in which identical
+	// cases count.
+	Since time.Time
+	// Reason is the moderation reason of the flags a burst sets.
+	Reason string
+	// Decide says, from the identical cases of the window (as
+	// SimilarRecent reports them), whether the new case completes a burst
+	// and which of those cases to flag with it.
+	Decide func(similar []Similar) (burst bool, flag []string)
+}
+
+// CreateCaseChecked is CreateCase with a copy check. When the check finds
+// a burst the case is stored flagged with check.Reason (c.Moderation says
+// so on return) and the cases Decide named are flagged in the same
+// transaction, unless a moderator approved them; flagged lists the ones
+// whose flag was set.
+func (s *Store) CreateCaseChecked(ctx context.Context, c *timeline.Case, editKeyHash []byte, check CopyCheck) (flagged []string, err error) {
+	if !validCode(check.Reason) || check.Decide == nil {
+		return nil, fmt.Errorf("create case: invalid copy check (reason %q)", check.Reason)
+	}
+	row, err := newCaseRow(c, editKeyHash)
+	if err != nil {
+		return nil, fmt.Errorf("create case: %w", err)
+	}
+	flagged, err = s.enqueue(ctx, c, row, &check)
+	if err != nil {
+		return nil, fmt.Errorf("create case %q: %w", row.id, err)
+	}
+	return flagged, nil
 }
 
 // CreateCases stores many cases in one transaction: all of them or none.
@@ -332,7 +368,14 @@ func (s *Store) CountCases(ctx context.Context) (int, error) {
 // write runs fn in a write transaction, announces ids in it and, once it
 // has committed, tells the dialect. fn's error is returned as it is.
 func (s *Store) write(ctx context.Context, ids []string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.writeWith(ctx, s.db.BeginTx, func() []string { return ids }, fn)
+}
+
+// writeWith is write with the transaction begun by begin (a pooled
+// connection's, or a committer's own: groupcommit.go) and the ids to
+// announce known only once fn has run.
+func (s *Store) writeWith(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), announce func() []string, fn func(tx *sql.Tx) error) error {
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -342,6 +385,7 @@ func (s *Store) write(ctx context.Context, ids []string, fn func(tx *sql.Tx) err
 	if err := fn(tx); err != nil {
 		return err
 	}
+	ids := announce()
 	if err := s.d.notifyTx(ctx, tx, ids); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}

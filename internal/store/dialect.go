@@ -27,8 +27,16 @@ type dialect interface {
 	// (Close).
 	background(db *sql.DB) (stop func())
 	// committers is how many transactions of new cases may run at once
+	// and whether each committer keeps a connection of its own
 	// (groupcommit.go).
-	committers() int
+	committers() (n int, ownConn bool)
+	// lockIdentical makes the transactions that store identical cases
+	// (identicalArgs) take turns until they commit, so that each sees the
+	// ones before it: repeats_earlier and the copy check stay exact when
+	// transactions run side by side.
+	lockIdentical(ctx context.Context, tx *sql.Tx, identity []any) error
+	// ownWriter configures a committer's own connection.
+	ownWriter(ctx context.Context, conn *sql.Conn) error
 	// rebind turns "?" placeholders into the dialect's own.
 	rebind(query string) string
 	// stringAgg is the aggregate that joins the text values of expr with

@@ -37,10 +37,14 @@ var ErrClosed = errors.New("store is closed")
 
 // pendingCase is one CreateCase waiting for its group's commit.
 type pendingCase struct {
-	ctx  context.Context
-	row  caseRow
-	when time.Time // the day of a moderation-log entry, for a flagged case
-	done chan error
+	ctx   context.Context
+	c     *timeline.Case
+	row   caseRow
+	check *CopyCheck // nil: none
+	// flagged are the cases the copy check flagged, set by the
+	// committer before it answers.
+	flagged []string
+	done    chan error
 }
 
 // groupCommitter runs the committers of one Store.
@@ -60,15 +64,62 @@ type groupCommitter struct {
 // startGroupCommit starts n committers (the dialect's choice: one for
 // SQLite, which has one writer at a time anyway; a few for PostgreSQL,
 // which commits concurrent transactions in parallel).
-func (s *Store) startGroupCommit(n int) {
+//
+// With ownConn each committer writes through a connection of its own
+// rather than any pooled one. On SQLite that keeps its page cache: a
+// connection drops its whole cache whenever another connection has
+// written, so transactions spread over the pool each started cold and
+// read the B-tree pages they change from the file again.
+func (s *Store) startGroupCommit(n int, ownConn bool) {
 	g := &groupCommitter{queue: make(chan *pendingCase, maxGroup*n), quit: make(chan struct{})}
 	s.group = g
 	for range n {
 		g.wg.Add(1)
 		go func() {
 			defer g.wg.Done()
-			s.commitLoop()
+			w := &committer{s: s, own: ownConn}
+			defer w.close()
+			s.commitLoop(w)
 		}()
+	}
+}
+
+// committer is one committing goroutine's way to begin transactions.
+type committer struct {
+	s    *Store
+	own  bool
+	conn *sql.Conn // the connection of its own, once taken
+}
+
+// begin starts a write transaction. A connection of its own that fails
+// to begin one is given back and replaced at the next group, so that a
+// broken connection is not kept.
+func (w *committer) begin(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	if !w.own {
+		return w.s.db.BeginTx(ctx, opts)
+	}
+	if w.conn == nil {
+		conn, err := w.s.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.s.d.ownWriter(ctx, conn); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		w.conn = conn
+	}
+	tx, err := w.conn.BeginTx(ctx, opts)
+	if err != nil {
+		w.close()
+	}
+	return tx, err
+}
+
+func (w *committer) close() {
+	if w.conn != nil {
+		w.conn.Close()
+		w.conn = nil
 	}
 }
 
@@ -110,12 +161,12 @@ func (s *Store) GroupStats() GroupStats {
 // ctx ends first it returns ctx's error: the case may still be stored, as
 // when a request times out during a commit, but it is never acknowledged
 // without being stored.
-func (s *Store) enqueue(ctx context.Context, row caseRow, when time.Time) error {
+func (s *Store) enqueue(ctx context.Context, c *timeline.Case, row caseRow, check *CopyCheck) (flagged []string, err error) {
 	g := s.group
-	p := &pendingCase{ctx: ctx, row: row, when: when, done: make(chan error, 1)}
+	p := &pendingCase{ctx: ctx, c: c, row: row, check: check, done: make(chan error, 1)}
 	select {
 	case <-g.quit:
-		return ErrClosed
+		return nil, ErrClosed
 	default:
 	}
 	select {
@@ -124,15 +175,17 @@ func (s *Store) enqueue(ctx context.Context, row caseRow, when time.Time) error 
 		g.waiting++
 		g.mu.Unlock()
 	case <-g.quit:
-		return ErrClosed
+		return nil, ErrClosed
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
+	// p.flagged is written before p.done is sent, and read after it is
+	// received.
 	select {
 	case err := <-p.done:
-		return err
+		return p.flagged, err
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	case <-g.quit:
 		// The committers finish the groups they hold; a case they did
 		// not take is answered by stop, or by nobody when it was queued
@@ -140,16 +193,16 @@ func (s *Store) enqueue(ctx context.Context, row caseRow, when time.Time) error 
 		g.wg.Wait()
 		select {
 		case err := <-p.done:
-			return err
+			return p.flagged, err
 		default:
-			return ErrClosed
+			return nil, ErrClosed
 		}
 	}
 }
 
 // commitLoop takes a group from the queue, writes it and answers each of
 // its cases, until the store closes.
-func (s *Store) commitLoop() {
+func (s *Store) commitLoop(w *committer) {
 	g := s.group
 	for {
 		var first *pendingCase
@@ -168,7 +221,7 @@ func (s *Store) commitLoop() {
 				break fill
 			}
 		}
-		s.commitGroup(group)
+		s.commitGroup(w, group)
 	}
 }
 
@@ -176,7 +229,7 @@ func (s *Store) commitLoop() {
 // transaction. When that fails and the group held more than one case, each
 // is tried again alone, so that one case the database refuses (or a
 // conflict) fails only its own submission.
-func (s *Store) commitGroup(group []*pendingCase) {
+func (s *Store) commitGroup(w *committer, group []*pendingCase) {
 	live := group[:0]
 	for _, p := range group {
 		if err := p.ctx.Err(); err != nil {
@@ -188,7 +241,7 @@ func (s *Store) commitGroup(group []*pendingCase) {
 	if len(live) == 0 {
 		return
 	}
-	err := s.writeGroup(live)
+	err := s.writeGroup(w, live)
 	if err == nil || len(live) == 1 {
 		s.group.count(1, len(live))
 		for _, p := range live {
@@ -197,7 +250,7 @@ func (s *Store) commitGroup(group []*pendingCase) {
 		return
 	}
 	for _, p := range live {
-		err := s.writeGroup([]*pendingCase{p})
+		err := s.writeGroup(w, []*pendingCase{p})
 		if err == nil {
 			s.group.count(1, 1)
 		}
@@ -221,26 +274,75 @@ func (g *groupCommitter) count(groups, cases int) {
 }
 
 // writeGroup inserts the cases of group, in order, in one transaction.
-// Inserting them in order keeps repeats_earlier exact within the group:
-// the second of two identical cases sees the first.
-func (s *Store) writeGroup(group []*pendingCase) error {
+// Inserting them in order keeps repeats_earlier and the copy checks exact
+// within the group: the second of two identical cases sees the first.
+// The cases are kept for their read-back (readback.go) before the commit
+// announces them, and forgotten again if it fails.
+func (s *Store) writeGroup(w *committer, group []*pendingCase) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), groupWriteTimeout)
 	defer cancel()
 	ids := make([]string, len(group))
 	for i, p := range group {
 		ids[i] = p.row.id
+		s.fresh.keep(p.c)
 	}
-	return s.write(ctx, ids, func(tx *sql.Tx) error {
+	announce := ids
+	err := s.writeWith(ctx, w.begin, func() []string { return announce }, func(tx *sql.Tx) error {
+		announce = ids
 		for _, p := range group {
-			if err := s.insertCase(ctx, tx, p.row); err != nil {
+			flagged, err := s.insertChecked(ctx, tx, p)
+			if err != nil {
 				return fmt.Errorf("case %q: %w", p.row.id, err)
 			}
-			if p.row.moderation == timeline.ModerationFlagged {
-				if err := s.logAction(ctx, tx, ActionFlag, p.row.moderationReason, p.row.id, "", p.when); err != nil {
-					return fmt.Errorf("case %q: %w", p.row.id, err)
-				}
-			}
+			p.flagged = flagged
+			announce = append(announce, flagged...)
 		}
 		return nil
 	})
+	if err != nil {
+		for _, id := range ids {
+			s.fresh.take(id)
+		}
+	}
+	return err
+}
+
+// insertChecked runs p's copy check, if any, and inserts its case; it
+// returns the cases the check flagged.
+func (s *Store) insertChecked(ctx context.Context, tx *sql.Tx, p *pendingCase) (flagged []string, err error) {
+	row := p.row
+	if err := s.d.lockIdentical(ctx, tx, identicalArgs(row)); err != nil {
+		return nil, fmt.Errorf("lock identical cases: %w", err)
+	}
+	var flag []string
+	if p.check != nil {
+		similar, err := s.similarIn(ctx, tx, row, p.check.Since)
+		if err != nil {
+			return nil, err
+		}
+		var burst bool
+		burst, flag = p.check.Decide(similar)
+		if burst {
+			row.moderation, row.moderationReason = timeline.ModerationFlagged, p.check.Reason
+			p.c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: p.check.Reason}
+		}
+	}
+	if err := s.insertCase(ctx, tx, row); err != nil {
+		return nil, err
+	}
+	if row.moderation == timeline.ModerationFlagged {
+		if err := s.logAction(ctx, tx, ActionFlag, row.moderationReason, row.id, "", p.c.Created); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range flag {
+		ok, err := s.flagOne(ctx, tx, id, p.check.Reason, p.c.Created)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			flagged = append(flagged, id)
+		}
+	}
+	return flagged, nil
 }

@@ -189,3 +189,90 @@ func TestCreateCaseAfterClose(t *testing.T) {
 		}
 	})
 }
+
+// burstOfFive is a copy check like the site's: five identical cases make
+// a burst, which flags the new case and every earlier copy still
+// published, never the first of them.
+func burstOfFive(since time.Time) store.CopyCheck {
+	return store.CopyCheck{Since: since, Reason: "burst_of_copies", Decide: func(similar []store.Similar) (bool, []string) {
+		if len(similar)+1 < 5 {
+			return false, nil
+		}
+		var flag []string
+		for _, x := range similar {
+			if x.RepeatsEarlier && x.Visible {
+				flag = append(flag, x.ID)
+			}
+		}
+		return true, flag
+	}}
+}
+
+// TestCopyCheckSeesCopiesOfTheSameMoment: copies submitted at the same
+// moment share transactions, and each one's check still sees the ones
+// before it, so a burst sent all at once is caught like one sent slowly:
+// the first copy stays published, every other is flagged, and the copies
+// the check flagged are announced with the case that completed the burst.
+func TestCopyCheckSeesCopiesOfTheSameMoment(t *testing.T) {
+	storetest.EachRaw(t, func(t *testing.T, s *store.Store, db *sql.DB, path string) {
+		since := day(2025, time.January, 1)
+		ids := listenIDs(t, s)
+		release := holdWriteLock(t, db, path)
+		cases := make([]*timeline.Case, 7)
+		for i := range cases {
+			cases[i] = sampleCase()
+			cases[i].Created = day(2025, time.January, 2)
+		}
+		type result struct {
+			flagged []string
+			err     error
+		}
+		results := make([]result, len(cases))
+		var wg sync.WaitGroup
+		for i, c := range cases {
+			wg.Go(func() {
+				f, err := s.CreateCaseChecked(ctx(t), c, timeline.HashEditKey("k"), burstOfFive(since))
+				results[i] = result{f, err}
+			})
+		}
+		waitWaiting(t, s, len(cases))
+		release()
+		wg.Wait()
+		flaggedBy := map[string]bool{}
+		for i, r := range results {
+			if r.err != nil {
+				t.Fatalf("case %d: %v", i, r.err)
+			}
+			for _, id := range r.flagged {
+				if flaggedBy[id] {
+					t.Errorf("%s flagged twice", id)
+				}
+				flaggedBy[id] = true
+			}
+		}
+		announced := map[string]bool{}
+		for len(announced) < len(cases) {
+			announced[<-ids] = true
+		}
+		visible := 0
+		for _, c := range cases {
+			got := mustGet(t, s, c.ID)
+			if got.Moderation.Visible() {
+				visible++
+				if flaggedBy[c.ID] {
+					t.Errorf("%s reported flagged but is published", c.ID)
+				}
+			} else if got.Moderation.Reason != "burst_of_copies" {
+				t.Errorf("%s: %+v", c.ID, got.Moderation)
+			}
+		}
+		if visible != 1 {
+			t.Errorf("%d of %d identical cases sent at once are published, want only the first", visible, len(cases))
+		}
+		// The fifth copy completes the burst and flags the three copies
+		// before it; the sixth and seventh are stored flagged.
+		if len(flaggedBy) != 3 {
+			t.Errorf("the check flagged %d earlier copies, want 3: %v", len(flaggedBy), flaggedBy)
+		}
+	})
+}

@@ -22,7 +22,14 @@ import (
 //
 // Listen returns an error only when it cannot start listening at all.
 func (s *Store) Listen(ctx context.Context, fn func(caseID string)) error {
-	return s.d.listen(ctx, fn)
+	s.fresh.listening(1)
+	defer s.fresh.listening(-1)
+	return s.d.listen(ctx, func(id string) {
+		if id == "" {
+			s.fresh.forget()
+		}
+		fn(id)
+	})
 }
 
 // maxQueued bounds the ids queued for one slow in-process listener; past

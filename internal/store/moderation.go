@@ -114,22 +114,12 @@ func (s *Store) Flag(ctx context.Context, caseIDs []string, reason string, now t
 	err := s.write(ctx, caseIDs, func(tx *sql.Tx) error {
 		flagged = 0
 		for _, id := range caseIDs {
-			res, err := tx.ExecContext(ctx, s.d.rebind(
-				`UPDATE cases SET moderation = 'flagged', moderation_reason = ? WHERE id = ? AND moderation = 'visible'
-				   AND NOT EXISTS (SELECT 1 FROM moderation_log l WHERE l.case_id = cases.id AND l.action = 'approve')`), reason, id)
+			ok, err := s.flagOne(ctx, tx, id, reason, now)
 			if err != nil {
 				return err
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				continue
-			}
-			flagged++
-			if err := s.logAction(ctx, tx, ActionFlag, reason, id, "", now); err != nil {
-				return err
+			if ok {
+				flagged++
 			}
 		}
 		return nil
@@ -138,6 +128,22 @@ func (s *Store) Flag(ctx context.Context, caseIDs []string, reason string, now t
 		return 0, fmt.Errorf("flag cases: %w", err)
 	}
 	return flagged, nil
+}
+
+// flagOne flags a published case a moderator has not approved, and logs
+// it; it reports whether the case was flagged.
+func (s *Store) flagOne(ctx context.Context, tx *sql.Tx, id, reason string, now time.Time) (bool, error) {
+	res, err := s.txExec(ctx, tx, s.d.rebind(
+		`UPDATE cases SET moderation = 'flagged', moderation_reason = ? WHERE id = ? AND moderation = 'visible'
+		   AND NOT EXISTS (SELECT 1 FROM moderation_log l WHERE l.case_id = cases.id AND l.action = 'approve')`), reason, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return false, err
+	}
+	return true, s.logAction(ctx, tx, ActionFlag, reason, id, "", now)
 }
 
 // DismissReports clears a case's reports without changing it, and logs
@@ -353,6 +359,21 @@ func (s *Store) SimilarRecent(ctx context.Context, c *timeline.Case, since time.
 	if err != nil {
 		return nil, fmt.Errorf("similar cases: %w", err)
 	}
+	return scanSimilar(rows)
+}
+
+// similarIn is SimilarRecent for the case of row, inside tx.
+func (s *Store) similarIn(ctx context.Context, tx *sql.Tx, row caseRow, since time.Time) ([]Similar, error) {
+	args := append(identicalArgs(row), formatDay(since), row.id)
+	rows, err := s.txQuery(ctx, tx, s.d.rebind(similarRecent), args...)
+	if err != nil {
+		return nil, fmt.Errorf("similar cases: %w", err)
+	}
+	return scanSimilar(rows)
+}
+
+// scanSimilar reads and closes the rows of similarRecent.
+func scanSimilar(rows *sql.Rows) ([]Similar, error) {
 	defer rows.Close()
 	var out []Similar
 	for rows.Next() {

@@ -58,7 +58,25 @@ func (d *postgresDialect) background(*sql.DB) (stop func()) { return func() {} }
 
 // committers is a few: PostgreSQL commits concurrent transactions in
 // parallel, and the pool (10 connections) keeps room for readers.
-func (d *postgresDialect) committers() int { return 3 }
+// They take pooled connections: PostgreSQL's page cache is the server's,
+// shared by every connection.
+func (d *postgresDialect) committers() (int, bool) { return 3, false }
+
+func (d *postgresDialect) ownWriter(context.Context, *sql.Conn) error { return nil }
+
+// lockIdentical takes a transaction-scoped advisory lock on a hash of the
+// identity: committers of this instance and of every other one wait for
+// a transaction storing an identical case, and the statements after the
+// lock see it once it committed (READ COMMITTED takes a new snapshot per
+// statement). Different cases whose hashes collide only wait a moment.
+func (d *postgresDialect) lockIdentical(ctx context.Context, tx *sql.Tx, identity []any) error {
+	parts := make([]string, len(identity))
+	for i, v := range identity {
+		parts[i] = fmt.Sprint(v)
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", strings.Join(parts, "\x1f"))
+	return err
+}
 
 func (d *postgresDialect) goose() (goose.Dialect, fs.FS, lock.SessionLocker) {
 	return goose.DialectPostgres, dialectMigrations("postgres"), schemaLocker{}

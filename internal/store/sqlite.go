@@ -93,7 +93,7 @@ func (d *sqliteDialect) open() (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := max(4, 2*runtime.GOMAXPROCS(0))
+	n := max(4, 2*runtime.GOMAXPROCS(0)) + 1 // one is the committer's (committers)
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	return db, nil
@@ -112,7 +112,23 @@ func (d *sqliteDialect) background(db *sql.DB) (stop func()) { return startCheck
 
 // committers is one: SQLite runs one write transaction at a time, so a
 // second committer would only wait for the lock, holding a connection.
-func (d *sqliteDialect) committers() int { return 1 }
+// It keeps a connection of its own, whose page cache then stays valid
+// from one group to the next (open leaves one more in the pool for it).
+func (d *sqliteDialect) committers() (int, bool) { return 1, true }
+
+// lockIdentical does nothing: SQLite's write lock already makes every
+// writing transaction wait for the one before it.
+func (d *sqliteDialect) lockIdentical(context.Context, *sql.Tx, []any) error { return nil }
+
+// writerCacheKiB is the page cache of the committer's own connection: the
+// upper levels of every index a submission changes, and more of the
+// leaves than the 32 MiB of the other connections (allocated as used).
+const writerCacheKiB = 128 << 10
+
+func (d *sqliteDialect) ownWriter(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB))
+	return err
+}
 
 // canceled is false: SQLite interrupts a query only for its own context.
 func (d *sqliteDialect) canceled(error) bool { return false }

@@ -73,6 +73,15 @@ func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...an
 	return tx.ExecContext(ctx, query, args...)
 }
 
+// txQuery is txExec for a query that returns rows.
+func (s *Store) txQuery(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := s.cachedStmt(query); st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	s.prepareLater(query)
+	return tx.QueryContext(ctx, query, args...)
+}
+
 // prepareLater prepares query in the background, once.
 func (s *Store) prepareLater(query string) {
 	c := &s.stmts

@@ -48,6 +48,8 @@ type Store struct {
 	// stmts keeps the statements of the write path prepared
 	// (stmtcache.go).
 	stmts stmtCache
+	// fresh keeps created cases for their read-back (readback.go).
+	fresh freshCases
 	// stopUpkeep ends the dialect's background work (dialect.background).
 	stopUpkeep func()
 }

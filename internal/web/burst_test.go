@@ -93,10 +93,12 @@ func TestBurstFlagsEachCopyOnce(t *testing.T) {
 			t.Fatal(fe)
 		}
 		probe.ID = timeline.NewCaseID()
-		burst, copies, err := e.server.burstCopies(context.Background(), probe)
+		check := e.server.copyCheck()
+		similar, err := st.SimilarRecent(context.Background(), probe, check.Since)
 		if err != nil {
 			t.Fatal(err)
 		}
+		burst, copies := check.Decide(similar)
 		if !burst || len(copies) != 0 {
 			t.Errorf("a further copy: burst %v, copies to flag again %v; want a burst and none", burst, copies)
 		}

@@ -58,20 +58,14 @@ func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner 
 	if owner != nil {
 		c.OwnerID = owner.ID
 	}
-	burst, copies, err := s.burstCopies(ctx, c)
-	if err != nil {
-		return nil, "", err
+	if reason := s.implausible(c); reason != "" {
+		c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reason}
 	}
-	switch {
-	case burst:
-		c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reasonBurst}
-	default:
-		if reason := s.implausible(c); reason != "" {
-			c.Moderation = timeline.Moderation{State: timeline.ModerationFlagged, Reason: reason}
-		}
-	}
+	// A burst of copies flags c instead (store.CopyCheck), whatever the
+	// check above found.
 	key, hash := timeline.NewEditKey()
-	if err := s.store.CreateCase(ctx, c, hash); err != nil {
+	copies, err := s.store.CreateCaseChecked(ctx, c, hash, s.copyCheck())
+	if err != nil {
 		return nil, "", fmt.Errorf("create case: %w", err)
 	}
 	s.index.Upsert(c)
@@ -81,16 +75,10 @@ func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner 
 		s.metrics.submissions.WithLabelValues(submitFlagged).Inc()
 		s.metrics.moderation.WithLabelValues("flag").Inc()
 	}
-	if len(copies) > 0 {
-		n, err := s.store.Flag(ctx, copies, reasonBurst, s.now())
-		if err != nil {
-			return nil, "", err
-		}
-		for _, id := range copies {
-			s.index.Remove(id)
-		}
-		s.metrics.moderation.WithLabelValues("flag").Add(float64(n))
+	for _, id := range copies {
+		s.index.Remove(id)
 	}
+	s.metrics.moderation.WithLabelValues("flag").Add(float64(len(copies)))
 	return c, key, nil
 }
 

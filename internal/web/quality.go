@@ -1,12 +1,11 @@
 package web
 
 import (
-	"context"
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -120,22 +119,28 @@ func (s *Server) implausible(c *timeline.Case) string {
 	return ""
 }
 
-// burstCopies reports whether c, with the identical submissions of the
-// last burstDays days, makes a burst, and returns the ids of those
+// copyCheck is the burst check of a new case, run by the store in the
+// transaction that stores it (store.CopyCheck): identical submissions of
+// the last burstDays days count.
+func (s *Server) copyCheck() store.CopyCheck {
+	return store.CopyCheck{
+		Since:  timeline.Today(s.now()).AddDate(0, 0, -(burstDays - 1)),
+		Reason: reasonBurst,
+		Decide: burstCopies,
+	}
+}
+
+// burstCopies reports whether a new case, with the identical submissions
+// of the window (similar), makes a burst, and returns the ids of those
 // earlier submissions the burst flags: only the ones that were themselves
 // copies of a case already stored when they arrived. The first of
 // identical timelines is never flagged by a burst, so that copying
 // someone's public timeline cannot take theirs out of the statistics.
-// c itself is always a copy when it completes a burst (burstSize-1
-// identical cases came before it).
-func (s *Server) burstCopies(ctx context.Context, c *timeline.Case) (burst bool, copies []string, err error) {
-	since := timeline.Today(s.now()).AddDate(0, 0, -(burstDays - 1))
-	similar, err := s.store.SimilarRecent(ctx, c, since)
-	if err != nil {
-		return false, nil, fmt.Errorf("burst check: %w", err)
-	}
+// The new case itself is always a copy when it completes a burst
+// (burstSize-1 identical cases came before it).
+func burstCopies(similar []store.Similar) (burst bool, copies []string) {
 	if len(similar)+1 < burstSize {
-		return false, nil, nil
+		return false, nil
 	}
 	for _, x := range similar {
 		// A copy flagged by an earlier burst is not flagged again: each
@@ -144,5 +149,5 @@ func (s *Server) burstCopies(ctx context.Context, c *timeline.Case) (burst bool,
 			copies = append(copies, x.ID)
 		}
 	}
-	return true, copies, nil
+	return true, copies
 }
