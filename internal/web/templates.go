@@ -15,6 +15,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/units"
 )
 
@@ -37,6 +38,12 @@ type page struct {
 	Now      time.Time
 	// Account is the signed-in account, nil when signed out.
 	Account *auth.Account
+	// Lang is the page's language; Languages is the page in every
+	// offered language (the switch and the hreflang alternates) and
+	// XDefault the page without a chosen language.
+	Lang      *i18n.Locale
+	Languages []langLink
+	XDefault  string
 }
 
 // basePage lets render fill the common fields of any page struct that
@@ -81,6 +88,8 @@ func (s *Server) fillPage(p *page, r *http.Request) {
 	p.Catalog = s.cat
 	p.Now = s.now()
 	p.Account = s.currentAccount(r)
+	p.Lang = s.locale(r)
+	p.Languages, p.XDefault = s.languageLinks(r)
 }
 
 // errorPage is the data of error.html (404, 403, 413, 429, 500, ...).
@@ -90,18 +99,43 @@ type errorPage struct {
 	Message string
 }
 
-// parseTemplates parses the layout and partials once, then each page on a
+// parseTemplates parses the templates once per offered language, with the
+// message functions bound to that language, so a page picks its set by
+// the request's language and templates need no language argument.
+func (s *Server) parseTemplates() (map[string]map[string]*template.Template, error) {
+	out := map[string]map[string]*template.Template{}
+	for _, l := range s.lang.Offered() {
+		pages, err := s.parseTemplatesIn(l)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", l.Code(), err)
+		}
+		out[l.Code()] = pages
+	}
+	return out, nil
+}
+
+// parseTemplatesIn parses the layout and partials once, then each page on a
 // clone of them, so pages can all define "title" and "content".
-func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
+		// t writes a catalog message in the page's language: {{t "id"}}
+		// or {{t "id" "Name" value ...}}; thtml is t for messages with
+		// markup (arguments are escaped). A "Count" argument picks the
+		// plural form.
+		"t":     loc.T,
+		"thtml": loc.HTML,
+		// monthYear and date write dates with the language's month
+		// names and pattern.
+		"monthYear": loc.MonthYear,
+		"date":      loc.Date,
 		"asset": s.assets.url,
 		// duration and afterFiling write days in the site's one unit
 		// scheme (package units).
 		"duration":    units.Duration,
 		"afterFiling": func(days int) string { return units.After(days, "filing") },
-		// count writes every count a page shows with thousands
-		// separators ("30,003"), as the charts and sentences do.
-		"count": units.Count,
+		// count writes every count a page shows with the language's
+		// thousands separators ("30,003", "30.003").
+		"count": loc.Count,
 		// sub places the outlook bar's marks.
 		"sub": func(a, b int) int { return a - b },
 		// detailField pairs a detail's picker with where it applies, for
@@ -156,7 +190,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // (when size > 0) and sent uncompressed, so that its length on the wire,
 // which load balancers log, says nothing about what it shows.
 func (s *Server) renderPadded(w http.ResponseWriter, r *http.Request, status int, name string, data any, size int) error {
-	t, ok := s.pages[name]
+	t, ok := s.pages[s.locale(r).Code()][name]
 	if !ok {
 		return fmt.Errorf("render: no template %q", name)
 	}
@@ -173,6 +207,8 @@ func (s *Server) renderPadded(w http.ResponseWriter, r *http.Request, status int
 		h.Set(gzhttp.HeaderNoCompression, "1")
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	// A page is in the language the request negotiated.
+	h.Add("Vary", "Accept-Language, Cookie")
 	// Pages change with every shared case and link assets by their
 	// current fingerprint: browsers must ask again each time. A handler
 	// that needs stricter rules (private pages) sets its own first.

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/casetrack/casetrack/internal/i18n"
+	"github.com/casetrack/casetrack/internal/store/storetest"
+)
+
+// TestLanguageChoice checks the page language end to end: Accept-Language
+// by default, the lang parameter over the cookie, the cookie over the
+// header, a cookie that holds only the tag, Vary, and the switch and
+// hreflang alternates keeping the path and filters.
+func TestLanguageChoice(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	es := e.server.lang.Locale("es")
+	if es == nil {
+		t.Skip("Spanish is not offered")
+	}
+	home := es.T("layout.nav_home")
+	for _, tc := range []struct {
+		name    string
+		path    string
+		headers []string
+		want    string // lang="" of the page
+		cookie  string // the lang cookie set, "" for none
+	}{
+		{"default", "/", nil, "en", ""},
+		{"accept-language", "/", []string{"Accept-Language", "es-MX,es;q=0.9"}, "es", ""},
+		{"unknown accept-language", "/", []string{"Accept-Language", "de"}, "en", ""},
+		{"cookie over header", "/", []string{"Accept-Language", "en", "Cookie", "lang=es"}, "es", ""},
+		{"param over cookie", "/?lang=en", []string{"Cookie", "lang=es"}, "en", "en"},
+		{"param sets cookie", "/explore?category=eb2-niw&lang=es", nil, "es", "es"},
+		{"param already remembered", "/?lang=es", []string{"Cookie", "lang=es"}, "es", ""},
+		{"unknown param ignored", "/?lang=xx", []string{"Cookie", "lang=es"}, "es", ""},
+		{"bad cookie ignored", "/", []string{"Cookie", "lang=<script>", "Accept-Language", "es"}, "es", ""},
+		{"error page", "/no/such/page?lang=es", nil, "es", "es"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := e.get(tc.path, tc.headers...)
+			if !strings.Contains(res.body, `<html lang="`+tc.want+`" dir="ltr">`) {
+				t.Fatalf("page not in %s: %.300s", tc.want, res.body)
+			}
+			if tc.want == "es" && !strings.Contains(res.body, ">"+home+"<") {
+				t.Errorf("navigation not in Spanish")
+			}
+			var got string
+			for _, c := range (&http.Response{Header: res.header}).Cookies() {
+				if c.Name == i18n.CookieName {
+					got = c.Value
+					if c.Path != "/" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.MaxAge <= 0 {
+						t.Errorf("lang cookie %+v", c)
+					}
+				}
+			}
+			if got != tc.cookie {
+				t.Errorf("lang cookie %q, want %q", got, tc.cookie)
+			}
+			if !strings.Contains(strings.Join(res.header.Values("Vary"), ","), "Accept-Language, Cookie") {
+				t.Errorf("Vary %q", res.header.Values("Vary"))
+			}
+		})
+	}
+	// The switch and the alternates keep the path and the filters.
+	res := e.get("/explore?category=eb2-niw&country=IN")
+	for _, want := range []string{
+		`<link rel="alternate" hreflang="es" href="/explore?category=eb2-niw&amp;country=IN&amp;lang=es">`,
+		`<link rel="alternate" hreflang="en" href="/explore?category=eb2-niw&amp;country=IN&amp;lang=en">`,
+		`<link rel="alternate" hreflang="x-default" href="/explore?category=eb2-niw&amp;country=IN">`,
+		`<a href="/explore?category=eb2-niw&amp;country=IN&amp;lang=es" hreflang="es" lang="es">Español</a>`,
+		`<a href="/explore?category=eb2-niw&amp;country=IN&amp;lang=en" hreflang="en" lang="en" aria-current="true">English</a>`,
+	} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("/explore lacks %s", want)
+		}
+	}
+}
+
+// TestLanguageSwitchOnEveryPage checks that every page rendered through the
+// layout offers the switch and the alternates.
+func TestLanguageSwitchOnEveryPage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	for _, path := range []string{"/", "/explore", "/feed", "/submit", "/methodology", "/privacy", "/signin", "/signup", "/no/such/page"} {
+		res := e.get(path)
+		for _, l := range e.server.lang.Offered() {
+			if !strings.Contains(res.body, `hreflang="`+l.Code()+`" lang="`+l.Code()+`"`) {
+				t.Errorf("%s: no switch to %s", path, l.Code())
+			}
+			if !strings.Contains(res.body, `<link rel="alternate" hreflang="`+l.Code()+`"`) {
+				t.Errorf("%s: no hreflang alternate for %s", path, l.Code())
+			}
+		}
+	}
+}
