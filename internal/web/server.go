@@ -127,8 +127,8 @@ type Server struct {
 	quality       *qualityBounds
 	cards         *sharecard.Cache // share cards of case pages (card.go)
 	metrics       *metrics
-	outage        *outage.Tracker // the database's outages (errUnavailable)
-	lang          *i18n.Catalog                           // the messages in every language
+	outage        *outage.Tracker                          // the database's outages (errUnavailable)
+	lang          *i18n.Catalog                            // the messages in every language
 	pages         map[string]map[string]*template.Template // language -> page -> template
 	assets        *assets
 	handler       http.Handler

@@ -128,7 +128,7 @@ func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Templa
 		// names and pattern.
 		"monthYear": loc.MonthYear,
 		"date":      loc.Date,
-		"asset": s.assets.url,
+		"asset":     s.assets.url,
 		// duration and afterFiling write days in the site's one unit
 		// scheme (package units).
 		"duration":    units.Duration,
