@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/casetrack/casetrack/internal/catalog"
 )
 
 // TestCatalogsComplete fails when any language of the registry lacks a
@@ -147,5 +149,66 @@ func TestLocaleFormats(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
+	}
+}
+
+// TestReferenceNames checks that the English catalog's names of the
+// reference data equal catalog.json (its source), that every code has a
+// message, and that other languages translate them.
+func TestReferenceNames(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := catalog.Default()
+	en := c.Default()
+	check := func(id, want string) {
+		t.Helper()
+		if !c.Has(id) {
+			t.Errorf("%s: not in the catalog (English: %q)", id, want)
+		} else if got := en.T(id); got != want {
+			t.Errorf("%s = %q, catalog.json says %q", id, got, want)
+		}
+	}
+	for _, cat := range src.Categories {
+		check(CategoryID(cat.Code), cat.Name)
+		check(GroupID(cat.Group), cat.Group)
+		for _, m := range cat.Milestones {
+			check(MilestoneID(m.Code), m.Name)
+		}
+	}
+	for _, sc := range src.ServiceCenters {
+		check(CenterID(sc.Code), sc.Name)
+	}
+	enRef, err := en.Reference(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enRef.Countries[0] != src.Countries[0] || enRef.Categories[0].Name != src.Categories[0].Name {
+		t.Error("English reference data differs from catalog.json")
+	}
+	es := c.Locale("es")
+	if es == nil {
+		return
+	}
+	ref, err := es.Reference(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := ref.Category("n400")
+	if cat.Name != es.T(CategoryID("n400")) || cat.Name == "N-400 Naturalization" {
+		t.Errorf("Spanish N-400 is %q", cat.Name)
+	}
+	de, ok := ref.Country("DE")
+	if !ok || de.Name != "Alemania" {
+		t.Errorf("Spanish DE is %+v", de)
+	}
+	for i := 1; i < len(ref.Countries); i++ {
+		if ref.Countries[i].Code == "" {
+			t.Fatal("empty country")
+		}
+	}
+	if len(ref.Countries) != len(src.Countries) {
+		t.Errorf("%d countries, want %d", len(ref.Countries), len(src.Countries))
 	}
 }

@@ -130,6 +130,7 @@ type Server struct {
 	outage        *outage.Tracker                          // the database's outages (errUnavailable)
 	lang          *i18n.Catalog                            // the messages in every language
 	pages         map[string]map[string]*template.Template // language -> page -> template
+	refs          map[string]*catalog.Catalog              // language -> reference data named in it
 	assets        *assets
 	handler       http.Handler
 }

@@ -85,7 +85,7 @@ func (s *Server) fillPage(p *page, r *http.Request) {
 	p.Demo = s.demo
 	p.Contact = s.contact
 	p.MinCases = s.minCases
-	p.Catalog = s.cat
+	p.Catalog = s.reference(r)
 	p.Now = s.now()
 	p.Account = s.currentAccount(r)
 	p.Lang = s.locale(r)
@@ -104,7 +104,13 @@ type errorPage struct {
 // the request's language and templates need no language argument.
 func (s *Server) parseTemplates() (map[string]map[string]*template.Template, error) {
 	out := map[string]map[string]*template.Template{}
+	s.refs = map[string]*catalog.Catalog{}
 	for _, l := range s.lang.Offered() {
+		ref, err := l.Reference(s.cat)
+		if err != nil {
+			return nil, err
+		}
+		s.refs[l.Code()] = ref
 		pages, err := s.parseTemplatesIn(l)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", l.Code(), err)
@@ -117,6 +123,7 @@ func (s *Server) parseTemplates() (map[string]map[string]*template.Template, err
 // parseTemplatesIn parses the layout and partials once, then each page on a
 // clone of them, so pages can all define "title" and "content".
 func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Template, error) {
+	ref := s.refs[loc.Code()]
 	funcs := template.FuncMap{
 		// t writes a catalog message in the page's language: {{t "id"}}
 		// or {{t "id" "Name" value ...}}; thtml is t for messages with
@@ -124,6 +131,19 @@ func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Templa
 		// plural form.
 		"t":     loc.T,
 		"thtml": loc.HTML,
+		// categoryName, milestoneName, centerName and countryName name
+		// reference data by code in the page's language, for values
+		// that come from the English catalog (a case, a feed item).
+		"categoryName": func(code string) string {
+			return refName(ref.Category, code, func(c catalog.Category) string { return c.Name })
+		},
+		"milestoneName": func(code string) string { return milestoneName(ref, code) },
+		"centerName": func(code string) string {
+			return refName(ref.ServiceCenter, code, func(c catalog.ServiceCenter) string { return c.Name })
+		},
+		"countryName": func(code string) string {
+			return refName(ref.Country, code, func(c catalog.Country) string { return c.Name })
+		},
 		// monthYear and date write dates with the language's month
 		// names and pattern.
 		"monthYear": loc.MonthYear,
@@ -238,4 +258,34 @@ func padHTML(buf *bytes.Buffer, size int) {
 	buf.WriteString(opening)
 	buf.WriteString(strings.Repeat(" ", fill))
 	buf.WriteString(closing)
+}
+
+// reference is the reference data named in the request's language.
+func (s *Server) reference(r *http.Request) *catalog.Catalog {
+	if ref, ok := s.refs[s.locale(r).Code()]; ok {
+		return ref
+	}
+	return s.cat
+}
+
+// refName is the name of a reference item by code, the code itself when
+// the reference data has no such item.
+func refName[T any](find func(string) (T, bool), code string, name func(T) string) string {
+	if v, ok := find(code); ok {
+		return name(v)
+	}
+	return code
+}
+
+// milestoneName is a milestone's name by code; milestones are the same
+// steps in every category.
+func milestoneName(ref *catalog.Catalog, code string) string {
+	for _, c := range ref.Categories {
+		for _, m := range c.Milestones {
+			if m.Code == code {
+				return m.Name
+			}
+		}
+	}
+	return code
 }
