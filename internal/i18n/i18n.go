@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ import (
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
+
+	"github.com/casetrack/casetrack/internal/units"
 )
 
 // Language is one language of the registry.
@@ -348,8 +351,14 @@ func (l *Locale) localize(id string, args []any, escape bool) string {
 		v := args[i+1]
 		if name == "Count" {
 			count = v
-			if n, ok := v.(int); ok {
+			switch n := v.(type) {
+			case int:
 				v = l.Count(n)
+			case float64:
+				// One decimal, as every duration in months is shown;
+				// the plural rules read the same digits.
+				count = strconv.FormatFloat(n, 'f', 1, 64)
+				v = l.Decimal(n)
 			}
 		}
 		if escape {
@@ -409,4 +418,23 @@ func (l *Locale) MonthYear(t time.Time) string {
 // catalog's pattern date.day.
 func (l *Locale) Date(t time.Time) string {
 	return l.T("date.day", "Month", l.Month(t.Month()), "Day", t.Day(), "Year", t.Year())
+}
+
+// Duration writes a number of days in the site's one unit scheme (package
+// units): whole days up to two months ("45 days", "45 días"), months with
+// one decimal beyond ("8.3 months", "8,3 meses").
+func (l *Locale) Duration(days int) string {
+	if units.InDays(days) {
+		return l.T("units.days", "Count", days)
+	}
+	return l.T("units.months", "Count", units.Months(days))
+}
+
+// AfterFiling places a duration relative to the filing date: "45 days
+// after filing", or "14 days before filing" for a negative one.
+func (l *Locale) AfterFiling(days int) string {
+	if days < 0 {
+		return l.T("units.before_filing", "Duration", l.Duration(-days))
+	}
+	return l.T("units.after_filing", "Duration", l.Duration(days))
 }

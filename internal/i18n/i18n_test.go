@@ -212,3 +212,26 @@ func TestReferenceNames(t *testing.T) {
 		t.Errorf("%d countries, want %d", len(ref.Countries), len(src.Countries))
 	}
 }
+
+// TestDurations checks the unit scheme in two languages.
+func TestDurations(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, es := c.Locale("en"), c.Locale("es")
+	for _, tc := range []struct{ got, want string }{
+		{en.Duration(1), "1 day"},
+		{en.Duration(45), "45 days"},
+		{en.Duration(250), "8.2 months"},
+		{es.Duration(1), "1 día"},
+		{es.Duration(45), "45 días"},
+		{es.Duration(250), "8,2 meses"},
+		{en.AfterFiling(-14), "14 days before filing"},
+		{es.AfterFiling(45), "45 días después de presentar"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/i18n"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // templateFS holds the page templates. layout.html defines the page shell
@@ -151,8 +150,8 @@ func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Templa
 		"asset":     s.assets.url,
 		// duration and afterFiling write days in the site's one unit
 		// scheme (package units).
-		"duration":    units.Duration,
-		"afterFiling": func(days int) string { return units.After(days, "filing") },
+		"duration":    loc.Duration,
+		"afterFiling": loc.AfterFiling,
 		// count writes every count a page shows with the language's
 		// thousands separators ("30,003", "30.003").
 		"count": loc.Count,
