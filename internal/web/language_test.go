@@ -94,3 +94,23 @@ func TestLanguageSwitchOnEveryPage(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIMessageInLanguage checks that the API's human message follows the
+// language while its code stays English.
+func TestAPIMessageInLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	es := e.server.lang.Locale("es")
+	if es == nil {
+		t.Skip("Spanish is not offered")
+	}
+	for _, tc := range []struct{ accept, want string }{
+		{"", e.server.lang.Default().T("error.no_case")},
+		{"es", es.T("error.no_case")},
+	} {
+		res := e.get("/api/v1/cases/c_AAAAAAAAAAAAAAAAAAAAAAAAAA", "Accept-Language", tc.accept)
+		body := res.apiError(t)
+		if res.status != 404 || body.Error != "not_found" || body.Message != tc.want {
+			t.Errorf("Accept-Language %q: %d %+v, want message %q", tc.accept, res.status, body, tc.want)
+		}
+	}
+}

@@ -43,7 +43,7 @@ type categoryCount struct {
 // homePage handles GET /.
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	data := &homePageData{
-		page:    s.newPage(r, "Honest immigration processing times"),
+		page:    s.newPage(r, s.t(r, "title.home")),
 		Cases:   s.index.Len(),
 		Deleted: r.URL.Query().Get("deleted") == "1",
 	}
@@ -98,7 +98,7 @@ type privacyPageData struct {
 
 // privacyPage handles GET /privacy (privacy promise 12).
 func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request) error {
-	data := &privacyPageData{page: s.newPage(r, "Privacy policy"), PolicyDate: privacyPolicyDate,
+	data := &privacyPageData{page: s.newPage(r, s.t(r, "title.privacy")), PolicyDate: privacyPolicyDate,
 		Mail: s.mailOn(), VerifyValid: verifyValidText, ResetValid: resetValidText}
 	return s.render(w, r, http.StatusOK, "privacy.html", data)
 }
