@@ -114,3 +114,16 @@ func TestAPIMessageInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkLifetimesAgree checks that the catalog's link lifetimes say what
+// the mail says (the mail is still written in English).
+func TestLinkLifetimesAgree(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	en := e.server.lang.Default()
+	if got := en.T("account.valid_verify"); got != verifyValidText {
+		t.Errorf("account.valid_verify %q, mail says %q", got, verifyValidText)
+	}
+	if got := en.T("account.valid_reset"); got != resetValidText {
+		t.Errorf("account.valid_reset %q, mail says %q", got, resetValidText)
+	}
+}

@@ -36,7 +36,7 @@ type resetPageData struct {
 func (p *resetPageData) Err(field string) string { return p.Errors[field] }
 
 func (s *Server) resetData(r *http.Request, title string) *resetPageData {
-	return &resetPageData{page: s.newPage(r, title), Valid: resetValidText}
+	return &resetPageData{page: s.newPage(r, title), Valid: s.t(r, "account.valid_reset")}
 }
 
 // forgotSentNotice is the one answer to every reset request.

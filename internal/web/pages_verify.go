@@ -39,7 +39,7 @@ type verifyPageData struct {
 func (p *verifyPageData) Err(field string) string { return p.Errors[field] }
 
 func (s *Server) verifyData(r *http.Request, title string) *verifyPageData {
-	return &verifyPageData{page: s.newPage(r, title), Valid: verifyValidText}
+	return &verifyPageData{page: s.newPage(r, title), Valid: s.t(r, "account.valid_verify")}
 }
 
 // resentNotice confirms a resend, whatever the address.
