@@ -51,9 +51,15 @@ func (s *Server) t(r *http.Request, id string, args ...any) string {
 // langLink is one entry of the language switch and of the hreflang
 // alternates: the same page, filters kept, in another language.
 type langLink struct {
-	Code    string
-	Name    string
-	URL     string
+	Code string
+	Name string
+	// URL is the page in the language, absolute when the site's address
+	// is known: the hreflang alternate.
+	URL string
+	// Switch is the same as a link relative to the page ("?lang=es"),
+	// for the language switch: it never repeats the path, which on some
+	// pages holds a secret (the manage link).
+	Switch  string
 	Current bool
 }
 
@@ -63,7 +69,8 @@ type langLink struct {
 func (s *Server) languageLinks(r *http.Request) (links []langLink, xDefault string) {
 	cur := s.locale(r).Code()
 	for _, l := range s.lang.Offered() {
-		links = append(links, langLink{Code: l.Code(), Name: l.Name(), URL: s.langURL(r, l.Code()), Current: l.Code() == cur})
+		links = append(links, langLink{Code: l.Code(), Name: l.Name(), URL: s.langURL(r, l.Code()),
+			Switch: "?" + langQuery(r, l.Code()), Current: l.Code() == cur})
 	}
 	return links, s.langURL(r, "")
 }
@@ -71,11 +78,17 @@ func (s *Server) languageLinks(r *http.Request) (links []langLink, xDefault stri
 // langURL is the request's path and query with lang set to code (removed
 // when code is "").
 func (s *Server) langURL(r *http.Request, code string) string {
+	u := url.URL{Path: r.URL.Path, RawQuery: langQuery(r, code)}
+	return s.publicURL + u.String()
+}
+
+// langQuery is the request's query with lang set to code (removed when
+// code is "").
+func langQuery(r *http.Request, code string) string {
 	q := r.URL.Query()
 	q.Del(i18n.Param)
 	if code != "" {
 		q.Set(i18n.Param, code)
 	}
-	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
-	return s.publicURL + u.String()
+	return q.Encode()
 }

@@ -43,6 +43,9 @@ type page struct {
 	Lang      *i18n.Locale
 	Languages []langLink
 	XDefault  string
+	// Private is set on pages kept out of search engines: no hreflang
+	// alternates, which would repeat the address.
+	Private bool
 }
 
 // basePage lets render fill the common fields of any page struct that
@@ -215,6 +218,9 @@ func (s *Server) renderPadded(w http.ResponseWriter, r *http.Request, status int
 	}
 	if p, ok := data.(interface{ basePage() *page }); ok {
 		s.fillPage(p.basePage(), r)
+		// A page kept out of search engines has no alternates: its
+		// address may hold a secret (the manage link).
+		p.basePage().Private = strings.Contains(w.Header().Get("X-Robots-Tag"), "noindex")
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
