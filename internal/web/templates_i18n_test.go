@@ -23,7 +23,6 @@ var pendingTranslation = map[string]bool{
 	"admin.html":            true,
 	"case.html":             true,
 	"explore.html":          true,
-	"feed.html":             true,
 	"feed_atom.html":        true,
 	"me.html":               true,
 	"methodology.html":      true,
