@@ -72,6 +72,16 @@ func (p *page) ContactLink() string {
 	return ""
 }
 
+// ContactHTML is the contact as markup (a link when it is an address),
+// for catalog sentences that name it.
+func (p *page) ContactHTML() template.HTML {
+	c := template.HTMLEscapeString(p.Contact)
+	if l := p.ContactLink(); l != "" {
+		return template.HTML(`<a href="` + template.HTMLEscapeString(l) + `">` + c + `</a>`)
+	}
+	return template.HTML(c)
+}
+
 // Year is the current year, for the footer.
 func (p *page) Year() int { return p.Now.Year() }
 

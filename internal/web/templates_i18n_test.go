@@ -26,7 +26,6 @@ var pendingTranslation = map[string]bool{
 	"feed_atom.html":        true,
 	"me.html":               true,
 	"methodology.html":      true,
-	"privacy.html":          true,
 	"submit.html":           true,
 }
 
