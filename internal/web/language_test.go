@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -125,5 +127,24 @@ func TestLinkLifetimesAgree(t *testing.T) {
 	}
 	if got := en.T("account.valid_reset"); got != resetValidText {
 		t.Errorf("account.valid_reset %q, mail says %q", got, resetValidText)
+	}
+}
+
+// physicalSide matches CSS that names a physical side, which does not
+// mirror for right-to-left languages.
+var physicalSide = regexp.MustCompile(`(?m)\b(margin|padding|border)-(left|right)\b|text-align:\s*(left|right)|[;{\s](left|right):|float:\s*(left|right)`)
+
+// TestStyleIsDirectionNeutral checks that the style sheet uses logical
+// properties (margin-inline-start, text-align: start) so that Arabic and
+// Persian pages mirror.
+func TestStyleIsDirectionNeutral(t *testing.T) {
+	css, err := os.ReadFile("static/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(css), "\n") {
+		if physicalSide.MatchString(line) {
+			t.Errorf("style.css:%d names a physical side: %s", i+1, strings.TrimSpace(line))
+		}
 	}
 }
