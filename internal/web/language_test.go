@@ -9,6 +9,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // TestLanguageChoice checks the page language end to end: Accept-Language
@@ -145,6 +146,28 @@ func TestStyleIsDirectionNeutral(t *testing.T) {
 	for i, line := range strings.Split(string(css), "\n") {
 		if physicalSide.MatchString(line) {
 			t.Errorf("style.css:%d names a physical side: %s", i+1, strings.TrimSpace(line))
+		}
+	}
+}
+
+// TestComputedMessageIDs checks the messages templates name by code
+// (printf "case.status.%s", "report.reason.%s"), which the template lint
+// cannot see.
+func TestComputedMessageIDs(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	var ids []string
+	for _, s := range []string{timeline.StatusPending, timeline.StatusApproved, timeline.StatusDenied} {
+		ids = append(ids, "case.status."+s)
+	}
+	for _, r := range reportReasons {
+		ids = append(ids, "report.reason."+r.Code)
+		if got := e.server.lang.Default().T("report.reason." + r.Code); got != r.Label {
+			t.Errorf("report.reason.%s is %q, the moderators see %q", r.Code, got, r.Label)
+		}
+	}
+	for _, id := range ids {
+		if !e.server.lang.Has(id) {
+			t.Errorf("%s is not in the catalog", id)
 		}
 	}
 }

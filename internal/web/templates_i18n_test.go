@@ -21,7 +21,6 @@ var pendingTranslation = map[string]bool{
 	"_submit_details.html":  true,
 	"_submitchecklist.html": true,
 	"admin.html":            true,
-	"case.html":             true,
 	"explore.html":          true,
 	"feed_atom.html":        true,
 	"me.html":               true,
