@@ -18,14 +18,12 @@ import (
 var pendingTranslation = map[string]bool{
 	"_explore_details.html": true,
 	"_outlook.html":         true,
-	"_submit_details.html":  true,
 	"_submitchecklist.html": true,
 	"admin.html":            true,
 	"explore.html":          true,
 	"feed_atom.html":        true,
 	"me.html":               true,
 	"methodology.html":      true,
-	"submit.html":           true,
 }
 
 // allowedWords may stand in a template outside the catalog: the brand,
