@@ -18,7 +18,6 @@ import (
 var pendingTranslation = map[string]bool{
 	"_explore_details.html": true,
 	"_outlook.html":         true,
-	"_submitchecklist.html": true,
 	"admin.html":            true,
 	"explore.html":          true,
 	"feed_atom.html":        true,
