@@ -159,6 +159,9 @@ func TestComputedMessageIDs(t *testing.T) {
 	for _, s := range []string{timeline.StatusPending, timeline.StatusApproved, timeline.StatusDenied} {
 		ids = append(ids, "case.status."+s)
 	}
+	for _, every := range []string{"daily", "weekly"} {
+		ids = append(ids, "alerts.every."+every)
+	}
 	for _, r := range reportReasons {
 		ids = append(ids, "report.reason."+r.Code)
 		if got := e.server.lang.Default().T("report.reason." + r.Code); got != r.Label {

@@ -21,7 +21,6 @@ var pendingTranslation = map[string]bool{
 	"admin.html":            true,
 	"explore.html":          true,
 	"feed_atom.html":        true,
-	"me.html":               true,
 	"methodology.html":      true,
 }
 
