@@ -19,7 +19,6 @@ var pendingTranslation = map[string]bool{
 	"_explore_details.html": true,
 	"_outlook.html":         true,
 	"admin.html":            true,
-	"explore.html":          true,
 	"feed_atom.html":        true,
 	"methodology.html":      true,
 }
