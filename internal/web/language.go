@@ -92,3 +92,18 @@ func langQuery(r *http.Request, code string) string {
 	}
 	return q.Encode()
 }
+
+// say is the message of a code from a table of English texts (the notices
+// shown after a redirect), in the request's language: the catalog's
+// message prefix+code, whose English a test keeps equal to the table's.
+// A code the table lacks says nothing.
+func (s *Server) say(r *http.Request, prefix string, english map[string]string, code string) string {
+	text, ok := english[code]
+	if !ok {
+		return ""
+	}
+	if s.lang.Has(prefix + code) {
+		return s.t(r, prefix+code)
+	}
+	return text
+}

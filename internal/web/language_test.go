@@ -174,3 +174,25 @@ func TestComputedMessageIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestNoticesInCatalog checks that every notice shown after a redirect has
+// its catalog message, whose English is the text the code keeps.
+func TestNoticesInCatalog(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	en := e.server.lang.Default()
+	for prefix, table := range map[string]map[string]string{
+		"notice.signin.": signinNotices,
+		"notice.me.":     meNotices,
+		"notice.case.":   notices,
+		"notice.":        {"signin_wrong": signinWrong, "resent": resentNotice},
+	} {
+		for code, english := range table {
+			id := prefix + code
+			if !e.server.lang.Has(id) {
+				t.Errorf("%s is not in the catalog", id)
+			} else if got := en.T(id); got != english {
+				t.Errorf("%s is %q, the code says %q", id, got, english)
+			}
+		}
+	}
+}

@@ -115,7 +115,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data.Notice = notices[r.URL.Query().Get("done")]
+	data.Notice = s.say(r, "notice.case.", notices, r.URL.Query().Get("done"))
 	data.Share = s.caseShareMeta(r, data.Case)
 	return s.render(w, r, http.StatusOK, "case.html", data)
 }

@@ -105,7 +105,7 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	notice := meNotices[q.Get("done")]
+	notice := s.say(r, "notice.me.", meNotices, q.Get("done"))
 	// A change to one case is confirmed beside that case.
 	placed := false
 	for i := range data.Cases {

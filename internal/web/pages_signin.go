@@ -151,7 +151,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 // signinPage handles GET /signin.
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
 	data := s.signinData(r, s.t(r, "title.signin"))
-	data.Notice = signinNotices[r.URL.Query().Get("done")]
+	data.Notice = s.say(r, "notice.signin.", signinNotices, r.URL.Query().Get("done"))
 	return s.render(w, r, http.StatusOK, "signin.html", data)
 }
 
@@ -188,7 +188,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	// an unknown address takes as long as a wrong password. A failed
 	// attempt keeps its places.
 	if !s.passwords.Verify(a.PasswordHash, in.Password) || a.ID == "" {
-		data.Problem = signinWrong
+		data.Problem = s.say(r, "notice.", map[string]string{"signin_wrong": signinWrong}, "signin_wrong")
 		return s.render(w, r, http.StatusUnauthorized, "signin.html", data)
 	}
 	if a.Unverified {

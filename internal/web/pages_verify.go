@@ -115,7 +115,7 @@ func (s *Server) signupSentPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := s.verifyData(r, s.t(r, "title.signup_sent"))
 	if r.URL.Query().Get("done") == "resent" {
-		data.Notice = resentNotice
+		data.Notice = s.say(r, "notice.", map[string]string{"resent": resentNotice}, "resent")
 	}
 	return s.render(w, r, http.StatusOK, "signup_sent.html", data)
 }
