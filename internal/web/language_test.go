@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -194,5 +195,25 @@ func TestNoticesInCatalog(t *testing.T) {
 				t.Errorf("%s is %q, the code says %q", id, got, english)
 			}
 		}
+	}
+}
+
+// TestHreflangAbsolute checks that the alternates name the site's public
+// address when it is configured, as search engines want, and that the
+// answer to a form has none.
+func TestHreflangAbsolute(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t), func(c *Config) { c.PublicURL = "https://casetrack.example" })
+	body := e.get("/feed?category=eb2-niw").body
+	for _, want := range []string{
+		`<link rel="alternate" hreflang="en" href="https://casetrack.example/feed?category=eb2-niw&amp;lang=en">`,
+		`<link rel="alternate" hreflang="x-default" href="https://casetrack.example/feed?category=eb2-niw">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/feed lacks %s", want)
+		}
+	}
+	res := e.postForm("/signin", url.Values{"email": {"nobody@example.org"}, "password": {"wrong password"}})
+	if strings.Contains(res.body, `rel="alternate"`) {
+		t.Error("the answer to a form lists hreflang alternates")
 	}
 }

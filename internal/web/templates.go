@@ -229,8 +229,10 @@ func (s *Server) renderPadded(w http.ResponseWriter, r *http.Request, status int
 	if p, ok := data.(interface{ basePage() *page }); ok {
 		s.fillPage(p.basePage(), r)
 		// A page kept out of search engines has no alternates: its
-		// address may hold a secret (the manage link).
-		p.basePage().Private = strings.Contains(w.Header().Get("X-Robots-Tag"), "noindex")
+		// address may hold a secret (the manage link). Nor has the answer
+		// to a form: its address is not a page of its own.
+		p.basePage().Private = strings.Contains(w.Header().Get("X-Robots-Tag"), "noindex") ||
+			(r.Method != http.MethodGet && r.Method != http.MethodHead)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
