@@ -21,7 +21,9 @@ func GroupID(group string) string    { return "catalog.group." + slug(group) }
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
-func slug(s string) string { return strings.Trim(nonWord.ReplaceAllString(strings.ToLower(s), "_"), "_") }
+func slug(s string) string {
+	return strings.Trim(nonWord.ReplaceAllString(strings.ToLower(s), "_"), "_")
+}
 
 // Reference is the reference data with its names in the language:
 // categories, category groups, milestones and service centers from the
