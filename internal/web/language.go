@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/casetrack/casetrack/internal/i18n"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // languageCookieAge is how long the language cookie remembers a choice.
@@ -36,11 +37,25 @@ func (s *Server) withLanguage(next http.Handler) http.Handler {
 }
 
 // locale is the language of a request, English outside withLanguage.
-func (s *Server) locale(r *http.Request) *i18n.Locale {
-	if l, ok := r.Context().Value(localeKey{}).(*i18n.Locale); ok {
+func (s *Server) locale(r *http.Request) *i18n.Locale { return s.localeOf(r.Context()) }
+
+// localeOf is the language of the request a context belongs to.
+func (s *Server) localeOf(ctx context.Context) *i18n.Locale {
+	if l, ok := ctx.Value(localeKey{}).(*i18n.Locale); ok {
 		return l
 	}
 	return s.lang.Default()
+}
+
+// localizeNote writes the note's field error, if any, in the request's
+// language (timeline.Validate writes it in English).
+func (s *Server) localizeNote(ctx context.Context, fe timeline.FieldErrors, note string) {
+	if _, ok := fe["note"]; !ok {
+		return
+	}
+	if msg := timeline.NoteMessage(note, s.localeOf(ctx).T); msg != "" {
+		fe["note"] = msg
+	}
 }
 
 // t translates a message into the request's language (see i18n.Locale.T).

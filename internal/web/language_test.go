@@ -217,3 +217,35 @@ func TestHreflangAbsolute(t *testing.T) {
 		t.Error("the answer to a form lists hreflang alternates")
 	}
 }
+
+// TestNoteMessageAgrees checks that the note's message from the catalog
+// says in English exactly what timeline.Validate says, for every kind of
+// problem, and that it is written in Spanish on a Spanish page.
+func TestNoteMessageAgrees(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	en := e.server.lang.Default()
+	for _, note := range []string{
+		"fine note",
+		"bad \xff bytes",
+		strings.Repeat("x", timeline.MaxNoteLength+1),
+		"bell \a here",
+		"my receipt is IOE0912345678",
+		"IOE0912345678, write to me at ana@example.org or call 415 555 0100",
+		"A-number A123456789 and passport X1234567",
+	} {
+		_, fe := timeline.Validate(e.server.cat, timeline.Submission{Note: note}, testStart)
+		if got := timeline.NoteMessage(note, en.T); got != fe["note"] {
+			t.Errorf("note %.30q: catalog says %q, Validate says %q", note, got, fe["note"])
+		}
+	}
+	if e.server.lang.Locale("es") == nil {
+		return
+	}
+	sub := validSubmission()
+	sub["note"] = "my receipt is IOE0912345678"
+	res := e.postJSON("/api/v1/cases", sub, "Accept-Language", "es")
+	body := res.apiError(t)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(body.Fields["note"], "un número de recibo de USCIS") {
+		t.Errorf("Spanish note error: %d %+v", res.status, body)
+	}
+}

@@ -276,6 +276,7 @@ func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timelin
 		return err
 	}
 	valid, fe := timeline.Validate(s.cat, sub, s.now())
+	s.localizeNote(r.Context(), fe, sub.Note)
 	if len(fe) == 0 {
 		cancel, err := s.reserveUpdate(r)
 		if err != nil {

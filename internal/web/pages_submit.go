@@ -386,6 +386,7 @@ func (s *Server) formInterlude(w http.ResponseWriter, r *http.Request, data *sub
 	// confirming saves.
 	status := http.StatusOK
 	if _, fe := timeline.Validate(s.cat, sub, s.now()); len(fe) > 0 {
+		s.localizeNote(r.Context(), fe, sub.Note)
 		data.Errors = placeErrors(&data.Form, fe, rowOf)
 		status = http.StatusUnprocessableEntity
 	}
