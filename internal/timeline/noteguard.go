@@ -54,6 +54,38 @@ func (e *NoteError) Error() string {
 	return b.String()
 }
 
+// kindIDs name each kind of identifier in the message catalog, with its
+// article ("a USCIS receipt number").
+var kindIDs = map[string]string{
+	KindReceipt:  "note.kind.receipt",
+	KindANumber:  "note.kind.a_number",
+	KindUSCIS:    "note.kind.uscis",
+	KindEmail:    "note.kind.email",
+	KindPhone:    "note.kind.phone",
+	KindPassport: "note.kind.passport",
+	KindSSN:      "note.kind.ssn",
+}
+
+// Localize is Error in the reader's language, through the catalog.
+func (e *NoteError) Localize(tr Translate) string {
+	var b strings.Builder
+	for i, f := range e.Findings {
+		switch {
+		case i == 0:
+		case i == len(e.Findings)-1:
+			b.WriteString(tr("note.list_last"))
+		default:
+			b.WriteString(tr("note.list_sep"))
+		}
+		kind := f.Kind
+		if id, ok := kindIDs[f.Kind]; ok {
+			kind = tr(id)
+		}
+		b.WriteString(tr("note.finding", "Kind", kind, "Excerpt", f.Excerpt, "Position", strconv.Itoa(f.Offset+1)))
+	}
+	return tr("note.contains", "Count", len(e.Findings), "Findings", b.String())
+}
+
 func article(kind string) string {
 	if kind == KindANumber || kind == KindEmail {
 		return "an"

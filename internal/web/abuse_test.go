@@ -105,7 +105,7 @@ func TestHoneypot(t *testing.T) {
 			t.Fatal(err)
 		}
 		css := e.get(cssURL).body
-		if !strings.Contains(css, ".hp {") || !strings.Contains(css, "left: -10000px") {
+		if !strings.Contains(css, ".hp {") || !strings.Contains(css, "inset-inline-start: -10000px") {
 			t.Error("style.css does not hide the honeypot")
 		}
 

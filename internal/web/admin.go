@@ -75,7 +75,7 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	data := &adminPageData{page: s.newPage(r, "Moderation"), Reasons: moderationReasons,
+	data := &adminPageData{page: s.newPage(r, s.t(r, "title.moderation")), Reasons: moderationReasons,
 		Notice: adminNotices[r.URL.Query().Get("done")]}
 	return s.renderAdmin(w, r, http.StatusOK, data)
 }
@@ -135,7 +135,7 @@ func (s *Server) adminAction(w http.ResponseWriter, r *http.Request) error {
 	if err := s.moderate(r, id, action, reason, admin.ID); err != nil {
 		var fe timeline.FieldErrors
 		if errors.As(err, &fe) {
-			data := &adminPageData{page: s.newPage(r, "Moderation"), Reasons: moderationReasons,
+			data := &adminPageData{page: s.newPage(r, s.t(r, "title.moderation")), Reasons: moderationReasons,
 				Problem: fe["action"] + fe["reason"]}
 			return s.renderAdmin(w, r, http.StatusUnprocessableEntity, data)
 		}

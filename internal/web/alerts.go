@@ -168,7 +168,7 @@ func (s *Server) alertNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &alertNewPageData{page: s.newPage(r, "Email me about this group"), Describe: g.Describe(s.cat), Query: g.Query(),
+	data := &alertNewPageData{page: s.newPage(r, s.t(r, "title.alert_new")), Describe: g.Describe(s.cat), Query: g.Query(),
 		Enough: s.alerts.Enough(g), ExploreURL: g.ExplorePath(), FeedURL: g.FeedPath(), Every: alerts.Weekly}
 	list, err := s.store.AlertsOf(r.Context(), a.ID)
 	if err != nil {
@@ -406,7 +406,7 @@ func (s *Server) unsubscribeForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, do bool) error {
 	w.Header().Set("Cache-Control", "no-store")
 	token := mailLinkToken(r)
-	data := &mailLinkPageData{page: s.newPage(r, "Stop these messages"), Token: token}
+	data := &mailLinkPageData{page: s.newPage(r, s.t(r, "title.unsubscribe")), Token: token}
 	var u alerts.Unsubscribed
 	var err error
 	if do {
@@ -438,7 +438,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, do bool) er
 func (s *Server) stillPendingPage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	token := mailLinkToken(r)
-	data := &mailLinkPageData{page: s.newPage(r, "Still waiting?"), Token: token}
+	data := &mailLinkPageData{page: s.newPage(r, s.t(r, "title.still_waiting")), Token: token}
 	t, err := s.alerts.PeekStillPending(r.Context(), token)
 	if errors.Is(err, alerts.ErrLink) {
 		data.Invalid = true
@@ -468,7 +468,7 @@ func (s *Server) stillPendingPage(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) stillPendingForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	token := mailLinkToken(r)
-	data := &mailLinkPageData{page: s.newPage(r, "Still waiting?"), Token: token}
+	data := &mailLinkPageData{page: s.newPage(r, s.t(r, "title.still_waiting")), Token: token}
 	t, err := s.alerts.UseStillPending(r.Context(), token)
 	if errors.Is(err, alerts.ErrLink) {
 		data.Invalid = true

@@ -46,7 +46,7 @@ func (a *browserAccounts) takeDoomed(t *testing.T) browserAccount {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if len(a.doomed) == 0 {
-		t.Fatal("no account left to delete: seedAccounts makes one per screen size")
+		t.Fatal("no account left to delete: seedAccounts makes one per screen size and language")
 	}
 	d := a.doomed[0]
 	a.doomed = a.doomed[1:]
@@ -87,7 +87,9 @@ func seedAccounts(e *testEnv) *browserAccounts {
 	if err := e.st.SetRole(context.Background(), a.admin.email, auth.RoleAdmin); err != nil {
 		e.t.Fatal(err)
 	}
-	for i := range viewports {
+	// One account to delete per screen size, and one per language other
+	// than the source, which the languages subtest looks at on a phone.
+	for i := range len(viewports) + len(e.server.lang.Offered()) - 1 {
 		a.doomed = append(a.doomed, newAccount(fmt.Sprintf("leaving-%d@casetrack.test", i), pending))
 	}
 	return a

@@ -147,6 +147,7 @@ func TestBrowser(t *testing.T) {
 			})
 		}
 	})
+	t.Run("languages", func(t *testing.T) { testLanguages(t, s) })
 	t.Run("journeys", func(t *testing.T) {
 		for _, j := range journeys {
 			modes := []bool{true}

@@ -51,6 +51,7 @@ func caseIDFrom(r *http.Request) (string, error) {
 func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner *auth.Account) (*timeline.Case, string, error) {
 	c, fe := timeline.Validate(s.cat, sub, s.now())
 	if len(fe) > 0 {
+		s.localizeNote(ctx, fe, sub.Note)
 		s.metrics.submissions.WithLabelValues(submitInvalid).Inc()
 		return nil, "", fe
 	}

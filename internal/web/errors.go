@@ -23,7 +23,12 @@ type httpError struct {
 	Status  int
 	Code    string
 	Message string
-	Fields  timeline.FieldErrors
+	// MessageID, when set, names Message in the catalog, with Args
+	// (name, value pairs): people read it in their language, while Code
+	// stays English for programs.
+	MessageID string
+	Args      []any
+	Fields    timeline.FieldErrors
 	// RetryAfter, when positive, is sent as the Retry-After header.
 	RetryAfter time.Duration
 	// Challenge is the WWW-Authenticate header of a 401: what would
@@ -43,28 +48,29 @@ func errBadRequest(msg string) *httpError {
 }
 
 func errNotFound() *httpError {
-	return &httpError{Status: http.StatusNotFound, Code: "not_found", Message: "There is nothing at this address."}
+	return &httpError{Status: http.StatusNotFound, Code: "not_found", Message: "There is nothing at this address.", MessageID: "error.nothing_here"}
 }
 
 func errCaseNotFound() *httpError {
 	return &httpError{Status: http.StatusNotFound, Code: "not_found",
-		Message: "There is no case with this id. It may have been deleted."}
+		Message: "There is no case with this id. It may have been deleted.", MessageID: "error.no_case"}
 }
 
 // errCaseRemoved answers for a case a moderator hid.
 func errCaseRemoved() *httpError {
 	return &httpError{Status: http.StatusNotFound, Code: "not_found",
-		Message: "This case was removed by a moderator."}
+		Message: "This case was removed by a moderator.", MessageID: "error.case_removed"}
 }
 
 func errValidation(fields timeline.FieldErrors) *httpError {
 	return &httpError{Status: http.StatusUnprocessableEntity, Code: "validation",
-		Message: "Some fields need attention.", Fields: fields}
+		Message: "Some fields need attention.", MessageID: "error.fields", Fields: fields}
 }
 
 func errMethodNotAllowed(method string, allow []string) *httpError {
 	return &httpError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
-		Message: fmt.Sprintf("This address does not take %s requests; it takes %s.", method, strings.Join(allow, ", "))}
+		Message:   fmt.Sprintf("This address does not take %s requests; it takes %s.", method, strings.Join(allow, ", ")),
+		MessageID: "error.method", Args: []any{"Method", method, "Allow", strings.Join(allow, ", ")}}
 }
 
 func errUnauthorized(msg string) *httpError {
@@ -77,7 +83,8 @@ func errForbidden(msg string) *httpError {
 
 func errTooLarge() *httpError {
 	return &httpError{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
-		Message: fmt.Sprintf("The request body is larger than the limit of %d KiB.", maxBodyBytes/1024)}
+		Message:   fmt.Sprintf("The request body is larger than the limit of %d KiB.", maxBodyBytes/1024),
+		MessageID: "error.too_large", Args: []any{"KiB", maxBodyBytes / 1024}}
 }
 
 func errRateLimited(retry time.Duration) *httpError {
@@ -93,7 +100,7 @@ func errRateLimitedMsg(retry time.Duration, msg string) *httpError {
 // (see withDeadline and store.ErrBusy).
 func errBusy() *httpError {
 	return &httpError{Status: http.StatusServiceUnavailable, Code: "busy", RetryAfter: 5 * time.Second,
-		Message: "The server is busy and could not answer in time. Please try again in a moment."}
+		Message: "The server is busy and could not answer in time. Please try again in a moment.", MessageID: "error.busy"}
 }
 
 // unavailableRetry is the Retry-After of an outage answer: long enough
@@ -108,7 +115,7 @@ const unavailableRetry = 30 * time.Second
 func errUnavailable() *httpError {
 	return &httpError{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: unavailableRetry,
 		Message: "The database is unavailable at the moment, so this could not be done and nothing was changed. " +
-			"Statistics and charts keep working. Please try again in a minute."}
+			"Statistics and charts keep working. Please try again in a minute.", MessageID: "error.unavailable"}
 }
 
 // Messages of the update and report limits.
@@ -145,7 +152,7 @@ func asHTTPError(err error) (*httpError, bool) {
 		return errUnavailable(), true
 	}
 	return &httpError{Status: http.StatusInternalServerError, Code: "internal",
-		Message: "Something went wrong on our side. Please try again in a moment."}, false
+		Message: "Something went wrong on our side. Please try again in a moment.", MessageID: "error.internal"}, false
 }
 
 // writeError is the one error renderer: JSON under /api/, an HTML page
@@ -186,10 +193,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", challenge)
 	}
 	if isAPI(r) {
-		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: he.Message, Fields: he.Fields})
+		w.Header().Add("Vary", "Accept-Language, Cookie")
+		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: s.errorMessage(r, he), Fields: he.Fields})
 		return
 	}
-	data := &errorPage{page: s.newPage(r, http.StatusText(he.Status)), Status: he.Status, Message: he.Message}
+	data := &errorPage{page: s.newPage(r, s.errorTitle(r, he.Status)), Status: he.Status, Message: s.errorMessage(r, he)}
 	if rerr := s.render(w, r, he.Status, "error.html", data); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		http.Error(w, he.Message, he.Status)
@@ -263,4 +271,24 @@ func waitText(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d hours", int(math.Ceil(d.Hours())))
 	}
+}
+
+// errorMessage is the message of an error in the request's language when
+// the catalog has it, else the English message.
+func (s *Server) errorMessage(r *http.Request, he *httpError) string {
+	if he.MessageID == "" {
+		return he.Message
+	}
+	return s.t(r, he.MessageID, he.Args...)
+}
+
+// errorTitle names an HTTP status in the request's language (the error
+// page's title), with the standard English reason for statuses the
+// catalog does not name.
+func (s *Server) errorTitle(r *http.Request, status int) string {
+	id := "error.title_" + strconv.Itoa(status)
+	if s.lang.Has(id) {
+		return s.t(r, id)
+	}
+	return http.StatusText(status)
 }

@@ -157,5 +157,6 @@ func filterError(fe timeline.FieldErrors) *httpError {
 		msgs[i] = fe[k]
 	}
 	e.Message = "The filters need attention: " + strings.Join(msgs, " ")
+	e.MessageID, e.Args = "error.filters", []any{"Problems", strings.Join(msgs, " ")}
 	return e
 }

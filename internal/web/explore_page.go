@@ -74,7 +74,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 		form.Category = defaultExploreCategory
 	}
 	form = s.withoutForeignDetails(form)
-	data := &explorePageData{page: s.newPage(r, "Explore processing times"), Form: form,
+	data := &explorePageData{page: s.newPage(r, s.t(r, "title.explore")), Form: form,
 		NoServiceCenter: stats.NoServiceCenter}
 
 	f, fe := s.parseFilter(form)

@@ -164,7 +164,7 @@ func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &feedPageData{page: s.newPage(r, "Latest milestones"), Filter: f, Items: p.Items, Paged: f.After != nil}
+	data := &feedPageData{page: s.newPage(r, s.t(r, "title.feed")), Filter: f, Items: p.Items, Paged: f.After != nil}
 	data.FirstURL = f.link("/feed")
 	data.AtomURL = f.link("/feed.atom")
 	data.Alert = s.alertOffer(r, feedGroup(f))

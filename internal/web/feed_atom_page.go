@@ -95,7 +95,7 @@ func (s *Server) atomFeedPage(w http.ResponseWriter, r *http.Request, f feedFilt
 	h.Add("Vary", "Cookie")
 	h.Set("Cache-Control", "private, no-cache")
 	data := &feedAtomPageData{
-		page:      s.newPage(r, "Atom feed of the latest milestones"),
+		page:      s.newPage(r, s.t(r, "title.feed_atom")),
 		FeedTitle: "CaseTrack: " + s.feedTitle(f),
 		AtomURL:   s.baseURL(r) + f.link("/feed.atom"),
 		PageURL:   f.link("/feed"),

@@ -91,7 +91,7 @@ func (s *Server) managePage(w http.ResponseWriter, r *http.Request) error {
 	data.Edit.EditKey = key
 	data.ManageURL = manageLink(id, key)
 	data.Title = "Manage your " + data.Case.Category.Name + " case"
-	data.Notice = notices[r.URL.Query().Get("done")]
+	data.Notice = s.say(r, "notice.case.", notices, r.URL.Query().Get("done"))
 	return s.render(w, r, http.StatusOK, "case.html", data)
 }
 

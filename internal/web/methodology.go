@@ -108,7 +108,7 @@ func signedPercent(x float64) string {
 
 // methodologyPage handles GET /methodology.
 func (s *Server) methodologyPage(w http.ResponseWriter, r *http.Request) error {
-	data := &methodologyPageData{page: s.newPage(r, "How we compute the numbers"), DaysPerMonth: daysPerMonth, DaysUpTo: units.MaxDays, OutlookAtRisk: stats.OutlookAtRisk,
+	data := &methodologyPageData{page: s.newPage(r, s.t(r, "title.methodology")), DaysPerMonth: daysPerMonth, DaysUpTo: units.MaxDays, OutlookAtRisk: stats.OutlookAtRisk,
 		GraceDays: stats.DefaultPolicy.Grace, HeadlineDays: stats.HeadlineWindow, RecentMonths: stats.RecentMonths,
 		Quality: currentQualityRules()}
 	rep, err := report.Latest()

@@ -32,10 +32,12 @@ const svgContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
 // middleware wraps the routes, outermost first: compression, access log,
 // panic recovery, security headers, cross-origin protection, body limit,
-// strict UTF-8, the request's deadline and a per-request cache of the signed-in account.
+// strict UTF-8, the request's deadline, the request's language and a per-request
+// cache of the signed-in account.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var h http.Handler = routePattern(mux)
 	h = s.withAccountHolder(h)
+	h = s.withLanguage(h)
 	h = s.withDeadline(h)
 	h = s.strictUTF8(h)
 	h = s.limitBody(h)

@@ -101,7 +101,7 @@ func (s *Server) loadCasePage(r *http.Request, editing bool) (*casePageData, err
 	v := newCaseView(s.cat, c)
 	a := s.currentAccount(r)
 	owned := a != nil && c.OwnerID != "" && c.OwnerID == a.ID
-	data := &casePageData{page: s.newPage(r, v.Category.Name+" case"), Case: v, Owned: owned,
+	data := &casePageData{page: s.newPage(r, s.t(r, "title.case", "Category", refName(s.reference(r).Category, v.Category.Code, func(c catalog.Category) string { return c.Name }))), Case: v, Owned: owned,
 		Flagged: c.Moderation.State == timeline.ModerationFlagged, Hidden: c.Moderation.State == timeline.ModerationHidden,
 		ReportReasons: reportReasons}
 	data.Outlook, data.Decided = s.caseOutlook(c)
@@ -115,7 +115,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data.Notice = notices[r.URL.Query().Get("done")]
+	data.Notice = s.say(r, "notice.case.", notices, r.URL.Query().Get("done"))
 	data.Share = s.caseShareMeta(r, data.Case)
 	return s.render(w, r, http.StatusOK, "case.html", data)
 }

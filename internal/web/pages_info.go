@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"sort"
 
@@ -43,7 +44,7 @@ type categoryCount struct {
 // homePage handles GET /.
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	data := &homePageData{
-		page:    s.newPage(r, "Honest immigration processing times"),
+		page:    s.newPage(r, s.t(r, "title.home")),
 		Cases:   s.index.Len(),
 		Deleted: r.URL.Query().Get("deleted") == "1",
 	}
@@ -96,9 +97,15 @@ type privacyPageData struct {
 	VerifyValid, ResetValid string
 }
 
+// PolicyDateHTML is the policy date as markup, for a catalog sentence.
+func (p *privacyPageData) PolicyDateHTML() template.HTML {
+	d := template.HTMLEscapeString(p.PolicyDate)
+	return template.HTML(`<time datetime="` + d + `">` + d + `</time>`)
+}
+
 // privacyPage handles GET /privacy (privacy promise 12).
 func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request) error {
-	data := &privacyPageData{page: s.newPage(r, "Privacy policy"), PolicyDate: privacyPolicyDate,
-		Mail: s.mailOn(), VerifyValid: verifyValidText, ResetValid: resetValidText}
+	data := &privacyPageData{page: s.newPage(r, s.t(r, "title.privacy")), PolicyDate: privacyPolicyDate,
+		Mail: s.mailOn(), VerifyValid: s.t(r, "account.valid_verify"), ResetValid: s.t(r, "account.valid_reset")}
 	return s.render(w, r, http.StatusOK, "privacy.html", data)
 }

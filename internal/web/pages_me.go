@@ -77,7 +77,7 @@ func (s *Server) loadMe(r *http.Request, a *auth.Account) (*mePageData, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := &mePageData{page: s.newPage(r, "My timeline"), Me: a, HasPassword: stored.PasswordHash != ""}
+	data := &mePageData{page: s.newPage(r, s.t(r, "title.me")), Me: a, HasPassword: stored.PasswordHash != ""}
 	for _, c := range cases {
 		mc := meCase{caseView: newCaseView(s.cat, c)}
 		mc.Outlook, mc.Decided = s.caseOutlook(c)
@@ -105,7 +105,7 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	notice := meNotices[q.Get("done")]
+	notice := s.say(r, "notice.me.", meNotices, q.Get("done"))
 	// A change to one case is confirmed beside that case.
 	placed := false
 	for i := range data.Cases {
@@ -241,7 +241,7 @@ func (s *Server) renderCaseEdit(w http.ResponseWriter, r *http.Request, c *timel
 		given[i] = milestoneRow{Code: m.Code, Date: m.Date.String(), Checked: true}
 	}
 	f.Rows = caseform.Layout(s.cat, f.Category, given)
-	data := s.newSubmitPage(r, "Edit your case", f, c.ID)
+	data := s.newSubmitPage(r, s.t(r, "title.edit"), f, c.ID)
 	data.EditKey = key
 	return s.render(w, r, http.StatusOK, "submit.html", data)
 }
@@ -270,12 +270,13 @@ func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timelin
 	if err != nil {
 		return err
 	}
-	data := s.newSubmitPage(r, "Edit your case", f, c.ID)
+	data := s.newSubmitPage(r, s.t(r, "title.edit"), f, c.ID)
 	data.EditKey = key
 	if done, err := s.formInterlude(w, r, data, sub, rowOf); done {
 		return err
 	}
 	valid, fe := timeline.Validate(s.cat, sub, s.now())
+	s.localizeNote(r.Context(), fe, sub.Note)
 	if len(fe) == 0 {
 		cancel, err := s.reserveUpdate(r)
 		if err != nil {
@@ -329,7 +330,7 @@ func (s *Server) mePasswordPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &passwordPageData{page: s.newPage(r, "Change your password"), HasPassword: stored.PasswordHash != ""}
+	data := &passwordPageData{page: s.newPage(r, s.t(r, "title.me_password")), HasPassword: stored.PasswordHash != ""}
 	return s.render(w, r, http.StatusOK, "me_password.html", data)
 }
 
@@ -350,7 +351,7 @@ func (s *Server) mePasswordForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &passwordPageData{page: s.newPage(r, "Change your password"), HasPassword: stored.PasswordHash != ""}
+	data := &passwordPageData{page: s.newPage(r, s.t(r, "title.me_password")), HasPassword: stored.PasswordHash != ""}
 	if !data.HasPassword {
 		return s.render(w, r, http.StatusUnprocessableEntity, "me_password.html", data)
 	}
@@ -434,7 +435,7 @@ func (s *Server) meDeleteForm(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		data := &meDeletePageData{page: s.newPage(r, "Delete your account?"), Cases: len(cases), Choice: choice}
+		data := &meDeletePageData{page: s.newPage(r, s.t(r, "title.me_delete")), Cases: len(cases), Choice: choice}
 		if !confirmed {
 			return s.render(w, r, http.StatusOK, "me_delete.html", data)
 		}
@@ -448,7 +449,7 @@ func (s *Server) meDeleteForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "account_deleted.html", &meDeletePageData{page: s.newPage(r, "Account deleted"), Cases: n, Choice: choice})
+	return s.render(w, r, http.StatusOK, "account_deleted.html", &meDeletePageData{page: s.newPage(r, s.t(r, "title.account_deleted")), Cases: n, Choice: choice})
 }
 
 // deleteAccount deletes the signed-in account with its sessions and

@@ -145,7 +145,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 
 // oidcRefused shows the sign-in page with a message.
 func (s *Server) oidcRefused(w http.ResponseWriter, r *http.Request, status int, msg string) error {
-	data := s.signinData(r, "Sign in")
+	data := s.signinData(r, s.t(r, "title.signin"))
 	data.Problem = msg
 	return s.render(w, r, status, "signin.html", data)
 }

@@ -36,7 +36,7 @@ type resetPageData struct {
 func (p *resetPageData) Err(field string) string { return p.Errors[field] }
 
 func (s *Server) resetData(r *http.Request, title string) *resetPageData {
-	return &resetPageData{page: s.newPage(r, title), Valid: resetValidText}
+	return &resetPageData{page: s.newPage(r, title), Valid: s.t(r, "account.valid_reset")}
 }
 
 // forgotSentNotice is the one answer to every reset request.
@@ -48,7 +48,7 @@ func (s *Server) forgotPage(w http.ResponseWriter, r *http.Request) error {
 	if !s.mailOn() {
 		return errNotFound()
 	}
-	data := s.resetData(r, "Forgot your password?")
+	data := s.resetData(r, s.t(r, "title.forgot"))
 	if r.URL.Query().Get("done") == "sent" {
 		data.Notice = forgotSentNotice
 	}
@@ -69,7 +69,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 		return formError(err)
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
-	data := s.resetData(r, "Forgot your password?")
+	data := s.resetData(r, s.t(r, "title.forgot"))
 	data.Email = email
 	if msg := auth.CheckEmail(email); msg != "" {
 		data.Errors = timeline.FieldErrors{"email": msg}
@@ -104,7 +104,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 // links); setting the password does.
 func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) error {
 	return s.linkOpened(w, r, purposeReset, func(token string) error {
-		data := s.resetData(r, "Choose a new password")
+		data := s.resetData(r, s.t(r, "title.reset"))
 		data.Token = token
 		return s.render(w, r, http.StatusOK, "reset.html", data)
 	}, func() error { return s.resetGone(w, r) })
@@ -113,7 +113,7 @@ func (s *Server) resetPage(w http.ResponseWriter, r *http.Request) error {
 // resetGone answers a reset link that does not work (used, replaced by a
 // newer reset, expired or never made): 410, with a way to ask again.
 func (s *Server) resetGone(w http.ResponseWriter, r *http.Request) error {
-	data := s.resetData(r, "This link no longer works")
+	data := s.resetData(r, s.t(r, "title.link_gone"))
 	data.Gone = true
 	return s.render(w, r, http.StatusGone, "reset.html", data)
 }
@@ -142,7 +142,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	password := r.PostForm.Get("password")
 	if msg := auth.CheckPassword(password); msg != "" {
-		data := s.resetData(r, "Choose a new password")
+		data := s.resetData(r, s.t(r, "title.reset"))
 		data.Token, data.Errors = token, timeline.FieldErrors{"password": msg}
 		return s.render(w, r, http.StatusUnprocessableEntity, "reset.html", data)
 	}

@@ -92,7 +92,7 @@ const signinWrong = "That email address and password do not match an account. Ch
 
 // signupPage handles GET /signup.
 func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "signup.html", s.signinData(r, "Create an account"))
+	return s.render(w, r, http.StatusOK, "signup.html", s.signinData(r, s.t(r, "title.signup")))
 }
 
 // signupForm handles POST /signup.
@@ -113,7 +113,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := s.signinData(r, "Create an account")
+	data := s.signinData(r, s.t(r, "title.signup"))
 	data.Email, data.Name = in.Email, in.Name
 	fe := timeline.FieldErrors{}
 	if msg := auth.CheckEmail(in.Email); msg != "" {
@@ -150,8 +150,8 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 
 // signinPage handles GET /signin.
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) error {
-	data := s.signinData(r, "Sign in")
-	data.Notice = signinNotices[r.URL.Query().Get("done")]
+	data := s.signinData(r, s.t(r, "title.signin"))
+	data.Notice = s.say(r, "notice.signin.", signinNotices, r.URL.Query().Get("done"))
 	return s.render(w, r, http.StatusOK, "signin.html", data)
 }
 
@@ -165,7 +165,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := s.signinData(r, "Sign in")
+	data := s.signinData(r, s.t(r, "title.signin"))
 	data.Email = in.Email
 	if in.Email == "" || in.Password == "" {
 		data.Problem = "Enter your email address and your password."
@@ -188,7 +188,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	// an unknown address takes as long as a wrong password. A failed
 	// attempt keeps its places.
 	if !s.passwords.Verify(a.PasswordHash, in.Password) || a.ID == "" {
-		data.Problem = signinWrong
+		data.Problem = s.say(r, "notice.", map[string]string{"signin_wrong": signinWrong}, "signin_wrong")
 		return s.render(w, r, http.StatusUnauthorized, "signin.html", data)
 	}
 	if a.Unverified {

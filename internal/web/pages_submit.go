@@ -245,7 +245,7 @@ func (s *Server) submitPage(w http.ResponseWriter, r *http.Request) error {
 		f.Category = c.Code
 	}
 	f.Rows = caseform.Layout(s.cat, f.Category, nil)
-	return s.render(w, r, http.StatusOK, "submit.html", s.newSubmitPage(r, "Share your timeline", f, ""))
+	return s.render(w, r, http.StatusOK, "submit.html", s.newSubmitPage(r, s.t(r, "title.submit"), f, ""))
 }
 
 // newSubmitPage is the data of submit.html for a form, on /submit or (with
@@ -386,6 +386,7 @@ func (s *Server) formInterlude(w http.ResponseWriter, r *http.Request, data *sub
 	// confirming saves.
 	status := http.StatusOK
 	if _, fe := timeline.Validate(s.cat, sub, s.now()); len(fe) > 0 {
+		s.localizeNote(r.Context(), fe, sub.Note)
 		data.Errors = placeErrors(&data.Form, fe, rowOf)
 		status = http.StatusUnprocessableEntity
 	}
@@ -400,7 +401,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := s.newSubmitPage(r, "Share your timeline", f, "")
+	data := s.newSubmitPage(r, s.t(r, "title.submit"), f, "")
 	if f.Honeypot {
 		s.metrics.submissions.WithLabelValues(submitHoneypot).Inc()
 		data.Problem = honeypotMessage
@@ -439,7 +440,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		cancel()
 		return err
 	}
-	done := &submitDonePageData{page: s.newPage(r, "Thank you"), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key,
+	done := &submitDonePageData{page: s.newPage(r, s.t(r, "title.submit_done")), ID: c.ID, URL: "/cases/" + c.ID, EditKey: key,
 		ManagePath: manageLink(c.ID, key), CategoryCode: c.Category, Flagged: !c.Counts(), Owned: c.OwnerID != ""}
 	done.ManageURL = s.baseURL(r) + done.ManagePath
 	return s.renderPadded(w, r, http.StatusCreated, "submit_done.html", done, submitDoneSize)

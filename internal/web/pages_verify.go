@@ -39,7 +39,7 @@ type verifyPageData struct {
 func (p *verifyPageData) Err(field string) string { return p.Errors[field] }
 
 func (s *Server) verifyData(r *http.Request, title string) *verifyPageData {
-	return &verifyPageData{page: s.newPage(r, title), Valid: verifyValidText}
+	return &verifyPageData{page: s.newPage(r, title), Valid: s.t(r, "account.valid_verify")}
 }
 
 // resentNotice confirms a resend, whatever the address.
@@ -113,9 +113,9 @@ func (s *Server) signupSentPage(w http.ResponseWriter, r *http.Request) error {
 	if !s.mailOn() {
 		return errNotFound()
 	}
-	data := s.verifyData(r, "Check your email")
+	data := s.verifyData(r, s.t(r, "title.signup_sent"))
 	if r.URL.Query().Get("done") == "resent" {
-		data.Notice = resentNotice
+		data.Notice = s.say(r, "notice.", map[string]string{"resent": resentNotice}, "resent")
 	}
 	return s.render(w, r, http.StatusOK, "signup_sent.html", data)
 }
@@ -125,7 +125,7 @@ func (s *Server) signupSentPage(w http.ResponseWriter, r *http.Request) error {
 // mail scanners open links before their readers do.
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) error {
 	return s.linkOpened(w, r, purposeVerify, func(token string) error {
-		data := s.verifyData(r, "Confirm your email address")
+		data := s.verifyData(r, s.t(r, "title.verify"))
 		data.Token = token
 		return s.render(w, r, http.StatusOK, "verify.html", data)
 	}, func() error { return s.verifyGone(w, r) })
@@ -135,7 +135,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) error {
 // expired or never made; the store cannot tell which, and neither does
 // the page): 410, with the form to have a new one sent.
 func (s *Server) verifyGone(w http.ResponseWriter, r *http.Request) error {
-	data := s.verifyData(r, "This link no longer works")
+	data := s.verifyData(r, s.t(r, "title.link_gone"))
 	data.Gone = true
 	return s.render(w, r, http.StatusGone, "verify.html", data)
 }
@@ -179,7 +179,7 @@ func (s *Server) verifyResendForm(w http.ResponseWriter, r *http.Request) error 
 		return formError(err)
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
-	data := s.verifyData(r, "Check your email")
+	data := s.verifyData(r, s.t(r, "title.signup_sent"))
 	data.Email = email
 	if msg := auth.CheckEmail(email); msg != "" {
 		data.Errors = timeline.FieldErrors{"email": msg}

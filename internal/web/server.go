@@ -18,6 +18,7 @@ import (
 	"github.com/casetrack/casetrack/internal/alerts"
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/mail"
 	"github.com/casetrack/casetrack/internal/outage"
 	"github.com/casetrack/casetrack/internal/sharecard"
@@ -126,8 +127,10 @@ type Server struct {
 	quality       *qualityBounds
 	cards         *sharecard.Cache // share cards of case pages (card.go)
 	metrics       *metrics
-	outage        *outage.Tracker // the database's outages (errUnavailable)
-	pages         map[string]*template.Template
+	outage        *outage.Tracker                          // the database's outages (errUnavailable)
+	lang          *i18n.Catalog                            // the messages in every language
+	pages         map[string]map[string]*template.Template // language -> page -> template
+	refs          map[string]*catalog.Catalog              // language -> reference data named in it
 	assets        *assets
 	handler       http.Handler
 }
@@ -227,6 +230,9 @@ func New(cfg Config) (*Server, error) {
 	// the requests that failed needed.
 	s.outage = outage.New("database", s.log, outage.Options{Probe: s.store.Ready})
 	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.lang, err = i18n.Load(); err != nil {
 		return nil, err
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/catalog"
-	"github.com/casetrack/casetrack/internal/units"
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // templateFS holds the page templates. layout.html defines the page shell
@@ -37,6 +37,15 @@ type page struct {
 	Now      time.Time
 	// Account is the signed-in account, nil when signed out.
 	Account *auth.Account
+	// Lang is the page's language; Languages is the page in every
+	// offered language (the switch and the hreflang alternates) and
+	// XDefault the page without a chosen language.
+	Lang      *i18n.Locale
+	Languages []langLink
+	XDefault  string
+	// Private is set on pages kept out of search engines: no hreflang
+	// alternates, which would repeat the address.
+	Private bool
 }
 
 // basePage lets render fill the common fields of any page struct that
@@ -63,6 +72,16 @@ func (p *page) ContactLink() string {
 	return ""
 }
 
+// ContactHTML is the contact as markup (a link when it is an address),
+// for catalog sentences that name it.
+func (p *page) ContactHTML() template.HTML {
+	c := template.HTMLEscapeString(p.Contact)
+	if l := p.ContactLink(); l != "" {
+		return template.HTML(`<a href="` + template.HTMLEscapeString(l) + `">` + c + `</a>`)
+	}
+	return template.HTML(c)
+}
+
 // Year is the current year, for the footer.
 func (p *page) Year() int { return p.Now.Year() }
 
@@ -78,9 +97,11 @@ func (s *Server) fillPage(p *page, r *http.Request) {
 	p.Demo = s.demo
 	p.Contact = s.contact
 	p.MinCases = s.minCases
-	p.Catalog = s.cat
+	p.Catalog = s.reference(r)
 	p.Now = s.now()
 	p.Account = s.currentAccount(r)
+	p.Lang = s.locale(r)
+	p.Languages, p.XDefault = s.languageLinks(r)
 }
 
 // errorPage is the data of error.html (404, 403, 413, 429, 500, ...).
@@ -90,18 +111,63 @@ type errorPage struct {
 	Message string
 }
 
-// parseTemplates parses the layout and partials once, then each page on a
+// parseTemplates parses the templates once per offered language, with the
+// message functions bound to that language, so a page picks its set by
+// the request's language and templates need no language argument.
+func (s *Server) parseTemplates() (map[string]map[string]*template.Template, error) {
+	out := map[string]map[string]*template.Template{}
+	s.refs = map[string]*catalog.Catalog{}
+	for _, l := range s.lang.Offered() {
+		ref, err := l.Reference(s.cat)
+		if err != nil {
+			return nil, err
+		}
+		s.refs[l.Code()] = ref
+		pages, err := s.parseTemplatesIn(l)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", l.Code(), err)
+		}
+		out[l.Code()] = pages
+	}
+	return out, nil
+}
+
+// parseTemplatesIn parses the layout and partials once, then each page on a
 // clone of them, so pages can all define "title" and "content".
-func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Template, error) {
+	ref := s.refs[loc.Code()]
 	funcs := template.FuncMap{
-		"asset": s.assets.url,
+		// t writes a catalog message in the page's language: {{t "id"}}
+		// or {{t "id" "Name" value ...}}; thtml is t for messages with
+		// markup (arguments are escaped). A "Count" argument picks the
+		// plural form.
+		"t":     loc.T,
+		"thtml": loc.HTML,
+		// categoryName, milestoneName, centerName and countryName name
+		// reference data by code in the page's language, for values
+		// that come from the English catalog (a case, a feed item).
+		"categoryName": func(code string) string {
+			return refName(ref.Category, code, func(c catalog.Category) string { return c.Name })
+		},
+		"milestoneName": func(code string) string { return milestoneName(ref, code) },
+		"centerName": func(code string) string {
+			return refName(ref.ServiceCenter, code, func(c catalog.ServiceCenter) string { return c.Name })
+		},
+		"countryName": func(code string) string {
+			return refName(ref.Country, code, func(c catalog.Country) string { return c.Name })
+		},
+		// monthYear and date write dates with the language's month
+		// names and pattern.
+		"monthYear": loc.MonthYear,
+		"date":      loc.Date,
+		"asset":     s.assets.url,
 		// duration and afterFiling write days in the site's one unit
 		// scheme (package units).
-		"duration":    units.Duration,
-		"afterFiling": func(days int) string { return units.After(days, "filing") },
-		// count writes every count a page shows with thousands
-		// separators ("30,003"), as the charts and sentences do.
-		"count": units.Count,
+		"duration":    loc.Duration,
+		"afterFiling": loc.AfterFiling,
+		// count writes every count a page shows with the language's
+		// thousands separators ("30,003", "30.003").
+		"count": loc.Count,
 		// sub places the outlook bar's marks.
 		"sub": func(a, b int) int { return a - b },
 		// detailField pairs a detail's picker with where it applies, for
@@ -156,12 +222,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // (when size > 0) and sent uncompressed, so that its length on the wire,
 // which load balancers log, says nothing about what it shows.
 func (s *Server) renderPadded(w http.ResponseWriter, r *http.Request, status int, name string, data any, size int) error {
-	t, ok := s.pages[name]
+	t, ok := s.pages[s.locale(r).Code()][name]
 	if !ok {
 		return fmt.Errorf("render: no template %q", name)
 	}
 	if p, ok := data.(interface{ basePage() *page }); ok {
 		s.fillPage(p.basePage(), r)
+		// A page kept out of search engines has no alternates: its
+		// address may hold a secret (the manage link). Nor has the answer
+		// to a form: its address is not a page of its own.
+		p.basePage().Private = strings.Contains(w.Header().Get("X-Robots-Tag"), "noindex") ||
+			(r.Method != http.MethodGet && r.Method != http.MethodHead)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
@@ -173,6 +244,8 @@ func (s *Server) renderPadded(w http.ResponseWriter, r *http.Request, status int
 		h.Set(gzhttp.HeaderNoCompression, "1")
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	// A page is in the language the request negotiated.
+	h.Add("Vary", "Accept-Language, Cookie")
 	// Pages change with every shared case and link assets by their
 	// current fingerprint: browsers must ask again each time. A handler
 	// that needs stricter rules (private pages) sets its own first.
@@ -202,4 +275,34 @@ func padHTML(buf *bytes.Buffer, size int) {
 	buf.WriteString(opening)
 	buf.WriteString(strings.Repeat(" ", fill))
 	buf.WriteString(closing)
+}
+
+// reference is the reference data named in the request's language.
+func (s *Server) reference(r *http.Request) *catalog.Catalog {
+	if ref, ok := s.refs[s.locale(r).Code()]; ok {
+		return ref
+	}
+	return s.cat
+}
+
+// refName is the name of a reference item by code, the code itself when
+// the reference data has no such item.
+func refName[T any](find func(string) (T, bool), code string, name func(T) string) string {
+	if v, ok := find(code); ok {
+		return name(v)
+	}
+	return code
+}
+
+// milestoneName is a milestone's name by code; milestones are the same
+// steps in every category.
+func milestoneName(ref *catalog.Catalog, code string) string {
+	for _, c := range ref.Categories {
+		for _, m := range c.Milestones {
+			if m.Code == code {
+				return m.Name
+			}
+		}
+	}
+	return code
 }

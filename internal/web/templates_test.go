@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -63,37 +64,46 @@ func TestEveryTemplateRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.pages) == 0 {
+	if len(s.pages[s.lang.Default().Code()]) == 0 {
 		t.Fatal("no page templates")
 	}
-	for name := range s.pages {
-		sample, ok := templateSamples[name]
-		if !ok {
-			t.Errorf("%s has no sample in templateSamples; every page template must be rendered by this test", name)
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			w := httptest.NewRecorder()
-			r := httptest.NewRequest(http.MethodGet, "/sample", nil)
-			if err := s.render(w, r, http.StatusOK, name, sample(s)); err != nil {
-				t.Fatal(err)
+	// Every page renders in every offered language.
+	for _, loc := range s.lang.Offered() {
+		for name := range s.pages[loc.Code()] {
+			sample, ok := templateSamples[name]
+			if !ok {
+				t.Errorf("%s has no sample in templateSamples; every page template must be rendered by this test", name)
+				continue
 			}
-			body := w.Body.String()
-			for _, want := range []string{"<!doctype html>", "</html>", "Demo data.", `href="https://example.org/contact"`, "/static/style."} {
-				if !strings.Contains(body, want) {
-					t.Errorf("lacks %q", want)
+			t.Run(loc.Code()+"/"+name, func(t *testing.T) {
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest(http.MethodGet, "/sample?lang="+loc.Code(), nil)
+				r = r.WithContext(context.WithValue(r.Context(), localeKey{}, loc))
+				if err := s.render(w, r, http.StatusOK, name, sample(s)); err != nil {
+					t.Fatal(err)
 				}
-			}
-			if strings.Contains(body, "<please>") || strings.Contains(body, "<kept>") || strings.Contains(body, "<two>") {
-				t.Error("user text not escaped")
-			}
-			if strings.Contains(body, "ZgotmplZ") {
-				t.Error("a value was rejected by the template escaper")
-			}
-		})
+				body := w.Body.String()
+				for _, want := range []string{"<!doctype html>", "</html>", `<html lang="` + loc.Code() + `"`, `class="demo-banner"`, `href="https://example.org/contact"`, "/static/style.", `hreflang="x-default"`} {
+					if !strings.Contains(body, want) {
+						t.Errorf("lacks %q", want)
+					}
+				}
+				for _, other := range s.lang.Offered() {
+					if !strings.Contains(body, `<link rel="alternate" hreflang="`+other.Code()+`" href="/sample?lang=`+other.Code()+`">`) {
+						t.Errorf("no hreflang alternate for %s", other.Code())
+					}
+				}
+				if strings.Contains(body, "<please>") || strings.Contains(body, "<kept>") || strings.Contains(body, "<two>") {
+					t.Error("user text not escaped")
+				}
+				if strings.Contains(body, "ZgotmplZ") {
+					t.Error("a value was rejected by the template escaper")
+				}
+			})
+		}
 	}
 	for name := range templateSamples {
-		if _, ok := s.pages[name]; !ok {
+		if _, ok := s.pages[s.lang.Default().Code()][name]; !ok {
 			t.Errorf("sample for %s, which is not a page template", name)
 		}
 	}
