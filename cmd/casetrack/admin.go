@@ -62,7 +62,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if err := s.err(); err != nil {
 		return usageError{err}
 	}
-	st, err := store.Open(ctx, url)
+	st, err := store.OpenWriter(ctx, url)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -104,7 +104,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		defer f.Close()
 		in, name = f, file
 	}
-	st, err := store.Open(ctx, url)
+	st, err := store.OpenWriter(ctx, url)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -20,7 +20,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err := s.err(); err != nil {
 		return usageError{err}
 	}
-	st, err := store.Open(ctx, url)
+	st, err := store.OpenWriter(ctx, url)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

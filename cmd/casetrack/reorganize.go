@@ -28,7 +28,7 @@ func runReorganize(ctx context.Context, args []string, getenv func(string) strin
 	if err := s.err(); err != nil {
 		return usageError{err}
 	}
-	st, err := store.Open(ctx, url)
+	st, err := store.OpenWriter(ctx, url)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -150,16 +150,13 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if cfg.ContactDefault {
 		log.Warn("the privacy contact is the placeholder " + defaultContact + "; set --contact or CASETRACK_CONTACT to a real address")
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := store.OpenWriter(ctx, cfg.Database)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
+	// One writing process per SQLite file (store.OpenWriter): a second
+	// server would never see the first one's writes in its statistics.
 	defer st.Close()
-	// One server per SQLite file: a second one would never see the
-	// first one's writes in its statistics (store.ClaimServer).
-	if err := st.ClaimServer(); err != nil {
-		return err
-	}
 	log.Info("database ready", "dialect", st.Dialect(), "demo", cfg.Demo)
 	cat := catalog.Default()
 

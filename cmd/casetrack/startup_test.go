@@ -150,6 +150,24 @@ func TestOneServerPerSQLiteFile(t *testing.T) {
 			t.Errorf("second server's error %q lacks %q", last, w)
 		}
 	}
+	// Every command that writes is refused the same way while the server
+	// holds the file: its writes would never reach the server's
+	// statistics. (Their other arguments are valid: without the server
+	// each would run.)
+	for _, args := range [][]string{
+		{"migrate", "--database", db},
+		{"seed", "--database", db, "--cases", "10"},
+		{"reorganize", "--database", db},
+		{"admin", "grant", "ops@casetrack.test", "--database", db},
+	} {
+		var stderr bytes.Buffer
+		if code := run(context.Background(), args, env(nil), &bytes.Buffer{}, &stderr); code == 0 {
+			t.Errorf("%s while a server holds the file: exit code 0, want a refusal", args[0])
+		}
+		if !strings.Contains(stderr.String(), "already served") || !strings.Contains(stderr.String(), "stop it first") {
+			t.Errorf("%s while a server holds the file: %q, want the server named and what to do", args[0], stderr.String())
+		}
+	}
 	res, err := http.Get("http://" + first + "/readyz")
 	if err != nil {
 		t.Fatal(err)

@@ -58,6 +58,21 @@ type Store struct {
 // migrations. url is "sqlite:PATH" (a file; its directory must exist) or a
 // PostgreSQL URL ("postgres://..." or "postgresql://...").
 func Open(ctx context.Context, url string) (*Store, error) {
+	return open(ctx, url, false)
+}
+
+// OpenWriter is Open for a process that writes: the server and every
+// command that changes the database (migrate, seed, import, admin,
+// reorganize). On SQLite it first claims the database for this process
+// (ClaimServer), before any migration, and fails with ErrServedElsewhere
+// while another process holds it: a server keeps its statistics current
+// only from its own writes, so another process writing the same file
+// would go unseen until a restart.
+func OpenWriter(ctx context.Context, url string) (*Store, error) {
+	return open(ctx, url, true)
+}
+
+func open(ctx context.Context, url string, claim bool) (*Store, error) {
 	d, err := dialectFor(url)
 	if err != nil {
 		return nil, err
@@ -75,8 +90,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		}
 		return nil, err
 	}
+	if claim {
+		if err := s.ClaimServer(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
+		s.releaseServer()
 		return nil, err
 	}
 	s.scrub = newScrubber(func(ctx context.Context) error { return d.scrub(ctx, db) })
