@@ -16,54 +16,64 @@ import (
 // which is simpler than an LRU and costs one recomputation per entry.
 const maxCachedAnswers = 2048
 
-// answerCache keeps encoded statistics answers until the index changes.
-// Computing the statistics of a large group takes milliseconds and encoding
-// its survival curve about as long again; between two writes every request
-// for the same group gets the same bytes, so under load most requests cost
-// a map lookup. Any write to the index changes its version and empties the
-// cache, so no answer is ever older than the index.
+// answerCache keeps encoded statistics answers until the data they read
+// changes. Computing the statistics of a large group takes milliseconds and
+// encoding its survival curve about as long again; between two writes to
+// its category every request for the same group gets the same bytes, so
+// under load most requests cost a map lookup.
+//
+// Each answer is kept with the stamp it was computed at: the index's
+// version of the one category it reads (stats.Index.CategoryVersion), or
+// the whole index's version for an answer that reads several. A write
+// thus invalidates the answers about its own category only; it used to
+// empty the whole cache, so with a trickle of writes to any category
+// every page recomputed its statistics.
 //
 // Requests that miss at the same moment share one computation (singleflight):
 // right after a write, a burst of readers of the same group would otherwise
 // each compute it and queue behind one another on the CPU.
 type answerCache struct {
 	mu      sync.Mutex
-	version uint64
-	entries map[string][]byte
+	entries map[string]stampedAnswer
 
 	flight singleflight.Group
 }
 
-// get returns the answer cached under key at the index's version.
-func (c *answerCache) get(version uint64, key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version {
-		return nil, false
-	}
-	b, ok := c.entries[key]
-	return b, ok
+type stampedAnswer struct {
+	stamp uint64
+	b     []byte
 }
 
-// put stores an answer computed after reading version.
-func (c *answerCache) put(version uint64, key string, b []byte) {
+// get returns the answer cached under key at stamp.
+func (c *answerCache) get(stamp uint64, key string) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if version < c.version {
-		return // computed from an index that has changed since
+	a, ok := c.entries[key]
+	if !ok || a.stamp != stamp {
+		return nil, false
 	}
-	if version != c.version || c.entries == nil || len(c.entries) >= maxCachedAnswers {
-		c.version = version
-		c.entries = make(map[string][]byte)
+	return a.b, true
+}
+
+// put stores an answer computed after reading stamp.
+func (c *answerCache) put(stamp uint64, key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if a, ok := c.entries[key]; ok && a.stamp > stamp {
+		return // computed from data that has changed since
 	}
-	c.entries[key] = b
+	if c.entries == nil || len(c.entries) >= maxCachedAnswers {
+		c.entries = make(map[string]stampedAnswer)
+	}
+	c.entries[key] = stampedAnswer{stamp: stamp, b: b}
 }
 
 // writeStatsJSON answers a statistics request from the cache, or computes,
 // encodes and caches it. key must identify everything the answer depends on
-// besides the index (endpoint, filter, k, dimension).
-func (s *Server) writeStatsJSON(w http.ResponseWriter, key string, compute func() (any, error)) error {
-	version := s.index.Version()
+// besides the index (endpoint, filter, k, dimension); category is the one
+// category the answer reads, "" when it reads more.
+func (s *Server) writeStatsJSON(w http.ResponseWriter, category, key string, compute func() (any, error)) error {
+	version := s.index.CategoryVersion(category)
 	if b, ok := s.answers.get(version, key); ok {
 		writeJSONBytes(w, http.StatusOK, b)
 		return nil
