@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/casetrack/casetrack/internal/pagecache"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -95,10 +96,12 @@ type Config struct {
 // Server serves CaseTrack over HTTP. It holds no global state, so several
 // servers (for example one per test) can run in one process.
 type Server struct {
-	store    *store.Store
-	cat      *catalog.Catalog
-	index    *stats.Index
-	answers  *answerCache
+	store   *store.Store
+	cat     *catalog.Catalog
+	index   *stats.Index
+	answers *answerCache
+	// rendered keeps pages and charts as rendered (rendered.go).
+	rendered *pagecache.Cache
 	minCases int
 	contact  string
 	demo     bool
@@ -193,6 +196,7 @@ func New(cfg Config) (*Server, error) {
 		cat:      cfg.Catalog,
 		index:    cfg.Index,
 		answers:  &answerCache{},
+		rendered: pagecache.New(maxRendered),
 		minCases: cfg.MinCases,
 		contact:  cfg.Contact,
 		demo:     cfg.Demo,
