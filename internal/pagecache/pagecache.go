@@ -170,6 +170,8 @@ type Cache struct {
 	mu      sync.Mutex
 	max     int
 	entries map[string]entry
+	// rendering holds, by key, the stamp of the rendering in progress.
+	rendering map[string]uint64
 
 	// Requests that miss at the same moment share one rendering: right
 	// after a write, every reader of a popular page misses at once.
@@ -184,14 +186,23 @@ type entry struct {
 // New returns a cache of at most max responses. When it is full it starts
 // over, which is simpler than an LRU and costs one rendering per entry.
 func New(max int) *Cache {
-	return &Cache{max: max, entries: map[string]entry{}}
+	return &Cache{max: max, entries: map[string]entry{}, rendering: map[string]uint64{}}
 }
 
 // Get returns the response cached under key if it was rendered at stamp;
-// otherwise it calls render (once, however many requests ask at the same
-// moment), caches its result under stamp and returns it. stamp must be
-// read before render reads the data, and grow whenever the data changes:
-// then a response is never served after the data it shows has changed.
+// otherwise it calls render, caches its result under stamp and returns
+// it. stamp must be read before render reads the data, and grow whenever
+// the data changes: then a response is never served after the data it
+// shows has changed, except in one case. While one request renders a key
+// anew, the others that ask for it get the response it replaces, at
+// once, instead of queueing behind the rendering: they are answered as
+// if they had come a moment earlier, just before the change, and a
+// trickle of writes to a page's data does not make every reader wait
+// for a page that takes a hundred milliseconds to render. The request
+// that renders, and every request after it has finished, see the new
+// data. Without an older response, requests that miss at the same moment
+// share one rendering.
+//
 // An error from render is returned and nothing is cached.
 func (c *Cache) Get(key string, stamp uint64, render func() (*Response, error)) (*Response, error) {
 	if r, ok := c.lookup(key, stamp); ok {
@@ -199,7 +210,8 @@ func (c *Cache) Get(key string, stamp uint64, render func() (*Response, error)) 
 	}
 	v, err, _ := c.flight.Do(strconv.FormatUint(stamp, 10)+"\x00"+key, func() (any, error) {
 		// A flight that ended just before this one began has filled it.
-		if r, ok := c.lookup(key, stamp); ok {
+		defer c.rendered(key, stamp)
+		if r, ok := c.exact(key, stamp); ok {
 			return r, nil
 		}
 		r, err := render()
@@ -215,7 +227,27 @@ func (c *Cache) Get(key string, stamp uint64, render func() (*Response, error)) 
 	return v.(*Response), nil
 }
 
+// lookup returns the response under key rendered at stamp, or the older
+// one it is replacing while a rendering at stamp (or later) is in
+// progress; otherwise it notes that the caller will render at stamp.
 func (c *Cache) lookup(key string, stamp uint64) (*Response, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if ok && e.stamp == stamp {
+		return e.resp, true
+	}
+	if at, busy := c.rendering[key]; busy && at >= stamp && ok && e.stamp < stamp {
+		return e.resp, true
+	}
+	if at, busy := c.rendering[key]; !busy || at < stamp {
+		c.rendering[key] = stamp
+	}
+	return nil, false
+}
+
+// exact returns the response under key rendered at stamp.
+func (c *Cache) exact(key string, stamp uint64) (*Response, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
@@ -223,6 +255,15 @@ func (c *Cache) lookup(key string, stamp uint64) (*Response, bool) {
 		return nil, false
 	}
 	return e.resp, true
+}
+
+// rendered ends the rendering of key at stamp.
+func (c *Cache) rendered(key string, stamp uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rendering[key] == stamp {
+		delete(c.rendering, key)
+	}
 }
 
 func (c *Cache) store(key string, stamp uint64, r *Response) {

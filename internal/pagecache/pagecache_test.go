@@ -260,3 +260,51 @@ func TestCacheConcurrent(t *testing.T) {
 		t.Fatal("a cached response was rendered again")
 	}
 }
+
+// TestCacheServesOlderWhileRendering: while one request renders a key
+// anew, others get the response it replaces at once; afterwards everyone
+// gets the new one.
+func TestCacheServesOlderWhileRendering(t *testing.T) {
+	c := New(10)
+	body := func(s string) func() (*Response, error) {
+		return func() (*Response, error) { return NewResponse("text/plain", []byte(s)), nil }
+	}
+	if _, err := c.Get("/p", 1, body("old")); err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan string)
+	go func() {
+		r, err := c.Get("/p", 2, func() (*Response, error) {
+			close(started)
+			<-release
+			return NewResponse("text/plain", []byte("new")), nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- string(r.Body)
+	}()
+	<-started
+	for range 3 {
+		r, err := c.Get("/p", 2, body("unexpected"))
+		if err != nil || string(r.Body) != "old" {
+			t.Fatalf("during the rendering: %q, %v; want the older response", r.Body, err)
+		}
+	}
+	close(release)
+	if got := <-done; got != "new" {
+		t.Fatalf("the rendering request got %q", got)
+	}
+	if r, _ := c.Get("/p", 2, body("unexpected")); string(r.Body) != "new" {
+		t.Fatalf("after the rendering: %q, want new", r.Body)
+	}
+	// A failed rendering leaves no mark: the next request renders.
+	boom := errors.New("boom")
+	if _, err := c.Get("/p", 3, func() (*Response, error) { return nil, boom }); !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if r, _ := c.Get("/p", 3, body("newer")); string(r.Body) != "newer" {
+		t.Fatalf("after a failed rendering: %q, want a fresh one", r.Body)
+	}
+}

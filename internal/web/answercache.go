@@ -31,10 +31,18 @@ const maxCachedAnswers = 2048
 //
 // Requests that miss at the same moment share one computation (singleflight):
 // right after a write, a burst of readers of the same group would otherwise
-// each compute it and queue behind one another on the CPU.
+// each compute it and queue behind one another on the CPU. And while one
+// request computes an answer anew, the others get the answer it replaces
+// at once, as if they had come a moment before the write (as the
+// rendered pages do, package pagecache): under a trickle of writes to a
+// large category, readers would otherwise queue behind each
+// recomputation. The computing request, and every later one, see the
+// write.
 type answerCache struct {
 	mu      sync.Mutex
 	entries map[string]stampedAnswer
+	// computing holds, by key, the stamp of the computation in progress.
+	computing map[string]uint64
 
 	flight singleflight.Group
 }
@@ -53,6 +61,39 @@ func (c *answerCache) get(stamp uint64, key string) ([]byte, bool) {
 		return nil, false
 	}
 	return a.b, true
+}
+
+// getOrOlder is get, except that while a computation of key at stamp (or
+// later) is in progress it returns the older answer it replaces; when it
+// finds nothing it notes that the caller will compute at stamp (done ends
+// that).
+func (c *answerCache) getOrOlder(stamp uint64, key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.entries[key]
+	if ok && a.stamp == stamp {
+		return a.b, true
+	}
+	at, busy := c.computing[key]
+	if busy && at >= stamp && ok && a.stamp < stamp {
+		return a.b, true
+	}
+	if !busy || at < stamp {
+		if c.computing == nil {
+			c.computing = map[string]uint64{}
+		}
+		c.computing[key] = stamp
+	}
+	return nil, false
+}
+
+// done ends the computation of key at stamp.
+func (c *answerCache) done(stamp uint64, key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.computing[key] == stamp {
+		delete(c.computing, key)
+	}
 }
 
 // put stores an answer computed after reading stamp.
@@ -74,13 +115,14 @@ func (c *answerCache) put(stamp uint64, key string, b []byte) {
 // category the answer reads, "" when it reads more.
 func (s *Server) writeStatsJSON(w http.ResponseWriter, category, key string, compute func() (any, error)) error {
 	version := s.index.CategoryVersion(category)
-	if b, ok := s.answers.get(version, key); ok {
+	if b, ok := s.answers.getOrOlder(version, key); ok {
 		writeJSONBytes(w, http.StatusOK, b)
 		return nil
 	}
 	flightKey := strconv.FormatUint(version, 10) + "\x00" + key
 	res, err, _ := s.answers.flight.Do(flightKey, func() (any, error) {
 		// A flight that ended just before this one began has filled the cache.
+		defer s.answers.done(version, key)
 		if b, ok := s.answers.get(version, key); ok {
 			return b, nil
 		}

@@ -38,6 +38,23 @@ func TestAnswerCache(t *testing.T) {
 	if b, ok := c.get(4, "a"); !ok || string(b) != "A4" {
 		t.Fatal("an answer computed from an older index replaced a newer one")
 	}
+	// While a newer answer is being computed, the one it replaces is
+	// served; once it is stored, only the new one.
+	if _, ok := c.getOrOlder(5, "a"); ok {
+		t.Fatal("getOrOlder answered with no computation in progress")
+	}
+	if b, ok := c.getOrOlder(5, "a"); !ok || string(b) != "A4" {
+		t.Fatalf("during the computation at 5: %q, %v; want A4", b, ok)
+	}
+	c.put(5, "a", []byte("A5"))
+	c.done(5, "a")
+	if b, ok := c.getOrOlder(5, "a"); !ok || string(b) != "A5" {
+		t.Fatalf("after the computation: %q, %v; want A5", b, ok)
+	}
+	if _, ok := c.getOrOlder(6, "a"); ok {
+		t.Fatal("a finished computation left its mark")
+	}
+	c.done(6, "a")
 	for i := 0; i < maxCachedAnswers+10; i++ {
 		c.put(4, string(rune('a'+i%26))+string(rune(i)), []byte("x"))
 	}
