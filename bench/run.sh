@@ -117,7 +117,7 @@ measure() { # name url mode
 # starts on schedule in its own thread, so a slow answer does not lower
 # the rate; the count sent is kept in $OUT/writes.count.
 writer() {
-  python3 - "$1" "http://127.0.0.1:$PORT/api/v1/cases" "$OUT/writes.count" <<'PY'
+  exec python3 - "$1" "http://127.0.0.1:$PORT/api/v1/cases" "$OUT/writes.count" <<'PY'
 import json, os, sys, threading, time, urllib.request
 rate, url, count = float(sys.argv[1]), sys.argv[2], sys.argv[3]
 cats = ["i485-employment", "eb2-niw", "n400", "i765", "i130-spouse-usc"]
