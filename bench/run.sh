@@ -108,8 +108,11 @@ measure() { # name url mode
   p50=$(ms "$(awk '$1 == "50%" {print $2}' "$f")")
   p99=$(ms "$(awk '$1 == "99%" {print $2}' "$f")")
   rps=$(awk '$1 == "Requests/sec:" {print $2}' "$f")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$p50" "$p99" "$rps" >>"$OUT/pages.raw"
-  printf '  %-16s %-7s p50 %8s ms  p99 %8s ms  %9s req/s\n' "$1" "$3" "$p50" "$p99" "$rps"
+  # Answers other than 2xx/3xx (a 503 when the database is busy), and
+  # timeouts: the latencies above count them as answered.
+  bad=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {n += $NF} END {print n + 0}' "$f")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$p50" "$p99" "$rps" "$bad" >>"$OUT/pages.raw"
+  printf '  %-16s %-7s p50 %8s ms  p99 %8s ms  %9s req/s  %s failed\n' "$1" "$3" "$p50" "$p99" "$rps" "$bad"
 }
 # writer RATE: submits RATE cases per second until killed, each one
 # different (identical copies would be flagged as a burst), spread over
@@ -270,17 +273,17 @@ fi
 [ -s "$OUT/pages.raw" ] || exit 0
 pgms=$(awk '/latency average/ {print $4}' "$OUT/pgbench-broad.txt" 2>/dev/null || true)
 {
-  printf 'page\tcached p50 ms\tcached p99 ms\tcached req/s\twrites p50 ms\twrites p99 ms\twrites req/s\tp50 / healthz\tp50 / PG aggregate\n'
+  printf 'page\tcached p50 ms\tcached p99 ms\tcached req/s\tfailed\twrites p50 ms\twrites p99 ms\twrites req/s\tfailed\tp50 / healthz\tp50 / PG aggregate\n'
   awk -F'\t' -v pg="${pgms:-}" '
-    $2 == "cached" { c50[$1] = $3; c99[$1] = $4; crps[$1] = $5; order[++n] = $1 }
-    $2 == "writes" { w50[$1] = $3; w99[$1] = $4; wrps[$1] = $5 }
+    $2 == "cached" { c50[$1] = $3; c99[$1] = $4; crps[$1] = $5; cbad[$1] = $6; order[++n] = $1 }
+    $2 == "writes" { w50[$1] = $3; w99[$1] = $4; wrps[$1] = $5; wbad[$1] = $6 }
     END {
       base = c50["healthz"]
       for (i = 1; i <= n; i++) {
         k = order[i]
         r = (base > 0) ? sprintf("%.1f", c50[k] / base) : "-"
         g = (pg > 0) ? sprintf("%.3f", c50[k] / pg) : "-"
-        printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c50[k], c99[k], crps[k], w50[k], w99[k], wrps[k], r, g
+        printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c50[k], c99[k], crps[k], cbad[k], w50[k], w99[k], wrps[k], wbad[k], r, g
       }
     }' "$OUT/pages.raw"
 } >"$OUT/pages.tsv"
