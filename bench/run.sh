@@ -268,12 +268,12 @@ done
 fi
 
 # The table: each page cached and under writes, its p50 as a multiple of
-# the static-response ceiling's (/healthz, cached), and of PostgreSQL's
-# time for the broad statistics aggregate alone.
+# the static-response ceiling's (/healthz, cached), and how many times
+# PostgreSQL's time for the broad statistics aggregate alone is its p50.
 [ -s "$OUT/pages.raw" ] || exit 0
 pgms=$(awk '/latency average/ {print $4}' "$OUT/pgbench-broad.txt" 2>/dev/null || true)
 {
-  printf 'page\tcached p50 ms\tcached p99 ms\tcached req/s\tfailed\twrites p50 ms\twrites p99 ms\twrites req/s\tfailed\tp50 / healthz\tp50 / PG aggregate\n'
+  printf 'page\tcached p50 ms\tcached p99 ms\tcached req/s\tfailed\twrites p50 ms\twrites p99 ms\twrites req/s\tfailed\tp50 / healthz\tPG aggregate / p50\n'
   awk -F'\t' -v pg="${pgms:-}" '
     $2 == "cached" { c50[$1] = $3; c99[$1] = $4; crps[$1] = $5; cbad[$1] = $6; order[++n] = $1 }
     $2 == "writes" { w50[$1] = $3; w99[$1] = $4; wrps[$1] = $5; wbad[$1] = $6 }
@@ -282,7 +282,7 @@ pgms=$(awk '/latency average/ {print $4}' "$OUT/pgbench-broad.txt" 2>/dev/null |
       for (i = 1; i <= n; i++) {
         k = order[i]
         r = (base > 0) ? sprintf("%.1f", c50[k] / base) : "-"
-        g = (pg > 0) ? sprintf("%.3f", c50[k] / pg) : "-"
+        g = (pg > 0 && c50[k] > 0) ? sprintf("%.0f", pg / c50[k]) : "-"
         printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c50[k], c99[k], crps[k], cbad[k], w50[k], w99[k], wrps[k], wbad[k], r, g
       }
     }' "$OUT/pages.raw"
