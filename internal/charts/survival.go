@@ -82,6 +82,7 @@ func (c SurvivalChart) SVG() ([]byte, error) {
 		end = math.Max(end, c.Median)
 	}
 	end = math.Max(end, 1)
+	steps := thinSteps(c.Steps, end, int(canvasWidth))
 
 	p := newPlot("Months since filing", "Still waiting")
 	p.X.Min, p.X.Max = 0, end
@@ -90,8 +91,8 @@ func (c SurvivalChart) SVG() ([]byte, error) {
 	p.Y.Tick.Marker = percentTicks()
 	p.Add(grid())
 
-	if c.HasBand && len(c.Steps) > 0 {
-		band, err := plotter.NewPolygon(bandOutline(c.Steps, end))
+	if c.HasBand && len(steps) > 0 {
+		band, err := plotter.NewPolygon(bandOutline(steps, end))
 		if err != nil {
 			return nil, fmt.Errorf("survival band: %w", err)
 		}
@@ -100,7 +101,7 @@ func (c SurvivalChart) SVG() ([]byte, error) {
 		p.Add(band)
 	}
 
-	curve, err := plotter.NewLine(curvePoints(c.Steps, end))
+	curve, err := plotter.NewLine(curvePoints(steps, end))
 	if err != nil {
 		return nil, fmt.Errorf("survival curve: %w", err)
 	}
@@ -119,6 +120,33 @@ func (c SurvivalChart) SVG() ([]byte, error) {
 	marker.LineStyle = draw.LineStyle{Color: colorVermilion, Width: vg.Points(1.25), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
 	p.Add(marker, medianLabel{months: c.Median, reached: c.MedianReached})
 	return render(p, c.Title)
+}
+
+// thinSteps keeps at most one step per column when [0, end] is cut into
+// columns equal parts, columns being the canvas width in points: finer
+// detail cannot show, and a large group's curve has a step for nearly
+// every day, which made the chart about 100 KB, half of its time spent
+// printing points no screen could tell apart.
+//
+// The step kept in a column is its last one. The curve never rises, so at
+// the end of every column the thinned curve has exactly the full curve's
+// value: it is the full curve with each drop moved right by less than one
+// column, never up or down, and every column in which the curve drops
+// still shows the drop. The band's bounds are those of the kept step, so
+// they too are exact there and differ at most within one column.
+func thinSteps(steps []SurvivalStep, end float64, columns int) []SurvivalStep {
+	if len(steps) <= columns || end <= 0 {
+		return steps
+	}
+	column := func(months float64) int { return min(int(months/end*float64(columns)), columns-1) }
+	out := make([]SurvivalStep, 0, columns)
+	for i, s := range steps {
+		if i+1 < len(steps) && column(steps[i+1].Months) == column(s.Months) {
+			continue // a later step of the same column stands for this one
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // curvePoints returns the step curve in percent, from (0, 100%) to end.

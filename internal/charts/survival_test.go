@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,71 @@ func TestBandOutline(t *testing.T) {
 		if math.Abs(got[i].X-w[0]) > 1e-9 || math.Abs(got[i].Y-w[1]) > 1e-9 {
 			t.Errorf("point %d = %v, want %v", i, got[i], w)
 		}
+	}
+}
+
+// shareAt is the step curve's value at months t (post-step).
+func shareAt(steps []SurvivalStep, t float64) float64 {
+	v := 1.0
+	for _, s := range steps {
+		if s.Months > t {
+			break
+		}
+		v = s.Share
+	}
+	return v
+}
+
+// TestThinSteps checks the thinned curve of many small drops: at most one
+// step per column, only steps of the full curve, and at every column's
+// end the same value as the full curve.
+func TestThinSteps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 10, 360, 361, 5000} {
+		var steps []SurvivalStep
+		share, months := 1.0, 0.0
+		for range n {
+			months += rng.Float64() * 0.05
+			share *= 1 - rng.Float64()*0.002
+			steps = append(steps, SurvivalStep{Months: months, Share: share, Lower: share * 0.9, Upper: math.Min(1, share*1.1)})
+		}
+		end := months + 1
+		const columns = 360
+		thin := thinSteps(steps, end, columns)
+		if len(thin) > columns {
+			t.Fatalf("n=%d: %d steps kept, want at most %d", n, len(thin), columns)
+		}
+		if n <= columns && len(thin) != n {
+			t.Fatalf("n=%d: %d steps kept, want all", n, len(thin))
+		}
+		orig := map[SurvivalStep]bool{}
+		for _, s := range steps {
+			orig[s] = true
+		}
+		for _, s := range thin {
+			if !orig[s] {
+				t.Fatalf("n=%d: kept step %+v is not one of the curve's", n, s)
+			}
+		}
+		for c := 1; c <= columns; c++ {
+			at := end * float64(c) / columns
+			at = math.Nextafter(at, 0) // the end of column c-1
+			if got, want := shareAt(thin, at), shareAt(steps, at); got != want {
+				t.Fatalf("n=%d: at the end of column %d the thinned curve is %v, the full one %v", n, c-1, got, want)
+			}
+		}
+	}
+	big := SurvivalChart{Title: "Many drops", HasBand: true, FollowUp: 40}
+	share := 1.0
+	for i := range 20000 {
+		share *= 0.9998
+		big.Steps = append(big.Steps, SurvivalStep{Months: float64(i) * 0.002, Share: share, Lower: share * 0.95, Upper: share})
+	}
+	svg, err := big.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(svg) > 60_000 {
+		t.Errorf("a curve of 20,000 drops drew %d bytes of SVG, want under 60 KB", len(svg))
 	}
 }

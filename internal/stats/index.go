@@ -43,8 +43,12 @@ type Index struct {
 	next uint32
 
 	// version counts changes, so answers computed from the index can be
-	// cached until the next write (see Version).
-	version atomic.Uint64
+	// cached until the next write (see Version); catVersion counts them by
+	// category (see CategoryVersion).
+	version    atomic.Uint64
+	catVersion []atomic.Uint64
+	// approvals counts approvals by category and day (approvals.go).
+	approvals approvalTally
 
 	// now is the clock of the estimates that depend on today: how long a
 	// pending case has waited, and the calendar window of a period
@@ -66,6 +70,23 @@ func (ix *Index) Today() time.Time { return timeline.Today(ix.now()) }
 // Version changes whenever the index does: an answer computed after
 // reading version v is still current while Version returns v.
 func (ix *Index) Version() uint64 { return ix.version.Load() }
+
+// CategoryVersion changes whenever a case of the category is added,
+// changed or removed (and on a full reload). Every statistic of one
+// category reads only that category's rows, so an answer about it
+// computed at category version v is current while CategoryVersion returns
+// v, however many other categories change meanwhile. An unknown category
+// has no rows of its own; it gets Version.
+func (ix *Index) CategoryVersion(code string) uint64 {
+	i, ok := ix.cat.CategoryIndex(code)
+	if !ok {
+		return ix.Version()
+	}
+	return ix.catVersion[i].Load()
+}
+
+// touched marks a change of partition pi.
+func (ix *Index) touched(pi uint16) { ix.catVersion[pi].Add(1) }
 
 // idKey identifies a case in the index by the first 128 bits of the SHA-256
 // of its id. Keeping a million id strings would cost about 50 MB more; at
@@ -102,6 +123,9 @@ func rowEvent(key uint64) bool { return key&keyCensored == 0 }
 type rowRef struct {
 	hi, lo uint32
 	part   uint16
+	// approved is the case's approval day (approvalDay), 0 for none; it
+	// fits in the padding the struct had anyway.
+	approved uint16
 }
 
 func (r rowRef) key() uint64    { return uint64(r.hi)<<32 | uint64(r.lo) }
@@ -160,7 +184,8 @@ type row struct {
 // NewIndex returns an empty index for the catalog's categories.
 func NewIndex(cat *catalog.Catalog) *Index {
 	checkDetailCatalog(cat)
-	ix := &Index{cat: cat, ids: make(map[idKey]rowRef), now: time.Now}
+	ix := &Index{cat: cat, ids: make(map[idKey]rowRef), now: time.Now,
+		catVersion: make([]atomic.Uint64, len(cat.Categories)), approvals: newApprovalTally(len(cat.Categories))}
 	for _, c := range cat.Categories {
 		p := &partition{code: c.Code, hasRFE: c.HasRFE(), minMonth: 0xFFFF}
 		for _, m := range c.Milestones {
@@ -209,6 +234,8 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	old, had := ix.ids[id]
 	if had {
 		ix.parts[old.part].remove(old.key())
+		ix.approvals.add(old.part, old.approved, -1)
+		ix.touched(old.part)
 	}
 	if !ok {
 		if had {
@@ -223,7 +250,10 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	}
 	r.key |= uint64(h)
 	ix.parts[pi].insert(&r)
-	ix.ids[id] = rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi)}
+	ref := rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi), approved: approvalDay(c)}
+	ix.ids[id] = ref
+	ix.approvals.add(ref.part, ref.approved, 1)
+	ix.touched(ref.part)
 }
 
 // Replace takes over the contents of fresh, an index built from a complete
@@ -235,13 +265,16 @@ func (ix *Index) Replace(fresh *Index) {
 		return
 	}
 	fresh.mu.Lock()
-	parts, ids, free, next := fresh.parts, fresh.ids, fresh.free, fresh.next
-	fresh.parts, fresh.ids, fresh.free, fresh.next = nil, nil, nil, 0
+	parts, ids, free, next, approvals := fresh.parts, fresh.ids, fresh.free, fresh.next, fresh.approvals
+	fresh.parts, fresh.ids, fresh.free, fresh.next, fresh.approvals = nil, nil, nil, 0, nil
 	fresh.mu.Unlock()
 
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.parts, ix.ids, ix.free, ix.next = parts, ids, free, next
+	ix.parts, ix.ids, ix.free, ix.next, ix.approvals = parts, ids, free, next, approvals
+	for i := range ix.catVersion {
+		ix.catVersion[i].Add(1)
+	}
 	ix.version.Add(1)
 }
 
@@ -256,6 +289,8 @@ func (ix *Index) Remove(id string) {
 	}
 	defer ix.version.Add(1)
 	ix.parts[old.part].remove(old.key())
+	ix.approvals.add(old.part, old.approved, -1)
+	ix.touched(old.part)
 	delete(ix.ids, k)
 	ix.free = append(ix.free, old.handle())
 }

@@ -94,6 +94,9 @@ func (l *Loader) Add(c *timeline.Case) {
 	pi, ok := l.ix.cat.CategoryIndex(c.Category)
 	ok = ok && c.Counts()
 	old, had := l.ids[id]
+	if had {
+		l.ix.approvals.add(old.part, old.approved, -1)
+	}
 	if had && (!ok || int(old.part) != pi) {
 		l.drop(old)
 	}
@@ -132,7 +135,9 @@ func (l *Loader) Add(c *timeline.Case) {
 		lp.seen = appendDoubling(lp.seen, r.seen)
 		lp.detail = appendDoubling(lp.detail, r.detail)
 	}
-	l.ids[id] = rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi)}
+	ref := rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi), approved: approvalDay(c)}
+	l.ids[id] = ref
+	l.ix.approvals.add(ref.part, ref.approved, 1)
 }
 
 // drop removes a row from its partition's buffers by moving the last row

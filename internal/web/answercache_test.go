@@ -27,14 +27,34 @@ func TestAnswerCache(t *testing.T) {
 	if _, ok := c.get(4, "a"); ok {
 		t.Fatal("an answer of version 3 was served at version 4")
 	}
-	c.put(4, "b", []byte("B4"))
-	if _, ok := c.get(4, "a"); ok {
-		t.Fatal("moving to version 4 kept the answers of version 3")
+	// Stamps are per answer: another key moving on (another category
+	// written to) leaves a's answer in place.
+	c.put(9, "b", []byte("B9"))
+	if b, ok := c.get(3, "a"); !ok || string(b) != "A3" {
+		t.Fatal("an answer about another category dropped a's answer")
 	}
+	c.put(4, "a", []byte("A4"))
 	c.put(3, "a", []byte("stale"))
-	if _, ok := c.get(3, "a"); ok {
-		t.Fatal("an answer computed from an older index was stored")
+	if b, ok := c.get(4, "a"); !ok || string(b) != "A4" {
+		t.Fatal("an answer computed from an older index replaced a newer one")
 	}
+	// While a newer answer is being computed, the one it replaces is
+	// served; once it is stored, only the new one.
+	if _, ok := c.getOrOlder(5, "a"); ok {
+		t.Fatal("getOrOlder answered with no computation in progress")
+	}
+	if b, ok := c.getOrOlder(5, "a"); !ok || string(b) != "A4" {
+		t.Fatalf("during the computation at 5: %q, %v; want A4", b, ok)
+	}
+	c.put(5, "a", []byte("A5"))
+	c.done(5, "a")
+	if b, ok := c.getOrOlder(5, "a"); !ok || string(b) != "A5" {
+		t.Fatalf("after the computation: %q, %v; want A5", b, ok)
+	}
+	if _, ok := c.getOrOlder(6, "a"); ok {
+		t.Fatal("a finished computation left its mark")
+	}
+	c.done(6, "a")
 	for i := 0; i < maxCachedAnswers+10; i++ {
 		c.put(4, string(rune('a'+i%26))+string(rune(i)), []byte("x"))
 	}
@@ -110,7 +130,7 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			rec := httptest.NewRecorder()
-			if err := s.writeStatsJSON(rec, "k", compute); err != nil {
+			if err := s.writeStatsJSON(rec, "eb2-niw", "k", compute); err != nil {
 				t.Error(err)
 			}
 			bodies[i] = rec.Body.String()

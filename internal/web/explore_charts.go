@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/charts"
+	"github.com/casetrack/casetrack/internal/pagecache"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/units"
 )
@@ -123,96 +124,96 @@ func widerName(w stats.WiderGroup) string {
 	return strings.ToUpper(out[:1]) + out[1:]
 }
 
-// survivalSVG handles GET /explore/chart/survival.svg.
-func (s *Server) survivalSVG(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.chartFilter(r)
-	if err != nil {
-		return err
+// chartHandler serves one chart of an Explore group: the filter is read
+// and checked on every request (an invalid one is a 422), and the image is
+// drawn by draw once per change of the group's category and served from
+// the rendered-response cache, with its ETag, until then.
+func (s *Server) chartHandler(path string, draw func(f stats.Filter) ([]byte, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, err := s.chartFilter(r)
+		if err != nil {
+			return err
+		}
+		key := s.renderedKey(r, path, filterValues(f))
+		return s.serveRendered(w, r, key, s.index.CategoryVersion(f.Category), func() (*pagecache.Response, error) {
+			body, err := draw(f)
+			if err != nil {
+				return nil, err
+			}
+			return pagecache.NewResponse("image/svg+xml", body), nil
+		}, svgHeaders)
 	}
+}
+
+// svgHeaders are the relaxed policy web.md allows for images (they cannot
+// run scripts, and the chart library writes style attributes), and a
+// short cache lifetime.
+func svgHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", svgContentSecurityPolicy)
+	h.Set("Cache-Control", chartCacheControl)
+}
+
+// survivalSVG draws GET /explore/chart/survival.svg.
+func (s *Server) survivalSVG(f stats.Filter) ([]byte, error) {
 	title := "Share of " + groupPhrase(s.cat, f) + " still waiting"
 	res := s.index.Stats(f, s.minCases)
 	if res.Suppressed {
-		return s.writeNotEnough(w, r, title, s.widerNote(f, s.suppressedNote()))
+		return s.notEnough(title, s.widerNote(f, s.suppressedNote()))
 	}
 	a := answerOf(res)
 	if a.Pace {
 		title += ", at the pace of the last six months"
 	}
 	if a.Suppressed {
-		return s.writeNotEnough(w, r, title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" cases were waiting during the last six months."))
+		return s.notEnough(title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" cases were waiting during the last six months."))
 	}
-	return s.writeChart(w, r, survivalChart(title, a))
+	return drawChart(survivalChart(title, a))
 }
 
-// histogramSVG handles GET /explore/chart/histogram.svg.
-func (s *Server) histogramSVG(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.chartFilter(r)
-	if err != nil {
-		return err
-	}
+// histogramSVG draws GET /explore/chart/histogram.svg.
+func (s *Server) histogramSVG(f stats.Filter) ([]byte, error) {
 	title := "Months from filing to decision, " + groupPhrase(s.cat, f)
 	h := s.index.Histogram(f, s.minCases)
 	if h.Suppressed {
-		return s.writeNotEnough(w, r, title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" decided cases match these filters."))
+		return s.notEnough(title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" decided cases match these filters."))
 	}
-	return s.writeChart(w, r, histogramChart(title, h))
+	return drawChart(histogramChart(title, h))
 }
 
-// trendSVG handles GET /explore/chart/trend.svg.
-func (s *Server) trendSVG(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.chartFilter(r)
-	if err != nil {
-		return err
-	}
+// trendSVG draws GET /explore/chart/trend.svg.
+func (s *Server) trendSVG(f stats.Filter) ([]byte, error) {
 	title := "Median months to decision by filing quarter, with its 95% range, " + groupPhrase(s.cat, f)
 	if s.groupSuppressed(f) {
-		return s.writeNotEnough(w, r, title, s.widerNote(f, s.suppressedNote()))
+		return s.notEnough(title, s.widerNote(f, s.suppressedNote()))
 	}
 	b, err := s.index.Breakdown(f, stats.ByQuarter, s.minCases)
 	if err != nil {
-		return fmt.Errorf("trend: %w", err)
+		return nil, fmt.Errorf("trend: %w", err)
 	}
 	c, err := trendChart(title, b)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.writeChart(w, r, c)
+	return drawChart(c)
 }
 
 // svgChart is any chart of package charts.
 type svgChart interface{ SVG() ([]byte, error) }
 
-// writeChart renders a chart and writes it as an SVG image.
-func (s *Server) writeChart(w http.ResponseWriter, r *http.Request, c svgChart) error {
+// drawChart renders a chart as an SVG image.
+func drawChart(c svgChart) ([]byte, error) {
 	body, err := c.SVG()
 	if err != nil {
-		return fmt.Errorf("render chart: %w", err)
+		return nil, fmt.Errorf("render chart: %w", err)
 	}
-	writeSVG(w, r, body)
-	return nil
+	return body, nil
 }
 
-// writeNotEnough writes the "Not enough data" image.
-func (s *Server) writeNotEnough(w http.ResponseWriter, r *http.Request, title, note string) error {
+// notEnough draws the "Not enough data" image.
+func (s *Server) notEnough(title, note string) ([]byte, error) {
 	body, err := charts.NotEnoughData(title, note)
 	if err != nil {
-		return fmt.Errorf("render empty chart: %w", err)
+		return nil, fmt.Errorf("render empty chart: %w", err)
 	}
-	writeSVG(w, r, body)
-	return nil
-}
-
-// writeSVG sends an SVG image with the relaxed policy web.md allows for
-// images (they cannot run scripts, and the chart library writes style
-// attributes) and a short cache lifetime.
-func writeSVG(w http.ResponseWriter, r *http.Request, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "image/svg+xml")
-	h.Set("Content-Security-Policy", svgContentSecurityPolicy)
-	h.Set("Cache-Control", chartCacheControl)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
+	return body, nil
 }

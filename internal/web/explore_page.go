@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/outlook"
+	"github.com/casetrack/casetrack/internal/pagecache"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -85,13 +87,52 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 		data.OutlookForm.Errors = nil
 		return s.render(w, r, http.StatusUnprocessableEntity, "explore.html", data)
 	}
+	q := r.URL.Query()
+	if s.anonymousPage(r) && !q.Has(outlook.ParamFiled) && !q.Has(outlook.ParamAsOf) {
+		// The same for every anonymous visitor until the category
+		// changes: rendered once, served from the cache (rendered.go).
+		key := s.renderedKey(r, "/explore", exploreCacheQuery(f, q))
+		return s.serveRendered(w, r, key, s.index.CategoryVersion(f.Category), func() (*pagecache.Response, error) {
+			if _, err := s.fillExplore(r, data, f); err != nil {
+				return nil, err
+			}
+			return s.renderHTML(r, "explore.html", data)
+		}, htmlHeaders)
+	}
+	status, err := s.fillExplore(r, data, f)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, "explore.html", data)
+}
+
+// exploreCacheQuery is the part of an Explore query a rendering without
+// an outlook depends on, in canonical form: the filter, the breakdowns
+// listed in full, and whether a category was asked for (the filters
+// fold only then).
+func exploreCacheQuery(f stats.Filter, q url.Values) url.Values {
+	key := filterValues(f)
+	all := showAllOf(q)
+	for _, d := range append([]stats.Dimension{stats.ByQuarter}, exploreDimensions...) {
+		if all[d] {
+			key.Add(paramAll, string(d))
+		}
+	}
+	if !q.Has(paramCategory) {
+		key.Set("open", "1")
+	}
+	return key
+}
+
+// fillExplore computes the page of a valid filter, and its status.
+func (s *Server) fillExplore(r *http.Request, data *explorePageData, f stats.Filter) (int, error) {
 	data.Form = canonicalForm(f)
 	data.Group = groupPhrase(s.cat, f)
 	data.Alert = s.alertOffer(r, exploreGroup(f))
 	data.OutlookForm, data.Outlook = s.exploreOutlook(r, f)
 	d, err := s.gatherExplore(f)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if d.Result.Suppressed {
 		data.Suppressed = true
@@ -102,11 +143,10 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 		data.Wider = s.widerLinks(f, data.OutlookForm.params())
 	}
 	data.FiltersOpen = data.Suppressed || !r.URL.Query().Has(paramCategory)
-	status := http.StatusOK
 	if data.OutlookForm.Errors != nil {
-		status = http.StatusUnprocessableEntity
+		return http.StatusUnprocessableEntity, nil
 	}
-	return s.render(w, r, status, "explore.html", data)
+	return http.StatusOK, nil
 }
 
 // FilterFields are the page's filters as hidden fields of the outlook

@@ -6,9 +6,9 @@ import "net/http"
 // downloads, the methodology page and the statistics API.
 func (s *Server) exploreRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /explore", s.handle(s.explorePage))
-	mux.Handle("GET /explore/chart/survival.svg", s.handle(s.survivalSVG))
-	mux.Handle("GET /explore/chart/histogram.svg", s.handle(s.histogramSVG))
-	mux.Handle("GET /explore/chart/trend.svg", s.handle(s.trendSVG))
+	mux.Handle("GET /explore/chart/survival.svg", s.handle(s.chartHandler("/explore/chart/survival.svg", s.survivalSVG)))
+	mux.Handle("GET /explore/chart/histogram.svg", s.handle(s.chartHandler("/explore/chart/histogram.svg", s.histogramSVG)))
+	mux.Handle("GET /explore/chart/trend.svg", s.handle(s.chartHandler("/explore/chart/trend.svg", s.trendSVG)))
 	for name := range csvDimensions {
 		mux.Handle("GET /explore/"+name+".csv", s.handle(s.csvBreakdown(name)))
 	}

@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/pagecache"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -75,9 +77,15 @@ func (s *Server) loadFeed(r *http.Request) (feedFilter, feedPage, error) {
 	if err != nil {
 		return f, feedPage{}, err
 	}
+	p, err := s.feedOf(r, f)
+	return f, p, err
+}
+
+// feedOf reads one page of the feed f selects.
+func (s *Server) feedOf(r *http.Request, f feedFilter) (feedPage, error) {
 	res, err := s.store.FeedPage(r.Context(), f.query())
 	if err != nil {
-		return f, feedPage{}, err
+		return feedPage{}, err
 	}
 	var p feedPage
 	if res.Next != nil {
@@ -87,7 +95,7 @@ func (s *Server) loadFeed(r *http.Request) (feedFilter, feedPage, error) {
 	for i, it := range res.Items {
 		p.Items[i] = newFeedItem(s.cat, it)
 	}
-	return f, p, nil
+	return p, nil
 }
 
 // feedItemJSON is one item of GET /api/v1/feed (API.md "Feed").
@@ -112,22 +120,47 @@ type feedJSON struct {
 
 // apiFeed handles GET /api/v1/feed.
 func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request) error {
-	_, p, err := s.loadFeed(r)
+	f, err := parseFeedFilter(s.cat, r.URL.Query())
 	if err != nil {
 		return err
 	}
-	out := feedJSON{Items: make([]feedItemJSON, len(p.Items))}
-	if p.Next != "" {
-		out.NextCursor = &p.Next
-	}
-	for i, it := range p.Items {
-		out.Items[i] = feedItemJSON{
-			CaseID: it.CaseID, Category: it.Category.Code, Country: it.CountryCode, ServiceCenter: it.ServiceCenter,
-			Filed: it.Filed, Milestone: it.Milestone, Date: it.Date, DaysSinceFiled: it.DaysSinceFiled, Note: it.Note,
+	return s.serveRendered(w, r, s.renderedKey(r, "/api/v1/feed", feedCacheQuery(f)), s.index.Version(), func() (*pagecache.Response, error) {
+		p, err := s.feedOf(r, f)
+		if err != nil {
+			return nil, err
 		}
+		out := feedJSON{Items: make([]feedItemJSON, len(p.Items))}
+		if p.Next != "" {
+			out.NextCursor = &p.Next
+		}
+		for i, it := range p.Items {
+			out.Items[i] = feedItemJSON{
+				CaseID: it.CaseID, Category: it.Category.Code, Country: it.CountryCode, ServiceCenter: it.ServiceCenter,
+				Filed: it.Filed, Milestone: it.Milestone, Date: it.Date, DaysSinceFiled: it.DaysSinceFiled, Note: it.Note,
+			}
+		}
+		b, err := encodeJSON(out)
+		if err != nil {
+			return nil, err
+		}
+		return pagecache.NewResponse("application/json; charset=utf-8", b), nil
+	}, func(h http.Header) { h.Set("Cache-Control", feedCacheControl) })
+}
+
+// feedCacheQuery is everything a feed response depends on besides the
+// data, for the rendered-response cache: the filter, the page size and
+// the cursor. The feed is the same for everyone, so the JSON feed is
+// cached for every request and the page for anonymous visitors; it is
+// rendered anew after every change of the index (any case may add an
+// item), and between two changes every reader of a selection gets the
+// same bytes instead of a database query.
+func feedCacheQuery(f feedFilter) url.Values {
+	v := f.values()
+	v.Set("limit", strconv.Itoa(f.Limit))
+	if f.After != nil {
+		v.Set("cursor", encodeCursor(*f.After))
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return v
 }
 
 // feedPageData is the data of feed.html.
@@ -160,10 +193,28 @@ func (p *feedPageData) CategoryGroups() []categoryGroup { return groupCategories
 // feedPageHandler handles GET /feed: filters as query parameters, a plain
 // GET form, and an "older" link; it works without JavaScript.
 func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
+	if s.anonymousPage(r) {
+		f, err := parseFeedFilter(s.cat, r.URL.Query())
+		if err != nil {
+			return err
+		}
+		return s.serveRendered(w, r, s.renderedKey(r, "/feed", feedCacheQuery(f)), s.index.Version(), func() (*pagecache.Response, error) {
+			p, err := s.feedOf(r, f)
+			if err != nil {
+				return nil, err
+			}
+			return s.renderHTML(r, "feed.html", s.feedPageData(r, f, p))
+		}, htmlHeaders)
+	}
 	f, p, err := s.loadFeed(r)
 	if err != nil {
 		return err
 	}
+	return s.render(w, r, http.StatusOK, "feed.html", s.feedPageData(r, f, p))
+}
+
+// feedPageData is the data of feed.html.
+func (s *Server) feedPageData(r *http.Request, f feedFilter, p feedPage) *feedPageData {
 	data := &feedPageData{page: s.newPage(r, s.t(r, "title.feed")), Filter: f, Items: p.Items, Paged: f.After != nil}
 	data.FirstURL = f.link("/feed")
 	data.AtomURL = f.link("/feed.atom")
@@ -176,5 +227,5 @@ func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 		v.Set("cursor", p.Next)
 		data.NextURL = "/feed?" + v.Encode()
 	}
-	return s.render(w, r, http.StatusOK, "feed.html", data)
+	return data
 }

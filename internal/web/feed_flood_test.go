@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -99,12 +100,15 @@ func TestHealthzWhileFeedFlooded(t *testing.T) {
 			mu         sync.Mutex
 			unexpected []string
 		)
-		for range flooders {
+		// Each flooder asks for its own page size: identical requests
+		// share one rendering (rendered.go), and the flood must be of
+		// queries that each reach the database.
+		for i := range flooders {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for !stop.Load() {
-					res, err := e.client.Get(e.srv.URL + "/api/v1/feed?country=ZW&milestone=approved")
+					res, err := e.client.Get(e.srv.URL + "/api/v1/feed?country=ZW&milestone=approved&limit=" + strconv.Itoa(i+1))
 					if err != nil {
 						mu.Lock()
 						unexpected = append(unexpected, err.Error())

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"sort"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/pagecache"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -41,32 +43,65 @@ type categoryCount struct {
 	Count    int
 }
 
-// homePage handles GET /.
+// homePage handles GET /. Its figures come from the index (the number of
+// cases, "approved this week") and its latest milestones from the
+// database; the anonymous page is rendered once per change of the index
+// and served from the cache (rendered.go) until the next one.
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
+	deleted := r.URL.Query().Get("deleted") == "1"
+	if !deleted && s.anonymousPage(r) {
+		err := s.serveRendered(w, r, s.renderedKey(r, "/", nil), s.index.Version(), func() (*pagecache.Response, error) {
+			data, err := s.homeData(r, false)
+			if err != nil {
+				return nil, err
+			}
+			if data.Unavailable {
+				// Not cached: the next request tries the database again.
+				return nil, errHomeUnavailable
+			}
+			return s.renderHTML(r, "home.html", data)
+		}, htmlHeaders)
+		if !errors.Is(err, errHomeUnavailable) {
+			return err
+		}
+	}
+	data, err := s.homeData(r, deleted)
+	if err != nil {
+		return err
+	}
+	if data.Unavailable {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	return s.render(w, r, http.StatusOK, "home.html", data)
+}
+
+// errHomeUnavailable keeps the home page of a database outage out of the
+// cache.
+var errHomeUnavailable = errors.New("home page: database unavailable")
+
+// homeData gathers the home page. Only the latest milestones are read
+// from the database; when it cannot be read the page says so and shows
+// what the index knows.
+func (s *Server) homeData(r *http.Request, deleted bool) (*homePageData, error) {
 	data := &homePageData{
 		page:    s.newPage(r, s.t(r, "title.home")),
 		Cases:   s.index.Len(),
-		Deleted: r.URL.Query().Get("deleted") == "1",
+		Deleted: deleted,
 	}
 	latest, err := s.store.Feed(r.Context(), store.FeedQuery{Limit: homeLatest})
 	if store.Unavailable(err) {
 		s.outage.Fail(err)
 		data.Unavailable = true
-		w.Header().Set("Cache-Control", "no-store")
-		return s.render(w, r, http.StatusOK, "home.html", data)
+		return data, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, it := range latest {
 		data.Latest = append(data.Latest, newFeedItem(s.cat, it))
 	}
 	since := timeline.Today(s.now()).AddDate(0, 0, -6)
-	counts, err := s.store.ApprovedSince(r.Context(), since)
-	if err != nil {
-		return err
-	}
-	for code, n := range counts {
+	for code, n := range s.index.ApprovedSince(since) {
 		c, ok := s.cat.Category(code)
 		if ok && n >= s.minCases {
 			data.ApprovedWeek = append(data.ApprovedWeek, categoryCount{Category: c, Count: n})
@@ -79,7 +114,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return a.Category.Code < b.Category.Code
 	})
-	return s.render(w, r, http.StatusOK, "home.html", data)
+	return data, nil
 }
 
 // privacyPolicyDate is the date of the privacy policy's current wording;

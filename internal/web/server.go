@@ -21,6 +21,7 @@ import (
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/mail"
 	"github.com/casetrack/casetrack/internal/outage"
+	"github.com/casetrack/casetrack/internal/pagecache"
 	"github.com/casetrack/casetrack/internal/sharecard"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
@@ -96,10 +97,12 @@ type Config struct {
 // Server serves CaseTrack over HTTP. It holds no global state, so several
 // servers (for example one per test) can run in one process.
 type Server struct {
-	store    *store.Store
-	cat      *catalog.Catalog
-	index    *stats.Index
-	answers  *answerCache
+	store   *store.Store
+	cat     *catalog.Catalog
+	index   *stats.Index
+	answers *answerCache
+	// rendered keeps pages and charts as rendered (rendered.go).
+	rendered *pagecache.Cache
 	minCases int
 	contact  string
 	demo     bool
@@ -196,6 +199,7 @@ func New(cfg Config) (*Server, error) {
 		cat:      cfg.Catalog,
 		index:    cfg.Index,
 		answers:  &answerCache{},
+		rendered: pagecache.New(maxRendered),
 		minCases: cfg.MinCases,
 		contact:  cfg.Contact,
 		demo:     cfg.Demo,

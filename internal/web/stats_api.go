@@ -38,7 +38,7 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeStatsJSON(w, s.statsKey("stats", f, ""), func() (any, error) {
+	return s.writeStatsJSON(w, f.Category, s.statsKey("stats", f, ""), func() (any, error) {
 		return s.index.Stats(f, s.minCases), nil
 	})
 }
@@ -88,7 +88,7 @@ func (s *Server) groupSuppressed(f stats.Filter) bool { return s.index.Count(f) 
 
 // writeBreakdown answers with one breakdown of the group.
 func (s *Server) writeBreakdown(w http.ResponseWriter, f stats.Filter, dim stats.Dimension) error {
-	return s.writeStatsJSON(w, s.statsKey("breakdown", f, string(dim)), func() (any, error) {
+	return s.writeStatsJSON(w, f.Category, s.statsKey("breakdown", f, string(dim)), func() (any, error) {
 		if s.groupSuppressed(f) {
 			return breakdownJSON{
 				Breakdown:  stats.Breakdown{Filter: f, By: dim, MinCases: s.minCases, Rows: []stats.BreakdownRow{}},
@@ -109,7 +109,7 @@ func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeStatsJSON(w, s.statsKey("histogram", f, ""), func() (any, error) {
+	return s.writeStatsJSON(w, f.Category, s.statsKey("histogram", f, ""), func() (any, error) {
 		return s.index.Histogram(f, s.minCases), nil
 	})
 }

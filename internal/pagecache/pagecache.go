@@ -1,0 +1,286 @@
+// Package pagecache keeps rendered responses — pages and charts that every
+// visitor sees alike — until the data they show changes, and serves them
+// with strong ETags, so that a repeated request costs a map lookup and a
+// revalidation costs nothing but headers.
+//
+// Rendering a statistics page at a million cases takes tens of
+// milliseconds (the statistics, then html/template over hundreds of table
+// rows); between two changes of its data every anonymous visitor gets the
+// same bytes. The cache does not know what the data is: the caller passes
+// a stamp, a number that changes whenever the data a response shows does
+// (for CaseTrack, the statistics index's version of the category the
+// page is about), and a response rendered at an older stamp is rendered
+// again. So a write to one category leaves the pages of every other one
+// cached.
+//
+// Each response is kept as rendered and gzip-compressed once, with a
+// strong ETag per representation (RFC 9110 §8.8.3: two encodings of the
+// same page are different representations, so their strong tags differ).
+//
+// Only responses that are the same for everyone who sends the same key
+// may be cached: the caller puts into the key everything the bytes depend
+// on besides the stamp (the normalized URL, the day, a variant such as
+// the language), and never caches what carries one person's data (a
+// signed-in header, a form token).
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// minGzip is the smallest body worth compressing, as for the server's
+// compression of other responses.
+const minGzip = 512
+
+// Response is one rendered response, immutable once made.
+type Response struct {
+	ContentType string
+	// Body is the response as rendered; gz the same gzip-compressed, nil
+	// when the body is too small to gain from it.
+	Body, gz     []byte
+	etag, gzETag string
+}
+
+// NewResponse prepares a rendered body for serving: it compresses it once
+// and computes its tags.
+func NewResponse(contentType string, body []byte) *Response {
+	sum := sha256.Sum256(body)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:12])
+	r := &Response{ContentType: contentType, Body: body, etag: `"` + tag + `"`}
+	if len(body) >= minGzip {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // a valid level never fails
+		_, _ = zw.Write(body)                                       // writes to a bytes.Buffer never fail
+		_ = zw.Close()
+		if buf.Len() < len(body) {
+			r.gz, r.gzETag = buf.Bytes(), `"`+tag+`-gz"`
+		}
+	}
+	return r
+}
+
+// ETag is the strong tag of the uncompressed representation.
+func (r *Response) ETag() string { return r.etag }
+
+// Serve writes the response: gzip-compressed when the request accepts it,
+// with its strong ETag, or 304 Not Modified with no body when
+// If-None-Match names that tag. It adds "Accept-Encoding" to Vary; the
+// caller sets Cache-Control and any other Vary field before calling.
+func (r *Response) Serve(w http.ResponseWriter, req *http.Request) {
+	h := w.Header()
+	addVary(h, "Accept-Encoding")
+	body, tag := r.Body, r.etag
+	if r.gz != nil && AcceptsGzip(req.Header.Values("Accept-Encoding")) {
+		body, tag = r.gz, r.gzETag
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", tag)
+	if Match(req.Header.Get("If-None-Match"), tag) {
+		h.Del("Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", r.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if req.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// addVary adds a field name to Vary unless it is listed already.
+func addVary(h http.Header, name string) {
+	for _, v := range h.Values("Vary") {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, name) {
+				return
+			}
+		}
+	}
+	h.Add("Vary", name)
+}
+
+// AcceptsGzip reports whether Accept-Encoding field values accept gzip:
+// "gzip" (or "x-gzip", or "*") listed without q=0. An explicit gzip entry
+// overrides "*".
+func AcceptsGzip(values []string) bool {
+	star := false
+	for _, v := range values {
+		for item := range strings.SplitSeq(v, ",") {
+			coding, params, _ := strings.Cut(item, ";")
+			coding = strings.ToLower(strings.TrimSpace(coding))
+			ok := qNonZero(params)
+			switch coding {
+			case "gzip", "x-gzip":
+				return ok
+			case "*":
+				star = ok
+			}
+		}
+	}
+	return star
+}
+
+// qNonZero reports whether an item's parameters leave its weight above
+// zero (no q, or a q that is not 0, 0.0, 0.00 or 0.000). An unreadable
+// weight counts as acceptance: a client that names a coding wants it.
+func qNonZero(params string) bool {
+	for p := range strings.SplitSeq(params, ";") {
+		name, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(name), "q") {
+			continue
+		}
+		val = strings.TrimSpace(val)
+		if f, err := strconv.ParseFloat(val, 64); err == nil && len(val) <= 5 {
+			return f > 0
+		}
+	}
+	return true
+}
+
+// Match reports whether an If-None-Match field names tag. If-None-Match
+// compares weakly (RFC 9110 §13.1.2): W/"x" names "x". "*" names any
+// current representation.
+func Match(header, tag string) bool {
+	tag = strings.TrimPrefix(tag, "W/")
+	for item := range strings.SplitSeq(header, ",") {
+		item = strings.TrimSpace(item)
+		if item == "*" {
+			return true
+		}
+		if strings.TrimPrefix(item, "W/") == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// Cache holds responses by key, each with the stamp it was rendered at.
+// It is safe for concurrent use.
+type Cache struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string]entry
+	// rendering holds, by key, the stamp of the rendering in progress.
+	rendering map[string]uint64
+
+	// Requests that miss at the same moment share one rendering: right
+	// after a write, every reader of a popular page misses at once.
+	flight singleflight.Group
+}
+
+type entry struct {
+	stamp uint64
+	resp  *Response
+}
+
+// New returns a cache of at most max responses. When it is full it starts
+// over, which is simpler than an LRU and costs one rendering per entry.
+func New(max int) *Cache {
+	return &Cache{max: max, entries: map[string]entry{}, rendering: map[string]uint64{}}
+}
+
+// Get returns the response cached under key if it was rendered at stamp;
+// otherwise it calls render, caches its result under stamp and returns
+// it. stamp must be read before render reads the data, and grow whenever
+// the data changes: then a response is never served after the data it
+// shows has changed, except in one case. While one request renders a key
+// anew, the others that ask for it get the response it replaces, at
+// once, instead of queueing behind the rendering: they are answered as
+// if they had come a moment earlier, just before the change, and a
+// trickle of writes to a page's data does not make every reader wait
+// for a page that takes a hundred milliseconds to render. The request
+// that renders, and every request after it has finished, see the new
+// data. Without an older response, requests that miss at the same moment
+// share one rendering.
+//
+// An error from render is returned and nothing is cached.
+func (c *Cache) Get(key string, stamp uint64, render func() (*Response, error)) (*Response, error) {
+	if r, ok := c.lookup(key, stamp); ok {
+		return r, nil
+	}
+	v, err, _ := c.flight.Do(strconv.FormatUint(stamp, 10)+"\x00"+key, func() (any, error) {
+		// A flight that ended just before this one began has filled it.
+		defer c.rendered(key, stamp)
+		if r, ok := c.exact(key, stamp); ok {
+			return r, nil
+		}
+		r, err := render()
+		if err != nil {
+			return nil, err
+		}
+		c.store(key, stamp, r)
+		return r, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Response), nil
+}
+
+// lookup returns the response under key rendered at stamp, or the older
+// one it is replacing while a rendering at stamp (or later) is in
+// progress; otherwise it notes that the caller will render at stamp.
+func (c *Cache) lookup(key string, stamp uint64) (*Response, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if ok && e.stamp == stamp {
+		return e.resp, true
+	}
+	if at, busy := c.rendering[key]; busy && at >= stamp && ok && e.stamp < stamp {
+		return e.resp, true
+	}
+	if at, busy := c.rendering[key]; !busy || at < stamp {
+		c.rendering[key] = stamp
+	}
+	return nil, false
+}
+
+// exact returns the response under key rendered at stamp.
+func (c *Cache) exact(key string, stamp uint64) (*Response, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.stamp != stamp {
+		return nil, false
+	}
+	return e.resp, true
+}
+
+// rendered ends the rendering of key at stamp.
+func (c *Cache) rendered(key string, stamp uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rendering[key] == stamp {
+		delete(c.rendering, key)
+	}
+}
+
+func (c *Cache) store(key string, stamp uint64, r *Response) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok && e.stamp > stamp {
+		return // rendered from data that has changed since
+	}
+	if len(c.entries) >= c.max {
+		c.entries = map[string]entry{}
+	}
+	c.entries[key] = entry{stamp: stamp, resp: r}
+}
+
+// Len is the number of cached responses.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}

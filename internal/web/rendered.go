@@ -1,0 +1,85 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/casetrack/casetrack/internal/pagecache"
+	"github.com/casetrack/casetrack/internal/timeline"
+)
+
+// maxRendered bounds the cache of rendered pages and charts (package
+// pagecache): a few hundred kilobytes each at most.
+const maxRendered = 1024
+
+// pageVariant is what an anonymous rendering depends on in the request
+// besides its URL and the day: its language (language.go: the lang
+// parameter, the lang cookie or Accept-Language; serveRendered's headers
+// say Vary on both). Whatever else a page's words come to depend on must
+// be named here too.
+func (s *Server) pageVariant(r *http.Request) string { return s.locale(r).Code() }
+
+// renderedKey is the cache key of a rendering of path with the query q
+// (normalized by the caller: only the parameters the rendering reads, in
+// canonical form), for today and the request's variant.
+func (s *Server) renderedKey(r *http.Request, path string, q url.Values) string {
+	day := timeline.Today(s.now()).Format(time.DateOnly) + "/" + s.index.Today().Format(time.DateOnly)
+	return path + "?" + q.Encode() + "\x00" + day + "\x00" + s.pageVariant(r)
+}
+
+// serveRendered answers from the rendered-response cache: the response
+// cached under key if it was rendered at stamp, else render's (see
+// pagecache.Cache.Get). stamp is the statistics index's version of the
+// data the response shows. Without a cache (tests that build a bare
+// Server) it renders every time. headers sets the response's own headers, on success only.
+func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, key string, stamp uint64, render func() (*pagecache.Response, error), headers func(http.Header)) error {
+	var resp *pagecache.Response
+	var err error
+	if s.rendered == nil {
+		resp, err = render()
+	} else {
+		resp, err = s.rendered.Get(key, stamp, render)
+	}
+	if err != nil {
+		return err
+	}
+	headers(w.Header())
+	resp.Serve(w, r)
+	return nil
+}
+
+// anonymousPage reports whether the page for r may come from the
+// rendered-response cache: only the rendering for a visitor who is not
+// signed in is the same for everyone (a signed-in visitor's header
+// names their pages).
+func (s *Server) anonymousPage(r *http.Request) bool { return s.currentAccount(r) == nil }
+
+// renderHTML renders a page as render does, into a response for the
+// cache. The page must be the anonymous rendering.
+func (s *Server) renderHTML(r *http.Request, name string, data any) (*pagecache.Response, error) {
+	t, ok := s.pages[s.locale(r).Code()][name]
+	if !ok {
+		return nil, fmt.Errorf("render: no template %q", name)
+	}
+	if p, ok := data.(interface{ basePage() *page }); ok {
+		s.fillPage(p.basePage(), r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return pagecache.NewResponse("text/html; charset=utf-8", buf.Bytes()), nil
+}
+
+// htmlHeaders are the headers of a cached page: those render sets, and
+// Vary: Accept-Language, Cookie, since the language comes from either and
+// a signed-in visitor gets another rendering of the same address.
+func htmlHeaders(h http.Header) {
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+	h.Add("Vary", "Accept-Language, Cookie")
+}
