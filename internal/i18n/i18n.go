@@ -52,6 +52,7 @@ var registry = []Language{
 	{Code: "en", Name: "English"},
 	{Code: "es", Name: "Español"},
 	{Code: "vi", Name: "Tiếng Việt"},
+	{Code: "zh-Hans", Name: "简体中文"},
 }
 
 // Source is the code of the source language: its catalog defines the
