@@ -53,6 +53,7 @@ var registry = []Language{
 	{Code: "es", Name: "Español"},
 	{Code: "vi", Name: "Tiếng Việt"},
 	{Code: "zh-Hans", Name: "简体中文"},
+	{Code: "ar", Name: "العربية", RTL: true},
 }
 
 // Source is the code of the source language: its catalog defines the
