@@ -54,6 +54,7 @@ var registry = []Language{
 	{Code: "vi", Name: "Tiếng Việt"},
 	{Code: "zh-Hans", Name: "简体中文"},
 	{Code: "ar", Name: "العربية", RTL: true},
+	{Code: "hi", Name: "हिन्दी"},
 }
 
 // Source is the code of the source language: its catalog defines the
