@@ -55,6 +55,7 @@ var registry = []Language{
 	{Code: "zh-Hans", Name: "简体中文"},
 	{Code: "ar", Name: "العربية", RTL: true},
 	{Code: "hi", Name: "हिन्दी"},
+	{Code: "pt-BR", Name: "Português (Brasil)"},
 }
 
 // Source is the code of the source language: its catalog defines the
