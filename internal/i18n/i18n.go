@@ -51,6 +51,7 @@ type Language struct {
 var registry = []Language{
 	{Code: "en", Name: "English"},
 	{Code: "es", Name: "Español"},
+	{Code: "fa", Name: "فارسی", RTL: true},
 }
 
 // Source is the code of the source language: its catalog defines the
