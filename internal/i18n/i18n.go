@@ -51,11 +51,12 @@ type Language struct {
 var registry = []Language{
 	{Code: "en", Name: "English"},
 	{Code: "es", Name: "Español"},
-	{Code: "vi", Name: "Tiếng Việt"},
 	{Code: "zh-Hans", Name: "简体中文"},
-	{Code: "ar", Name: "العربية", RTL: true},
 	{Code: "hi", Name: "हिन्दी"},
 	{Code: "pt-BR", Name: "Português (Brasil)"},
+	{Code: "vi", Name: "Tiếng Việt"},
+	{Code: "ar", Name: "العربية", RTL: true},
+	{Code: "fa", Name: "فارسی", RTL: true},
 }
 
 // Source is the code of the source language: its catalog defines the
