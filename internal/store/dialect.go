@@ -31,10 +31,12 @@ type dialect interface {
 	// (groupcommit.go).
 	committers() (n int, ownConn bool)
 	// lockIdentical makes the transactions that store identical cases
-	// (identicalArgs) take turns until they commit, so that each sees the
-	// ones before it: repeats_earlier and the copy check stay exact when
-	// transactions run side by side.
-	lockIdentical(ctx context.Context, tx *sql.Tx, identity []any) error
+	// (identity) take turns until they commit, so that each sees the ones
+	// before it: repeats_earlier and the copy check stay exact when
+	// transactions run side by side. It takes every lock of a group at
+	// once, at the start, in one order, so that two groups never wait for
+	// each other in a circle.
+	lockIdentical(ctx context.Context, tx *sql.Tx, identities []string) error
 	// ownWriter configures a committer's own connection.
 	ownWriter(ctx context.Context, conn *sql.Conn) error
 	// rebind turns "?" placeholders into the dialect's own.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -287,8 +288,15 @@ func (s *Store) writeGroup(w *committer, group []*pendingCase) error {
 		s.fresh.keep(p.c)
 	}
 	announce := ids
+	identities := make([]string, len(group))
+	for i, p := range group {
+		identities[i] = identity(p.row)
+	}
 	err := s.writeWith(ctx, w.begin, func() []string { return announce }, func(tx *sql.Tx) error {
 		announce = ids
+		if err := s.d.lockIdentical(ctx, tx, identities); err != nil {
+			return fmt.Errorf("lock identical cases: %w", err)
+		}
 		for _, p := range group {
 			flagged, err := s.insertChecked(ctx, tx, p)
 			if err != nil {
@@ -307,13 +315,20 @@ func (s *Store) writeGroup(w *committer, group []*pendingCase) error {
 	return err
 }
 
+// identity is what identical cases share (identicalArgs), as one string.
+func identity(r caseRow) string {
+	args := identicalArgs(r)
+	parts := make([]string, len(args))
+	for i, v := range args {
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, "\x1f")
+}
+
 // insertChecked runs p's copy check, if any, and inserts its case; it
 // returns the cases the check flagged.
 func (s *Store) insertChecked(ctx context.Context, tx *sql.Tx, p *pendingCase) (flagged []string, err error) {
 	row := p.row
-	if err := s.d.lockIdentical(ctx, tx, identicalArgs(row)); err != nil {
-		return nil, fmt.Errorf("lock identical cases: %w", err)
-	}
 	var flag []string
 	if p.check != nil {
 		similar, err := s.similarIn(ctx, tx, row, p.check.Since)

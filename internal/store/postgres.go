@@ -64,17 +64,17 @@ func (d *postgresDialect) committers() (int, bool) { return 3, false }
 
 func (d *postgresDialect) ownWriter(context.Context, *sql.Conn) error { return nil }
 
-// lockIdentical takes a transaction-scoped advisory lock on a hash of the
-// identity: committers of this instance and of every other one wait for
-// a transaction storing an identical case, and the statements after the
-// lock see it once it committed (READ COMMITTED takes a new snapshot per
-// statement). Different cases whose hashes collide only wait a moment.
-func (d *postgresDialect) lockIdentical(ctx context.Context, tx *sql.Tx, identity []any) error {
-	parts := make([]string, len(identity))
-	for i, v := range identity {
-		parts[i] = fmt.Sprint(v)
-	}
-	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", strings.Join(parts, "\x1f"))
+// lockIdentical takes a transaction-scoped advisory lock on a hash of
+// each identity: committers of this instance and of every other one wait
+// for a transaction storing an identical case, and the statements after
+// the lock see it once it committed (READ COMMITTED takes a new snapshot
+// per statement). The locks are taken in the order of their keys, all in
+// one statement, so that two groups sharing identities cannot deadlock
+// (PostgreSQL would find it only after deadlock_timeout, a second, and
+// abort one). Different cases whose hashes collide only wait a moment.
+func (d *postgresDialect) lockIdentical(ctx context.Context, tx *sql.Tx, identities []string) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(k) FROM (
+		SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest($1::text[]) AS x ORDER BY 1) AS keys`, identities)
 	return err
 }
 

@@ -118,7 +118,7 @@ func (d *sqliteDialect) committers() (int, bool) { return 1, true }
 
 // lockIdentical does nothing: SQLite's write lock already makes every
 // writing transaction wait for the one before it.
-func (d *sqliteDialect) lockIdentical(context.Context, *sql.Tx, []any) error { return nil }
+func (d *sqliteDialect) lockIdentical(context.Context, *sql.Tx, []string) error { return nil }
 
 // writerCacheKiB is the page cache of the committer's own connection: the
 // upper levels of every index a submission changes, and more of the
