@@ -28,12 +28,5 @@ request = function()
     category, countries[math.random(#countries)], y, m, milestones)
   return wrk.format(nil, "/api/v1/cases", nil, body)
 end
--- Count what the server acknowledged (201) and what it refused.
-local created, other = 0, 0
-response = function(status)
-  if status == 201 then created = created + 1 else other = other + 1 end
-end
-done = function(summary, latency)
-  io.write(string.format("acknowledged per second: %.0f (%d non-201 answers seen by the last thread)\n",
-    summary.requests / (summary.duration / 1e6), other))
-end
+-- The acknowledgement count at the end: bench/acks.lua, beside this file.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "acks.lua")

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"strings"
 	"sync"
@@ -184,7 +185,7 @@ func TestCreateCaseAfterClose(t *testing.T) {
 		}
 		s.Close()
 		err = s.CreateCase(ctx(t), sampleCase(), timeline.HashEditKey("k"))
-		if err == nil || !strings.Contains(err.Error(), store.ErrClosed.Error()) {
+		if !errors.Is(err, store.ErrClosed) {
 			t.Fatalf("CreateCase after Close: %v, want ErrClosed", err)
 		}
 	})
