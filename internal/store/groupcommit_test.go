@@ -2,8 +2,8 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
