@@ -494,27 +494,3 @@ func (s *Store) walkWindow(ctx context.Context, q FeedQuery, pos, end *FeedKey, 
 	}
 	return out, rows.Err()
 }
-
-// ApprovedSince counts visible cases per category with an approval dated
-// (to the day) on or after since. Approvals known only to the month are
-// left out: they cannot be placed in a week.
-func (s *Store) ApprovedSince(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT c.category, count(DISTINCT c.id)
-		FROM milestones m JOIN cases c ON c.id = m.case_id
-		WHERE m.date >= ? AND m.code = 'approved' AND length(m.date) = 10 AND c.moderation = 'visible'
-		GROUP BY c.category`), formatDay(since))
-	if err != nil {
-		return nil, fmt.Errorf("approvals since %s: %w", formatDay(since), err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var cat string
-		var n int
-		if err := rows.Scan(&cat, &n); err != nil {
-			return nil, fmt.Errorf("approvals since: %w", err)
-		}
-		out[cat] = n
-	}
-	return out, rows.Err()
-}
