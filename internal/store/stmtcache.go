@@ -32,7 +32,10 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	return s.keepStmt(query, st), nil
+	if st = s.keepStmt(query, st); st == nil {
+		return nil, ErrClosed // closed while it was being prepared
+	}
+	return st, nil
 }
 
 // cachedStmt returns query's prepared statement, or nil.
@@ -44,7 +47,8 @@ func (s *Store) cachedStmt(query string) *sql.Stmt {
 }
 
 // keepStmt remembers st as query's statement and returns the one kept
-// (an earlier one when two were prepared at once).
+// (an earlier one when two were prepared at once; nil once the store is
+// closed).
 func (s *Store) keepStmt(query string, st *sql.Stmt) *sql.Stmt {
 	c := &s.stmts
 	c.mu.Lock()
