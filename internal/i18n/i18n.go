@@ -1,11 +1,11 @@
 // Package i18n is how CaseTrack speaks the reader's language: a message
-// catalog per language (go-i18n, one TOML file per language under
-// locales/, editable without reading Go), CLDR plural rules, numbers and
+// catalog per language (go-i18n, TOML files per language under locales/,
+// editable without reading Go), CLDR plural rules, numbers and
 // country names (golang.org/x/text), and the choice of language for a
 // request (negotiate.go).
 //
-// Adding a language is adding locales/<code>.toml and one line in the
-// registry below. A language is offered only when its catalog is
+// Adding a language is adding locales/<code>.toml (and <area>/<code>.toml
+// for each area) and one line in the registry below. A language is offered only when its catalog is
 // complete: every message of the English catalog, with the same
 // placeholders (Check reports what is missing; a test fails on it).
 package i18n
@@ -63,8 +63,23 @@ var registry = []Language{
 // message ids, every other catalog translates them.
 const Source = "en"
 
-//go:embed locales/*.toml
+//go:embed locales/*.toml locales/*/*.toml
 var localeFS embed.FS
+
+// catalogFiles lists a language's catalog files: <dir>/<code>.toml and
+// <dir>/*/<code>.toml, those that exist, in a stable order.
+func catalogFiles(fsys fs.FS, dir, code string) ([]string, error) {
+	var files []string
+	for _, pattern := range []string{path.Join(dir, code+".toml"), path.Join(dir, "*", code+".toml")} {
+		m, err := fs.Glob(fsys, pattern)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: list catalog files: %w", err)
+		}
+		sort.Strings(m)
+		files = append(files, m...)
+	}
+	return files, nil
+}
 
 // Catalog holds the messages of every language and the locales built on
 // them. It is safe for concurrent use once built.
@@ -80,9 +95,12 @@ type Catalog struct {
 // Load builds the catalog from the embedded locale files and the registry.
 func Load() (*Catalog, error) { return LoadFS(localeFS, "locales", registry) }
 
-// LoadFS builds a catalog from the files <dir>/<code>.toml of fsys for the
-// given languages, the first being the source. A language whose file is
-// missing or incomplete is loaded but not offered.
+// LoadFS builds a catalog from the files of fsys for the given languages,
+// the first being the source. A language's messages are in <dir>/<code>.toml
+// (the pages) and <dir>/<area>/<code>.toml (one file per area of the site
+// whose sentences are built in Go: explore, outlook, ...), so a translator
+// edits one area at a time. A message id belongs to one file only. A
+// language whose files are missing or incomplete is loaded but not offered.
 func LoadFS(fsys fs.FS, dir string, langs []Language) (*Catalog, error) {
 	if len(langs) == 0 {
 		return nil, errors.New("i18n: no languages")
@@ -103,22 +121,35 @@ func LoadFS(fsys fs.FS, dir string, langs []Language) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("i18n: language %q: %w", l.Code, err)
 		}
-		file := path.Join(dir, l.Code+".toml")
-		buf, err := fs.ReadFile(fsys, file)
+		files, err := catalogFiles(fsys, dir, l.Code)
 		if err != nil {
+			return nil, err
+		}
+		if len(files) == 0 {
 			if l.Code == langs[0].Code {
-				return nil, fmt.Errorf("i18n: source catalog: %w", err)
+				return nil, fmt.Errorf("i18n: source catalog: no file %s", path.Join(dir, l.Code+".toml"))
 			}
-			c.problems[l.Code] = []string{"no catalog file " + file}
+			c.problems[l.Code] = []string{"no catalog file " + path.Join(dir, l.Code+".toml")}
 			continue
 		}
-		mf, err := c.bundle.ParseMessageFileBytes(buf, file)
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", file, err)
-		}
 		msgs := map[string]*goi18n.Message{}
-		for _, m := range mf.Messages {
-			msgs[m.ID] = m
+		from := map[string]string{}
+		for _, file := range files {
+			buf, err := fs.ReadFile(fsys, file)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			mf, err := c.bundle.ParseMessageFileBytes(buf, file)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", file, err)
+			}
+			for _, m := range mf.Messages {
+				if prev, ok := from[m.ID]; ok {
+					return nil, fmt.Errorf("i18n: message %q is in both %s and %s", m.ID, prev, file)
+				}
+				from[m.ID] = file
+				msgs[m.ID] = m
+			}
 		}
 		c.messages[l.Code] = msgs
 		c.locales[l.Code] = newLocale(c, l, tag)
@@ -389,6 +420,13 @@ func (l *Locale) Count(n int) string {
 	return l.printer.Sprint(number.Decimal(n))
 }
 
+// Digits writes a number without grouping in the language's digits, for
+// years and days of the month ("2026", "۲۰۲۶" in Persian), so that a date
+// never mixes two kinds of digits.
+func (l *Locale) Digits(n int) string {
+	return l.printer.Sprint(number.Decimal(n, number.NoSeparator()))
+}
+
 // Decimal writes a number with one decimal ("8.3", "8,3").
 func (l *Locale) Decimal(f float64) string {
 	return l.printer.Sprint(number.Decimal(f, number.MinFractionDigits(1), number.MaxFractionDigits(1)))
@@ -417,13 +455,13 @@ func (l *Locale) Month(m time.Month) string {
 // MonthYear writes a month of a year ("March 2024", "marzo de 2024")
 // with the catalog's pattern date.month_year.
 func (l *Locale) MonthYear(t time.Time) string {
-	return l.T("date.month_year", "Month", l.Month(t.Month()), "Year", t.Year())
+	return l.T("date.month_year", "Month", l.Month(t.Month()), "Year", l.Digits(t.Year()))
 }
 
 // Date writes a day ("March 5, 2024", "5 de marzo de 2024") with the
 // catalog's pattern date.day.
 func (l *Locale) Date(t time.Time) string {
-	return l.T("date.day", "Month", l.Month(t.Month()), "Day", t.Day(), "Year", t.Year())
+	return l.T("date.day", "Month", l.Month(t.Month()), "Day", l.Digits(t.Day()), "Year", l.Digits(t.Year()))
 }
 
 // Duration writes a number of days in the site's one unit scheme (package

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -232,6 +233,55 @@ func TestDurations(t *testing.T) {
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// TestAreaFiles checks that a language's messages may be spread over
+// <dir>/<area>/<code>.toml files, that an area file missing in one
+// language shows as untranslated messages, and that one id in two files
+// is refused rather than one silently winning.
+func TestAreaFiles(t *testing.T) {
+	fsys := testFS("[a]\nother = \"Hola {{.Name}}\"\n[cases]\none = \"un caso\"\nmany = \"{{.Count}} de casos\"\nother = \"{{.Count}} casos\"\n")
+	fsys["l/explore/en.toml"] = &fstest.MapFile{Data: []byte("[explore.title]\nother = \"Explore\"\n")}
+	c, err := LoadFS(fsys, "l", testLangs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Problems()["es"]; !slices.Equal(got, []string{"explore.title: not translated"}) {
+		t.Fatalf("problems %q, want explore.title not translated", got)
+	}
+	fsys["l/explore/es.toml"] = &fstest.MapFile{Data: []byte("[explore.title]\nother = \"Explorar\"\n")}
+	if c, err = LoadFS(fsys, "l", testLangs); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Locale("es"); got == nil || got.T("explore.title") != "Explorar" {
+		t.Fatalf("es not offered or explore.title not read from its area file (problems %q)", c.Problems())
+	}
+	fsys["l/feed/en.toml"] = &fstest.MapFile{Data: []byte("[explore.title]\nother = \"Again\"\n")}
+	if _, err := LoadFS(fsys, "l", testLangs); err == nil || !strings.Contains(err.Error(), "explore.title") {
+		t.Fatalf("an id in two files: err %v, want one naming the id", err)
+	}
+}
+
+// TestDatesUseOneKindOfDigits checks that a date's day and year are
+// written in the same digits as the counts next to them (Persian digits
+// in Persian, Latin in English), never a mix.
+func TestDatesUseOneKindOfDigits(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := time.Date(2026, time.March, 5, 0, 0, 0, 0, time.UTC)
+	for _, l := range c.Offered() {
+		date, count := l.Date(d), l.Count(2026)
+		latinDate := strings.ContainsAny(date, "0123456789")
+		latinCount := strings.ContainsAny(count, "0123456789")
+		if latinDate != latinCount {
+			t.Errorf("%s: date %q and count %q use different digits", l.Code(), date, count)
+		}
+		if got := l.Digits(2026); strings.ContainsAny(got, ",.٬ ") {
+			t.Errorf("%s: Digits(2026) = %q, grouped", l.Code(), got)
 		}
 	}
 }
