@@ -33,6 +33,9 @@ import (
 type Config struct {
 	Store   *store.Store
 	Catalog *catalog.Catalog
+	// Languages are the message catalogs pages are written from; nil
+	// loads the embedded ones (i18n.Load). Tests pass the pseudo catalog.
+	Languages *i18n.Catalog
 	// Index is the in-memory statistics index; handlers update it after
 	// each successful write.
 	Index *stats.Index
@@ -236,8 +239,10 @@ func New(cfg Config) (*Server, error) {
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	if s.lang, err = i18n.Load(); err != nil {
-		return nil, err
+	if s.lang = cfg.Languages; s.lang == nil {
+		if s.lang, err = i18n.Load(); err != nil {
+			return nil, err
+		}
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err

@@ -1,0 +1,208 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/casetrack/casetrack/internal/i18n"
+	"github.com/casetrack/casetrack/internal/store/storetest"
+)
+
+// pseudoCarrier is the language the pseudo catalog stands in for: its
+// country names (CLDR) and digits have no ASCII letters, so every ASCII
+// word on a page in it was written outside the catalog.
+const pseudoCarrier = "zh-Hans"
+
+// attrPrefix marks an attribute's text in visibleText's list.
+var attrPrefix = regexp.MustCompile(`^@[a-z-]+: `)
+
+// asciiWord is a word a reader would read as English.
+var asciiWord = regexp.MustCompile(`[A-Za-z]{3,}`)
+
+// notEnglish are the ASCII words that are not English text: names that
+// stay the same in every language.
+var notEnglish = map[string]bool{
+	"CaseTrack": true, // the site's name
+	"USCIS":     true, // the agency, named so in every language
+}
+
+// visibleText lists what a reader sees or hears of an HTML or XML
+// document: text outside script, style and code, and the alt, title,
+// aria-label, placeholder and value-less label attributes. Elements in
+// another language (lang="en" on the language switch's "English") and
+// the notes people write are skipped.
+func visibleText(doc string) []string {
+	z := html.NewTokenizer(strings.NewReader(doc))
+	var out []string
+	var stack []string // open elements skipped, by tag name
+	pageLang := ""
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			attr := map[string]string{}
+			for _, a := range tok.Attr {
+				attr[a.Key] = a.Val
+			}
+			if tok.Data == "html" {
+				pageLang = attr["lang"]
+			}
+			skip := tok.Data == "script" || tok.Data == "style" || tok.Data == "code" || tok.Data == "pre" ||
+				(attr["lang"] != "" && pageLang != "" && attr["lang"] != pageLang) ||
+				strings.Contains(" "+attr["class"]+" ", " note ")
+			if len(stack) == 0 && !skip {
+				for _, k := range []string{"alt", "title", "aria-label", "placeholder"} {
+					if v := strings.TrimSpace(attr[k]); v != "" {
+						out = append(out, "@"+k+": "+v)
+					}
+				}
+			}
+			if tt == html.StartTagToken && (len(stack) > 0 || skip) && !voidElement(tok.Data) {
+				stack = append(stack, tok.Data)
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if n := len(stack); n > 0 && stack[n-1] == string(name) {
+				stack = stack[:n-1]
+			}
+		case html.TextToken:
+			if len(stack) == 0 {
+				if s := strings.TrimSpace(html.UnescapeString(string(z.Text()))); s != "" {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+}
+
+func voidElement(tag string) bool {
+	switch tag {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr":
+		return true
+	}
+	return false
+}
+
+// addresses are web and mail addresses, which are not words.
+var addresses = regexp.MustCompile(`\S+://\S+|\S+@\S+\.\S+`)
+
+// englishIn lists the texts of a document that hold ASCII words: words
+// with a small letter, so that codes shown beside names ("(TSC)",
+// "I-485") pass.
+func englishIn(texts []string) []string {
+	var out []string
+	for _, s := range texts {
+		text := addresses.ReplaceAllString(attrPrefix.ReplaceAllString(s, ""), "")
+		for _, w := range asciiWord.FindAllString(text, -1) {
+			if !notEnglish[w] && strings.ToUpper(w) != w {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// TestNoUntranslatedText renders every page, chart, feed and error in a
+// pseudo language whose catalog is the English one in look-alike letters
+// (i18n.Pseudo) and fails on any plain ASCII word a reader would see: a
+// sentence built in Go or written into a template, in English, that no
+// translation can reach. It is the check behind "a template contains
+// user-visible English outside the catalog", extended to Go code.
+func TestNoUntranslatedText(t *testing.T) {
+	pseudo, err := i18n.Pseudo(pseudoCarrier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, storetest.SQLite(t), func(c *Config) { c.Languages = pseudo })
+	seed := seedExplore(e)
+	pending := e.create(map[string]any{"category": seed.category, "country": "IN", "service_center": "TSC",
+		"filed": "2024-06", "milestones": []map[string]string{{"code": "received", "date": "2024-06-20"}}})
+	lang := "lang=" + pseudoCarrier
+	with := func(p string) string {
+		if strings.Contains(p, "?") {
+			return p + "&" + lang
+		}
+		return p + "?" + lang
+	}
+	pages := []string{
+		"/", "/explore", "/explore?category=eb2-niw", "/explore?category=eb2-niw&country=IN",
+		"/explore?category=eb2-niw&country=CN&service_center=NSC", "/explore?category=eb1a",
+		"/feed", "/feed?category=eb2-niw&country=IN", "/feed?country=IS",
+		"/submit", "/methodology", "/privacy", "/signin", "/signup", "/forgot",
+		"/cases/" + pending.ID, "/cases/" + seed.caseIDs[0], "/no/such/page",
+	}
+	found := map[string][]string{}
+	check := func(name, body string) {
+		if bad := englishIn(visibleText(body)); len(bad) > 0 {
+			found[name] = bad
+		}
+	}
+	charts := map[string]bool{}
+	for _, p := range pages {
+		res := e.get(with(p))
+		check("GET "+p, res.body)
+		for _, m := range regexp.MustCompile(`src="(/[^"]+\.svg[^"]*)"`).FindAllStringSubmatch(res.body, -1) {
+			charts[html.UnescapeString(m[1])] = true
+		}
+	}
+	for _, c := range slices.Sorted(func(yield func(string) bool) {
+		for c := range charts {
+			if !yield(c) {
+				return
+			}
+		}
+	}) {
+		res := e.get(with(c))
+		check("chart "+c, res.body)
+	}
+	atom := e.get(with("/feed.atom"))
+	check("GET /feed.atom", atom.body)
+	bad := validForm()
+	bad.Set("filed", "2024-13")
+	bad.Set("milestones[0].date", "someday")
+	check("POST /submit (invalid)", e.postForm(with("/submit"), bad).body)
+	res := e.postJSON(with("/api/v1/cases"), `{"category": "nope"}`)
+	var apiErr errorBody
+	if err := json.Unmarshal([]byte(res.body), &apiErr); err != nil || res.status == http.StatusCreated {
+		t.Fatalf("API error: status %d %s", res.status, res.body)
+	}
+	texts := []string{apiErr.Message}
+	for f, m := range apiErr.Fields {
+		texts = append(texts, f+": "+m)
+	}
+	if bad := englishIn(texts); len(bad) > 0 {
+		found["POST /api/v1/cases (invalid)"] = bad
+	}
+	if len(found) == 0 {
+		return
+	}
+	var names []string
+	for n := range found {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "\n%s:", n)
+		for i, s := range found[n] {
+			if i == 8 {
+				fmt.Fprintf(&b, "\n    ... and %d more", len(found[n])-i)
+				break
+			}
+			fmt.Fprintf(&b, "\n    %.140q", s)
+		}
+	}
+	t.Errorf("English outside the catalog (see i18n.Pseudo) on %d pages:%s", len(found), b.String())
+}
