@@ -91,12 +91,13 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	if s.anonymousPage(r) && !q.Has(outlook.ParamFiled) && !q.Has(outlook.ParamAsOf) {
 		// The same for every anonymous visitor until the category
 		// changes: rendered once, served from the cache (rendered.go).
-		key := s.renderedKey(r, "/explore", exploreCacheQuery(f, q))
-		return s.serveRendered(w, r, key, s.index.CategoryVersion(f.Category), func() (*pagecache.Response, error) {
-			if _, err := s.fillExplore(r, data, f); err != nil {
+		cq := exploreCacheQuery(f, q)
+		cr := canonicalRequest(r, cq)
+		return s.serveRendered(w, r, s.renderedKey(r, "/explore", cq), s.index.CategoryVersion(f.Category), func() (*pagecache.Response, error) {
+			if _, err := s.fillExplore(cr, data, f); err != nil {
 				return nil, err
 			}
-			return s.renderHTML(r, "explore.html", data)
+			return s.renderHTML(cr, "explore.html", data)
 		}, htmlHeaders)
 	}
 	status, err := s.fillExplore(r, data, f)

@@ -198,12 +198,14 @@ func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return s.serveRendered(w, r, s.renderedKey(r, "/feed", feedCacheQuery(f)), s.index.Version(), func() (*pagecache.Response, error) {
-			p, err := s.feedOf(r, f)
+		cq := feedCacheQuery(f)
+		cr := canonicalRequest(r, cq)
+		return s.serveRendered(w, r, s.renderedKey(r, "/feed", cq), s.index.Version(), func() (*pagecache.Response, error) {
+			p, err := s.feedOf(cr, f)
 			if err != nil {
 				return nil, err
 			}
-			return s.renderHTML(r, "feed.html", s.feedPageData(r, f, p))
+			return s.renderHTML(cr, "feed.html", s.feedPageData(cr, f, p))
 		}, htmlHeaders)
 	}
 	f, p, err := s.loadFeed(r)

@@ -50,8 +50,9 @@ type categoryCount struct {
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	deleted := r.URL.Query().Get("deleted") == "1"
 	if !deleted && s.anonymousPage(r) {
+		cr := canonicalRequest(r, nil)
 		err := s.serveRendered(w, r, s.renderedKey(r, "/", nil), s.index.Version(), func() (*pagecache.Response, error) {
-			data, err := s.homeData(r, false)
+			data, err := s.homeData(cr, false)
 			if err != nil {
 				return nil, err
 			}
@@ -59,7 +60,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 				// Not cached: the next request tries the database again.
 				return nil, errHomeUnavailable
 			}
-			return s.renderHTML(r, "home.html", data)
+			return s.renderHTML(cr, "home.html", data)
 		}, htmlHeaders)
 		if !errors.Is(err, errHomeUnavailable) {
 			return err

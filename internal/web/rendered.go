@@ -30,6 +30,17 @@ func (s *Server) renderedKey(r *http.Request, path string, q url.Values) string 
 	return path + "?" + q.Encode() + "\x00" + day + "\x00" + s.pageVariant(r)
 }
 
+// canonicalRequest is r as the cached rendering of its page under the
+// query q (renderedKey's) must see it: with that query only. A page built
+// from r itself would carry the first visitor's other parameters (a
+// tracking tag, a stray filter) in its language switch and links to
+// every later visitor.
+func canonicalRequest(r *http.Request, q url.Values) *http.Request {
+	c := r.Clone(r.Context())
+	c.URL.RawQuery = q.Encode()
+	return c
+}
+
 // serveRendered answers from the rendered-response cache: the response
 // cached under key if it was rendered at stamp, else render's (see
 // pagecache.Cache.Get). stamp is the statistics index's version of the

@@ -116,3 +116,26 @@ func TestRenderedPagesPerLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderedPagesKeepNoStrayParameters checks that a cached page is
+// rendered from its canonical query: the first visitor's other
+// parameters (a tracking tag) must not reach the language switch, the
+// hreflang alternates or the links every later visitor is served.
+func TestRenderedPagesKeepNoStrayParameters(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	e.create(validSubmission())
+	for _, p := range []string{"/?utm_source=stray", "/explore?category=eb2-niw&utm_source=stray", "/feed?category=eb2-niw&utm_source=stray"} {
+		first := e.get(p)
+		mustStatus(t, first, http.StatusOK)
+		later := e.get(strings.Replace(strings.Replace(p, "&utm_source=stray", "", 1), "?utm_source=stray", "", 1))
+		mustStatus(t, later, http.StatusOK)
+		for name, res := range map[string]response{"first visitor": first, "later visitor": later} {
+			if strings.Contains(res.body, "utm_source") {
+				t.Errorf("%s, %s: the page carries the stray parameter", p, name)
+			}
+		}
+		if !strings.Contains(later.body, `hreflang="es"`) {
+			t.Errorf("%s: no language links to check", p)
+		}
+	}
+}
