@@ -13,7 +13,7 @@ import (
 // testLanguages opens every page in every offered language but the
 // source at phone width, asking for the language the way a browser does
 // (Accept-Language), and applies the page checks: no sideways scrolling,
-// no axe violation, the page in the language asked for, and for a
+// no axe violation, no clipped text, the page in the language asked for, and for a
 // right-to-left language a mirrored layout. The languages come from the
 // registry, so each new catalog is covered without a change here.
 func testLanguages(t *testing.T, s *browserSuite) {
@@ -28,6 +28,9 @@ func testLanguages(t *testing.T, s *browserSuite) {
 					return err
 				}))
 				s.checkPage(tb, p, phone)
+				for _, c := range eval[[]string](tb, clippedScript) {
+					t.Errorf("clipped text: %s", c)
+				}
 				if p.name == "feed-atom" || p.name == "feed-atom-signed-in" {
 					return // the feed's XSL page has no site layout
 				}
@@ -38,6 +41,30 @@ func testLanguages(t *testing.T, s *browserSuite) {
 		}
 	}
 }
+
+// clippedScript lists the elements whose own text is cut off: wider or
+// taller than their box where the box hides what overflows (overflow
+// hidden or clip, or text-overflow: ellipsis). A longer translation of a
+// button or a label shows up here, not to a reader who cannot see the
+// end of the word. Visually hidden text (.vh, the skip link, the form
+// trap) is meant to be clipped.
+const clippedScript = `(() => {
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.classList.length ? "." + Array.from(el.classList).join(".") : "");
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest(".skip, .hp, .vh")) continue;
+    if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim() !== "")) continue;
+    const cs = getComputedStyle(el);
+    if (cs.display === "none" || cs.visibility === "hidden") continue;
+    const hidesX = cs.overflowX === "hidden" || cs.overflowX === "clip" || cs.textOverflow === "ellipsis";
+    const hidesY = cs.overflowY === "hidden" || cs.overflowY === "clip";
+    const wide = hidesX && el.scrollWidth > el.clientWidth + 1;
+    const tall = hidesY && el.scrollHeight > el.clientHeight + 1;
+    if (wide || tall) out.push(name(el) + " " + JSON.stringify(el.textContent.trim().slice(0, 60)) +
+      (wide ? " is " + el.scrollWidth + "px wide in " + el.clientWidth : " is " + el.scrollHeight + "px tall in " + el.clientHeight));
+  }
+  return out.slice(0, 10);
+})()`
 
 // directionLayout is what directionScript reports.
 type directionLayout struct {

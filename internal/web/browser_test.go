@@ -83,6 +83,13 @@ func testHarness(t *testing.T, browser context.Context) {
 		case "/title.js":
 			w.Header().Set("Content-Type", "text/javascript")
 			fmt.Fprint(w, `document.title = "ran";`)
+		case "/clipped":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!doctype html><html lang="en"><head><title>t</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/clip.css"></head>`+
+				`<body><p class="cut">A label far too long for its box</p><p>Room enough</p><p class="vh">Hidden on purpose, far too long</p></body></html>`)
+		case "/clip.css":
+			w.Header().Set("Content-Type", "text/css")
+			fmt.Fprint(w, `.cut, .vh { width: 40px; overflow: hidden; white-space: nowrap; }`)
 		default:
 			http.NotFound(w, r)
 		}
@@ -111,6 +118,13 @@ func testHarness(t *testing.T, browser context.Context) {
 	tb.checkClean("allowed external script")
 	if title := eval[string](tb, `document.title`); title != "ran" {
 		t.Errorf("title %q with JavaScript on: the allowed script did not run", title)
+	}
+
+	if st := tb.open(bad.URL + "/clipped"); st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	if clipped := eval[[]string](tb, clippedScript); len(clipped) != 1 || !strings.HasPrefix(clipped[0], "p.cut ") {
+		t.Errorf("clipped text on a page with one cut label: %q", clipped)
 	}
 
 	off := newTab(t, browser, false)
