@@ -106,12 +106,18 @@ func estimateWidth(face font.Face, txt string) vg.Length {
 }
 
 // guessWidth is the width in ems of a rune of a script Liberation Sans
-// does not cover, ok false for the scripts it does.
+// does not cover, ok false for the scripts it does. Arabic-Indic digits
+// are as wide as Latin ones, the Arabic percent sign wider; a guess too
+// small lets an axis's labels run off the chart's edge.
 func guessWidth(r rune) (ems float64, ok bool) {
 	switch {
 	case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul),
 		r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFF60:
 		return 1, true
+	case r == '\u066A': // ٪
+		return 0.8, true
+	case unicode.IsDigit(r) && r > unicode.MaxASCII:
+		return 0.56, true
 	case unicode.In(r, unicode.Arabic, unicode.Devanagari) && unicode.Is(unicode.Mn, r):
 		return 0, true
 	case unicode.In(r, unicode.Arabic, unicode.Devanagari):
