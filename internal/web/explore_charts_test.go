@@ -8,8 +8,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // chartWords are the words of a chart's <text> elements, the labels a
@@ -94,6 +97,46 @@ func TestExploreChartsSpeakTheLanguage(t *testing.T) {
 				if latinDigit.MatchString(w) {
 					t.Errorf("%s in Arabic: Latin digits in label %q", path, w)
 				}
+			}
+			// Category codes (EB-1A) are names and keep their digits.
+			if latinDigit.MatchString(regexp.MustCompile(`EB-[0-9A-Z]+`).ReplaceAllString(title[1], "")) {
+				t.Errorf("%s in Arabic: Latin digits in title %q", path, title[1])
+			}
+		}
+	}
+}
+
+// TestChartGroupSpeaksTheLanguage names groups of every shape (country,
+// service center or none given, each kind of filing range) in Spanish,
+// Chinese and Arabic, and fails on the English words of phrase.Group or
+// on Latin digits in an Arabic name; English keeps phrase.Group.
+func TestChartGroupSpeaksTheLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	march := timeline.Month{Year: 2024, Month: time.March}
+	june := timeline.Month{Year: 2024, Month: time.June}
+	filters := []stats.Filter{
+		{Category: "eb2-niw"},
+		{Category: "eb2-niw", Country: "IN", ServiceCenter: "NSC", FiledFrom: march, FiledTo: march},
+		{Category: "eb2-niw", ServiceCenter: stats.NoServiceCenter, FiledFrom: march},
+		{Category: "eb2-niw", Country: "MX", FiledTo: june},
+		{Category: "eb2-niw", FiledFrom: march, FiledTo: june},
+		{Category: "eb2-niw", FiledFrom: timeline.Month{Year: 2024, Month: time.January}, FiledTo: timeline.Month{Year: 2024, Month: time.December}},
+	}
+	english := regexp.MustCompile(`\b(cases|from|filed|between|and|after|before|service center|given|March|June)\b`)
+	latinDigit := regexp.MustCompile(`[0-9]`)
+	for _, f := range filters {
+		if got, want := chartGroup(e.server.lang.Default(), e.server.cat, f), groupPhrase(e.server.cat, f); got != want {
+			t.Errorf("English %q, want phrase.Group's %q", got, want)
+		}
+		for _, code := range []string{"es", "zh-Hans", "ar"} {
+			l := e.server.lang.Locale(code)
+			got := chartGroup(l, e.server.referenceIn(l), f)
+			if m := english.FindString(got); m != "" {
+				t.Errorf("%s: %+v named %q, English %q", code, f, got, m)
+			}
+			// Category codes such as EB-2 are names and keep their digits.
+			if code == "ar" && latinDigit.MatchString(strings.ReplaceAll(got, "EB-2", "")) {
+				t.Errorf("ar: Latin digits in %q", got)
 			}
 		}
 	}
