@@ -14,6 +14,12 @@
 // alt text, so the page must give every chart alt text and a table of the
 // same numbers; the <title> written here helps people who open the image
 // on its own.
+//
+// Every word and number a chart shows is written by an *i18n.Locale (the
+// chart's Locale field, English when nil), with the messages of the
+// "charts" area (locales/charts/). Layout stays left to right in every
+// language, as printed Arabic and Persian charts keep their time axis;
+// text.go anchors each label so it reads right in any script.
 package charts
 
 import (
@@ -32,6 +38,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // Canvas size in SVG user units (points). A 360-unit-wide chart shown in
@@ -84,8 +92,9 @@ const (
 )
 
 // textHandler lays out plain text (no LaTeX or Markdown) with gonum's
-// default font cache, which already holds the Liberation faces.
-func textHandler() text.Handler { return text.Plain{Fonts: font.DefaultCache} }
+// default font cache, which already holds the Liberation faces, anchoring
+// each label (text.go).
+func textHandler() text.Handler { return anchoredText{text.Plain{Fonts: font.DefaultCache}} }
 
 // textStyle returns a text style in the chart font.
 func textStyle(size vg.Length, c color.Color, xa draw.XAlignment, ya draw.YAlignment) text.Style {
@@ -98,8 +107,9 @@ func textStyle(size vg.Length, c color.Color, xa draw.XAlignment, ya draw.YAlign
 	}
 }
 
-// newPlot returns a plot with CaseTrack's fonts, colours and axis labels.
-func newPlot(xLabel, yLabel string) *plot.Plot {
+// newPlot returns a plot with CaseTrack's fonts, colours and axis labels
+// (messages of l).
+func newPlot(l *i18n.Locale, xLabelID, yLabelID string) *plot.Plot {
 	p := plot.New()
 	p.TextHandler = textHandler()
 	p.Title.TextStyle = textStyle(labelSize, colorText, draw.XCenter, draw.YTop)
@@ -113,8 +123,8 @@ func newPlot(xLabel, yLabel string) *plot.Plot {
 		ax.Tick.LineStyle.Color = colorMuted
 		ax.Padding = vg.Points(2)
 	}
-	p.X.Label.Text = xLabel
-	p.Y.Label.Text = yLabel
+	p.X.Label.Text = l.T(xLabelID)
+	p.Y.Label.Text = l.T(yLabelID)
 	return p
 }
 
@@ -130,7 +140,7 @@ func grid() *plotter.Grid {
 // render draws p on a phone-sized SVG canvas and returns the document.
 // gonum reports some impossible layouts by panicking; those are turned into
 // errors so that one bad chart cannot take down the request handler.
-func render(p *plot.Plot, title string) (out []byte, err error) {
+func render(p *plot.Plot, l *i18n.Locale, title string) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("draw chart %q: %v", title, r)
@@ -138,19 +148,22 @@ func render(p *plot.Plot, title string) (out []byte, err error) {
 	}()
 	c := vgsvg.New(canvasWidth, canvasHeight)
 	p.Draw(draw.New(c))
-	return finish(c, title)
+	return finish(c, l, title)
 }
 
 // finish writes the canvas and applies the edits gonum offers no option
 // for: the font-family stack, colours that follow the reader's light or
-// dark scheme, and a <title> element.
-func finish(c *vgsvg.Canvas, title string) ([]byte, error) {
+// dark scheme, anchored text in the language's direction, the language,
+// and a <title> element.
+func finish(c *vgsvg.Canvas, l *i18n.Locale, title string) ([]byte, error) {
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("write svg: %w", err)
 	}
 	out := bytes.ReplaceAll(buf.Bytes(), []byte(svgFamily), []byte(svgFamilyStack))
 	out = themeColors(out)
+	out = anchorText(out, l.RTL())
+	out = setLang(out, l.Code())
 	return addTitle(out, title)
 }
 
@@ -252,11 +265,15 @@ func addTitle(svg []byte, title string) ([]byte, error) {
 }
 
 // NotEnoughData returns an SVG of the chart's size that says "Not enough
-// data" and, below it, note (for example "Fewer than 5 cases match these
-// filters."), one line for each line of the note. Pages use it wherever
-// a chart would otherwise be drawn from too few cases or from nothing at
-// all.
-func NotEnoughData(title, note string) (out []byte, err error) {
+// data" in l's language (English when nil) and, below it, note (for
+// example "Fewer than 5 cases match these filters."), one line for each
+// line of the note. Pages use it wherever a chart would otherwise be
+// drawn from too few cases or from nothing at all.
+func NotEnoughData(l *i18n.Locale, title, note string) (out []byte, err error) {
+	l, err = localeOr(l)
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("draw empty chart %q: %v", title, r)
@@ -276,7 +293,7 @@ func NotEnoughData(title, note string) (out []byte, err error) {
 	})
 	center := dc.Center()
 	dc.FillText(textStyle(messageSize, colorText, draw.XCenter, draw.YCenter),
-		vg.Point{X: center.X, Y: center.Y + vg.Points(12)}, "Not enough data")
+		vg.Point{X: center.X, Y: center.Y + vg.Points(12)}, l.T("charts.not_enough_data"))
 	// Each line of the note goes below the one before.
 	for i, line := range strings.Split(strings.TrimSpace(note), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
@@ -285,9 +302,9 @@ func NotEnoughData(title, note string) (out []byte, err error) {
 		}
 	}
 	if title == "" {
-		title = "Not enough data"
+		title = l.T("charts.not_enough_data")
 	}
-	return finish(c, title)
+	return finish(c, l, title)
 }
 
 // finite reports whether every value is a real number.
@@ -299,7 +316,3 @@ func finite(vs ...float64) bool {
 	}
 	return true
 }
-
-// formatMonths formats a duration in months with one decimal, the
-// precision used everywhere on the site.
-func formatMonths(m float64) string { return fmt.Sprintf("%.1f", m) }

@@ -90,7 +90,7 @@ func writeArtifact(t *testing.T, name string, b []byte) {
 }
 
 func TestNotEnoughData(t *testing.T) {
-	b, err := NotEnoughData("Share still waiting", "Fewer than 5 cases match these filters.")
+	b, err := NotEnoughData(nil, "Share still waiting", "Fewer than 5 cases match these filters.")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestNotEnoughData(t *testing.T) {
 	writeArtifact(t, "empty.svg", b)
 
 	// A note of two lines shows both.
-	b, err = NotEnoughData("Share still waiting", "Fewer than 5 cases match these filters.\nAny country: 42 cases")
+	b, err = NotEnoughData(nil, "Share still waiting", "Fewer than 5 cases match these filters.\nAny country: 42 cases")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestNotEnoughData(t *testing.T) {
 }
 
 func TestTitleEscaped(t *testing.T) {
-	b, err := NotEnoughData(`EB-2 <NIW> & "friends"`, "")
+	b, err := NotEnoughData(nil, `EB-2 <NIW> & "friends"`, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestNumberTicks(t *testing.T) {
 		{0, 2.5, 5, false, "0,0.5,1,1.5,2,2.5"},
 	} {
 		var labels []string
-		for _, tk := range numberTicks(tt.n, tt.integer).Ticks(tt.min, tt.max) {
+		for _, tk := range numberTicks(english(t), tt.n, tt.integer).Ticks(tt.min, tt.max) {
 			labels = append(labels, tk.Label)
 		}
 		if got := strings.Join(labels, ","); got != tt.want {
@@ -186,7 +186,7 @@ func TestMonthTicks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var labels []string
-		for _, tk := range monthTicks(4).Ticks(tt.from, tt.to) {
+		for _, tk := range monthTicks(english(t), 4).Ticks(tt.from, tt.to) {
 			labels = append(labels, tk.Label)
 		}
 		if got := strings.Join(labels, ","); got != tt.want {
@@ -207,7 +207,7 @@ func TestChartsFollowColorScheme(t *testing.T) {
 	survival := SurvivalChart{Title: "s", HasBand: true, FollowUp: 5, Median: 4, MedianReached: true,
 		Steps: []SurvivalStep{{Months: 1, Share: 0.8, Lower: 0.7, Upper: 0.9}, {Months: 5, Share: 0.4, Lower: 0.3, Upper: 0.5}}}
 	histogram := HistogramChart{Title: "h", Bins: []HistogramBin{{From: 0, To: 1, Count: 1200}, {From: 1, To: 2, Count: 3500}}}
-	empty, err := NotEnoughData("n", "Fewer than 5 cases.")
+	empty, err := NotEnoughData(nil, "n", "Fewer than 5 cases.")
 	if err != nil {
 		t.Fatal(err)
 	}

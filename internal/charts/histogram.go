@@ -7,6 +7,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // HistogramChart shows how many decided cases took how long: one bar per
@@ -14,6 +16,8 @@ import (
 type HistogramChart struct {
 	// Title names the chart in the SVG's <title>.
 	Title string
+	// Locale writes the chart's words and numbers; nil means English.
+	Locale *i18n.Locale
 	// Bins are the bars, in increasing From, not overlapping.
 	Bins []HistogramBin
 	// EmptyNote is shown under "Not enough data" when there is nothing to draw.
@@ -54,8 +58,12 @@ func (c HistogramChart) SVG() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
+	l, err := localeOr(c.Locale)
+	if err != nil {
+		return nil, err
+	}
 	if c.empty() {
-		return NotEnoughData(c.Title, c.EmptyNote)
+		return NotEnoughData(l, c.Title, c.EmptyNote)
 	}
 	h := &plotter.Histogram{
 		Bins:      make([]plotter.HistogramBin, len(c.Bins)),
@@ -69,13 +77,13 @@ func (c HistogramChart) SVG() ([]byte, error) {
 	}
 	h.Width = c.Bins[0].To - c.Bins[0].From
 
-	p := newPlot("Months from filing to decision", "Decided cases")
-	p.X.Tick.Marker = numberTicks(6, true)
-	p.Y.Tick.Marker = numberTicks(5, true)
+	p := newPlot(l, "charts.axis.months_to_decision", "charts.axis.decided_cases")
+	p.X.Tick.Marker = numberTicks(l, 6, true)
+	p.Y.Tick.Marker = numberTicks(l, 5, true)
 	p.Add(grid(), h)
 	p.X.Min = c.Bins[0].From
 	p.X.Max = c.Bins[len(c.Bins)-1].To
 	p.Y.Min = 0
 	p.Y.Max = float64(maxCount) * 1.08
-	return render(p, c.Title)
+	return render(p, l, c.Title)
 }

@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // SurvivalChart is a Kaplan-Meier "share still waiting" curve: the share
@@ -15,6 +17,8 @@ import (
 type SurvivalChart struct {
 	// Title names the chart in the SVG's <title>.
 	Title string
+	// Locale writes the chart's words and numbers; nil means English.
+	Locale *i18n.Locale
 	// Steps are the points where the curve drops, in increasing Months.
 	// The curve starts at 100% at month 0.
 	Steps []SurvivalStep
@@ -71,8 +75,12 @@ func (c SurvivalChart) SVG() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
+	l, err := localeOr(c.Locale)
+	if err != nil {
+		return nil, err
+	}
 	if c.empty() {
-		return NotEnoughData(c.Title, c.EmptyNote)
+		return NotEnoughData(l, c.Title, c.EmptyNote)
 	}
 	end := c.FollowUp
 	if n := len(c.Steps); n > 0 {
@@ -84,11 +92,11 @@ func (c SurvivalChart) SVG() ([]byte, error) {
 	end = math.Max(end, 1)
 	steps := thinSteps(c.Steps, end, int(canvasWidth))
 
-	p := newPlot("Months since filing", "Still waiting")
+	p := newPlot(l, "charts.axis.months_since_filing", "charts.axis.still_waiting")
 	p.X.Min, p.X.Max = 0, end
 	p.Y.Min, p.Y.Max = 0, 100
-	p.X.Tick.Marker = numberTicks(6, true)
-	p.Y.Tick.Marker = percentTicks()
+	p.X.Tick.Marker = numberTicks(l, 6, true)
+	p.Y.Tick.Marker = percentTicks(l)
 	p.Add(grid())
 
 	if c.HasBand && len(steps) > 0 {
@@ -118,8 +126,8 @@ func (c SurvivalChart) SVG() ([]byte, error) {
 		return nil, fmt.Errorf("median marker: %w", err)
 	}
 	marker.LineStyle = draw.LineStyle{Color: colorVermilion, Width: vg.Points(1.25), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
-	p.Add(marker, medianLabel{months: c.Median, reached: c.MedianReached})
-	return render(p, c.Title)
+	p.Add(marker, medianLabel{locale: l, months: c.Median, reached: c.MedianReached})
+	return render(p, l, c.Title)
 }
 
 // thinSteps keeps at most one step per column when [0, end] is cut into
@@ -195,6 +203,7 @@ func bandOutline(steps []SurvivalStep, end float64) plotter.XYs {
 // a region the curve never enters. A legend was tried and dropped: on a
 // phone-sized chart it always covered part of the curve.
 type medianLabel struct {
+	locale  *i18n.Locale
 	months  float64
 	reached bool
 }
@@ -205,10 +214,10 @@ func (m medianLabel) Plot(c draw.Canvas, p *plot.Plot) {
 	gap := vg.Points(4)
 	if !m.reached {
 		sty := textStyle(legendSize, colorVermilionText, draw.XRight, draw.YTop)
-		c.FillText(sty, vg.Point{X: c.Max.X - gap, Y: trY(50) - gap}, "Median not reached yet")
+		c.FillText(sty, vg.Point{X: c.Max.X - gap, Y: trY(50) - gap}, m.locale.T("charts.median_not_reached"))
 		return
 	}
-	txt := "Median " + formatMonths(m.months) + " months"
+	txt := m.locale.T("charts.median", "Duration", m.locale.T("units.months", "Count", m.months))
 	x, y := trX(m.months), trY(50)
 	sty := textStyle(legendSize, colorVermilionText, draw.XLeft, draw.YBottom)
 	if x+gap+sty.Width(txt) > c.Max.X {

@@ -1,13 +1,13 @@
 package charts
 
 import (
+	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"gonum.org/v1/plot"
 
-	"github.com/casetrack/casetrack/internal/units"
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // niceStep returns the smallest step of the form 1, 2 or 5 times a power of
@@ -33,10 +33,10 @@ func niceStep(span float64, maxTicks int, integer bool) float64 {
 }
 
 // numberTicks labels round values between min and max, at most maxTicks
-// of them, without decimals when integer is set. gonum's default ticker
-// aims at three labels with decimals ("2.50"), which reads poorly for
-// months and counts.
-func numberTicks(maxTicks int, integer bool) plot.Ticker {
+// of them, without decimals when integer is set, in the language's digits
+// and grouping. gonum's default ticker aims at three labels with decimals
+// ("2.50"), which reads poorly for months and counts.
+func numberTicks(l *i18n.Locale, maxTicks int, integer bool) plot.Ticker {
 	return plot.TickerFunc(func(min, max float64) []plot.Tick {
 		step := niceStep(max-min, maxTicks, integer)
 		first := math.Ceil(min/step-1e-9) * step
@@ -45,24 +45,29 @@ func numberTicks(maxTicks int, integer bool) plot.Ticker {
 			if math.Abs(v) < step*1e-9 {
 				v = 0
 			}
-			label := strconv.FormatFloat(v, 'f', -1, 64)
-			if integer {
-				// Whole counts read like every count on the site ("1,200").
-				label = units.Count(int(math.Round(v)))
-			}
-			ticks = append(ticks, plot.Tick{Value: v, Label: label})
+			ticks = append(ticks, plot.Tick{Value: v, Label: numberLabel(l, v, integer)})
 		}
 		return ticks
 	})
 }
 
+// numberLabel writes a tick value: whole values like every count on the
+// site ("1,200", "١٬٢٠٠"), others with one decimal, enough for the steps
+// of 0.1 and more that month axes use.
+func numberLabel(l *i18n.Locale, v float64, integer bool) string {
+	if whole := math.Round(v); integer || math.Abs(v-whole) < 1e-9 {
+		return l.Count(int(whole))
+	}
+	return l.Decimal(v)
+}
+
 // percentTicks labels a 0–100 axis in quarters.
-func percentTicks() plot.Ticker {
+func percentTicks(l *i18n.Locale) plot.Ticker {
 	return plot.TickerFunc(func(min, max float64) []plot.Tick {
 		var ticks []plot.Tick
 		for v := 0.0; v <= 100; v += 25 {
 			if v >= min-1e-9 && v <= max+1e-9 {
-				ticks = append(ticks, plot.Tick{Value: v, Label: strconv.Itoa(int(v)) + "%"})
+				ticks = append(ticks, plot.Tick{Value: v, Label: l.T("charts.percent", "Value", l.Digits(int(v)))})
 			}
 		}
 		return ticks
@@ -72,7 +77,7 @@ func percentTicks() plot.Ticker {
 // monthTicks labels an axis of month ordinals (year*12 + month-1) with at
 // most maxTicks labels: "Jan 2024" when ticks are less than a year apart,
 // otherwise just the year at each January.
-func monthTicks(maxTicks int) plot.Ticker {
+func monthTicks(l *i18n.Locale, maxTicks int) plot.Ticker {
 	return plot.TickerFunc(func(min, max float64) []plot.Tick {
 		lo, hi := int(math.Ceil(min-1e-9)), int(math.Floor(max+1e-9))
 		span := hi - lo
@@ -90,9 +95,9 @@ func monthTicks(maxTicks int) plot.Ticker {
 		var ticks []plot.Tick
 		for n := first; n <= hi; n += step {
 			y, m := n/12, time.Month(n%12+1)
-			label := m.String()[:3] + " " + strconv.Itoa(y)
+			label := l.T("charts.month_tick", "Month", l.T(fmt.Sprintf("charts.month_short_%d", int(m))), "Year", l.Digits(y))
 			if step >= 12 {
-				label = strconv.Itoa(y)
+				label = l.Digits(y)
 			}
 			ticks = append(ticks, plot.Tick{Value: float64(n), Label: label})
 		}

@@ -7,6 +7,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // TrendChart shows the median months to decision for each filing period
@@ -15,6 +17,8 @@ import (
 type TrendChart struct {
 	// Title names the chart in the SVG's <title>.
 	Title string
+	// Locale writes the chart's words and numbers; nil means English.
+	Locale *i18n.Locale
 	// Step is how many months each point covers: 1 for filing months, 3
 	// for quarters. Zero means 1.
 	Step int
@@ -81,15 +85,19 @@ func (c TrendChart) SVG() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
+	l, err := localeOr(c.Locale)
+	if err != nil {
+		return nil, err
+	}
 	runs := trendRuns(c.Points, c.step())
 	if len(runs) == 0 {
-		return NotEnoughData(c.Title, c.EmptyNote)
+		return NotEnoughData(l, c.Title, c.EmptyNote)
 	}
 	top := trendTop(runs)
 
-	p := newPlot("Filing date", "Median months to decision")
-	p.X.Tick.Marker = monthTicks(4)
-	p.Y.Tick.Marker = numberTicks(5, true)
+	p := newPlot(l, "charts.axis.filing_date", "charts.axis.median_months")
+	p.X.Tick.Marker = monthTicks(l, 4)
+	p.Y.Tick.Marker = numberTicks(l, 5, true)
 	p.Add(grid())
 	line := draw.LineStyle{Color: colorBlue, Width: vg.Points(2)}
 	var dots plotter.XYs
@@ -102,12 +110,12 @@ func (c TrendChart) SVG() ([]byte, error) {
 		band.LineStyle.Width = 0
 		p.Add(band)
 		if len(r) >= 2 {
-			l, err := plotter.NewLine(r.medians())
+			median, err := plotter.NewLine(r.medians())
 			if err != nil {
 				return nil, fmt.Errorf("trend line: %w", err)
 			}
-			l.LineStyle = line
-			p.Add(l)
+			median.LineStyle = line
+			p.Add(median)
 		}
 		dots = append(dots, r.medians()...)
 	}
@@ -121,7 +129,7 @@ func (c TrendChart) SVG() ([]byte, error) {
 	first, last := float64(c.Points[0].ordinal()), float64(c.Points[len(c.Points)-1].ordinal()+c.step()-1)
 	p.X.Min, p.X.Max = first-0.5, last+0.5
 	p.Y.Min, p.Y.Max = 0, top
-	return render(p, c.Title)
+	return render(p, l, c.Title)
 }
 
 // trendSpot is one period with a value, placed at the middle of its

@@ -12,16 +12,21 @@ import (
 // its inputs. An entry is keyed by the case and holds the version of the
 // card it was drawn from (Card.Version), so a change to the case or to
 // the numbers of its similar cases gives a new drawing, and the old one
-// is replaced rather than kept.
+// is replaced rather than kept. Each language of a case's card is its own
+// entry, so readers of two languages sharing one case do not take turns
+// redrawing it.
 //
 // Like the statistics answer cache, a full cache starts over, which is
 // simpler than an LRU and costs one drawing per card.
 type Cache struct {
 	mu      sync.Mutex
 	max     int
-	entries map[string]cached
+	entries map[entryKey]cached
 	flight  singleflight.Group
 }
+
+// entryKey is a case and the language of its card.
+type entryKey struct{ key, lang string }
 
 type cached struct {
 	version string
@@ -30,17 +35,19 @@ type cached struct {
 
 // NewCache returns a cache of at most max cards.
 func NewCache(max int) *Cache {
-	return &Cache{max: max, entries: make(map[string]cached)}
+	return &Cache{max: max, entries: make(map[entryKey]cached)}
 }
 
-// PNG returns the card c of the case key, drawn now or earlier, and its
-// version. Concurrent requests for the same card share one drawing.
-func (ch *Cache) PNG(key string, c Card) (png []byte, version string, err error) {
+// PNG returns the card c of the case key in c's language, drawn now or
+// earlier, and its version. Concurrent requests for the same card share
+// one drawing.
+func (ch *Cache) PNG(id string, c Card) (png []byte, version string, err error) {
 	version = c.Version()
+	key := entryKey{id, c.Lang()}
 	if b, ok := ch.get(key, version); ok {
 		return b, version, nil
 	}
-	v, err, _ := ch.flight.Do(key+"\x00"+version, func() (any, error) {
+	v, err, _ := ch.flight.Do(id+"\x00"+key.lang+"\x00"+version, func() (any, error) {
 		if b, ok := ch.get(key, version); ok {
 			return b, nil
 		}
@@ -57,7 +64,7 @@ func (ch *Cache) PNG(key string, c Card) (png []byte, version string, err error)
 	return v.([]byte), version, nil
 }
 
-func (ch *Cache) get(key, version string) ([]byte, bool) {
+func (ch *Cache) get(key entryKey, version string) ([]byte, bool) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	e, ok := ch.entries[key]
@@ -67,20 +74,25 @@ func (ch *Cache) get(key, version string) ([]byte, bool) {
 	return e.png, true
 }
 
-func (ch *Cache) put(key, version string, b []byte) {
+func (ch *Cache) put(key entryKey, version string, b []byte) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	if _, ok := ch.entries[key]; !ok && len(ch.entries) >= ch.max {
-		ch.entries = make(map[string]cached)
+		ch.entries = make(map[entryKey]cached)
 	}
 	ch.entries[key] = cached{version: version, png: b}
 }
 
-// Forget drops the card of a case, for a case that was deleted or hidden.
-func (ch *Cache) Forget(key string) {
+// Forget drops the cards of a case in every language, for a case that
+// was deleted or hidden.
+func (ch *Cache) Forget(id string) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
-	delete(ch.entries, key)
+	for k := range ch.entries {
+		if k.key == id {
+			delete(ch.entries, k)
+		}
+	}
 }
 
 // Len is the number of cards kept.

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -39,6 +40,10 @@ type Card struct {
 	Days       int
 	Milestones []Milestone
 	Cohort     Cohort
+	// Locale writes the card's sentences. A language the card's fonts
+	// cannot draw (see Speaks), or nil, gives an English card; the names
+	// above should then be English too.
+	Locale *i18n.Locale `json:"-"`
 }
 
 // Milestone is one step of the timeline, placed by its days after filing.
@@ -75,7 +80,7 @@ func (c Card) Version() string {
 	// and json.Marshal writes struct fields in a fixed order.
 	b, _ := json.Marshal(c)
 	h := sha256.New()
-	h.Write([]byte(layoutVersion + "\x00"))
+	h.Write([]byte(layoutVersion + "\x00" + c.Lang() + "\x00"))
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }

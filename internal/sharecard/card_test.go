@@ -204,7 +204,7 @@ func TestCache(t *testing.T) {
 		t.Errorf("%d entries in a cache of 2", ch.Len())
 	}
 	ch.Forget("c_4")
-	if _, ok := ch.get("c_4", v3); ok {
+	if _, ok := ch.get(entryKey{"c_4", "en"}, v3); ok {
 		t.Error("a forgotten card is still kept")
 	}
 }

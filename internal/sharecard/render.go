@@ -142,7 +142,7 @@ func (cv *canvas) draw(c Card) error {
 	if err != nil {
 		return err
 	}
-	cv.text("CaseTrack · anonymous timeline", margin, 66, small, colMuted)
+	cv.text(c.brandText(), margin, 66, small, colMuted)
 
 	// The category, as large as fits on one line.
 	var title font.Face
@@ -238,7 +238,7 @@ func (cv *canvas) timeline(c Card) error {
 		}
 	}
 
-	cv.monthTicks(c.Filed, first, last, xOf, months)
+	cv.monthTicks(c, first, last, xOf, months)
 
 	// Dots and their labels. Each label takes the lowest row where it
 	// does not overlap the label before it; one that fits nowhere is left
@@ -250,7 +250,7 @@ func (cv *canvas) timeline(c Card) error {
 		color color.RGBA
 		open  bool
 	}
-	points := []point{{day: 0, name: "Filed", color: colAxis}}
+	points := []point{{day: 0, name: c.filedLabel(), color: colAxis}}
 	for _, m := range c.Milestones {
 		p := point{day: m.Day, name: m.Name, color: colDot}
 		if m.Terminal {
@@ -261,8 +261,8 @@ func (cv *canvas) timeline(c Card) error {
 	if c.Pending() {
 		// The last day it was confirmed waiting, which may be a while
 		// ago: its month says so.
-		asOf := c.Filed.Mid().AddDate(0, 0, c.Days).Format("Jan 2006")
-		points = append(points, point{day: c.Days, name: "Waiting as of " + asOf, bold: true, color: statusColors[timeline.StatusPending][0], open: true})
+		asOf := c.Filed.Mid().AddDate(0, 0, c.Days)
+		points = append(points, point{day: c.Days, name: c.waitingLabel(asOf), bold: true, color: statusColors[timeline.StatusPending][0], open: true})
 	}
 	var rowEnd [labelRows]int
 	for i := range rowEnd {
@@ -295,8 +295,8 @@ func (cv *canvas) timeline(c Card) error {
 
 // monthTicks marks month starts under the axis and labels as many of
 // them as fit: every month, or every 2, 3, 6 or 12 months.
-func (cv *canvas) monthTicks(filed timeline.Month, first, last int, xOf func(int) float64, f font.Face) {
-	mid := filed.Mid()
+func (cv *canvas) monthTicks(c Card, first, last int, xOf func(int) float64, f font.Face) {
+	mid := c.Filed.Mid()
 	day := func(t time.Time) int { return timeline.DaysBetween(mid, t) }
 	t0 := mid.AddDate(0, 0, first)
 	start := time.Date(t0.Year(), t0.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -310,10 +310,11 @@ func (cv *canvas) monthTicks(filed timeline.Month, first, last int, xOf func(int
 	// only the year once they are 12 months or more apart.
 	step := 120
 	perMonth := (xOf(last) - xOf(first)) / float64(max(last-first, 1)) * 30.44
+	sample := time.Date(2024, time.May, 1, 0, 0, 0, 0, time.UTC)
 	for _, s := range []int{1, 2, 3, 6, 12, 24, 60} {
-		widest := measure(f, "May 2024")
+		widest := measure(f, c.monthTick(sample, true))
 		if s >= 12 {
-			widest = measure(f, "2024")
+			widest = measure(f, c.yearTick(sample))
 		}
 		if perMonth*float64(s) >= float64(widest+24) {
 			step = s
@@ -333,12 +334,12 @@ func (cv *canvas) monthTicks(filed timeline.Month, first, last int, xOf func(int
 		if !label {
 			continue
 		}
-		text := t.Format("Jan")
+		text := c.monthTick(t, false)
 		switch {
 		case step >= 12:
-			text = t.Format("2006")
+			text = c.yearTick(t)
 		case t.Month() == time.January || labelled == 0:
-			text = t.Format("Jan 2006")
+			text = c.monthTick(t, true)
 		}
 		w := measure(f, text)
 		left := min(max(x-w/2, margin), Width-margin-w)

@@ -1,16 +1,55 @@
 package sharecard
 
 import (
+	"fmt"
 	"math"
-	"strconv"
+	"sync"
+	"time"
 
-	"github.com/casetrack/casetrack/internal/phrase"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // The card's sentences, in the words the case page uses, kept apart from
-// the drawing so tests can read them.
+// the drawing so tests can read them. They are messages of the "card"
+// area (locales/card/), written by the card's Locale.
+
+// drawable are the languages the card's fonts can draw. Go's fonts cover
+// Latin (not Vietnamese's stacked accents), and the card's text drawer
+// places glyphs one after the other, without the shaping that Arabic,
+// Persian and Devanagari need; Chinese needs a font of several megabytes.
+// Cards of the other languages stay in English rather than show boxes or
+// broken letters (TestDrawableLanguagesHaveGlyphs checks the fonts).
+var drawable = map[string]bool{"en": true, "es": true, "pt-BR": true}
+
+// Speaks reports whether a card can be drawn in l's language.
+func Speaks(l *i18n.Locale) bool { return l != nil && drawable[l.Code()] }
+
+// sourceLocale is English, for cards built without a Locale.
+var sourceLocale = sync.OnceValues(func() (*i18n.Locale, error) {
+	c, err := i18n.Load()
+	if err != nil {
+		return nil, fmt.Errorf("sharecard: load messages: %w", err)
+	}
+	return c.Default(), nil
+})
+
+// locale is the card's language: its Locale when the card can be drawn
+// in it, English otherwise.
+func (c Card) locale() *i18n.Locale {
+	if Speaks(c.Locale) {
+		return c.Locale
+	}
+	l, err := sourceLocale()
+	if err != nil {
+		// The catalogs are embedded and checked by tests.
+		panic(err)
+	}
+	return l
+}
+
+// Lang is the code of the language the card is drawn in.
+func (c Card) Lang() string { return c.locale().Code() }
 
 // StatusText is the card's status line: "Pending for 15.2 months",
 // "Approved after 7.1 months", "Denied after 45 days".
@@ -19,27 +58,29 @@ import (
 // or decided early in its filing month, may have a few days less than
 // none: the card says 0 days.
 func (c Card) StatusText() string {
-	days := units.Duration(max(c.Days, 0))
+	l := c.locale()
+	days := l.Duration(max(c.Days, 0))
 	switch c.Status {
 	case timeline.StatusApproved:
-		return "Approved after " + days
+		return l.T("card.status.approved", "Duration", days)
 	case timeline.StatusDenied:
-		return "Denied after " + days
+		return l.T("card.status.denied", "Duration", days)
 	}
-	return "Pending for " + days
+	return l.T("card.status.pending", "Duration", days)
 }
 
 // Subtitle is the line under the category: form, filing month and
 // country of birth.
 func (c Card) Subtitle() string {
+	l := c.locale()
 	s := ""
 	if c.Form != "" {
 		s = c.Form + " · "
 	}
-	s += "Filed " + phrase.Month(c.Filed)
+	s += l.T("card.filed_in", "Month", l.MonthYear(c.Filed.Mid()))
 	if c.Country != "" {
 		// Last, since a long country name is what gets shortened.
-		s += " · Born in " + c.Country
+		s += " · " + l.T("card.born_in", "Country", c.Country)
 	}
 	return s
 }
@@ -47,22 +88,52 @@ func (c Card) Subtitle() string {
 // CohortText is where the case stands, or that there are too few
 // similar cases to say.
 func (c Card) CohortText() string {
+	l := c.locale()
 	switch {
 	case !c.Cohort.Enough:
-		return "Not enough similar cases to compare yet"
+		return l.T("card.cohort.not_enough")
 	case c.Pending():
-		return percent(c.Cohort.Share) + " of similar cases were decided within " + units.Duration(c.Days)
+		return l.T("card.cohort.pending", "Percent", percent(l, c.Cohort.Share), "Duration", l.Duration(c.Days))
 	}
-	return "Decided faster than " + percent(c.Cohort.Share) + " of similar cases"
+	return l.T("card.cohort.decided", "Percent", percent(l, c.Cohort.Share))
 }
 
 // GroupText names the cases compared with.
 func (c Card) GroupText() string {
+	l := c.locale()
 	if !c.Cohort.Enough || c.Cohort.Group == "" {
-		return "Anonymous timeline shared on CaseTrack"
+		return l.T("card.group.none")
 	}
-	return "Compared with " + c.Cohort.Group
+	return l.T("card.group.compared", "Group", c.Cohort.Group)
 }
 
+// brandText is the line at the top of the card.
+func (c Card) brandText() string { return c.locale().T("card.brand") }
+
+// filedLabel names the first dot of the timeline.
+func (c Card) filedLabel() string { return c.locale().T("card.filed") }
+
+// waitingLabel names the last dot of a pending case: the month it was
+// last confirmed waiting, which may be a while ago.
+func (c Card) waitingLabel(asOf time.Time) string {
+	return c.locale().T("card.waiting_as_of", "Month", c.monthTick(asOf, true))
+}
+
+// monthTick is a month under the timeline, with its year when withYear
+// ("May", "May 2024"), or only the year ("2024").
+func (c Card) monthTick(t time.Time, withYear bool) string {
+	l := c.locale()
+	month := l.T(fmt.Sprintf("charts.month_short_%d", int(t.Month())))
+	if !withYear {
+		return month
+	}
+	return l.T("charts.month_tick", "Month", month, "Year", l.Digits(t.Year()))
+}
+
+// yearTick is a year under the timeline.
+func (c Card) yearTick(t time.Time) string { return c.locale().Digits(t.Year()) }
+
 // percent formats a share as a whole percentage, as the case page does.
-func percent(v float64) string { return strconv.Itoa(int(math.Round(v*100))) + "%" }
+func percent(l *i18n.Locale, v float64) string {
+	return l.T("charts.percent", "Value", l.Digits(int(math.Round(v*100))))
+}

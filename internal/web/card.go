@@ -3,14 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
-	"strings"
 
-	"github.com/casetrack/casetrack/internal/phrase"
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/sharecard"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // The share card of a case (package sharecard draws it): the Open Graph
@@ -35,7 +35,10 @@ const cardContentSecurityPolicy = "default-src 'none'; img-src 'self'; style-src
 
 // caseCard handles GET /cases/{id}/card.png. It answers for the cases
 // the case page shows (a hidden case is a 404 like its page), and 304
-// when the card the client holds is still the current one.
+// when the card the client holds is still the current one. The card is
+// in the request's language (the case page names its card with its lang
+// parameter) when the card's fonts can draw it, in English otherwise; the
+// cache and the ETag tell the languages apart.
 func (s *Server) caseCard(w http.ResponseWriter, r *http.Request) error {
 	id, err := caseIDFrom(r)
 	if err != nil {
@@ -54,7 +57,7 @@ func (s *Server) caseCard(w http.ResponseWriter, r *http.Request) error {
 		s.cards.Forget(id)
 		return errCaseRemoved()
 	}
-	card := s.shareCard(c)
+	card := s.shareCard(s.locale(r), c)
 	etag := `"` + card.Version() + `"`
 	h := w.Header()
 	h.Set("Cache-Control", cardCacheControl)
@@ -79,12 +82,18 @@ func (s *Server) caseCard(w http.ResponseWriter, r *http.Request) error {
 
 // shareCard is what the card of a case shows, from the fields the case
 // page shows and where the case stands among similar cases, worded as on
-// that page. It is built field by field so that nothing else (the id, the
-// note, the owner, the exact days of the dates) can reach the picture.
-func (s *Server) shareCard(c *timeline.Case) sharecard.Card {
-	v := newCaseView(s.cat, c)
+// that page, in l's language when the card can be drawn in it (English
+// otherwise, names included). It is built field by field so that nothing
+// else (the id, the note, the owner, the exact days of the dates) can
+// reach the picture.
+func (s *Server) shareCard(l *i18n.Locale, c *timeline.Case) sharecard.Card {
+	if !sharecard.Speaks(l) {
+		l = s.lang.Default()
+	}
+	ref := s.referenceIn(l)
+	v := newCaseView(ref, c)
 	card := sharecard.Card{Category: v.Category.Name, Form: v.Category.Form, Country: v.CountryName,
-		Filed: c.Filed, Status: v.Status, Days: v.DaysSinceFiled}
+		Filed: c.Filed, Status: v.Status, Days: v.DaysSinceFiled, Locale: l}
 	for _, m := range v.Milestones {
 		card.Milestones = append(card.Milestones, sharecard.Milestone{Name: m.Name, Day: m.Days, Terminal: m.Terminal})
 	}
@@ -94,7 +103,7 @@ func (s *Server) shareCard(c *timeline.Case) sharecard.Card {
 	}
 	o := s.index.Outlook(req, s.minCases)
 	if !o.Suppressed() {
-		card.Cohort = sharecard.Cohort{Enough: true, Share: o.DecidedByNow, Group: phrase.Group(s.cat, o.Group())}
+		card.Cohort = sharecard.Cohort{Enough: true, Share: o.DecidedByNow, Group: chartGroup(l, ref, o.Group())}
 		if decided {
 			// The share still waiting on its decision day, as the
 			// case page's "decided faster than".
@@ -113,35 +122,61 @@ type shareMeta struct {
 	Width, Height        int
 }
 
-// caseShareMeta words the tags of a case page. Addresses start with the
-// configured public URL, or without one with the scheme and host the
-// request came to, as the Atom feed's do (baseURL).
+// referenceIn is the reference data named in l's language.
+func (s *Server) referenceIn(l *i18n.Locale) *catalog.Catalog {
+	if ref, ok := s.refs[l.Code()]; ok {
+		return ref
+	}
+	return s.cat
+}
+
+// caseShareMeta words the tags of a case page in the page's language.
+// Addresses start with the configured public URL, or without one with
+// the scheme and host the request came to, as the Atom feed's do
+// (baseURL). The card's address names the language when the card is
+// drawn in one other than English, since chats fetch it without the
+// reader's cookie or Accept-Language.
 func (s *Server) caseShareMeta(r *http.Request, v caseView) *shareMeta {
 	base := s.baseURL(r)
-	status := "still waiting after " + units.Duration(v.DaysSinceFiled)
-	for _, m := range v.Milestones {
-		if m.Terminal {
-			status = strings.ToLower(v.StatusLabel()) + " after " + units.Duration(m.Days)
-			break
-		}
+	l, ref := s.locale(r), s.reference(r)
+	category := refName(ref.Category, v.Category.Code, func(c catalog.Category) string { return c.Name })
+	country := refName(ref.Country, v.CountryCode, func(c catalog.Country) string { return c.Name })
+	image := base + "/cases/" + v.ID + "/card.png"
+	if sharecard.Speaks(l) && l.Code() != i18n.Source {
+		image += "?" + url.Values{i18n.Param: {l.Code()}}.Encode()
 	}
-	title := v.Category.Name + ": " + status
-	desc := "Anonymous " + v.Category.Form + " timeline: filed " + monthWords(v.Filed) + ", born in " + v.CountryName + ", " +
-		plural(len(v.Milestones), "1 milestone", strconv.Itoa(len(v.Milestones))+" milestones") + ". How it compares with similar cases on CaseTrack."
 	return &shareMeta{
-		Title: title, Description: desc,
-		URL: base + "/cases/" + v.ID, Image: base + "/cases/" + v.ID + "/card.png",
-		ImageAlt: "Timeline of an anonymous " + v.Category.Name + " case and where it stands among similar cases.",
+		Title: shareTitle(l, category, v),
+		Description: l.T("card.meta.description", "Form", v.Category.Form, "Month", monthWords(l, v.Filed),
+			"Country", country, "Count", len(v.Milestones)),
+		URL: base + "/cases/" + v.ID, Image: image,
+		ImageAlt: l.T("card.meta.image_alt", "Category", category),
 		Width:    sharecard.Width, Height: sharecard.Height,
 	}
 }
 
-// monthWords writes a YYYY-MM month as "March 2024" (as given when it
-// does not parse).
-func monthWords(month string) string {
+// shareTitle says the case's category and where it stands: decided after
+// how long, or still waiting after how long.
+func shareTitle(l *i18n.Locale, category string, v caseView) string {
+	for _, m := range v.Milestones {
+		if !m.Terminal {
+			continue
+		}
+		id := "card.meta.title_approved"
+		if v.Status == timeline.StatusDenied {
+			id = "card.meta.title_denied"
+		}
+		return l.T(id, "Category", category, "Duration", l.Duration(m.Days))
+	}
+	return l.T("card.meta.title_waiting", "Category", category, "Duration", l.Duration(v.DaysSinceFiled))
+}
+
+// monthWords writes a YYYY-MM month as "March 2024" in l's language (as
+// given when it does not parse).
+func monthWords(l *i18n.Locale, month string) string {
 	m, err := timeline.ParseMonth(month)
 	if err != nil {
 		return month
 	}
-	return phrase.Month(m)
+	return l.MonthYear(m.Mid())
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html"
 	"image/png"
 	"net/http"
 	"reflect"
@@ -98,7 +99,7 @@ func TestCaseCardCohort(t *testing.T) {
 		{cases[40], "50% of similar cases were decided within 23.9 months", "Of similar cases, 50% were decided by the 23.9 months you have waited."},
 		{cases[0], "Decided faster than 97% of similar cases", "Decided faster than 97% of similar cases"},
 	} {
-		card := e.server.shareCard(tt.c)
+		card := e.server.shareCard(e.server.lang.Default(), tt.c)
 		if got := card.CohortText(); got != tt.card {
 			t.Errorf("card of %s says %q, want %q", tt.c.Status(), got, tt.card)
 		}
@@ -118,7 +119,7 @@ func TestCaseCardCohort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if card := e.server.shareCard(c); card.Cohort.Enough || card.CohortText() != "Not enough similar cases to compare yet" {
+	if card := e.server.shareCard(e.server.lang.Default(), c); card.Cohort.Enough || card.CohortText() != "Not enough similar cases to compare yet" {
 		t.Errorf("a case without enough similar cases: %+v, %q", card.Cohort, card.CohortText())
 	}
 
@@ -221,7 +222,7 @@ func TestShareCardHoldsNoIdentifiers(t *testing.T) {
 	if c.Note == "" || c.OwnerID == "" {
 		t.Fatal("the test case lacks its note or owner")
 	}
-	card := e.server.shareCard(c)
+	card := e.server.shareCard(e.server.lang.Default(), c)
 
 	forbidden := regexp.MustCompile(`(?i)^(id|caseid|note|owner|ownerid|editkey|email)$`)
 	var walk func(v reflect.Value, path string)
@@ -286,4 +287,72 @@ func BenchmarkCaseCard(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestCaseCardLanguage: a case page names its card in its own language
+// where the card can be drawn in it, and its share tags speak the page's
+// language; the card in Spanish is its own drawing (its own ETag), while
+// a language the card's fonts cannot draw gets the English card.
+func TestCaseCardLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	created := e.create(validSubmission())
+	page := "/cases/" + created.ID
+	card := page + "/card.png"
+	meta := regexp.MustCompile(`<meta (?:property|name)="(og:title|og:description|og:image|og:image:alt)" content="([^"]*)">`)
+	tags := func(lang string) map[string]string {
+		res := e.get(page + "?lang=" + lang)
+		mustStatus(t, res, http.StatusOK)
+		out := map[string]string{}
+		for _, m := range meta.FindAllStringSubmatch(res.body, -1) {
+			out[m[1]] = html.UnescapeString(m[2])
+		}
+		return out
+	}
+	english := []string{"still waiting", "Anonymous", "filed", "born in", "milestones", "months", "Timeline of", "similar cases"}
+	for _, tt := range []struct {
+		lang  string
+		image string // the query of the card's address
+	}{
+		{"es", "?lang=es"},
+		{"pt-BR", "?lang=pt-BR"},
+		{"zh-Hans", ""},
+		{"ar", ""},
+	} {
+		got := tags(tt.lang)
+		if !strings.HasSuffix(got["og:image"], card+tt.image) {
+			t.Errorf("%s: og:image %q, want …%s", tt.lang, got["og:image"], card+tt.image)
+		}
+		for name, v := range got {
+			for _, w := range english {
+				if strings.Contains(v, w) {
+					t.Errorf("%s: %s %q says %q", tt.lang, name, v, w)
+				}
+			}
+		}
+	}
+
+	etag := func(query string) string {
+		res := e.get(card + query)
+		mustStatus(t, res, http.StatusOK)
+		return res.header.Get("ETag")
+	}
+	en, es, zh := etag("?lang=en"), etag("?lang=es"), etag("?lang=zh-Hans")
+	if en == es {
+		t.Error("the Spanish card has the English card's ETag")
+	}
+	if zh != en {
+		t.Error("the card in a language its fonts cannot draw is not the English card")
+	}
+	c, err := e.st.Case(t.Context(), created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := e.server.shareCard(e.server.lang.Locale("es"), c)
+	for _, s := range []string{sc.StatusText(), sc.Subtitle(), sc.CohortText(), sc.GroupText()} {
+		for _, w := range []string{"Pending", "Filed", "Born", "months", "similar cases", "Compared", "Anonymous"} {
+			if strings.Contains(s, w) {
+				t.Errorf("Spanish card says %q: %q", w, s)
+			}
+		}
+	}
 }

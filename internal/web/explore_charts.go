@@ -4,26 +4,30 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/charts"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/pagecache"
 	"github.com/casetrack/casetrack/internal/stats"
-	"github.com/casetrack/casetrack/internal/units"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // chartCacheControl lets browsers reuse a chart briefly (a page reload, the
 // back button) without showing numbers much older than the page around it.
 const chartCacheControl = "public, max-age=60"
 
-// survivalChart converts the engine's curve into the chart's input: days
-// become months, and confidence limits the engine leaves undefined (where
-// the estimate reaches 0) collapse onto the estimate.
-func survivalChart(title string, a pageAnswer) charts.SurvivalChart {
-	c := charts.SurvivalChart{Title: title, HasBand: true,
-		EmptyNote: "No case in this group has been decided yet."}
+// survivalChart converts the engine's curve into the chart's input, in
+// l's language: days become months, and confidence limits the engine
+// leaves undefined (where the estimate reaches 0) collapse onto the
+// estimate.
+func survivalChart(l *i18n.Locale, title string, a pageAnswer) charts.SurvivalChart {
+	c := charts.SurvivalChart{Locale: l, Title: title, HasBand: true,
+		EmptyNote: l.T("charts.empty.none_decided")}
 	for _, p := range a.Curve.Points {
 		lo, hi := p.CI()
 		if math.IsNaN(lo) || math.IsNaN(hi) {
@@ -41,8 +45,8 @@ func survivalChart(title string, a pageAnswer) charts.SurvivalChart {
 }
 
 // histogramChart converts the engine's day bins into month bins.
-func histogramChart(title string, h stats.Histogram) charts.HistogramChart {
-	c := charts.HistogramChart{Title: title, EmptyNote: "No case in this group has been decided yet."}
+func histogramChart(l *i18n.Locale, title string, h stats.Histogram) charts.HistogramChart {
+	c := charts.HistogramChart{Locale: l, Title: title, EmptyNote: l.T("charts.empty.none_decided")}
 	for _, b := range h.Bins {
 		c.Bins = append(c.Bins, charts.HistogramBin{From: toMonths(b.From), To: toMonths(b.To), Count: b.Count})
 	}
@@ -52,8 +56,8 @@ func histogramChart(title string, h stats.Histogram) charts.HistogramChart {
 // trendChart converts a breakdown by filing quarter into trend points,
 // each with its median's 95% range; a suppressed quarter or an unreached
 // median is a gap.
-func trendChart(title string, b stats.Breakdown) (charts.TrendChart, error) {
-	c := charts.TrendChart{Title: title, Step: 3, EmptyNote: "No filing quarter has enough decided cases yet."}
+func trendChart(l *i18n.Locale, title string, b stats.Breakdown) (charts.TrendChart, error) {
+	c := charts.TrendChart{Locale: l, Title: title, Step: 3, EmptyNote: l.T("charts.empty.no_quarter")}
 	for _, r := range b.Rows {
 		var y, q int
 		if _, err := fmt.Sscanf(r.Key, "%d-Q%d", &y, &q); err != nil || q < 1 || q > 4 {
@@ -84,51 +88,104 @@ func (s *Server) chartFilter(r *http.Request) (stats.Filter, error) {
 	return f, nil
 }
 
-// suppressedNote is the second line of a "Not enough data" chart.
-func (s *Server) suppressedNote() string {
-	return "Fewer than " + strconv.Itoa(s.minCases) + " cases match these filters."
+// fewerNote is the second line of a "Not enough data" chart: fewer than
+// the minimum of cases (message id: charts.note.*).
+func (s *Server) fewerNote(l *i18n.Locale, id string) string {
+	return l.T(id, "Count", s.minCases)
 }
 
 // widerNote adds to a "Not enough data" chart's note the nearest wider
 // group that has numbers, with its size: an image cannot link, so it
 // names the group; the page around it links to it.
-func (s *Server) widerNote(f stats.Filter, note string) string {
+func (s *Server) widerNote(l *i18n.Locale, f stats.Filter, note string) string {
 	for _, w := range s.index.Wider(f, s.minCases) {
 		if !w.Suppressed {
-			return note + "\n" + widerName(w) + ": " + units.Count(w.Cases) + " cases"
+			return note + "\n" + l.T("charts.wider.cases", "Group", widerName(l, w), "Count", w.Cases)
 		}
 	}
 	return note
 }
 
+// widerParts are the words for each filter a wider group drops.
+var widerParts = map[string]string{
+	"details":        "charts.wider.details",
+	"service_center": "charts.wider.service_center",
+	"country":        "charts.wider.country",
+	"filed":          "charts.wider.filed",
+}
+
 // widerName says in a few words how a wider group widens ("Any service
 // center", "Any country, every filing month").
-func widerName(w stats.WiderGroup) string {
+func widerName(l *i18n.Locale, w stats.WiderGroup) string {
 	var parts []string
 	for _, d := range strings.Split(w.Dropped, "+") {
-		switch d {
-		case "details":
-			parts = append(parts, "any processing, office or priority date")
-		case "service_center":
-			parts = append(parts, "any service center")
-		case "country":
-			parts = append(parts, "any country")
-		case "filed":
-			parts = append(parts, "every filing month")
+		if id, ok := widerParts[d]; ok {
+			parts = append(parts, l.T(id))
 		}
 	}
-	out := strings.Join(parts, ", ")
-	if out == "" {
-		return "Wider group"
+	if len(parts) == 0 {
+		return l.T("charts.wider.group")
 	}
-	return strings.ToUpper(out[:1]) + out[1:]
+	return upperFirst(strings.Join(parts, l.T("charts.wider.separator")))
+}
+
+// upperFirst capitalizes the first letter, for scripts that have cases.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// chartGroup names the group of a chart's title, and of the share card,
+// in l's language. English keeps the pages' phrase (phrase.Group); other
+// languages say the category, the country of birth, the service center
+// and the filing months in the reference data of their language (the
+// processing, office and priority-date filters of Explore are left out).
+func chartGroup(l *i18n.Locale, ref *catalog.Catalog, f stats.Filter) string {
+	if l.Code() == i18n.Source {
+		return groupPhrase(ref, f)
+	}
+	category := refName(ref.Category, f.Category, func(c catalog.Category) string { return c.Name })
+	group := l.T("charts.group", "Category", category)
+	if f.Country != "" {
+		country := refName(ref.Country, f.Country, func(c catalog.Country) string { return c.Name })
+		group = l.T("charts.group_from", "Category", category, "Country", country)
+	}
+	switch f.ServiceCenter {
+	case "":
+	case stats.NoServiceCenter:
+		group = l.T("charts.group_no_center", "Group", group)
+	default:
+		center := refName(ref.ServiceCenter, f.ServiceCenter, func(c catalog.ServiceCenter) string { return c.Name })
+		group = l.T("charts.group_center", "Group", group, "Center", center)
+	}
+	return filedGroup(l, group, f.FiledFrom, f.FiledTo)
+}
+
+// filedGroup adds the filing months to a group's name, as phrase.Filed
+// says them in English.
+func filedGroup(l *i18n.Locale, group string, from, to timeline.Month) string {
+	month := func(m timeline.Month) string { return l.MonthYear(m.Mid()) }
+	switch {
+	case from.IsZero() && to.IsZero():
+		return group
+	case to.IsZero():
+		return l.T("charts.filed_since", "Group", group, "Month", month(from))
+	case from.IsZero():
+		return l.T("charts.filed_until", "Group", group, "Month", month(to))
+	case from == to:
+		return l.T("charts.filed_in", "Group", group, "Month", month(from))
+	case from.Year == to.Year && from.Month == time.January && to.Month == time.December:
+		return l.T("charts.filed_year", "Group", group, "Year", l.Digits(from.Year))
+	}
+	return l.T("charts.filed_between", "Group", group, "From", month(from), "To", month(to))
 }
 
 // chartHandler serves one chart of an Explore group: the filter is read
 // and checked on every request (an invalid one is a 422), and the image is
-// drawn by draw once per change of the group's category and served from
-// the rendered-response cache, with its ETag, until then.
-func (s *Server) chartHandler(path string, draw func(f stats.Filter) ([]byte, error)) handlerFunc {
+// drawn by draw, in the request's language, once per change of the
+// group's category and served from the rendered-response cache (keyed by
+// language, see pageVariant), with its ETag, until then.
+func (s *Server) chartHandler(path string, draw func(r *http.Request, f stats.Filter) ([]byte, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, err := s.chartFilter(r)
 		if err != nil {
@@ -136,7 +193,7 @@ func (s *Server) chartHandler(path string, draw func(f stats.Filter) ([]byte, er
 		}
 		key := s.renderedKey(r, path, filterValues(f))
 		return s.serveRendered(w, r, key, s.index.CategoryVersion(f.Category), func() (*pagecache.Response, error) {
-			body, err := draw(f)
+			body, err := draw(r, f)
 			if err != nil {
 				return nil, err
 			}
@@ -154,43 +211,47 @@ func svgHeaders(h http.Header) {
 }
 
 // survivalSVG draws GET /explore/chart/survival.svg.
-func (s *Server) survivalSVG(f stats.Filter) ([]byte, error) {
-	title := "Share of " + groupPhrase(s.cat, f) + " still waiting"
+func (s *Server) survivalSVG(r *http.Request, f stats.Filter) ([]byte, error) {
+	l := s.locale(r)
+	group := chartGroup(l, s.reference(r), f)
+	title := l.T("charts.title.survival", "Group", group)
 	res := s.index.Stats(f, s.minCases)
 	if res.Suppressed {
-		return s.notEnough(title, s.widerNote(f, s.suppressedNote()))
+		return s.notEnough(l, title, s.widerNote(l, f, s.fewerNote(l, "charts.note.fewer_cases")))
 	}
 	a := answerOf(res)
 	if a.Pace {
-		title += ", at the pace of the last six months"
+		title = l.T("charts.title.survival_pace", "Group", group)
 	}
 	if a.Suppressed {
-		return s.notEnough(title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" cases were waiting during the last six months."))
+		return s.notEnough(l, title, s.widerNote(l, f, s.fewerNote(l, "charts.note.fewer_waiting")))
 	}
-	return drawChart(survivalChart(title, a))
+	return drawChart(survivalChart(l, title, a))
 }
 
 // histogramSVG draws GET /explore/chart/histogram.svg.
-func (s *Server) histogramSVG(f stats.Filter) ([]byte, error) {
-	title := "Months from filing to decision, " + groupPhrase(s.cat, f)
+func (s *Server) histogramSVG(r *http.Request, f stats.Filter) ([]byte, error) {
+	l := s.locale(r)
+	title := l.T("charts.title.histogram", "Group", chartGroup(l, s.reference(r), f))
 	h := s.index.Histogram(f, s.minCases)
 	if h.Suppressed {
-		return s.notEnough(title, s.widerNote(f, "Fewer than "+strconv.Itoa(s.minCases)+" decided cases match these filters."))
+		return s.notEnough(l, title, s.widerNote(l, f, s.fewerNote(l, "charts.note.fewer_decided")))
 	}
-	return drawChart(histogramChart(title, h))
+	return drawChart(histogramChart(l, title, h))
 }
 
 // trendSVG draws GET /explore/chart/trend.svg.
-func (s *Server) trendSVG(f stats.Filter) ([]byte, error) {
-	title := "Median months to decision by filing quarter, with its 95% range, " + groupPhrase(s.cat, f)
+func (s *Server) trendSVG(r *http.Request, f stats.Filter) ([]byte, error) {
+	l := s.locale(r)
+	title := l.T("charts.title.trend", "Group", chartGroup(l, s.reference(r), f))
 	if s.groupSuppressed(f) {
-		return s.notEnough(title, s.widerNote(f, s.suppressedNote()))
+		return s.notEnough(l, title, s.widerNote(l, f, s.fewerNote(l, "charts.note.fewer_cases")))
 	}
 	b, err := s.index.Breakdown(f, stats.ByQuarter, s.minCases)
 	if err != nil {
 		return nil, fmt.Errorf("trend: %w", err)
 	}
-	c, err := trendChart(title, b)
+	c, err := trendChart(l, title, b)
 	if err != nil {
 		return nil, err
 	}
@@ -209,9 +270,9 @@ func drawChart(c svgChart) ([]byte, error) {
 	return body, nil
 }
 
-// notEnough draws the "Not enough data" image.
-func (s *Server) notEnough(title, note string) ([]byte, error) {
-	body, err := charts.NotEnoughData(title, note)
+// notEnough draws the "Not enough data" image in l's language.
+func (s *Server) notEnough(l *i18n.Locale, title, note string) ([]byte, error) {
+	body, err := charts.NotEnoughData(l, title, note)
 	if err != nil {
 		return nil, fmt.Errorf("render empty chart: %w", err)
 	}

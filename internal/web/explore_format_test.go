@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -157,7 +158,11 @@ func TestSurvivalChartInput(t *testing.T) {
 		{T: 152, S: 0.5, Greenwood: 1.0 / 6},
 		{T: 300, S: 0, Greenwood: 0},
 	}}}
-	c := survivalChart("t", a)
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := survivalChart(cat.Default(), "t", a)
 	if len(c.Steps) != 3 || !c.MedianReached || c.Median != 152/daysPerMonth || c.FollowUp != 300/daysPerMonth {
 		t.Fatalf("chart input %+v", c)
 	}
