@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -150,6 +152,23 @@ func TestNoUntranslatedText(t *testing.T) {
 		}
 	}
 	charts := map[string]bool{}
+	// The pages of a contributor: the manage link, and with an account
+	// their timeline, its editing, the password and alert pages; and
+	// the moderation page.
+	u, err := url.Parse(pending.ManageURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := e.account("member@example.org")
+	mine := e.create(validSubmission(), member...)
+	private := map[string][]string{
+		u.Path: nil, u.Path + "/edit": nil,
+		"/me": member, "/me/password": member, "/me/cases/" + mine.ID + "/edit": member, "/me/alerts/new?category=eb2-niw": member,
+		"/admin": e.adminHeaders(),
+	}
+	for _, p := range slices.Sorted(maps.Keys(private)) {
+		check("GET "+p, e.get(with(p), private[p]...).body)
+	}
 	for _, p := range pages {
 		res := e.get(with(p))
 		check("GET "+p, res.body)
@@ -157,13 +176,7 @@ func TestNoUntranslatedText(t *testing.T) {
 			charts[html.UnescapeString(m[1])] = true
 		}
 	}
-	for _, c := range slices.Sorted(func(yield func(string) bool) {
-		for c := range charts {
-			if !yield(c) {
-				return
-			}
-		}
-	}) {
+	for _, c := range slices.Sorted(maps.Keys(charts)) {
 		res := e.get(with(c))
 		check("chart "+c, res.body)
 	}
