@@ -156,9 +156,6 @@ func SameMonth(c *timeline.Case) Group {
 // there is one ("… (approved only)").
 func (g Group) Describe(cat *catalog.Catalog) string {
 	s := phrase.Group(cat, g.Filter())
-	if g.Category == "" {
-		s = "cases of every category" + strings.TrimPrefix(s, " cases")
-	}
 	if g.Milestone != "" {
 		// "Request for evidence (RFE)" reads "(request for evidence only)".
 		name, _, _ := strings.Cut(milestoneName(cat, g.Category, g.Milestone), " (")
