@@ -19,7 +19,7 @@ import (
 // apiOutlook handles GET /api/v1/outlook: the engine's outlook as JSON,
 // from the answer cache like the statistics (the key holds the day).
 func (s *Server) apiOutlook(w http.ResponseWriter, r *http.Request) error {
-	req, fe := outlook.Parse(s.cat, outlook.FormOf(r.URL.Query()), s.now())
+	req, fe := outlook.Parse(s.locale(r), s.cat, outlook.FormOf(r.URL.Query()), s.now())
 	if fe != nil {
 		return errValidation(fe)
 	}
@@ -108,7 +108,7 @@ func (s *Server) exploreOutlook(r *http.Request, f stats.Filter) (*outlookForm, 
 	if form.Filed == "" && form.AsOf == "" {
 		return form, nil
 	}
-	req, fe := outlook.Parse(s.cat, outlook.Form{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter,
+	req, fe := outlook.Parse(s.locale(r), s.cat, outlook.Form{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter,
 		Filed: form.Filed, AsOf: form.AsOf}, s.now())
 	if fe != nil {
 		form.Errors = fe
