@@ -18,7 +18,11 @@ import (
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
-// english is the source language, loaded once, for the English functions.
+// English is the source language, for callers that write English (mail
+// subjects, the English functions below).
+func English() *i18n.Locale { return english() }
+
+// english is the source language, loaded once.
 var english = sync.OnceValue(func() *i18n.Locale {
 	c, err := i18n.Load()
 	if err != nil {
@@ -113,6 +117,13 @@ func detailsPart(l *i18n.Locale, ref *catalog.Catalog, f stats.Filter) string {
 		return ""
 	}
 	return l.T("phrase.details_part", "Details", d)
+}
+
+// CaseFiled names one case in the reader's language: "N-400
+// Naturalization case filed in March 2024". ref names the category in
+// that language.
+func CaseFiled(l *i18n.Locale, ref *catalog.Catalog, category string, filed timeline.Month) string {
+	return l.T("phrase.case_filed", "Category", categoryName(ref, category), "Month", MonthIn(l, filed))
 }
 
 // Filed describes the filing-month range: "filed in March 2024",
