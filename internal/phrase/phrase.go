@@ -9,6 +9,7 @@
 package phrase
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -55,8 +56,10 @@ func GroupIn(l *i18n.Locale, ref *catalog.Catalog, f stats.Filter) string {
 	if f.Category == "" {
 		id = "phrase.group_every_category"
 	}
-	return l.T(id, "Category", categoryName(ref, f.Category), "Country", countryPart(l, ref, f.Country),
-		"Center", centerPart(l, ref, f.ServiceCenter), "Filed", filedPart(l, f), "Details", detailsPart(l, ref, f))
+	// A language may space a part from the next only when the part is
+	// there, so an empty first part can leave a space at the start.
+	return strings.TrimSpace(l.T(id, "Category", categoryName(ref, f.Category), "Country", countryPart(l, ref, f.Country),
+		"Center", centerPart(l, ref, f.ServiceCenter), "Filed", filedPart(l, f), "Details", detailsPart(l, ref, f)))
 }
 
 // categoryName is a category's name, its code when the catalog lacks it.
