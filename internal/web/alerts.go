@@ -354,7 +354,7 @@ func (s *Server) loadMeAlerts(r *http.Request, accountID string) (*meAlerts, err
 		if next.Before(today) {
 			next = today
 		}
-		out.Next[re.CaseID] = next.Format("2 January 2006")
+		out.Next[re.CaseID] = s.locale(r).Date(next)
 	}
 	return out, nil
 }
