@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -153,19 +156,20 @@ func SameMonth(c *timeline.Case) Group {
 
 // Describe names the group in the words of Explore: "EB-2 National
 // Interest Waiver cases from India filed in 2024", with the step when
-// there is one ("… (approved only)").
-func (g Group) Describe(cat *catalog.Catalog) string {
-	s := phrase.Group(cat, g.Filter())
-	if g.Category == "" {
-		s = "cases of every category" + strings.TrimPrefix(s, " cases")
-	}
+// there is one ("… (approved only)"). It writes English, for the mails.
+func (g Group) Describe(cat *catalog.Catalog) string { return g.DescribeIn(phrase.English(), cat) }
+
+// DescribeIn names the group in the reader's language; ref is the
+// reference data named in that language.
+func (g Group) DescribeIn(l *i18n.Locale, ref *catalog.Catalog) string {
+	s := phrase.GroupIn(l, ref, g.Filter())
 	if g.Milestone != "" {
 		// "Request for evidence (RFE)" reads "(request for evidence only)".
-		name, _, _ := strings.Cut(milestoneName(cat, g.Category, g.Milestone), " (")
-		if name != "" {
-			name = strings.ToLower(name[:1]) + name[1:]
+		name, _, _ := strings.Cut(milestoneName(ref, g.Category, g.Milestone), " (")
+		if r, size := utf8.DecodeRuneInString(name); size > 0 {
+			name = string(unicode.ToLower(r)) + name[size:]
 		}
-		s += " (" + name + " only)"
+		s = l.T("phrase.only_step", "Group", s, "Step", name)
 	}
 	return s
 }

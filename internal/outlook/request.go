@@ -6,7 +6,6 @@
 package outlook
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -65,35 +65,36 @@ func Query(req stats.OutlookRequest, asOfGiven bool) url.Values {
 
 // Parse checks a form against the catalog and today's date and returns
 // the request, or one message per field that needs attention (every
-// field at once). Codes are matched without regard to case. A missing
-// as-of day means today; "none" as service center means not given, since
-// the outlook compares with every case of the country when no center is
-// named.
-func Parse(cat *catalog.Catalog, f Form, today time.Time) (stats.OutlookRequest, timeline.FieldErrors) {
+// field at once), in the language of l. Codes are matched without regard
+// to case. A missing as-of day means today; "none" as service center
+// means not given, since the outlook compares with every case of the
+// country when no center is named. What the person typed is quoted as
+// typed (codes, YYYY-MM), so they recognise it.
+func Parse(l *i18n.Locale, cat *catalog.Catalog, f Form, today time.Time) (stats.OutlookRequest, timeline.FieldErrors) {
 	today = timeline.Today(today)
 	fe := timeline.FieldErrors{}
 	var req stats.OutlookRequest
 
 	switch code := strings.ToLower(f.Category); {
 	case code == "":
-		fe[ParamCategory] = "Choose your visa category, for example eb2-niw."
+		fe[ParamCategory] = l.T("outlook.form.category_missing")
 	default:
 		if _, ok := cat.Category(code); !ok {
-			fe[ParamCategory] = quote(code) + " is not a category we know. Choose one from the list."
+			fe[ParamCategory] = l.T("outlook.form.category_unknown", "Code", quote(l, code))
 		}
 		req.Category = code
 	}
 	if f.Country != "" {
 		code := strings.ToUpper(f.Country)
 		if _, ok := cat.Country(code); !ok {
-			fe[ParamCountry] = quote(code) + " is not a country code we know. Use a two-letter ISO code, for example IN, or leave it empty."
+			fe[ParamCountry] = l.T("outlook.form.country_unknown", "Code", quote(l, code))
 		}
 		req.Country = code
 	}
 	if f.ServiceCenter != "" && !strings.EqualFold(f.ServiceCenter, stats.NoServiceCenter) {
 		code := strings.ToUpper(f.ServiceCenter)
 		if _, ok := cat.ServiceCenter(code); !ok {
-			fe[ParamServiceCenter] = quote(code) + " is not a service center we know. Use a code such as TSC, or leave it empty."
+			fe[ParamServiceCenter] = l.T("outlook.form.center_unknown", "Code", quote(l, code))
 		}
 		req.ServiceCenter = code
 	}
@@ -101,13 +102,15 @@ func Parse(cat *catalog.Catalog, f Form, today time.Time) (stats.OutlookRequest,
 	filedOK := false
 	switch m, err := timeline.ParseMonth(f.Filed); {
 	case f.Filed == "":
-		fe[ParamFiled] = "Enter the month you filed, for example 2024-03."
+		fe[ParamFiled] = l.T("outlook.form.filed_missing")
+	case err != nil && monthShaped(f.Filed):
+		fe[ParamFiled] = l.T("outlook.form.filed_month")
 	case err != nil:
-		fe[ParamFiled] = "Filing month: " + err.Error() + "."
+		fe[ParamFiled] = l.T("outlook.form.filed_form")
 	case timeline.MonthOf(today).Before(m):
-		fe[ParamFiled] = "The filing month " + m.String() + " is in the future. Enter the month you filed."
+		fe[ParamFiled] = l.T("outlook.form.filed_future", "Month", m.String())
 	case m.Before(earliestFiling):
-		fe[ParamFiled] = fmt.Sprintf("The filing month cannot be before %s. Check the year.", earliestFiling)
+		fe[ParamFiled] = l.T("outlook.form.filed_too_early", "Month", earliestFiling.String())
 	default:
 		req.Filed, filedOK = m, true
 	}
@@ -118,11 +121,11 @@ func Parse(cat *catalog.Catalog, f Form, today time.Time) (stats.OutlookRequest,
 		first := time.Date(req.Filed.Year, req.Filed.Month, 1, 0, 0, 0, 0, time.UTC)
 		switch {
 		case err != nil || len(f.AsOf) != len(time.DateOnly):
-			fe[ParamAsOf] = "The as-of day must be a real date in the form YYYY-MM-DD, for example " + today.Format(time.DateOnly) + "."
+			fe[ParamAsOf] = l.T("outlook.form.as_of_invalid", "Example", today.Format(time.DateOnly))
 		case d.After(today):
-			fe[ParamAsOf] = "The as-of day " + f.AsOf + " is in the future. Leave it empty for today."
+			fe[ParamAsOf] = l.T("outlook.form.as_of_future", "Day", f.AsOf)
 		case filedOK && d.Before(first):
-			fe[ParamAsOf] = "The as-of day " + f.AsOf + " is before the filing month " + req.Filed.String() + "."
+			fe[ParamAsOf] = l.T("outlook.form.as_of_before_filing", "Day", f.AsOf, "Month", req.Filed.String())
 		default:
 			req.AsOf = d
 		}
@@ -133,12 +136,26 @@ func Parse(cat *catalog.Catalog, f Form, today time.Time) (stats.OutlookRequest,
 	return req, nil
 }
 
+// monthShaped reports whether s has the form YYYY-MM in digits, so that
+// a month ParseMonth refuses is out of range rather than mistyped.
+func monthShaped(s string) bool {
+	if len(s) != 7 || s[4] != '-' {
+		return false
+	}
+	for i, r := range s {
+		if i != 4 && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // quote quotes a wrong code for a message, shortened, so a pasted
 // paragraph does not fill the page, and never echoes what looks like an
 // identifier (a receipt number typed into the wrong field).
-func quote(s string) string {
+func quote(l *i18n.Locale, s string) string {
 	if timeline.CheckNote(s) != nil {
-		return "This"
+		return l.T("outlook.form.this")
 	}
 	if utf8.RuneCountInString(s) > 20 {
 		s = string([]rune(s)[:20]) + "…"

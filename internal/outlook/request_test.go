@@ -63,7 +63,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, fe := Parse(cat, tc.form, today)
+			got, fe := Parse(english, cat, tc.form, today)
 			if len(fe) != len(tc.errs) {
 				t.Fatalf("errors %v, want fields %v", fe, tc.errs)
 			}
@@ -85,7 +85,7 @@ func TestFormOfAndQuery(t *testing.T) {
 	if f != (Form{Category: "eb2-niw", Country: "IN", Filed: "2024-03", AsOf: "2025-01-31"}) {
 		t.Fatalf("form %+v", f)
 	}
-	req, fe := Parse(catalog.Default(), f, today)
+	req, fe := Parse(english, catalog.Default(), f, today)
 	if fe != nil {
 		t.Fatal(fe)
 	}
@@ -111,7 +111,7 @@ func FuzzParse(f *testing.F) {
 	cat := catalog.Default()
 	f.Fuzz(func(t *testing.T, category, country, center, filed, asOf string) {
 		form := Form{category, country, center, filed, asOf}
-		req, fe := Parse(cat, form, today)
+		req, fe := Parse(english, cat, form, today)
 		if fe != nil {
 			if len(fe) == 0 {
 				t.Fatal("empty errors returned")
@@ -138,7 +138,7 @@ func FuzzParse(f *testing.F) {
 		if req.AsOf.Before(first) || req.AsOf.After(timeline.Today(today)) {
 			t.Errorf("as of %s outside %s – today", req.AsOf, first)
 		}
-		again, fe := Parse(cat, FormOf(Query(req, true)), today)
+		again, fe := Parse(english, cat, FormOf(Query(req, true)), today)
 		if fe != nil || again != req {
 			t.Errorf("the canonical query of %+v parses to %+v, %v", req, again, fe)
 		}

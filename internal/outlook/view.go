@@ -1,15 +1,13 @@
 package outlook
 
 import (
-	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
-	"github.com/casetrack/casetrack/internal/timeline"
 	"github.com/casetrack/casetrack/internal/units"
 )
 
@@ -88,65 +86,97 @@ type LegendItem struct {
 	Mark, Text string
 }
 
-// percent formats a share as a whole percentage ("62%").
-func percent(v float64) string { return strconv.Itoa(int(math.Round(v*100))) + "%" }
+// words writes an outlook in one language: the reader's Locale and the
+// reference data named in it, so that numbers, dates and group names
+// all read as the rest of the page.
+type words struct {
+	l   *i18n.Locale
+	ref *catalog.Catalog
+}
 
-// monthOf names the month a day falls in ("November 2027").
-func monthOf(t time.Time) string { return phrase.Month(timeline.MonthOf(t)) }
+// percent formats a share as a whole percentage ("62%", "٦٢٪").
+func (w words) percent(v float64) string {
+	return w.l.T("outlook.percent", "Value", w.l.Digits(int(math.Round(v*100))))
+}
 
-// dayText formats a day for sentences ("June 20, 2025").
-func dayText(t time.Time) string { return t.Format("January 2, 2006") }
+// month names the month a day falls in ("November 2027").
+func (w words) month(t time.Time) string { return w.l.MonthYear(t) }
 
-// NewView words an outlook for a case still waiting. k is the minimum
-// group size; link addresses each group of the ladder.
-func NewView(cat *catalog.Catalog, o stats.Outlook, k int, link LinkFunc) View {
+// group names a group of the ladder.
+func (w words) group(f stats.Filter) string { return phrase.GroupIn(w.l, w.ref, f) }
+
+// sentences puts a second sentence after a first one.
+func (w words) sentences(first, second string) string {
+	return w.l.T("outlook.sentences", "First", first, "Second", second)
+}
+
+// span is a range of durations, the unit said once when both ends share
+// it ("1.2 and 11.5 months", "27 days and 11.5 months").
+func (w words) span(from, to int) string {
+	low := w.l.Duration(from)
+	if units.InDays(from) == units.InDays(to) {
+		low = w.l.Decimal(units.Months(from))
+		if units.InDays(from) {
+			low = w.l.Count(from)
+		}
+	}
+	return w.l.T("outlook.span", "From", low, "To", w.l.Duration(to))
+}
+
+// NewView words an outlook for a case still waiting, in the language of
+// l; ref is the reference data named in it. k is the minimum group size;
+// link addresses each group of the ladder.
+func NewView(l *i18n.Locale, ref *catalog.Catalog, o stats.Outlook, k int, link LinkFunc) View {
+	w := words{l, ref}
 	a := o.Day
-	need := max(k, stats.OutlookAtRisk)
-	v := View{Waited: units.Duration(a), AsOf: dayText(o.Request.AsOf), Suppressed: o.Suppressed()}
-	v.Ladder = ladder(cat, o, link)
+	need := l.Count(max(k, stats.OutlookAtRisk))
+	waited := l.Duration(a)
+	v := View{Waited: waited, AsOf: l.Date(o.Request.AsOf), Suppressed: o.Suppressed()}
+	v.Ladder = w.ladder(o, link)
 	if v.Suppressed {
-		v.NotEnough = fmt.Sprintf("Not enough similar cases have waited as long as you: none of the groups below has %d cases still waiting after %s, so we show no outlook rather than a guess. "+
-			"Each group links to its own statistics.", need, units.Duration(a))
+		v.NotEnough = l.T("outlook.not_enough", "Need", need, "Waited", waited)
 		return v
 	}
 	g := o.Group()
-	v.Group, v.GroupLink = phrase.Group(cat, g), link(g)
-	v.Why = fmt.Sprintf("the most specific group with at least %d cases still waiting after %s, at the pace of the last six months.", need, units.Duration(a))
-	v.Trend = trend(o.DriftPerYear())
-	v.Cautions = cautions(o.Cautions)
-	v.Sentence = sentence(o)
+	v.Group, v.GroupLink = w.group(g), link(g)
+	v.Why = l.T("outlook.why", "Need", need, "Waited", waited)
+	v.Trend = w.trend(o.DriftPerYear())
+	v.Cautions = w.cautions(o.Cautions)
+	v.Sentence = w.sentence(o)
 	if o.Decided >= k {
-		v.Rank = fmt.Sprintf("You have waited longer than %s of the %s similar cases that were decided.",
-			percent(float64(o.Shorter)/float64(o.Decided)), units.Count(o.Decided))
+		v.Rank = l.T("outlook.rank", "Percent", w.percent(float64(o.Shorter)/float64(o.Decided)), "Decided", l.Count(o.Decided))
 		if o.Approval != nil {
-			v.Approval = fmt.Sprintf("%s of those decided were approved.", percent(*o.Approval))
+			v.Approval = l.T("outlook.approval", "Percent", w.percent(*o.Approval))
 		}
 	}
-	v.Borrowed = borrowed(cat, o)
-	v.Bar = newBar(o)
+	v.Borrowed = w.borrowed(o)
+	v.Bar = w.newBar(o)
 	return v
 }
 
 // trend words the category's drift, when it is at least 2% a year.
-func trend(perYear float64) string {
+func (w words) trend(perYear float64) string {
 	switch {
 	case perYear >= 1.02:
-		return fmt.Sprintf("Waits here have been growing: cases filed a year later have taken about %s longer. The outlook allows for that going on; if the pace picks up, the wait will be shorter.", percent(perYear-1))
+		return w.l.T("outlook.trend_growing", "Percent", w.percent(perYear-1))
 	case perYear <= 0.98:
-		return fmt.Sprintf("Waits here have been getting shorter: cases filed a year later have taken about %s less time. The outlook allows for that going on; if it stops, the wait will be longer.", percent(1-perYear))
+		return w.l.T("outlook.trend_shrinking", "Percent", w.percent(1-perYear))
 	}
 	return ""
 }
 
+// cautionWords are the message ids of the cautions an outlook can carry.
+var cautionWords = map[stats.Caution]string{
+	stats.CautionSharedDecided: "outlook.caution_shared_decided",
+	stats.CautionSilent:        "outlook.caution_silent",
+}
+
 // cautions words the cautions that come with an outlook.
-func cautions(cs []stats.Caution) []string {
+func (w words) cautions(cs []stats.Caution) []string {
 	var out []string
 	for _, c := range cs {
-		switch c {
-		case stats.CautionSharedDecided:
-			out = append(out, "Many timelines of these cases were shared only after their decision, and people still waiting seem not to share here: the real wait may well be longer than this outlook says.")
-		case stats.CautionSilent:
-			out = append(out, "Many people waiting here stopped confirming and few came back to record a decision: if they were decided without saying so, the real wait is shorter than this outlook says.")
+		if id, ok := cautionWords[c]; ok {
+			out = append(out, w.l.T(id))
 		}
 	}
 	return out
@@ -155,40 +185,39 @@ func cautions(cs []stats.Caution) []string {
 // sentence is the outlook's first sentence: the share decided by now,
 // then the remaining wait of those still waiting, with the dates it
 // falls on, honest where the data end.
-func sentence(o stats.Outlook) string {
-	a := o.Day
-	waited := units.Duration(a)
-	s := fmt.Sprintf("Of similar cases, %s were decided by the %s you have waited.", percent(o.DecidedByNow), waited)
-	month := func(d int) string { return monthOf(o.Date(d)) }
+func (w words) sentence(o stats.Outlook) string {
+	l := w.l
+	waited := l.Duration(o.Day)
+	s := l.T("outlook.decided_by_now", "Percent", w.percent(o.DecidedByNow), "Waited", waited)
+	month := func(d int) string { return w.month(o.Date(d)) }
 	lo, med, hi := o.Range[0], o.Remaining, o.Range[1]
+	atLeast := l.Duration(o.AtLeast)
+	var rest string
 	switch {
 	case med != nil && hi != nil:
-		s += fmt.Sprintf(" Half of those still waiting at %s were decided within another %s; 8 in 10 between %s — between %s and %s.",
-			waited, units.Duration(*med), units.Span(*lo, *hi, " and "), month(*lo), month(*hi))
+		rest = l.T("outlook.remaining_closed", "Waited", waited, "Median", l.Duration(*med), "Span", w.span(*lo, *hi),
+			"From", month(*lo), "To", month(*hi))
 	case med != nil:
-		s += fmt.Sprintf(" Half of those still waiting at %s were decided within another %s; 8 in 10 between %s and at least %s — between %s and %s or later.",
-			waited, units.Duration(*med), units.Duration(*lo), units.Duration(o.AtLeast), month(*lo), month(o.AtLeast))
+		rest = l.T("outlook.remaining_open", "Waited", waited, "Median", l.Duration(*med), "Low", l.Duration(*lo),
+			"AtLeast", atLeast, "From", month(*lo), "To", month(o.AtLeast))
 	case lo != nil:
-		s += fmt.Sprintf(" A tenth of those still waiting at %s were decided within another %s, but fewer than half within the %s the data reach: half of them wait at least another %s, until %s or later.",
-			waited, units.Duration(*lo), units.Duration(o.AtLeast), units.Duration(o.AtLeast), month(o.AtLeast))
+		rest = l.T("outlook.remaining_no_median", "Waited", waited, "Low", l.Duration(*lo), "AtLeast", atLeast, "Month", month(o.AtLeast))
 	default:
-		s += fmt.Sprintf(" None of those still waiting at %s was decided within the %s the data reach: the rest of the wait is at least %s, until %s or later.",
-			waited, units.Duration(o.AtLeast), units.Duration(o.AtLeast), month(o.AtLeast))
+		rest = l.T("outlook.remaining_unknown", "Waited", waited, "AtLeast", atLeast, "Month", month(o.AtLeast))
 	}
-	return s
+	return w.sentences(s, rest)
 }
 
 // ladder lists the rungs of the outlook with their sizes and links.
-func ladder(cat *catalog.Catalog, o stats.Outlook, link LinkFunc) []Rung {
+func (w words) ladder(o stats.Outlook, link LinkFunc) []Rung {
 	out := make([]Rung, 0, len(o.Ladder))
 	for i, r := range o.Ladder {
-		rg := Rung{Label: phrase.Group(cat, r.Filter), Link: link(r.Filter), Suppressed: r.Suppressed,
+		rg := Rung{Label: w.group(r.Filter), Link: link(r.Filter), Suppressed: r.Suppressed,
 			Used: i == o.Used, Narrower: o.Used < 0 || i < o.Used}
 		if r.Suppressed {
-			rg.Counts = "too few cases to show"
+			rg.Counts = w.l.T("outlook.too_few_to_show")
 		} else {
-			rg.Counts = fmt.Sprintf("%s %s, %s still waiting after %s", units.Count(r.Cases), plural(r.Cases, "case", "cases"),
-				units.Count(r.AtRiskBeyond), units.Duration(o.Day))
+			rg.Counts = w.l.T("outlook.rung_counts", "Count", r.Cases, "Waiting", w.l.Count(r.AtRiskBeyond), "Waited", w.l.Duration(o.Day))
 		}
 		out = append(out, rg)
 	}
@@ -197,34 +226,32 @@ func ladder(cat *catalog.Catalog, o stats.Outlook, link LinkFunc) []Rung {
 
 // borrowed names the wider groups whose pace the curve takes beyond the
 // days the group's own cases have reached.
-func borrowed(cat *catalog.Catalog, o stats.Outlook) string {
+func (w words) borrowed(o stats.Outlook) string {
 	var names []string
 	seen := map[int]bool{}
 	for _, sg := range o.Segments {
 		if sg.Rung != o.Used && sg.To > o.Day && !seen[sg.Rung] {
 			seen[sg.Rung] = true
-			names = append(names, phrase.Group(cat, o.Ladder[sg.Rung].Filter))
+			names = append(names, w.group(o.Ladder[sg.Rung].Filter))
 		}
 	}
 	switch len(names) {
 	case 0:
 		return ""
 	case 1:
-		return "Beyond the waits its own cases have reached, the outlook follows the pace of " + names[0] + "."
+		return w.l.T("outlook.borrowed_one", "Group", names[0])
 	}
-	s := "Beyond the waits its own cases have reached, the outlook follows the pace of wider groups: "
-	for i, n := range names {
-		if i > 0 {
-			s += "; then "
-		}
-		s += n
+	list := names[0]
+	for _, n := range names[1:] {
+		list = w.l.T("outlook.borrowed_then", "Before", list, "Next", n)
 	}
-	return s + "."
+	return w.l.T("outlook.borrowed_many", "Groups", list)
 }
 
 // newBar places the marks of the bar. The scale runs from filing to a
 // little past the last mark, so every mark is inside it.
-func newBar(o stats.Outlook) *Bar {
+func (w words) newBar(o stats.Outlook) *Bar {
+	l := w.l
 	a := o.Day
 	lo, med, hi := o.Range[0], o.Remaining, o.Range[1]
 	last := a + o.AtLeast
@@ -237,33 +264,31 @@ func newBar(o stats.Outlook) *Bar {
 	scale := max(last+max((last)/10, 15), 1)
 	pos := func(d int) int { return int(math.Round(1000 * float64(d) / float64(scale))) }
 	b := &Bar{Now: pos(a), From: -1, To: -1, Median: -1, OpenEnded: hi == nil}
-	month := func(d int) string { return monthOf(o.Date(d)) }
-	b.Start = "Filed " + phrase.Month(o.Request.Filed)
+	month := func(d int) string { return w.month(o.Date(d)) }
+	filed := phrase.MonthIn(l, o.Request.Filed)
+	waited, asOf := l.Duration(a), l.Date(o.Request.AsOf)
+	b.Start = l.T("outlook.bar_filed", "Month", filed)
 	b.End = month(scale - a)
-	b.Legend = append(b.Legend, LegendItem{"now", fmt.Sprintf("You: %s since filing, as of %s", units.Duration(a), dayText(o.Request.AsOf))})
-	label := fmt.Sprintf("Where you stand: filed %s, waiting %s as of %s.", phrase.Month(o.Request.Filed), units.Duration(a), dayText(o.Request.AsOf))
+	b.Legend = append(b.Legend, LegendItem{"now", l.T("outlook.bar_you", "Waited", waited, "Date", asOf)})
+	label := l.T("outlook.bar_label", "Month", filed, "Waited", waited, "Date", asOf)
+	add := func(mark, text string) {
+		b.Legend = append(b.Legend, LegendItem{mark, text})
+		label = w.sentences(label, l.T("outlook.bar_sentence", "Text", text))
+	}
 	switch {
 	case lo != nil && hi != nil:
 		b.From, b.To = pos(a+*lo), pos(a+*hi)
-		text := fmt.Sprintf("8 in 10 of those still waiting are decided between %s and %s", month(*lo), month(*hi))
-		b.Legend = append(b.Legend, LegendItem{"range", text})
-		label += " " + text + "."
+		add("range", l.T("outlook.bar_range", "From", month(*lo), "To", month(*hi)))
 	case lo != nil:
 		b.From, b.To = pos(a+*lo), pos(a+o.AtLeast)
-		text := fmt.Sprintf("8 in 10 of those still waiting are decided between %s and %s or later", month(*lo), month(o.AtLeast))
-		b.Legend = append(b.Legend, LegendItem{"range", text})
-		label += " " + text + "."
+		add("range", l.T("outlook.bar_range_open", "From", month(*lo), "To", month(o.AtLeast)))
 	default:
 		b.From, b.To = pos(a), pos(a+o.AtLeast)
-		text := fmt.Sprintf("Not known yet: the data reach to %s", month(o.AtLeast))
-		b.Legend = append(b.Legend, LegendItem{"range", text})
-		label += " " + text + "."
+		add("range", l.T("outlook.bar_unknown", "Month", month(o.AtLeast)))
 	}
 	if med != nil {
 		b.Median = pos(a + *med)
-		text := fmt.Sprintf("Half of them are decided by %s", month(*med))
-		b.Legend = append(b.Legend, LegendItem{"median", text})
-		label += " " + text + "."
+		add("median", l.T("outlook.bar_median", "Month", month(*med)))
 	}
 	b.Label = label
 	return b
@@ -280,27 +305,20 @@ type Decided struct {
 	Ladder           []Rung
 }
 
-// NewDecided words the outlook asked as of a case's decision day: 1 -
-// DecidedByNow of similar cases were still waiting then.
-func NewDecided(cat *catalog.Catalog, o stats.Outlook, k int, link LinkFunc) Decided {
-	d := Decided{Suppressed: o.Suppressed(), Ladder: ladder(cat, o, link)}
+// NewDecided words the outlook asked as of a case's decision day, in the
+// language of l: 1 - DecidedByNow of similar cases were still waiting
+// then.
+func NewDecided(l *i18n.Locale, ref *catalog.Catalog, o stats.Outlook, k int, link LinkFunc) Decided {
+	w := words{l, ref}
+	d := Decided{Suppressed: o.Suppressed(), Ladder: w.ladder(o, link)}
 	if d.Suppressed {
-		d.NotEnough = fmt.Sprintf("Not enough similar cases waited as long as this one (%s) to compare it with: none of the groups below has %d cases still waiting after that day.",
-			units.Duration(o.Day), max(k, stats.OutlookAtRisk))
+		d.NotEnough = l.T("outlook.decided_not_enough", "Waited", l.Duration(o.Day), "Need", l.Count(max(k, stats.OutlookAtRisk)))
 		return d
 	}
 	g := o.Group()
-	d.Group, d.GroupLink = phrase.Group(cat, g), link(g)
-	faster := 1 - o.DecidedByNow
-	d.Sentence = "Decided faster than " + percent(faster) + " of similar cases"
-	d.Detail = fmt.Sprintf("It was decided %s after filing; at that point %s of similar cases were still waiting.", units.Duration(o.Day), percent(faster))
+	d.Group, d.GroupLink = w.group(g), link(g)
+	faster := w.percent(1 - o.DecidedByNow)
+	d.Sentence = l.T("outlook.decided_faster", "Percent", faster)
+	d.Detail = l.T("outlook.decided_detail", "Waited", l.Duration(o.Day), "Percent", faster)
 	return d
-}
-
-// plural picks the singular or plural noun for n.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

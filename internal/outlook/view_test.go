@@ -7,11 +7,29 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 func ip(n int) *int { return &n }
+
+// english is the source language, in which the tests below read the
+// outlook.
+var english = mustLocale("en")
+
+// mustLocale is a language of the site's catalog.
+func mustLocale(code string) *i18n.Locale {
+	c, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	l := c.Locale(code)
+	if l == nil {
+		panic("no language " + code + ": " + strings.Join(c.Problems()[code], "; "))
+	}
+	return l
+}
 
 // testLink addresses a group for the tests.
 func testLink(f stats.Filter) string {
@@ -67,7 +85,7 @@ func TestViewSentence(t *testing.T) {
 			o := base
 			o.Range = base.Range
 			tc.modify(&o)
-			v := NewView(cat, o, 5, testLink)
+			v := NewView(english, cat, o, 5, testLink)
 			if !strings.HasPrefix(v.Sentence, tc.want) {
 				t.Errorf("sentence\n got %q\nwant %q", v.Sentence, tc.want)
 			}
@@ -80,7 +98,7 @@ func TestViewSentence(t *testing.T) {
 
 func TestViewParts(t *testing.T) {
 	cat := catalog.Default()
-	v := NewView(cat, example(), 5, testLink)
+	v := NewView(english, cat, example(), 5, testLink)
 	if v.Suppressed || v.Waited != "32.0 months" || v.AsOf != "November 14, 2026" {
 		t.Errorf("view %+v", v)
 	}
@@ -121,13 +139,13 @@ func TestViewParts(t *testing.T) {
 	// Fewer than k decided: no rank, no approval share.
 	o := example()
 	o.Decided, o.Shorter = 4, 1
-	if v := NewView(cat, o, 5, testLink); v.Rank != "" || v.Approval != "" {
+	if v := NewView(english, cat, o, 5, testLink); v.Rank != "" || v.Approval != "" {
 		t.Errorf("rank %q and approval %q from 4 decided cases", v.Rank, v.Approval)
 	}
 }
 
 func TestViewBar(t *testing.T) {
-	b := NewView(catalog.Default(), example(), 5, testLink).Bar
+	b := NewView(english, catalog.Default(), example(), 5, testLink).Bar
 	// The scale ends a tenth past the range's end: 974+350 = 1324, +132
 	// = 1456 days.
 	if b.Now != 669 || b.From != 688 || b.To != 909 || b.Median != 755 || b.OpenEnded {
@@ -161,7 +179,7 @@ func TestViewBar(t *testing.T) {
 	// Open-ended: the band runs to the end of the data.
 	o := example()
 	o.Range[1], o.AtLeast = nil, 400
-	b = NewView(catalog.Default(), o, 5, testLink).Bar
+	b = NewView(english, catalog.Default(), o, 5, testLink).Bar
 	if !b.OpenEnded || b.To <= b.Median || b.To > 1000 || !strings.Contains(b.Label, "or later") {
 		t.Errorf("open-ended bar %+v", b)
 	}
@@ -173,7 +191,7 @@ func TestViewSuppressed(t *testing.T) {
 	for i := range o.Ladder {
 		o.Ladder[i].Enough = false
 	}
-	v := NewView(catalog.Default(), o, 5, testLink)
+	v := NewView(english, catalog.Default(), o, 5, testLink)
 	if !v.Suppressed || v.Sentence != "" || v.Bar != nil || v.Rank != "" {
 		t.Fatalf("suppressed view shows numbers: %+v", v)
 	}
@@ -193,7 +211,7 @@ func TestViewSuppressed(t *testing.T) {
 func TestDecided(t *testing.T) {
 	o := example()
 	o.DecidedByNow = 0.36
-	d := NewDecided(catalog.Default(), o, 5, testLink)
+	d := NewDecided(english, catalog.Default(), o, 5, testLink)
 	if d.Sentence != "Decided faster than 64% of similar cases" {
 		t.Errorf("sentence %q", d.Sentence)
 	}
@@ -204,7 +222,7 @@ func TestDecided(t *testing.T) {
 		t.Errorf("decided %+v", d)
 	}
 	o.Used = -1
-	d = NewDecided(catalog.Default(), o, 5, testLink)
+	d = NewDecided(english, catalog.Default(), o, 5, testLink)
 	if !d.Suppressed || d.Sentence != "" || !strings.Contains(d.NotEnough, "Not enough similar cases") || len(d.Ladder) != 3 {
 		t.Errorf("suppressed decided %+v", d)
 	}
@@ -225,18 +243,18 @@ func TestViewTrendAndCautions(t *testing.T) {
 	} {
 		o := example()
 		o.Drift = math.Log(c.perYear) / 365.25
-		v := NewView(cat, o, 5, testLink)
+		v := NewView(english, cat, o, 5, testLink)
 		if c.want == "" && v.Trend != "" || !strings.HasPrefix(v.Trend, c.want) {
 			t.Errorf("drift %.2f a year: trend %q, want %q", c.perYear, v.Trend, c.want)
 		}
 	}
 	o := example()
 	o.Cautions = []stats.Caution{stats.CautionSharedDecided, stats.CautionSilent}
-	v := NewView(cat, o, 5, testLink)
+	v := NewView(english, cat, o, 5, testLink)
 	if len(v.Cautions) != 2 || !strings.Contains(v.Cautions[0], "shared only after their decision") || !strings.Contains(v.Cautions[1], "stopped confirming") {
 		t.Errorf("cautions %q", v.Cautions)
 	}
-	if v := NewView(cat, example(), 5, testLink); len(v.Cautions) != 0 {
+	if v := NewView(english, cat, example(), 5, testLink); len(v.Cautions) != 0 {
 		t.Errorf("an outlook without cautions has %q", v.Cautions)
 	}
 }

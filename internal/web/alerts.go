@@ -57,7 +57,7 @@ func (s *Server) alertOffer(r *http.Request, g alerts.Group) *alertOffer {
 	if !s.mailOn() {
 		return nil
 	}
-	return &alertOffer{Describe: g.Describe(s.cat), Query: g.Query(), SignedIn: s.currentAccount(r) != nil,
+	return &alertOffer{Describe: g.DescribeIn(s.locale(r), s.reference(r)), Query: g.Query(), SignedIn: s.currentAccount(r) != nil,
 		NewURL: "/me/alerts/new?" + g.Query()}
 }
 
@@ -168,7 +168,7 @@ func (s *Server) alertNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &alertNewPageData{page: s.newPage(r, s.t(r, "title.alert_new")), Describe: g.Describe(s.cat), Query: g.Query(),
+	data := &alertNewPageData{page: s.newPage(r, s.t(r, "title.alert_new")), Describe: g.DescribeIn(s.locale(r), s.reference(r)), Query: g.Query(),
 		Enough: s.alerts.Enough(g), ExploreURL: g.ExplorePath(), FeedURL: g.FeedPath(), Every: alerts.Weekly}
 	list, err := s.store.AlertsOf(r.Context(), a.ID)
 	if err != nil {
@@ -345,6 +345,7 @@ func (s *Server) loadMeAlerts(r *http.Request, accountID string) (*meAlerts, err
 	}
 	out := &meAlerts{RemindersOff: rem.Off, Next: map[string]string{}}
 	for _, l := range list {
+		s.localizeListed(r, &l)
 		out.List = append(out.List, meAlert{Listed: l, ExploreURL: l.Group.ExplorePath(), FeedURL: l.Group.FeedPath()})
 	}
 	today := timeline.Today(s.now())
@@ -353,7 +354,7 @@ func (s *Server) loadMeAlerts(r *http.Request, accountID string) (*meAlerts, err
 		if next.Before(today) {
 			next = today
 		}
-		out.Next[re.CaseID] = next.Format("2 January 2006")
+		out.Next[re.CaseID] = s.locale(r).Date(next)
 	}
 	return out, nil
 }
@@ -422,12 +423,14 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, do bool) er
 		return err
 	}
 	data.Done = u.Done || do
+	loc := s.locale(r)
 	if u.Alert == nil {
-		data.Reminders, data.What = true, "the monthly “still pending?” reminders of your cases"
+		data.Reminders, data.What = true, loc.T("phrase.alert.reminders")
 	} else {
-		data.What = "the " + u.Alert.Every + " news of " + u.Alert.Describe
+		s.localizeListed(r, u.Alert)
+		data.What = loc.T("phrase.alert.news_"+u.Alert.Every, "Group", u.Alert.Describe)
 		if u.Alert.CaseID != "" {
-			data.What = "the " + u.Alert.Every + " news of the people who filed the same month as your case"
+			data.What = loc.T("phrase.alert.same_month_" + u.Alert.Every)
 		}
 	}
 	return s.render(w, r, http.StatusOK, "mail_unsubscribe.html", data)
@@ -455,7 +458,7 @@ func (s *Server) stillPendingPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	data.CaseID, data.What = c.ID, caseWords(s, c)
+	data.CaseID, data.What = c.ID, caseWords(s, r, c)
 	if c.Status() != timeline.StatusPending {
 		data.Problem = confirmDecided
 	}
@@ -493,14 +496,19 @@ func (s *Server) stillPendingForm(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// caseWords names a case: "your EB-2 National Interest Waiver case filed
-// in March 2024".
-func caseWords(s *Server, c *timeline.Case) string {
-	name := c.Category
-	if cat, ok := s.cat.Category(c.Category); ok {
-		name = cat.Name
+// caseWords names a case in the request's language: "EB-2 National
+// Interest Waiver case filed in March 2024".
+func caseWords(s *Server, r *http.Request, c *timeline.Case) string {
+	return phrase.CaseFiled(s.locale(r), s.reference(r), c.Category, c.Filed)
+}
+
+// localizeListed names a listed alert's group in the request's language
+// (the alerts service names it in English, for the mails); an alert
+// whose group no longer parses keeps its query string.
+func (s *Server) localizeListed(r *http.Request, l *alerts.Listed) {
+	if l.Describe != l.Query {
+		l.Describe = l.Group.DescribeIn(s.locale(r), s.reference(r))
 	}
-	return name + " case filed in " + phrase.Month(c.Filed)
 }
 
 // Data export: the alerts and reminder setting of an account.

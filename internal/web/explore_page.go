@@ -141,7 +141,7 @@ func (s *Server) fillExplore(r *http.Request, data *explorePageData, f stats.Fil
 		data.View = newExploreView(s.cat, d, s.minCases, showAllOf(r.URL.Query()))
 	}
 	if v := data.View; v == nil || v.Quantiles == nil || v.HistSuppress {
-		data.Wider = s.widerLinks(f, data.OutlookForm.params())
+		data.Wider = s.widerLinks(r, f, data.OutlookForm.params())
 	}
 	data.FiltersOpen = data.Suppressed || !r.URL.Query().Has(paramCategory)
 	if data.OutlookForm.Errors != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // The outlook of a case ("where does my case stand?") on the pages and in
@@ -20,7 +19,7 @@ import (
 // apiOutlook handles GET /api/v1/outlook: the engine's outlook as JSON,
 // from the answer cache like the statistics (the key holds the day).
 func (s *Server) apiOutlook(w http.ResponseWriter, r *http.Request) error {
-	req, fe := outlook.Parse(s.cat, outlook.FormOf(r.URL.Query()), s.now())
+	req, fe := outlook.Parse(s.locale(r), s.cat, outlook.FormOf(r.URL.Query()), s.now())
 	if fe != nil {
 		return errValidation(fe)
 	}
@@ -46,23 +45,24 @@ func (s *Server) outlookLink(req stats.OutlookRequest) outlook.LinkFunc {
 	}
 }
 
-// outlookView computes and words the outlook of a case still waiting.
-func (s *Server) outlookView(req stats.OutlookRequest) *outlook.View {
-	v := outlook.NewView(s.cat, s.index.Outlook(req, s.minCases), s.minCases, s.outlookLink(req))
+// outlookView computes and words the outlook of a case still waiting,
+// in the request's language.
+func (s *Server) outlookView(r *http.Request, req stats.OutlookRequest) *outlook.View {
+	v := outlook.NewView(s.locale(r), s.reference(r), s.index.Outlook(req, s.minCases), s.minCases, s.outlookLink(req))
 	return &v
 }
 
 // caseOutlook is the outlook of a case as its page and My timeline show
-// it: for a pending case, as of the last day it was confirmed waiting;
-// for a decided one, how it compares on its decision day. Exactly one of
-// the two is set.
-func (s *Server) caseOutlook(c *timeline.Case) (*outlook.View, *outlook.Decided) {
+// it, in the request's language: for a pending case, as of the last day
+// it was confirmed waiting; for a decided one, how it compares on its
+// decision day. Exactly one of the two is set.
+func (s *Server) caseOutlook(r *http.Request, c *timeline.Case) (*outlook.View, *outlook.Decided) {
 	req, decided := caseOutlookRequest(c)
 	if decided {
-		dv := outlook.NewDecided(s.cat, s.index.Outlook(req, s.minCases), s.minCases, s.outlookLink(req))
+		dv := outlook.NewDecided(s.locale(r), s.reference(r), s.index.Outlook(req, s.minCases), s.minCases, s.outlookLink(req))
 		return nil, &dv
 	}
-	return s.outlookView(req), nil
+	return s.outlookView(r, req), nil
 }
 
 // caseOutlookRequest is the outlook asked for a case: as of its decision
@@ -108,13 +108,13 @@ func (s *Server) exploreOutlook(r *http.Request, f stats.Filter) (*outlookForm, 
 	if form.Filed == "" && form.AsOf == "" {
 		return form, nil
 	}
-	req, fe := outlook.Parse(s.cat, outlook.Form{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter,
+	req, fe := outlook.Parse(s.locale(r), s.cat, outlook.Form{Category: f.Category, Country: f.Country, ServiceCenter: f.ServiceCenter,
 		Filed: form.Filed, AsOf: form.AsOf}, s.now())
 	if fe != nil {
 		form.Errors = fe
 		return form, nil
 	}
-	return form, s.outlookView(req)
+	return form, s.outlookView(r, req)
 }
 
 // widerLink is a wider group offered where a group has too few cases.
@@ -123,20 +123,21 @@ type widerLink struct {
 }
 
 // widerLinks lists the groups around f that have numbers to show, with
-// their sizes, linked to Explore with the extra parameters (the outlook
-// asked for): where a group is too small, the page
-// is never a dead end. Groups below k are listed too, without a size, so
-// the reader sees that widening that way does not help.
-func (s *Server) widerLinks(f stats.Filter, extra url.Values) []widerLink {
+// their sizes, in the request's language, linked to Explore with the
+// extra parameters (the outlook asked for): where a group is too small,
+// the page is never a dead end. Groups below k are listed too, without a
+// size, so the reader sees that widening that way does not help.
+func (s *Server) widerLinks(r *http.Request, f stats.Filter, extra url.Values) []widerLink {
+	loc, ref := s.locale(r), s.reference(r)
 	var out []widerLink
 	for _, w := range s.index.Wider(f, s.minCases) {
 		q := filterValues(w.Filter)
 		for k, v := range extra {
 			q[k] = v
 		}
-		l := widerLink{Label: phrase.Group(s.cat, w.Filter), Link: "/explore?" + q.Encode(), Counts: "too few cases to show"}
+		l := widerLink{Label: phrase.GroupIn(loc, ref, w.Filter), Link: "/explore?" + q.Encode(), Counts: loc.T("outlook.too_few_to_show")}
 		if !w.Suppressed {
-			l.Counts = plural(w.Cases, "1 case", units.Count(w.Cases)+" cases")
+			l.Counts = loc.T("outlook.wider_cases", "Count", w.Cases)
 		}
 		out = append(out, l)
 	}

@@ -5,10 +5,20 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/outlook"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
+
+// englishLocale is the source language, for samples worded in English.
+func englishLocale() *i18n.Locale {
+	c, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	return c.Default()
+}
 
 // sampleOutlook is an outlook with every part, for the template samples:
 // a case from India filed in March 2024, waiting on day 974, with an
@@ -27,7 +37,7 @@ func sampleOutlook(cat *catalog.Catalog) *outlook.View {
 		Drift: math.Log(1.2) / 365.25, Cautions: []stats.Caution{stats.CautionSilent},
 	}
 	link := func(f stats.Filter) string { return "/explore?" + filterQuery(f) + "&filed=2024-03" }
-	v := outlook.NewView(cat, o, 5, link)
+	v := outlook.NewView(englishLocale(), cat, o, 5, link)
 	return &v
 }
 
@@ -36,6 +46,6 @@ func sampleDecided(cat *catalog.Catalog) *outlook.Decided {
 	f := stats.Filter{Category: "eb2-niw", Country: "IN"}
 	o := stats.Outlook{Request: stats.OutlookRequest{Category: "eb2-niw", Filed: timeline.Month{Year: 2024, Month: time.March}},
 		Day: 400, Ladder: []stats.Rung{{Filter: f, Cases: 40, AtRiskBeyond: 12, Enough: true}}, Used: 0, DecidedByNow: 0.36}
-	d := outlook.NewDecided(cat, o, 5, func(stats.Filter) string { return "/explore?category=eb2-niw" })
+	d := outlook.NewDecided(englishLocale(), cat, o, 5, func(stats.Filter) string { return "/explore?category=eb2-niw" })
 	return &d
 }

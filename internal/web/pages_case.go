@@ -104,7 +104,7 @@ func (s *Server) loadCasePage(r *http.Request, editing bool) (*casePageData, err
 	data := &casePageData{page: s.newPage(r, s.t(r, "title.case", "Category", refName(s.reference(r).Category, v.Category.Code, func(c catalog.Category) string { return c.Name }))), Case: v, Owned: owned,
 		Flagged: c.Moderation.State == timeline.ModerationFlagged, Hidden: c.Moderation.State == timeline.ModerationHidden,
 		ReportReasons: reportReasons}
-	data.Outlook, data.Decided = s.caseOutlook(c)
+	data.Outlook, data.Decided = s.caseOutlook(r, c)
 	data.SameMonthAlert = owned && s.mailOn()
 	return data, nil
 }

@@ -80,7 +80,7 @@ func (s *Server) loadMe(r *http.Request, a *auth.Account) (*mePageData, error) {
 	data := &mePageData{page: s.newPage(r, s.t(r, "title.me")), Me: a, HasPassword: stored.PasswordHash != ""}
 	for _, c := range cases {
 		mc := meCase{caseView: newCaseView(s.cat, c)}
-		mc.Outlook, mc.Decided = s.caseOutlook(c)
+		mc.Outlook, mc.Decided = s.caseOutlook(r, c)
 		data.Cases = append(data.Cases, mc)
 	}
 	if data.Alerts, err = s.loadMeAlerts(r, a.ID); err != nil {
