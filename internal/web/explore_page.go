@@ -127,7 +127,7 @@ func exploreCacheQuery(f stats.Filter, q url.Values) url.Values {
 // fillExplore computes the page of a valid filter, and its status.
 func (s *Server) fillExplore(r *http.Request, data *explorePageData, f stats.Filter) (int, error) {
 	data.Form = canonicalForm(f)
-	data.Group = groupPhrase(s.cat, f)
+	data.Group = groupName(s.reference(r), f)
 	data.Alert = s.alertOffer(r, exploreGroup(f))
 	data.OutlookForm, data.Outlook = s.exploreOutlook(r, f)
 	d, err := s.gatherExplore(f)
@@ -137,7 +137,7 @@ func (s *Server) fillExplore(r *http.Request, data *explorePageData, f stats.Fil
 	if d.Result.Suppressed {
 		data.Suppressed = true
 	} else {
-		data.View = newExploreView(s.cat, d, s.minCases, showAllOf(r.URL.Query()))
+		data.View = newExploreView(s.locale(r), s.reference(r), d, s.minCases, showAllOf(r.URL.Query()))
 	}
 	if v := data.View; v == nil || v.Quantiles == nil || v.HistSuppress {
 		data.Wider = s.widerLinks(f, data.OutlookForm.params())
