@@ -210,3 +210,22 @@ func TestExploreViewEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFilterSpeaksTheLanguage: the filters' field errors are in the
+// reader's language, the English ones unchanged.
+func TestParseFilterSpeaksTheLanguage(t *testing.T) {
+	s := filterServer()
+	bad := filterForm{Category: "zz", Country: "QQ", ServiceCenter: "XYZ", FiledFrom: "2024-06", FiledTo: "2024-01"}
+	_, english := s.parseFilter(bad)
+	if got, want := english[paramFiledTo], "Filed to (2024-01) is before filed from (2024-06)."; got != want {
+		t.Errorf("English: %q, want %q", got, want)
+	}
+	for _, code := range []string{"es", "zh-Hans", "ar"} {
+		_, fe := s.parseFilterIn(testLocale(t, code), bad)
+		for _, field := range []string{paramCategory, paramCountry, paramServiceCenter, paramFiledTo} {
+			if fe[field] == "" || fe[field] == english[field] {
+				t.Errorf("%s: %s error %q, want it translated", code, field, fe[field])
+			}
+		}
+	}
+}

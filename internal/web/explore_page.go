@@ -79,7 +79,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	data := &explorePageData{page: s.newPage(r, s.t(r, "title.explore")), Form: form,
 		NoServiceCenter: stats.NoServiceCenter}
 
-	f, fe := s.parseFilter(form)
+	f, fe := s.parseFilterIn(s.locale(r), form)
 	if fe != nil {
 		data.Errors = fe
 		data.FiltersOpen = true
