@@ -13,6 +13,7 @@ import (
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/seed"
 	"github.com/casetrack/casetrack/internal/stats"
+	"github.com/casetrack/casetrack/internal/store/storetest"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -226,6 +227,29 @@ func TestParseFilterSpeaksTheLanguage(t *testing.T) {
 			if fe[field] == "" || fe[field] == english[field] {
 				t.Errorf("%s: %s error %q, want it translated", code, field, fe[field])
 			}
+		}
+	}
+}
+
+// TestExplorePageCachedPerLanguage: the rendered Explore page is kept per
+// language, so a reader never gets a page rendered for another, and the
+// page's numbers from the template are in the language's digits.
+func TestExplorePageCachedPerLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	submitFixture(e)
+	const path = "/explore?category=eb1a"
+	english := e.server.lang.Default().T("exview.range_note")
+	if page := e.get(path); !strings.Contains(text(page.body), english) {
+		t.Fatalf("English page lacks %q", english)
+	}
+	for _, code := range []string{"es", "ar"} {
+		l := testLocale(t, code)
+		page := text(e.get(path + "&lang=" + code).body)
+		if strings.Contains(page, english) || !strings.Contains(page, l.T("exview.range_note")) {
+			t.Errorf("%s: the page is not in the language", code)
+		}
+		if want := l.T("explore.few_recent", "Min", l.Count(5)); !strings.Contains(page, want) {
+			t.Errorf("%s: page lacks %q", code, want)
 		}
 	}
 }
