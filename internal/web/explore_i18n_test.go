@@ -165,7 +165,7 @@ var latinDigit = regexp.MustCompile(`[0-9]`)
 // English, and, in Arabic and Persian, on any Latin digit outside the
 // names of forms and categories ("I-485", "EB-2").
 func TestExploreViewSpeaksTheLanguage(t *testing.T) {
-	for _, code := range []string{"es", "zh-Hans", "ar", "fa"} {
+	for _, code := range []string{"es", "zh-Hans", "hi", "pt-BR", "vi", "ar", "fa"} {
 		l := testLocale(t, code)
 		fragments := englishFragments(t, l)
 		for _, tc := range exploreViewCases {
