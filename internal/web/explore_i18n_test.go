@@ -253,3 +253,27 @@ func TestExplorePageCachedPerLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestRowLabelsEnglish: in English every breakdown row keeps the name the
+// index gives it, countries, centers, quarters and details alike.
+func TestRowLabelsEnglish(t *testing.T) {
+	s := seededServer()
+	en := testLocale(t, "en")
+	ref, err := en.Reference(s.cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []stats.Filter{{Category: "i485-employment"}, {Category: "h1b"}} {
+		d, err := s.gatherExplore(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range append(d.Breakdowns, d.Cohorts) {
+			for i, r := range localLabels(en, ref, b) {
+				if r.Label != b.Rows[i].Label {
+					t.Errorf("%s %s: %q, was %q", f.Category, b.By, r.Label, b.Rows[i].Label)
+				}
+			}
+		}
+	}
+}

@@ -616,6 +616,8 @@ func localLabels(l *i18n.Locale, ref *catalog.Catalog, b stats.Breakdown) []stat
 
 // rowLabel is one row's name in the reader's language, or the index's
 // label where no translation applies (field offices are proper names).
+// Countries and centers take the reference names of the language, which
+// in English are the catalog's own.
 func rowLabel(l *i18n.Locale, ref *catalog.Catalog, by stats.Dimension, key, label string) string {
 	switch {
 	case key == stats.NoServiceCenter && by == stats.ByServiceCenter, key == stats.NotGiven && by != stats.ByCountry:
@@ -626,7 +628,7 @@ func rowLabel(l *i18n.Locale, ref *catalog.Catalog, by stats.Dimension, key, lab
 		if key == "unknown" {
 			return l.T("exview.country_unknown")
 		}
-		return l.Country(key, label)
+		return refName(ref.Country, key, func(c catalog.Country) string { return c.Name })
 	case stats.ByServiceCenter:
 		return refName(ref.ServiceCenter, key, func(c catalog.ServiceCenter) string { return c.Name })
 	case stats.ByQuarter:
