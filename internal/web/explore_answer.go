@@ -8,8 +8,8 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // The explore page on a phone: the answer first, in large type, and
@@ -70,87 +70,89 @@ func (a showAll) query(filter string) string {
 	return filter
 }
 
-// nameOrder compares names as a reader expects in an alphabetical list
-// ("Côte d'Ivoire" before "Cuba", case ignored), which byte order does
-// not.
+// nameOrder is the alphabetical order of names in English.
 var nameOrder = collate.New(language.English, collate.IgnoreCase)
 
-// byLabel returns the rows sorted by their label as shown.
-func byLabel(rows []stats.BreakdownRow) []stats.BreakdownRow {
+// byLabel returns the rows sorted by their label as shown, as a reader
+// of the language expects in an alphabetical list ("Côte d'Ivoire"
+// before "Cuba", case ignored), which byte order does not.
+func byLabel(l *i18n.Locale, rows []stats.BreakdownRow) []stats.BreakdownRow {
+	order := nameOrder
+	if l.Code() != "en" {
+		order = collate.New(language.Make(l.Code()), collate.IgnoreCase)
+	}
 	out := slices.Clone(rows)
-	slices.SortStableFunc(out, func(a, b stats.BreakdownRow) int { return nameOrder.CompareString(a.Label, b.Label) })
+	slices.SortStableFunc(out, func(a, b stats.BreakdownRow) int { return order.CompareString(a.Label, b.Label) })
 	return out
 }
 
-// answerUnknown stands in the answer's large number when the median is
-// not known yet.
-const answerUnknown = "Not yet known"
-
 // answerBlock is the answer the page opens with: the median as one large
 // number, its range in plain words and the share already decided.
-func answerBlock(r stats.Result, a pageAnswer) exAnswer {
-	out := exAnswer{Label: "the median: half of these cases are decided within this time"}
+func answerBlock(l *i18n.Locale, r stats.Result, a pageAnswer) exAnswer {
+	out := exAnswer{Label: l.T("exview.answer_label")}
 	if a.Pace {
-		out.Label = "the median wait for people filing now, at the pace of the last six months"
+		out.Label = l.T("exview.answer_label_pace")
 	}
 	switch {
 	case a.Median != nil:
-		out.Number = units.Duration(*a.Median)
-		out.Range = plainRange(a.MedianCI)
+		out.Number = l.Duration(*a.Median)
+		out.Range = plainRange(l, a.MedianCI)
 	case a.Suppressed:
-		out.Number = answerUnknown
-		out.Range = "Too few cases were waiting during the last six months to estimate the pace for people filing now."
+		out.Number = l.T("exview.answer_unknown")
+		out.Range = l.T("exview.answer_suppressed")
 	case len(a.Curve.Points) == 0 && a.Pace:
-		out.Number = answerUnknown
-		out.Range = "None of the cases waiting during the last six months was decided in them."
+		out.Number = l.T("exview.answer_unknown")
+		out.Range = l.T("exview.answer_none_pace")
 	case len(a.Curve.Points) == 0:
-		out.Number = answerUnknown
-		out.Range = "None of these cases has been decided yet."
+		out.Number = l.T("exview.answer_unknown")
+		out.Range = l.T("exview.answer_none")
 	default:
-		out.Number = answerUnknown
-		out.Range = "Fewer than half have been decided as far as the data reach (" + units.Duration(a.Curve.LastDay) + ")."
+		out.Number = l.T("exview.answer_unknown")
+		out.Range = l.T("exview.answer_fewer_half", "Duration", l.Duration(a.Curve.LastDay))
 	}
 	if r.Cases > 0 {
-		out.Share = percentText(float64(r.Decided) / float64(r.Cases))
-		out.Of = "of the " + units.Count(r.Cases) + " " + plural(r.Cases, "case", "cases") + " shared " +
-			plural(r.Decided, "is", "are") + " decided; " + units.Count(r.Pending) + " " + plural(r.Pending, "is", "are") + " still waiting."
+		out.Share = percent(l, float64(r.Decided)/float64(r.Cases))
+		out.Of = l.T("exview.answer_of", "Count", r.Cases,
+			"Decided", l.T("exview.answer_of_decided", "Count", r.Decided),
+			"Waiting", l.T("exview.answer_of_waiting", "Count", r.Pending))
 	}
 	return out
 }
 
 // plainRange words a median's 95% range for the answer ("Probably between
-// 12.9 and 15.8 months: the 95% range.").
-func plainRange(ci [2]*int) string {
+// 12.9 and 15.8 months (the 95% range).").
+func plainRange(l *i18n.Locale, ci [2]*int) string {
 	lo, hi := ci[0], ci[1]
 	switch {
 	case lo != nil && hi != nil:
-		return "Probably between " + units.Span(*lo, *hi, " and ") + " (the 95% range)."
+		return span(l, "exview.answer_range", *lo, *hi)
 	case lo != nil:
-		return "Probably at least " + units.Duration(*lo) + "; how much longer it could be is not yet known (the 95% range)."
+		return l.T("exview.answer_range_low", "Duration", l.Duration(*lo))
 	case hi != nil:
-		return "Probably at most " + units.Duration(*hi) + " (the 95% range)."
+		return l.T("exview.answer_range_high", "Duration", l.Duration(*hi))
 	}
 	return ""
 }
 
-// breakdownNouns name a breakdown's rows, one and many.
-var breakdownNouns = map[stats.Dimension][2]string{
-	stats.ByCountry:       {"country", "countries"},
-	stats.ByServiceCenter: {"service center", "service centers"},
-	stats.ByQuarter:       {"filing quarter", "filing quarters"},
-	stats.ByMonth:         {"filing month", "filing months"},
+// breakdownNouns name a breakdown's rows with their number ("16 filing
+// quarters"); other breakdowns count "rows".
+var breakdownNouns = map[stats.Dimension]string{
+	stats.ByCountry:       "exview.noun_country",
+	stats.ByServiceCenter: "exview.noun_service_center",
+	stats.ByQuarter:       "exview.noun_quarter",
+	stats.ByMonth:         "exview.noun_month",
 }
 
 // breakdownSummary is the line a folded breakdown table shows: "12
 // service centers with numbers", or "60 of 148 countries with numbers"
 // when some have too few cases. It fits one line of a phone.
-func breakdownSummary(by stats.Dimension, shown, hidden int) string {
-	n, ok := breakdownNouns[by]
+func breakdownSummary(l *i18n.Locale, by stats.Dimension, shown, hidden int) string {
+	noun, ok := breakdownNouns[by]
 	if !ok {
-		n = [2]string{"row", "rows"}
+		noun = "exview.noun_row"
 	}
 	if hidden == 0 {
-		return units.Count(shown) + " " + plural(shown, n[0], n[1]) + " with numbers"
+		return l.T("exview.rows_with_numbers", "Rows", l.T(noun, "Count", shown))
 	}
-	return units.Count(shown) + " of " + units.Count(shown+hidden) + " " + plural(shown+hidden, n[0], n[1]) + " with numbers"
+	return l.T("exview.some_rows_with_numbers", "Shown", l.Count(shown), "Rows", l.T(noun, "Count", shown+hidden))
 }

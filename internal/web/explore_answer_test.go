@@ -14,7 +14,7 @@ func TestCountriesByName(t *testing.T) {
 	rows := []stats.BreakdownRow{{Key: "CU", Label: "Cuba"}, {Key: "DZ", Label: "Algeria"}, {Key: "CI", Label: "Côte d'Ivoire"},
 		{Key: "DE", Label: "Germany"}, {Key: "XX", Label: "another country"}}
 	var got []string
-	for _, r := range byLabel(rows) {
+	for _, r := range byLabel(testLocale(t, "en"), rows) {
 		got = append(got, r.Label)
 	}
 	if want := []string{"Algeria", "another country", "Côte d'Ivoire", "Cuba", "Germany"}; !slices.Equal(got, want) {
@@ -94,7 +94,7 @@ func TestBreakdownSummary(t *testing.T) {
 		{stats.ByQuarter, 1200, 0, "1,200 filing quarters with numbers"},
 		{stats.Dimension("other"), 2, 1, "2 of 3 rows with numbers"},
 	} {
-		if got := breakdownSummary(tc.by, tc.shown, tc.under); got != tc.want {
+		if got := breakdownSummary(testLocale(t, "en"), tc.by, tc.shown, tc.under); got != tc.want {
 			t.Errorf("breakdownSummary(%s, %d, %d) = %q, want %q", tc.by, tc.shown, tc.under, got, tc.want)
 		}
 	}

@@ -1,11 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -47,27 +48,33 @@ func filterFormOf(q url.Values) filterForm {
 	}
 }
 
-// parseFilter validates the form against the catalog and returns the
-// statistics filter, or one message per offending field. Codes are
-// matched case-insensitively, as the submit form does; "none" as service
-// center selects cases filed without one.
+// parseFilter is parseFilterIn with the messages in English, for the
+// CSV files, charts and API.
 func (s *Server) parseFilter(f filterForm) (stats.Filter, timeline.FieldErrors) {
+	return s.parseFilterIn(s.lang.Default(), f)
+}
+
+// parseFilterIn validates the form against the catalog and returns the
+// statistics filter, or one message per offending field in the language
+// of l. Codes are matched case-insensitively, as the submit form does;
+// "none" as service center selects cases filed without one.
+func (s *Server) parseFilterIn(l *i18n.Locale, f filterForm) (stats.Filter, timeline.FieldErrors) {
 	fe := timeline.FieldErrors{}
 	var out stats.Filter
 
 	switch code := strings.ToLower(f.Category); {
 	case code == "":
-		fe[paramCategory] = "Choose a visa category, for example eb2-niw."
+		fe[paramCategory] = l.T("exview.filter_category_missing")
 	default:
 		if _, ok := s.cat.Category(code); !ok {
-			fe[paramCategory] = fmt.Sprintf("%q is not a category we know. Choose one from the list.", clipInput(code, 40))
+			fe[paramCategory] = l.T("exview.filter_category_unknown", "Code", strconv.Quote(clipInput(code, 40)))
 		}
 		out.Category = code
 	}
 	if f.Country != "" {
 		code := strings.ToUpper(f.Country)
 		if _, ok := s.cat.Country(code); !ok {
-			fe[paramCountry] = fmt.Sprintf("%q is not a country code we know. Use a two-letter ISO code, for example IN.", clipInput(code, 40))
+			fe[paramCountry] = l.T("exview.filter_country_unknown", "Code", strconv.Quote(clipInput(code, 40)))
 		}
 		out.Country = code
 	}
@@ -78,34 +85,40 @@ func (s *Server) parseFilter(f filterForm) (stats.Filter, timeline.FieldErrors) 
 			code = stats.NoServiceCenter
 		default:
 			if _, ok := s.cat.ServiceCenter(code); !ok {
-				fe[paramServiceCenter] = fmt.Sprintf("%q is not a service center we know. Use a code such as TSC, or %q for cases filed without one.", clipInput(code, 40), stats.NoServiceCenter)
+				fe[paramServiceCenter] = l.T("exview.filter_center_unknown", "Code", strconv.Quote(clipInput(code, 40)), "None", strconv.Quote(stats.NoServiceCenter))
 			}
 		}
 		out.ServiceCenter = code
 	}
 	var err error
 	if f.FiledFrom != "" {
-		if out.FiledFrom, err = timeline.ParseMonth(f.FiledFrom); err != nil {
-			fe[paramFiledFrom] = "Filed from: " + err.Error() + "."
-		} else if err = timeline.CheckFilingMonth(out.FiledFrom, s.now()); err != nil {
-			fe[paramFiledFrom] = "Filed from: " + err.Error() + "."
+		if out.FiledFrom, err = s.filingMonth(f.FiledFrom); err != nil {
+			fe[paramFiledFrom] = l.T("exview.filter_from", "Problem", err.Error())
 		}
 	}
 	if f.FiledTo != "" {
-		if out.FiledTo, err = timeline.ParseMonth(f.FiledTo); err != nil {
-			fe[paramFiledTo] = "Filed to: " + err.Error() + "."
-		} else if err = timeline.CheckFilingMonth(out.FiledTo, s.now()); err != nil {
-			fe[paramFiledTo] = "Filed to: " + err.Error() + "."
+		if out.FiledTo, err = s.filingMonth(f.FiledTo); err != nil {
+			fe[paramFiledTo] = l.T("exview.filter_to", "Problem", err.Error())
 		}
 	}
 	if !out.FiledFrom.IsZero() && !out.FiledTo.IsZero() && out.FiledTo.Before(out.FiledFrom) {
-		fe[paramFiledTo] = fmt.Sprintf("Filed to (%s) is before filed from (%s).", out.FiledTo, out.FiledFrom)
+		fe[paramFiledTo] = l.T("exview.filter_order", "To", out.FiledTo.String(), "From", out.FiledFrom.String())
 	}
 	s.parseDetailFilter(f.Details, &out, fe)
 	if len(fe) > 0 {
 		return stats.Filter{}, fe
 	}
 	return out, nil
+}
+
+// filingMonth reads a filing month of the filter: a month as YYYY-MM
+// within the months cases can have been filed in.
+func (s *Server) filingMonth(v string) (timeline.Month, error) {
+	m, err := timeline.ParseMonth(v)
+	if err != nil {
+		return m, err
+	}
+	return m, timeline.CheckFilingMonth(m, s.now())
 }
 
 // filterQuery is the canonical query string of a filter, for links to the

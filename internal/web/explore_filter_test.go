@@ -15,7 +15,11 @@ import (
 // filterServer is a server with the default catalog, enough for the
 // filter code, which reads nothing else.
 func filterServer() *Server {
-	return &Server{cat: catalog.Default(), minCases: 5, now: func() time.Time { return testStart }}
+	lang, err := loadedLanguages()
+	if err != nil {
+		panic(err)
+	}
+	return &Server{cat: catalog.Default(), lang: lang, minCases: 5, now: func() time.Time { return testStart }}
 }
 
 func TestParseFilter(t *testing.T) {

@@ -36,10 +36,10 @@ func TestCIText(t *testing.T) {
 		{[2]*int{nil, nil}, "", ""},
 	}
 	for _, tt := range tests {
-		if got := rangeText(tt.ci); got != tt.long {
+		if got := rangeText(testLocale(t, "en"), tt.ci); got != tt.long {
 			t.Errorf("rangeText = %q, want %q", got, tt.long)
 		}
-		if got := shortCI(tt.ci); got != tt.short {
+		if got := shortCI(testLocale(t, "en"), tt.ci); got != tt.short {
 			t.Errorf("shortCI = %q, want %q", got, tt.short)
 		}
 	}
@@ -80,7 +80,7 @@ func TestCohortHeadline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := cohortHeadline(group, tt.r, tt.a); got != tt.want {
+			if got := cohortHeadline(testLocale(t, "en"), group, tt.r, tt.a); got != tt.want {
 				t.Errorf("\n got %q\nwant %q", got, tt.want)
 			}
 		})
@@ -94,18 +94,18 @@ func TestPaceHeadline(t *testing.T) {
 	f := stats.Filter{Category: "eb2-niw", Country: "IN"}
 	h := &stats.Headline{MinCases: 5, WindowFrom: time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC), WindowTo: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
 		WindowCases: 812, FiledFrom: timeline.Month{Year: 2021, Month: time.January}, FiledTo: timeline.Month{Year: 2026, Month: time.November}}
-	head, describes := paceHeadline(cat, f, h, pageAnswer{Pace: true, Median: intp(545), MedianCI: [2]*int{intp(511), intp(580)}, Curve: testCurve(300, 545)})
+	head, describes := paceHeadline(testLocale(t, "en"), groupPhrase(cat, f), h, pageAnswer{Pace: true, Median: intp(545), MedianCI: [2]*int{intp(511), intp(580)}, Curve: testCurve(300, 545)})
 	if want := "Filing now: at the pace of the last six months, half of EB-2 National Interest Waiver cases from India would be decided within 17.9 months (95% range 16.8 to 19.1 months)."; head != want {
 		t.Errorf("headline\n got %q\nwant %q", head, want)
 	}
 	if want := "This is a period estimate: it applies the decisions of June 2, 2026 – December 1, 2026 to someone filing today, from the 812 cases (filed January 2021 – November 2026) that were waiting during those months."; !strings.HasPrefix(describes, want) {
 		t.Errorf("describes\n got %q\nwant it to start %q", describes, want)
 	}
-	head, _ = paceHeadline(cat, f, h, pageAnswer{Pace: true, Curve: testCurve(300, 400)})
+	head, _ = paceHeadline(testLocale(t, "en"), groupPhrase(cat, f), h, pageAnswer{Pace: true, Curve: testCurve(300, 400)})
 	if !strings.Contains(head, "the median is not yet known") || !strings.Contains(head, "13.1 months") {
 		t.Errorf("median not yet known: %q", head)
 	}
-	head, _ = paceHeadline(cat, f, h, pageAnswer{Pace: true, Suppressed: true})
+	head, _ = paceHeadline(testLocale(t, "en"), groupPhrase(cat, f), h, pageAnswer{Pace: true, Suppressed: true})
 	if !strings.HasPrefix(head, "Fewer than 5 EB-2 National Interest Waiver cases from India were waiting during the last six months") {
 		t.Errorf("suppressed: %q", head)
 	}
@@ -114,7 +114,7 @@ func TestPaceHeadline(t *testing.T) {
 func TestWaitingRows(t *testing.T) {
 	cv := survival.Curve{Points: []survival.Point{{T: 20, S: 0.9}, {T: 100, S: 0.6}, {T: 200, S: 0.3}}}
 	var got []string
-	for _, r := range waitingRows(cv) {
+	for _, r := range waitingRows(testLocale(t, "en"), cv) {
 		got = append(got, r.Since+"="+r.Waiting)
 	}
 	// 1 month = day 30 (S 0.9), 2 = day 60 (0.9), 3 = day 91 (0.9), 6 =
@@ -123,7 +123,7 @@ func TestWaitingRows(t *testing.T) {
 	if strings.Join(got, ",") != want {
 		t.Errorf("rows %s, want %s", strings.Join(got, ","), want)
 	}
-	if rows := waitingRows(survival.Curve{}); rows != nil {
+	if rows := waitingRows(testLocale(t, "en"), survival.Curve{}); rows != nil {
 		t.Errorf("rows without decisions: %v", rows)
 	}
 }

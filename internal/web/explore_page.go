@@ -79,7 +79,7 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 	data := &explorePageData{page: s.newPage(r, s.t(r, "title.explore")), Form: form,
 		NoServiceCenter: stats.NoServiceCenter}
 
-	f, fe := s.parseFilter(form)
+	f, fe := s.parseFilterIn(s.locale(r), form)
 	if fe != nil {
 		data.Errors = fe
 		data.FiltersOpen = true
@@ -128,7 +128,7 @@ func exploreCacheQuery(f stats.Filter, q url.Values) url.Values {
 // fillExplore computes the page of a valid filter, and its status.
 func (s *Server) fillExplore(r *http.Request, data *explorePageData, f stats.Filter) (int, error) {
 	data.Form = canonicalForm(f)
-	data.Group = groupPhrase(s.cat, f)
+	data.Group = groupName(s.reference(r), f)
 	data.Alert = s.alertOffer(r, exploreGroup(f))
 	data.OutlookForm, data.Outlook = s.exploreOutlook(r, f)
 	d, err := s.gatherExplore(f)
@@ -138,7 +138,7 @@ func (s *Server) fillExplore(r *http.Request, data *explorePageData, f stats.Fil
 	if d.Result.Suppressed {
 		data.Suppressed = true
 	} else {
-		data.View = newExploreView(s.cat, d, s.minCases, showAllOf(r.URL.Query()))
+		data.View = newExploreView(s.locale(r), s.reference(r), d, s.minCases, showAllOf(r.URL.Query()))
 	}
 	if v := data.View; v == nil || v.Quantiles == nil || v.HistSuppress {
 		data.Wider = s.widerLinks(r, f, data.OutlookForm.params())

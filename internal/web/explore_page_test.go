@@ -28,7 +28,7 @@ func init() {
 		}
 		return &explorePageData{Form: filterForm{Category: "eb1a", FiledFrom: "<kept>"},
 			Errors: timeline.FieldErrors{"filed_from": "bad month"},
-			Group:  groupPhrase(s.cat, f), View: newExploreView(s.cat, d, s.minCases, showAll{}),
+			Group:  groupPhrase(s.cat, f), View: newExploreView(s.lang.Default(), s.cat, d, s.minCases, showAll{}),
 			NoServiceCenter: stats.NoServiceCenter,
 			OutlookForm:     &outlookForm{Filed: "2024-03", AsOf: "<kept>", Errors: timeline.FieldErrors{"as_of": "bad day"}},
 			Outlook:         sampleOutlook(s.cat),

@@ -3,15 +3,14 @@ package web
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // exFact is one labelled number of the summary list.
@@ -64,6 +63,7 @@ type exBreakdownRow struct {
 // exBreakdown is one breakdown table with its CSV download.
 type exBreakdown struct {
 	ID      string
+	By      stats.Dimension
 	Title   string
 	Column  string
 	Rows    []exBreakdownRow
@@ -146,20 +146,13 @@ type exploreView struct {
 	// category (premium processing, filing method, ...), folded together
 	// under one line so that they cost a phone one line, not one each.
 	DetailBreakdowns []exBreakdown
+	// DetailTitle names the detail tables in the line that unfolds them.
+	DetailTitle string
 }
 
 // DetailsOpen unfolds the detail tables when one of them lists all rows.
 func (v *exploreView) DetailsOpen() bool {
 	return slices.ContainsFunc(v.DetailBreakdowns, func(b exBreakdown) bool { return b.All })
-}
-
-// DetailTitles names the detail tables in the line that unfolds them.
-func (v *exploreView) DetailTitles() string {
-	names := make([]string, len(v.DetailBreakdowns))
-	for i, b := range v.DetailBreakdowns {
-		names[i] = strings.ToLower(strings.TrimPrefix(b.Title, "By "))
-	}
-	return "By " + strings.Join(names, ", ")
 }
 
 // exploreData is the engine's answer for one group, gathered in one place
@@ -234,272 +227,265 @@ func answerOf(r stats.Result) pageAnswer {
 	return pageAnswer{Suppressed: true}
 }
 
-// newExploreView formats a group that is not suppressed. all names the
-// breakdowns whose rows under k are listed too (as "not enough data").
-func newExploreView(cat *catalog.Catalog, d exploreData, k int, all showAll) *exploreView {
+// newExploreView formats a group that is not suppressed, in the language
+// of l with the reference names of ref. all names the breakdowns whose
+// rows under k are listed too (as "not enough data").
+func newExploreView(l *i18n.Locale, ref *catalog.Catalog, d exploreData, k int, all showAll) *exploreView {
 	r := d.Result
 	q := filterQuery(d.Filter)
-	group := groupPhrase(cat, d.Filter)
+	group := groupName(ref, d.Filter)
 	a := answerOf(r)
-	v := &exploreView{RangeNote: rangeNote, Answer: answerBlock(r, a)}
+	v := &exploreView{RangeNote: l.T("exview.range_note"), Answer: answerBlock(l, r, a)}
 	if a.Pace {
-		v.Headline, v.Describes = paceHeadline(cat, d.Filter, r.Headline, a)
-		v.Recent = recentText(r.Headline)
-		v.QuantilesCaption = "Time from filing to decision at the pace of the last six months (a period estimate)"
-		v.SurvivalShort = "The share still waiting by time since filing, at the pace of the last six months; shaded: its 95% band; dashed: the median."
-		v.SurvivalCaption = "The solid line is the share still waiting at each time since filing, at the pace of the last six months: each case counts for the days it spent waiting in that window. The shaded band is its 95% confidence band; the dashed line marks the median."
+		v.Headline, v.Describes = paceHeadline(l, group, r.Headline, a)
+		v.Recent = recentText(l, r.Headline)
+		v.QuantilesCaption = l.T("exview.quantiles_caption_pace")
+		v.SurvivalShort = l.T("exview.survival_short_pace")
+		v.SurvivalCaption = l.T("exview.survival_caption_pace")
 	} else {
-		v.Headline = cohortHeadline(group, r, a)
-		v.QuantilesCaption = "Time from filing to decision for " + group
-		v.SurvivalShort = "The share still waiting by time since filing; shaded: its 95% band; dashed: the median."
-		v.SurvivalCaption = "The solid line is the share of cases still waiting at each time since filing; the shaded band is its 95% confidence band (sampling error only); the dashed line marks the median, where half have been decided."
+		v.Headline = cohortHeadline(l, group, r, a)
+		v.QuantilesCaption = l.T("exview.quantiles_caption", "Group", group)
+		v.SurvivalShort = l.T("exview.survival_short")
+		v.SurvivalCaption = l.T("exview.survival_caption")
 	}
-	v.Cautions = cautionTexts(a.Cautions, r)
+	v.Cautions = cautionTexts(l, a.Cautions, r)
 	if a.Reading == stats.ReadingFromFiling {
-		v.Notes = append(v.Notes, "Most of these timelines were shared at once, decided or not, as when a site opens and people share what they have. They are read as a random sample of their filing period, from filing.")
+		v.Notes = append(v.Notes, l.T("exview.note_from_filing"))
 	}
-
-	v.Facts = []exFact{
-		{"Cases", units.Count(r.Cases)},
-		{"Decided", units.Count(r.Decided)},
-		{"Still pending", units.Count(r.Pending)},
-		{"Approved", units.Count(r.Approved)},
-		{"Denied", units.Count(r.Denied)},
-		{"Approval rate (of decided cases)", optPercent(r.ApprovalRate, "no decisions yet")},
-	}
-	if r.RFE != nil {
-		v.Facts = append(v.Facts, exFact{"Listed a request for evidence", units.Count(*r.RFE) + " (" + optPercent(r.RFERate, "–") + " of all cases)"})
-	}
+	v.Facts = countFacts(l, r)
 	if !a.Suppressed {
+		unknown := notYetKnown(l)
 		v.Quantiles = []exQuantile{
-			{"A quarter decided within", units.Optional(a.P25, notYetKnown)},
-			{"Half decided within (median)", units.Optional(a.Median, notYetKnown)},
-			{"Three quarters decided within", units.Optional(a.P75, notYetKnown)},
-			{"Nine in ten decided within", units.Optional(a.P90, notYetKnown)},
+			{l.T("exview.q25"), optDuration(l, a.P25, unknown)},
+			{l.T("exview.q50"), optDuration(l, a.Median, unknown)},
+			{l.T("exview.q75"), optDuration(l, a.P75, unknown)},
+			{l.T("exview.q90"), optDuration(l, a.P90, unknown)},
 		}
-		v.WaitingRows = waitingRows(a.Curve)
+		v.WaitingRows = waitingRows(l, a.Curve)
 	}
-	v.ReadingsGroup, v.Readings = readings(group, r)
-	v.HowShared = howSharedFacts(r.HowShared)
-	v.Survival = exChart{URL: "/explore/chart/survival.svg?" + q, Alt: survivalAlt(group, a)}
+	v.ReadingsGroup, v.Readings = readings(l, group, r)
+	v.HowShared = howSharedFacts(l, r.HowShared)
+	v.Survival = exChart{URL: "/explore/chart/survival.svg?" + q, Alt: survivalAlt(l, group, a)}
 
 	v.HistSuppress = d.Histogram.Suppressed
 	v.HistogramCSV = "/explore/histogram.csv?" + q
 	v.Histogram = exChart{URL: "/explore/chart/histogram.svg?" + q,
-		Alt: fmt.Sprintf("Histogram of the time from filing to decision, in months, for the %s decided %s; the numbers are in the table below.", units.Count(d.Histogram.Decided), group)}
+		Alt: l.T("exview.histogram_alt", "Decided", l.Count(d.Histogram.Decided), "Group", group)}
 	for _, b := range d.Histogram.Bins {
-		v.BinRows = append(v.BinRows, exBinRow{Range: units.Span(b.From, b.To, "–"), Count: b.Count})
+		v.BinRows = append(v.BinRows, exBinRow{Range: span(l, "exview.span", b.From, b.To), Count: b.Count})
 	}
 
-	v.Cohorts = newBreakdownView(d.Cohorts, d.Filter, q, k, all)
+	v.Cohorts = newBreakdownView(l, ref, d.Cohorts, d.Filter, q, k, all)
 	v.Trend = exChart{URL: "/explore/chart/trend.svg?" + q,
-		Alt: "Median time to decision, in months, with its 95% range, for each filing quarter of " + group + "; quarters with fewer than " + strconv.Itoa(k) + " cases or a median not yet known are gaps. The numbers are in the table by filing period below."}
+		Alt: l.T("exview.trend_alt", "Group", group, "Min", l.Count(k))}
 	v.TrendCSV = "/explore/trend.csv?" + q
 
 	v.MilestoneMonths = milestoneMonths
 	for _, ms := range r.Milestones {
-		v.Milestones = append(v.Milestones, incidenceRow(ms))
+		v.Milestones = append(v.Milestones, incidenceRow(l, ref, ms))
 	}
 	for _, b := range d.Breakdowns {
-		bv := newBreakdownView(b, d.Filter, q, k, all)
+		bv := newBreakdownView(l, ref, b, d.Filter, q, k, all)
 		if slices.Contains(exploreDimensions, b.By) {
 			v.Breakdowns = append(v.Breakdowns, bv)
 		} else {
 			v.DetailBreakdowns = append(v.DetailBreakdowns, bv)
 		}
 	}
+	v.DetailTitle = detailTitles(l, v.DetailBreakdowns)
 	return v
 }
 
-// notYetKnown is written for a median or quantile the data do not reach
-// yet: fewer than that share of cases is decided as far as the data go,
-// and no number is invented.
-const notYetKnown = "not yet known"
-
-// rangeNote says inline what every 95% range on the page covers.
-const rangeNote = "The 95% range covers sampling error only: how far the number could move by chance with this many timelines. " +
-	"It does not cover who chose to share a timeline here; the notes below say where that matters."
+// countFacts are the group's counts: cases, decisions, approval rate.
+func countFacts(l *i18n.Locale, r stats.Result) []exFact {
+	facts := []exFact{
+		{l.T("exview.fact_cases"), l.Count(r.Cases)},
+		{l.T("exview.fact_decided"), l.Count(r.Decided)},
+		{l.T("exview.fact_pending"), l.Count(r.Pending)},
+		{l.T("exview.fact_approved"), l.Count(r.Approved)},
+		{l.T("exview.fact_denied"), l.Count(r.Denied)},
+		{l.T("exview.fact_approval_rate"), optPercent(l, r.ApprovalRate, l.T("exview.no_decisions"))},
+	}
+	if r.RFE != nil {
+		facts = append(facts, exFact{l.T("exview.fact_rfe"),
+			l.T("exview.rfe_value", "Cases", l.Count(*r.RFE), "Share", optPercent(l, r.RFERate, "–"))})
+	}
+	return facts
+}
 
 // paceHeadline is the headline without filing months: the period estimate
 // for someone filing now, and exactly what it describes.
-func paceHeadline(cat *catalog.Catalog, f stats.Filter, h *stats.Headline, a pageAnswer) (headline, describes string) {
-	who := groupPhrase(cat, f)
+func paceHeadline(l *i18n.Locale, who string, h *stats.Headline, a pageAnswer) (headline, describes string) {
 	if a.Suppressed {
-		return fmt.Sprintf("Fewer than %d %s were waiting during the last six months, so there is no estimate of the pace for people filing now.", h.MinCases, who),
-			"See the table by filing period below for earlier filings."
+		return l.T("exview.pace_suppressed", "Min", l.Count(h.MinCases), "Group", who),
+			l.T("exview.pace_suppressed_describes")
 	}
-	window := dayText(h.WindowFrom) + " – " + dayText(h.WindowTo)
-	describes = fmt.Sprintf("This is a period estimate: it applies the decisions of %s to someone filing today, from the %s %s (filed %s – %s) that were waiting during those months. Processing speeds change; the table by filing period shows how long earlier filings took.",
-		window, units.Count(h.WindowCases), plural(h.WindowCases, "case", "cases"), monthName(h.FiledFrom), monthName(h.FiledTo))
+	describes = l.T("exview.pace_describes", "WindowFrom", l.Date(h.WindowFrom), "WindowTo", l.Date(h.WindowTo),
+		"Count", h.WindowCases, "FiledFrom", monthName(l, h.FiledFrom), "FiledTo", monthName(l, h.FiledTo))
 	switch {
 	case a.Median != nil:
-		ci := rangeText(a.MedianCI)
-		if ci != "" {
-			ci = " (" + ci + ")"
-		}
-		headline = fmt.Sprintf("Filing now: at the pace of the last six months, half of %s would be decided within %s%s.",
-			who, units.Duration(*a.Median), ci)
+		headline = l.T("exview.pace_headline", "Group", who,
+			"Duration", inParens(l, l.Duration(*a.Median), rangeText(l, a.MedianCI)))
 	case len(a.Curve.Points) == 0:
-		headline = fmt.Sprintf("Filing now: none of the %s waiting during the last six months was decided then, so the wait for someone filing now is not yet known.", who)
+		headline = l.T("exview.pace_headline_none", "Group", who)
 	default:
-		headline = fmt.Sprintf("Filing now: at the pace of the last six months, fewer than half of %s would be decided within %s, as far as the data reach; the median is not yet known.",
-			who, units.Duration(a.Curve.LastDay))
+		headline = l.T("exview.pace_headline_fewer", "Group", who, "Duration", l.Duration(a.Curve.LastDay))
 	}
 	return headline, describes
 }
 
 // cohortHeadline is the headline with filing months: how long the cases
 // filed then took.
-func cohortHeadline(group string, r stats.Result, a pageAnswer) string {
-	pending := "none still pending"
+func cohortHeadline(l *i18n.Locale, group string, r stats.Result, a pageAnswer) string {
+	pending := l.T("exview.cohort_pending_none")
 	if r.Pending > 0 {
-		pending = units.Count(r.Pending) + " still pending"
+		pending = l.T("exview.cohort_pending", "Pending", l.Count(r.Pending))
 	}
-	from := fmt.Sprintf("from %s %s, %s", units.Count(r.Cases), plural(r.Cases, "case", "cases"), pending)
+	from := l.T("exview.cohort_from", "Count", r.Cases, "Pending", pending)
 	switch {
 	case len(a.Curve.Points) == 0:
-		return fmt.Sprintf("None of the %s has been decided yet (%s), so the waiting time is not yet known.", group, from)
+		return l.T("exview.cohort_none", "Group", group, "From", from)
 	case a.Median == nil:
-		return fmt.Sprintf("Fewer than half of %s have been decided as far as the data reach (%s), so the median waiting time is not yet known (%s).",
-			group, units.Duration(a.Curve.LastDay), from)
+		return l.T("exview.cohort_fewer", "Group", group, "Duration", l.Duration(a.Curve.LastDay), "From", from)
 	}
-	ci := rangeText(a.MedianCI)
-	if ci != "" {
-		ci = " (" + ci + ")"
-	}
-	return fmt.Sprintf("Half of %s were decided within %s%s, %s.", group, units.Duration(*a.Median), ci, from)
+	return l.T("exview.cohort_headline", "Group", group,
+		"Duration", inParens(l, l.Duration(*a.Median), rangeText(l, a.MedianCI)), "From", from)
 }
 
 // recentText says how much of the recent cohort is decided.
-func recentText(h *stats.Headline) string {
+func recentText(l *i18n.Locale, h *stats.Headline) string {
 	rc := h.Recent
-	span := monthName(rc.FiledFrom) + " – " + monthName(rc.FiledTo)
+	from, to := monthName(l, rc.FiledFrom), monthName(l, rc.FiledTo)
+	months := l.Count(stats.RecentMonths)
 	if rc.Suppressed {
-		return fmt.Sprintf("Fewer than %d timelines were filed in the last %d months (%s), so we show no share decided for them.", h.MinCases, stats.RecentMonths, span)
+		return l.T("exview.recent_suppressed", "Min", l.Count(h.MinCases), "Months", months, "From", from, "To", to)
 	}
-	return fmt.Sprintf("Of the %s timelines filed in the last %d months (%s), %s are decided so far.",
-		units.Count(rc.Cases), stats.RecentMonths, span, percentText(float64(rc.Decided)/float64(rc.Cases)))
+	return l.T("exview.recent", "Cases", l.Count(rc.Cases), "Months", months, "From", from, "To", to,
+		"Share", percent(l, float64(rc.Decided)/float64(rc.Cases)))
 }
 
 // cautionTexts words the cautions of an answer, with the measured shares
 // behind them.
-func cautionTexts(cs []stats.Caution, r stats.Result) []string {
+func cautionTexts(l *i18n.Locale, cs []stats.Caution, r stats.Result) []string {
 	var out []string
 	h := r.HowShared
 	for _, c := range cs {
 		switch c {
 		case stats.CautionSharedDecided:
-			t := "Many of these timelines were shared after their decision"
-			if h != nil {
-				t += fmt.Sprintf(" (%s of them). Had people shared alike whether or not they were still waiting, about %s would have been shared while waiting and still been waiting a month later; %s were",
-					percentText(h.SharedAfterDecisionShare), percentText(h.ExpectedWhilePendingShare), percentText(h.StillWaitingMonthLaterShare))
+			if h == nil {
+				out = append(out, l.T("exview.caution_shared_decided"))
+				continue
 			}
-			out = append(out, t+". People still waiting seem not to share here, and their waits are missing: the real wait may be longer than shown, by more than the 95% range.")
+			out = append(out, l.T("exview.caution_shared_decided_measured", "After", percent(l, h.SharedAfterDecisionShare),
+				"Expected", percent(l, h.ExpectedWhilePendingShare), "Actual", percent(l, h.StillWaitingMonthLaterShare)))
 		case stats.CautionSilent:
-			t := "Many of the pending timelines here have not been confirmed for a while"
-			if h != nil {
-				t = fmt.Sprintf("%s of the pending timelines here have not been confirmed for over %d days, and %s of people who go silent here come back to record their decision",
-					units.Count(h.Silent), h.GraceDays, percentText(h.ReturnRate))
-			}
-			t += ". If those silent people were decided and did not say so, the wait is shorter than shown"
-			if d := r.Decision; d != nil && d.Sensitivity.IfSilentWereDecided != nil {
-				t += ": the median could be as short as " + units.Duration(*d.Sensitivity.IfSilentWereDecided)
-			}
-			out = append(out, t+", beyond the 95% range.")
+			out = append(out, silentCaution(l, r))
 		}
 	}
 	return out
 }
 
+// silentCaution words the caution about timelines gone silent.
+func silentCaution(l *i18n.Locale, r stats.Result) string {
+	lead := l.T("exview.caution_silent_lead")
+	if h := r.HowShared; h != nil {
+		lead = l.T("exview.caution_silent_lead_measured", "Silent", l.Count(h.Silent), "Days", l.Count(h.GraceDays),
+			"Return", percent(l, h.ReturnRate))
+	}
+	if d := r.Decision; d != nil && d.Sensitivity.IfSilentWereDecided != nil {
+		return l.T("exview.caution_silent_shorter", "Lead", lead, "Duration", l.Duration(*d.Sensitivity.IfSilentWereDecided))
+	}
+	return l.T("exview.caution_silent", "Lead", lead)
+}
+
 // readings lists the same median read other ways, so a reader can see how
 // much the reading matters, and names the group they describe.
-func readings(group string, r stats.Result) (string, []exFact) {
+func readings(l *i18n.Locale, group string, r stats.Result) (string, []exFact) {
 	d := r.Decision
 	if d == nil {
 		return "", nil
 	}
 	alt := func(a stats.Alternative) string {
 		if a.Median == nil {
-			return notYetKnown
+			return notYetKnown(l)
 		}
-		s := units.Duration(*a.Median)
-		if ci := rangeText(a.MedianCI); ci != "" {
-			s += " (" + ci + ")"
-		}
-		return s
+		return inParens(l, l.Duration(*a.Median), rangeText(l, a.MedianCI))
 	}
 	published := alt(stats.Alternative{Median: d.Median, MedianCI: d.MedianCI})
-	silent := "no silent timelines"
+	silent := l.T("exview.no_silent")
 	if v := d.Sensitivity.IfSilentWereDecided; v != nil {
-		silent = units.Duration(*v)
+		silent = l.Duration(*v)
 	} else if r.HowShared != nil && r.HowShared.Silent > 0 {
-		silent = notYetKnown
+		silent = notYetKnown(l)
 	}
-	naive := "no decisions yet"
-	if d.NaiveMedianDecided != nil {
-		naive = units.Duration(*d.NaiveMedianDecided)
-	}
-	return group + ", every filing month together", []exFact{
-		{"As published (from the day each timeline was shared, with the silence rule)", published},
-		{"Every timeline counted from filing, every recorded decision counted", alt(d.Sensitivity.PlainKM)},
-		{"Only timelines shared while still waiting", alt(d.Sensitivity.SharedWhilePendingOnly)},
-		{"If silent timelines had been decided right after their last report", silent},
-		{"Simple median of decided cases only (leans toward fast cases)", naive},
+	naive := optDuration(l, d.NaiveMedianDecided, l.T("exview.no_decisions"))
+	return l.T("exview.readings_group", "Group", group), []exFact{
+		{l.T("exview.reading_published"), published},
+		{l.T("exview.reading_plain"), alt(d.Sensitivity.PlainKM)},
+		{l.T("exview.reading_pending_only"), alt(d.Sensitivity.SharedWhilePendingOnly)},
+		{l.T("exview.reading_silent"), silent},
+		{l.T("exview.reading_naive"), naive},
 	}
 }
 
 // howSharedFacts lists how a group's timelines reached the site.
-func howSharedFacts(h *stats.HowShared) []exFact {
+func howSharedFacts(l *i18n.Locale, h *stats.HowShared) []exFact {
 	if h == nil {
 		return nil
 	}
 	n := h.SharedWhilePending + h.SharedAfterDecision
 	share := func(k int) string {
 		if n == 0 {
-			return units.Count(k)
+			return l.Count(k)
 		}
-		return fmt.Sprintf("%s (%s)", units.Count(k), percentText(float64(k)/float64(n)))
+		return l.T("exview.count_share", "Number", l.Count(k), "Share", percent(l, float64(k)/float64(n)))
 	}
 	return []exFact{
-		{"Shared while still waiting", share(h.SharedWhilePending)},
-		{"Shared after the decision", share(h.SharedAfterDecision)},
-		{fmt.Sprintf("Pending, not confirmed for over %d days", h.GraceDays), units.Count(h.Silent)},
-		{"Decisions recorded after such a silence", units.Count(h.ReturnedAfterSilence)},
-		{"People who go silent and come back to record their decision (this category)", percentText(h.ReturnRate)},
-		{"People sharing while waiting who would have shared whatever their state (this category)", percentText(h.SharingAlike)},
+		{l.T("exview.shared_pending"), share(h.SharedWhilePending)},
+		{l.T("exview.shared_after"), share(h.SharedAfterDecision)},
+		{l.T("exview.silent_for", "Days", l.Count(h.GraceDays)), l.Count(h.Silent)},
+		{l.T("exview.returned"), l.Count(h.ReturnedAfterSilence)},
+		{l.T("exview.return_rate"), percent(l, h.ReturnRate)},
+		{l.T("exview.sharing_alike"), percent(l, h.SharingAlike)},
 	}
 }
 
 // milestoneMonths are the month columns of the time-to-step table.
 var milestoneMonths = []int{6, 12, 24}
 
-// incidenceRow formats one optional step's incidence.
-func incidenceRow(ms stats.MilestoneStats) exMilestoneRow {
-	row := exMilestoneRow{Name: ms.Name, Reached: ms.Reached, Finally: notYetKnown, Median: notYetKnown}
+// incidenceRow formats one optional step's incidence, the step named in
+// the reader's language.
+func incidenceRow(l *i18n.Locale, ref *catalog.Catalog, ms stats.MilestoneStats) exMilestoneRow {
+	unknown := notYetKnown(l)
+	name := milestoneName(ref, ms.Code)
+	if name == ms.Code && ms.Name != "" {
+		name = ms.Name
+	}
+	row := exMilestoneRow{Name: name, Reached: ms.Reached, Finally: unknown, Median: unknown}
 	for _, mo := range milestoneMonths {
-		cell := notYetKnown
+		cell := unknown
 		for _, p := range ms.Incidence {
 			if p.Months == mo {
-				cell = shareRange(p)
+				cell = shareRange(l, p)
 			}
 		}
 		row.By = append(row.By, cell)
 	}
 	if e := ms.Eventually; e != nil {
-		row.Finally = shareRange(*e) + " by " + units.Duration(e.Days)
-		row.Median = units.Optional(ms.AmongReached.Median, notYetKnown)
+		row.Finally = l.T("exview.share_by", "Share", shareRange(l, *e), "Duration", l.Duration(e.Days))
+		row.Median = optDuration(l, ms.AmongReached.Median, unknown)
 	} else if ms.Reached == 0 {
-		row.Finally, row.Median = "none", "–"
+		row.Finally, row.Median = l.T("exview.none"), "–"
 	}
 	return row
 }
 
 // shareRange is a share with its 95% range ("12.0% (9.1–15.6%)").
-func shareRange(p stats.IncidencePoint) string {
+func shareRange(l *i18n.Locale, p stats.IncidencePoint) string {
 	if p.Share == 0 {
-		return "0%"
+		return l.T("exview.percent", "Number", l.Count(0))
 	}
-	return percentText(p.Share) + " (" + strconv.FormatFloat(p.CI[0]*100, 'f', 1, 64) + "–" + percentText(p.CI[1]) + ")"
+	return l.T("exview.share_range", "Share", percent(l, p.Share), "Low", l.Decimal(p.CI[0]*100), "High", percent(l, p.CI[1]))
 }
 
 // waitingCheckpoints are the months at which the table behind the
@@ -509,7 +495,7 @@ var waitingCheckpoints = []int{1, 2, 3, 6, 9, 12, 18, 24, 30, 36, 48, 60, 72, 84
 // waitingRows reads the share still waiting at each checkpoint up to the
 // last decision, and at the last decision itself. Beyond it the curve is
 // not estimated, so no row is given.
-func waitingRows(cv survival.Curve) []exWaitingRow {
+func waitingRows(l *i18n.Locale, cv survival.Curve) []exWaitingRow {
 	pts := cv.Points
 	if len(pts) == 0 {
 		return nil
@@ -521,65 +507,81 @@ func waitingRows(cv survival.Curve) []exWaitingRow {
 		if day >= last {
 			break
 		}
-		rows = append(rows, exWaitingRow{Since: units.Duration(day), Waiting: percentText(cv.At(day))})
+		rows = append(rows, exWaitingRow{Since: l.Duration(day), Waiting: percent(l, cv.At(day))})
 	}
-	rows = append(rows, exWaitingRow{Since: units.Duration(last) + " (last decision)", Waiting: percentText(cv.At(last))})
+	rows = append(rows, exWaitingRow{Since: l.T("exview.last_decision", "Duration", l.Duration(last)), Waiting: percent(l, cv.At(last))})
 	return rows
 }
 
 // survivalAlt describes the survival chart for people who cannot see it.
-func survivalAlt(group string, a pageAnswer) string {
+func survivalAlt(l *i18n.Locale, group string, a pageAnswer) string {
 	if len(a.Curve.Points) == 0 {
-		return "Chart of the share of " + group + " still waiting: no case has been decided yet, so the chart is empty."
+		return l.T("exview.survival_alt_empty", "Group", group)
 	}
 	pts := a.Curve.Points
 	last := pts[len(pts)-1]
-	med := "the median is not yet known"
+	med := l.T("exview.alt_median_unknown")
 	if a.Median != nil {
-		med = "half are decided within " + units.Duration(*a.Median)
+		med = l.T("exview.alt_median", "Duration", l.Duration(*a.Median))
 	}
-	pace := ""
+	id := "exview.survival_alt"
 	if a.Pace {
-		pace = ", at the pace of the last six months"
+		id = "exview.survival_alt_pace"
 	}
-	return fmt.Sprintf("Step chart of the share of %s still waiting by months since filing%s, falling from 100%% at filing to %s at %s; %s. The numbers are in the table below.",
-		group, pace, percentText(last.S), units.Duration(last.T), med)
+	return l.T(id, "Group", group, "Full", l.T("exview.percent", "Number", l.Count(100)),
+		"Share", percent(l, last.S), "Duration", l.Duration(last.T), "Median", med)
 }
 
-// breakdownTitles name the breakdown tables and their first column.
+// breakdownTitles name the breakdown tables and their first column, by
+// message id.
 var breakdownTitles = map[stats.Dimension][2]string{
-	stats.ByCountry:       {"By country of birth", "Country"},
-	stats.ByServiceCenter: {"By service center", "Service center"},
-	stats.ByQuarter:       {"By filing period", "Filed"},
-	stats.ByMonth:         {"By filing month", "Filed"},
+	stats.ByCountry:       {"exview.by_country", "exview.col_country"},
+	stats.ByServiceCenter: {"exview.by_service_center", "exview.col_service_center"},
+	stats.ByQuarter:       {"exview.by_quarter", "exview.col_filed"},
+	stats.ByMonth:         {"exview.by_month", "exview.col_filed"},
 
-	stats.ByPremium:         {"By premium processing", "Processing"},
-	stats.ByFilingMethod:    {"By filing method", "Filed"},
-	stats.ByInterviewOffice: {"By field office", "Field office"},
-	stats.ByPDCurrent:       {"By priority date (visa bulletin)", "Priority date when filed"},
+	stats.ByPremium:         {"exview.by_premium", "exview.col_processing"},
+	stats.ByFilingMethod:    {"exview.by_filing_method", "exview.col_filed"},
+	stats.ByInterviewOffice: {"exview.by_interview_office", "exview.col_field_office"},
+	stats.ByPDCurrent:       {"exview.by_priority_date", "exview.col_priority_date"},
+}
+
+// detailTitles names the detail tables in the line that unfolds them
+// ("By premium processing, filing method").
+func detailTitles(l *i18n.Locale, bs []exBreakdown) string {
+	if len(bs) == 0 {
+		return ""
+	}
+	names := make([]string, len(bs))
+	for i, b := range bs {
+		names[i] = l.T("exview.detail_" + string(b.By))
+	}
+	return l.T("exview.details_by", "List", strings.Join(names, l.T("exview.list_sep")))
 }
 
 // newBreakdownView formats one breakdown table: countries in the order
 // of their names as shown, and without the rows under k unless all asks
 // for them.
-func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all showAll) exBreakdown {
+func newBreakdownView(l *i18n.Locale, ref *catalog.Catalog, b stats.Breakdown, f stats.Filter, q string, k int, all showAll) exBreakdown {
 	t := breakdownTitles[b.By]
+	b.Rows = localLabels(l, ref, b)
 	if b.By == stats.ByCountry {
-		b.Rows = byLabel(b.Rows)
+		b.Rows = byLabel(l, b.Rows)
 	}
 	v := exBreakdown{
 		ID:      "by-" + string(b.By),
-		Title:   t[0],
-		Column:  t[1],
+		By:      b.By,
+		Title:   l.T(t[0]),
+		Column:  l.T(t[1]),
 		CSV:     "/explore/" + string(b.By) + ".csv?" + q,
-		Caption: fmt.Sprintf("Rows with fewer than %d cases show no numbers. A median not yet known means fewer than half are decided as far as the data reach.", k),
+		Caption: l.T("exview.table_caption", "Min", l.Count(k)),
 		Cohort:  b.By == stats.ByQuarter || b.By == stats.ByMonth,
 		All:     all[b.By],
 	}
 	if b.By == stats.ByQuarter {
-		v.Intro = "How long the cases filed in each quarter took. Recent quarters have had less time: their medians are often not yet known."
+		v.Intro = l.T("exview.quarter_intro")
 	}
-	rows := breakdownRows(b, f)
+	rows := breakdownRows(l, b, f)
 	for _, r := range rows {
 		switch {
 		case r.Suppressed:
@@ -591,7 +593,7 @@ func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all sh
 			v.Rows = append(v.Rows, r)
 		}
 	}
-	v.Summary = breakdownSummary(b.By, len(rows)-v.Hidden, v.Hidden)
+	v.Summary = breakdownSummary(l, b.By, len(rows)-v.Hidden, v.Hidden)
 	switch {
 	case v.Hidden == 0:
 	case v.All:
@@ -602,19 +604,62 @@ func newBreakdownView(b stats.Breakdown, f stats.Filter, q string, k int, all sh
 	return v
 }
 
+// localLabels names a breakdown's rows in the reader's language: the
+// index labels them in English.
+func localLabels(l *i18n.Locale, ref *catalog.Catalog, b stats.Breakdown) []stats.BreakdownRow {
+	rows := slices.Clone(b.Rows)
+	for i := range rows {
+		rows[i].Label = rowLabel(l, ref, b.By, rows[i].Key, rows[i].Label)
+	}
+	return rows
+}
+
+// rowLabel is one row's name in the reader's language, or the index's
+// label where no translation applies (field offices are proper names).
+// Countries and centers take the reference names of the language, which
+// in English are the catalog's own.
+func rowLabel(l *i18n.Locale, ref *catalog.Catalog, by stats.Dimension, key, label string) string {
+	switch {
+	case key == stats.NoServiceCenter && by == stats.ByServiceCenter, key == stats.NotGiven && by != stats.ByCountry:
+		return l.T("details.not_given")
+	}
+	switch by {
+	case stats.ByCountry:
+		if key == "unknown" {
+			return l.T("exview.country_unknown")
+		}
+		return refName(ref.Country, key, func(c catalog.Country) string { return c.Name })
+	case stats.ByServiceCenter:
+		return refName(ref.ServiceCenter, key, func(c catalog.ServiceCenter) string { return c.Name })
+	case stats.ByQuarter:
+		var y, qn int
+		if _, err := fmt.Sscanf(key, "%d-Q%d", &y, &qn); err != nil {
+			return label
+		}
+		return l.T("exview.quarter", "Year", l.Digits(y), "Quarter", l.Digits(qn))
+	case stats.ByMonth:
+		if m, err := timeline.ParseMonth(key); err == nil {
+			return monthName(l, m)
+		}
+	case stats.ByPremium, stats.ByFilingMethod, stats.ByPDCurrent:
+		return l.T("exview.value_" + string(by) + "_" + key)
+	}
+	return label
+}
+
 // breakdownRows formats the rows of a breakdown; each row links to the
 // explore page narrowed to it.
-func breakdownRows(b stats.Breakdown, f stats.Filter) []exBreakdownRow {
+func breakdownRows(l *i18n.Locale, b stats.Breakdown, f stats.Filter) []exBreakdownRow {
 	rows := make([]exBreakdownRow, 0, len(b.Rows))
 	for _, r := range b.Rows {
 		row := exBreakdownRow{Label: r.Label, Suppressed: r.Suppressed, Link: narrowLink(b.By, r.Key, f)}
 		if !r.Suppressed {
 			row.Cases = r.Cases
-			row.Decided = percentText(float64(r.Decided) / float64(max(r.Cases, 1)))
-			row.Median = units.Optional(r.Median, notYetKnown)
-			row.CI = shortCI(r.MedianCI)
-			row.Approval = optPercent(r.ApprovalRate, "–")
-			row.Note = cautionMarks(r.Cautions)
+			row.Decided = percent(l, float64(r.Decided)/float64(max(r.Cases, 1)))
+			row.Median = optDuration(l, r.Median, notYetKnown(l))
+			row.CI = shortCI(l, r.MedianCI)
+			row.Approval = optPercent(l, r.ApprovalRate, "–")
+			row.Note = cautionMarks(l, r.Cautions)
 		}
 		rows = append(rows, row)
 	}
@@ -623,17 +668,17 @@ func breakdownRows(b stats.Breakdown, f stats.Filter) []exBreakdownRow {
 
 // cautionMarks is the short note of a table row with cautions (the
 // sentences are above the tables).
-func cautionMarks(cs []stats.Caution) string {
+func cautionMarks(l *i18n.Locale, cs []stats.Caution) string {
 	var marks []string
 	for _, c := range cs {
 		switch c {
 		case stats.CautionSharedDecided:
-			marks = append(marks, "mostly shared after the decision")
+			marks = append(marks, l.T("exview.mark_shared_decided"))
 		case stats.CautionSilent:
-			marks = append(marks, "many silent timelines")
+			marks = append(marks, l.T("exview.mark_silent"))
 		}
 	}
-	return strings.Join(marks, "; ")
+	return strings.Join(marks, l.T("exview.marks_sep"))
 }
 
 // narrowLink is the explore page for one breakdown row: the same filter
