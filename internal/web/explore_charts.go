@@ -13,8 +13,8 @@ import (
 	"github.com/casetrack/casetrack/internal/charts"
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/pagecache"
+	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
-	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // chartCacheControl lets browsers reuse a chart briefly (a page reload, the
@@ -136,48 +136,10 @@ func upperFirst(s string) string {
 }
 
 // chartGroup names the group of a chart's title, and of the share card,
-// in l's language. English keeps the pages' phrase (phrase.Group); other
-// languages say the category, the country of birth, the service center
-// and the filing months in the reference data of their language (the
-// processing, office and priority-date filters of Explore are left out).
+// in l's language with the reference names of ref (phrase.GroupIn, the
+// words of every page).
 func chartGroup(l *i18n.Locale, ref *catalog.Catalog, f stats.Filter) string {
-	if l.Code() == i18n.Source {
-		return groupPhrase(ref, f)
-	}
-	category := refName(ref.Category, f.Category, func(c catalog.Category) string { return c.Name })
-	group := l.T("charts.group", "Category", category)
-	if f.Country != "" {
-		country := refName(ref.Country, f.Country, func(c catalog.Country) string { return c.Name })
-		group = l.T("charts.group_from", "Category", category, "Country", country)
-	}
-	switch f.ServiceCenter {
-	case "":
-	case stats.NoServiceCenter:
-		group = l.T("charts.group_no_center", "Group", group)
-	default:
-		center := refName(ref.ServiceCenter, f.ServiceCenter, func(c catalog.ServiceCenter) string { return c.Name })
-		group = l.T("charts.group_center", "Group", group, "Center", center)
-	}
-	return filedGroup(l, group, f.FiledFrom, f.FiledTo)
-}
-
-// filedGroup adds the filing months to a group's name, as phrase.Filed
-// says them in English.
-func filedGroup(l *i18n.Locale, group string, from, to timeline.Month) string {
-	month := func(m timeline.Month) string { return l.MonthYear(m.Mid()) }
-	switch {
-	case from.IsZero() && to.IsZero():
-		return group
-	case to.IsZero():
-		return l.T("charts.filed_since", "Group", group, "Month", month(from))
-	case from.IsZero():
-		return l.T("charts.filed_until", "Group", group, "Month", month(to))
-	case from == to:
-		return l.T("charts.filed_in", "Group", group, "Month", month(from))
-	case from.Year == to.Year && from.Month == time.January && to.Month == time.December:
-		return l.T("charts.filed_year", "Group", group, "Year", l.Digits(from.Year))
-	}
-	return l.T("charts.filed_between", "Group", group, "From", month(from), "To", month(to))
+	return phrase.GroupIn(l, ref, f)
 }
 
 // chartHandler serves one chart of an Explore group: the filter is read

@@ -141,7 +141,9 @@ func groupPhrase(cat *catalog.Catalog, f stats.Filter) string { return phrase.Gr
 
 // groupName names the group for the page's sentences, with the reference
 // names of the reader's language.
-func groupName(ref *catalog.Catalog, f stats.Filter) string { return phrase.Group(ref, f) }
+func groupName(l *i18n.Locale, ref *catalog.Catalog, f stats.Filter) string {
+	return phrase.GroupIn(l, ref, f)
+}
 
 // plural picks the singular or plural noun for n, for English-only text.
 func plural(n int, one, many string) string {

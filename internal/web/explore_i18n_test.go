@@ -171,7 +171,7 @@ func TestExploreViewSpeaksTheLanguage(t *testing.T) {
 		for _, tc := range exploreViewCases {
 			t.Run(code+"/"+tc.name, func(t *testing.T) {
 				v, ref := exploreViewIn(t, l, tc.filter, tc.small)
-				group := groupName(ref, tc.filter)
+				group := groupName(l, ref, tc.filter)
 				for _, s := range viewTexts(v) {
 					for _, frag := range fragments {
 						if strings.Contains(s, frag) {

@@ -128,7 +128,7 @@ func exploreCacheQuery(f stats.Filter, q url.Values) url.Values {
 // fillExplore computes the page of a valid filter, and its status.
 func (s *Server) fillExplore(r *http.Request, data *explorePageData, f stats.Filter) (int, error) {
 	data.Form = canonicalForm(f)
-	data.Group = groupName(s.reference(r), f)
+	data.Group = groupName(s.locale(r), s.reference(r), f)
 	data.Alert = s.alertOffer(r, exploreGroup(f))
 	data.OutlookForm, data.Outlook = s.exploreOutlook(r, f)
 	d, err := s.gatherExplore(f)

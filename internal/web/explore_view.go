@@ -233,7 +233,7 @@ func answerOf(r stats.Result) pageAnswer {
 func newExploreView(l *i18n.Locale, ref *catalog.Catalog, d exploreData, k int, all showAll) *exploreView {
 	r := d.Result
 	q := filterQuery(d.Filter)
-	group := groupName(ref, d.Filter)
+	group := groupName(l, ref, d.Filter)
 	a := answerOf(r)
 	v := &exploreView{RangeNote: l.T("exview.range_note"), Answer: answerBlock(l, r, a)}
 	if a.Pace {
