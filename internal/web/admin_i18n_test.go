@@ -64,6 +64,11 @@ func TestAdminInTheLanguage(t *testing.T) {
 			if !strings.Contains(text(bad.body), strings.TrimSpace(loc.T("methodology.admin.error.reason"))) {
 				t.Error("the missing reason is not explained in the language")
 			}
+			denied := e.get("/admin?lang="+code, e.account("reader-"+code+"@example.org")...)
+			mustStatus(t, denied, http.StatusForbidden)
+			if !strings.Contains(text(denied.body), loc.T("methodology.admin.error.forbidden")) {
+				t.Error("a reader is not told in the language that the page is for administrators")
+			}
 			if !loc.RTL() {
 				return
 			}
