@@ -3,6 +3,7 @@ package web
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -80,15 +81,13 @@ func (n numbers) signedWhole(x float64) string {
 }
 
 // plus writes a non-negative x with a plus sign placed as the language
-// places its minus sign (Arabic and Persian add a direction mark), by
-// writing -x and turning the minus into a plus.
+// places its minus sign (Arabic and Persian add a direction mark): the
+// sign part of -1 written by the locale, its minus turned into a plus.
 func (n numbers) plus(format func(float64) string, x float64) string {
-	s := format(-x)
+	minusOne := n.l.Count(-1)
+	sign := minusOne[:strings.IndexFunc(minusOne, unicode.IsDigit)]
 	for _, minus := range []string{"-", "\u2212"} {
-		if i := strings.Index(s, minus); i >= 0 {
-			return s[:i] + "+" + s[i+len(minus):]
-		}
+		sign = strings.Replace(sign, minus, "+", 1)
 	}
-	// -0 is written without a sign.
-	return "+" + format(x)
+	return sign + format(x)
 }
