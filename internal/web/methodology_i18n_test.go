@@ -84,7 +84,7 @@ func TestMethodologyTruthLabInTheLanguage(t *testing.T) {
 			}
 			for _, b := range rep.Behaviours {
 				l, _ := report.BehaviourLabel(loc, b)
-				if !strings.Contains(lab, "<strong>"+l.Name+"</strong> (<code>"+b.Name+"</code>)") {
+				if !strings.Contains(lab, string(loc.HTML("methodology.lab.named_code", "Name", l.Name, "Code", b.Name, "Doc", l.Doc))) {
 					t.Errorf("pattern %s is not named %q beside its code", b.Name, l.Name)
 				}
 			}
