@@ -3,6 +3,8 @@ package truthlab
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/casetrack/casetrack/internal/truthlab/report"
 )
 
 // person is one applicant's true timeline, in days from the 15th of the
@@ -123,7 +125,7 @@ func earlyFaithful(r *rand.Rand, p *person, today, _ int) (shared, bool) {
 }
 
 func delayedEntry(r *rand.Rand, p *person, today, _ int) (shared, bool) {
-	first := r.IntN(900)
+	first := r.IntN(report.FindWithinDays)
 	if p.decision <= first {
 		return shared{}, false // decided before finding the site: never shares
 	}
@@ -152,24 +154,26 @@ func stale(r *rand.Rand, p *person, today, _ int) (shared, bool) {
 }
 
 func staleReturning(r *rand.Rand, p *person, today, _ int) (shared, bool) {
-	return follow(r, p, expDays(r, 25), today, expDays(r, 200), true, 0.85)
+	return follow(r, p, expDays(r, 25), today, expDays(r, 200), true, report.StaleReturnShare)
 }
 
 func forgetting(r *rand.Rand, p *person, today, _ int) (shared, bool) {
-	return follow(r, p, expDays(r, 25), today, -1, r.Float64() < 0.55, 0)
+	return follow(r, p, expDays(r, 25), today, -1, r.Float64() < report.ForgetRecordShare, 0)
 }
 
 func mix(r *rand.Rand, p *person, today, launchDay int) (shared, bool) {
 	switch u := r.Float64(); {
-	case u < 0.30:
+	// Constant sums are exact: the thresholds are 0.30, 0.50, 0.65, 0.80
+	// and 0.90.
+	case u < report.MixEarlyFaithful:
 		return earlyFaithful(r, p, today, launchDay)
-	case u < 0.50:
+	case u < report.MixEarlyFaithful+report.MixDelayedEntry:
 		return delayedEntry(r, p, today, launchDay)
-	case u < 0.65:
+	case u < report.MixEarlyFaithful+report.MixDelayedEntry+report.MixRetrospective:
 		return retrospective(r, p, today, launchDay)
-	case u < 0.80:
+	case u < report.MixEarlyFaithful+report.MixDelayedEntry+report.MixRetrospective+report.MixStaleReturning:
 		return staleReturning(r, p, today, launchDay)
-	case u < 0.90:
+	case u < 1-report.MixForgetting:
 		return stale(r, p, today, launchDay)
 	default:
 		return forgetting(r, p, today, launchDay)
@@ -179,5 +183,5 @@ func mix(r *rand.Rand, p *person, today, launchDay int) (shared, bool) {
 // foundAnytime is delayed entry where the decided share too: the case
 // the delayed-entry reading alone gets wrong.
 func foundAnytime(r *rand.Rand, p *person, today, _ int) (shared, bool) {
-	return follow(r, p, r.IntN(900), today, -1, true, 0)
+	return follow(r, p, r.IntN(report.FindWithinDays), today, -1, true, 0)
 }

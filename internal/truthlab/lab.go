@@ -27,8 +27,8 @@ type Target struct {
 
 // Targets are the lab's targets.
 var Targets = []Target{
-	{Name: "mature cohort", Doc: "median of the cases filed 36 to 38 months ago, nearly all decided", AgeFrom: 38, AgeTo: 36},
-	{Name: "recent cohort", Doc: "median of the cases filed 18 to 20 months ago, most but not all decided", AgeFrom: 20, AgeTo: 18},
+	{Name: "mature cohort", Doc: "median of the cases filed 36 to 38 months ago, nearly all decided", AgeFrom: report.MatureTo, AgeTo: report.MatureFrom},
+	{Name: "recent cohort", Doc: "median of the cases filed 18 to 20 months ago, most but not all decided", AgeFrom: report.RecentTo, AgeTo: report.RecentFrom},
 	{Name: "headline", Doc: "the Explore headline: the median at the pace of the last six months, for someone filing now", Headline: true},
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -12,23 +13,18 @@ import (
 // adminQueueLimit bounds each list of the moderation page.
 const adminQueueLimit = 100
 
-// moderationReason is one reason a moderator can record.
+// moderationReason is one reason a moderator can record. The page
+// labels it with the message methodology.admin.reason.<Code>.
 type moderationReason struct {
-	Code, Label string
+	Code string
 }
 
 // moderationReasons are the reasons a moderator picks from. A code, not
 // free text, is recorded, so the log cannot become a place for the
 // personal details moderation removes.
 var moderationReasons = []moderationReason{
-	{"checked_plausible", "Checked: the timeline is plausible"},
-	{"reports_unfounded", "The reports are unfounded"},
-	{"personal_info", "Contains personal details or case numbers"},
-	{"fake", "Made up or impossible"},
-	{"duplicate", "Duplicate of another case"},
-	{"spam", "Spam or advertising"},
-	{"offensive", "Offensive"},
-	{"owner_request", "The person who shared it asked"},
+	{"checked_plausible"}, {"reports_unfounded"}, {"personal_info"}, {"fake"},
+	{"duplicate"}, {"spam"}, {"offensive"}, {"owner_request"},
 }
 
 func validModerationReason(code string) bool {
@@ -40,14 +36,25 @@ func validModerationReason(code string) bool {
 	return false
 }
 
-// adminItem is one case of the moderation page.
+// adminItem is one case of the moderation page. Filed and Milestones
+// are the case's filing month and dated steps written in the page's
+// language.
 type adminItem struct {
 	Case       caseView
+	Filed      string
+	Milestones []adminMilestone
 	State      string
 	Reason     string
 	Reports    []store.Report
 	ReportsBy  map[string]int
 	Explaining string
+}
+
+// adminMilestone is one dated step of a case on the moderation page:
+// Date machine-readable, Shown in the page's language.
+type adminMilestone struct {
+	Code, Date, Shown string
+	Days              int
 }
 
 // adminPageData is the data of admin.html.
@@ -60,12 +67,28 @@ type adminPageData struct {
 	Problem      string
 }
 
-// adminNotices confirm an action after the redirect.
+// adminNotices confirm an action after the redirect: the message of
+// each action's notice.
 var adminNotices = map[string]string{
-	"hide":    "The case is hidden: it is gone from the feed, the statistics and its public page.",
-	"approve": "The case is published: it counts in the statistics and shows in the feed.",
-	"dismiss": "The reports were dismissed; the case is unchanged.",
-	"delete":  "The case was deleted with all of its milestones and reports.",
+	"hide":    "methodology.admin.notice.hide",
+	"approve": "methodology.admin.notice.approve",
+	"dismiss": "methodology.admin.notice.dismiss",
+	"delete":  "methodology.admin.notice.delete",
+}
+
+// adminNotice is the notice of a done action in a language, "" for none.
+func adminNotice(l *i18n.Locale, action string) string {
+	if id, ok := adminNotices[action]; ok {
+		return l.T(id)
+	}
+	return ""
+}
+
+// adminExplaining are the messages saying why an automatic check held a
+// case back, by the check's reason.
+var adminExplaining = map[string]string{
+	reasonImplausible: "methodology.admin.explain.implausible",
+	reasonBurst:       "methodology.admin.explain.burst",
 }
 
 // adminPage handles GET /admin: the moderation queue (flagged and
@@ -76,7 +99,7 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	data := &adminPageData{page: s.newPage(r, s.t(r, "title.moderation")), Reasons: moderationReasons,
-		Notice: adminNotices[r.URL.Query().Get("done")]}
+		Notice: adminNotice(s.locale(r), r.URL.Query().Get("done"))}
 	return s.renderAdmin(w, r, http.StatusOK, data)
 }
 
@@ -85,11 +108,12 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
+	l := s.locale(r)
 	for _, it := range open {
-		data.Open = append(data.Open, s.newAdminItem(it))
+		data.Open = append(data.Open, s.newAdminItem(l, it))
 	}
 	for _, it := range hidden {
-		data.Hidden = append(data.Hidden, s.newAdminItem(it))
+		data.Hidden = append(data.Hidden, s.newAdminItem(l, it))
 	}
 	if data.Log, err = s.store.ModerationLog(r.Context(), 50); err != nil {
 		return err
@@ -97,7 +121,7 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int,
 	return s.render(w, r, status, "admin.html", data)
 }
 
-func (s *Server) newAdminItem(it store.QueueItem) adminItem {
+func (s *Server) newAdminItem(l *i18n.Locale, it store.QueueItem) adminItem {
 	a := adminItem{Case: newCaseView(s.cat, it.Case), State: it.Case.Moderation.State, Reason: it.Case.Moderation.Reason,
 		Reports: it.Reports, ReportsBy: map[string]int{}}
 	if a.State == "" {
@@ -106,11 +130,17 @@ func (s *Server) newAdminItem(it store.QueueItem) adminItem {
 	for _, rep := range it.Reports {
 		a.ReportsBy[rep.Reason]++
 	}
-	switch a.Reason {
-	case reasonImplausible:
-		a.Explaining = "The decision time lies far outside the range observed in this category."
-	case reasonBurst:
-		a.Explaining = "Several identical timelines were submitted within a short time."
+	if id, ok := adminExplaining[a.Reason]; ok {
+		a.Explaining = l.T(id)
+	}
+	a.Filed = l.MonthYear(it.Case.Filed.Mid())
+	for i, m := range it.Case.Milestones {
+		shown := l.Date(m.Date.Time())
+		if m.Date.MonthOnly() {
+			shown = l.MonthYear(m.Date.Time())
+		}
+		v := a.Case.Milestones[i]
+		a.Milestones = append(a.Milestones, adminMilestone{Code: v.Code, Date: v.Date, Shown: shown, Days: v.Days})
 	}
 	return a
 }
@@ -149,7 +179,7 @@ func (s *Server) adminAction(w http.ResponseWriter, r *http.Request) error {
 // statistics index; the store announces the change to the others.
 func (s *Server) moderate(r *http.Request, id, action, reason, actor string) error {
 	if !validModerationReason(reason) {
-		return timeline.FieldErrors{"reason": "Choose a reason for the action; it is recorded in the moderation log."}
+		return timeline.FieldErrors{"reason": s.t(r, "methodology.admin.error.reason")}
 	}
 	ctx := r.Context()
 	now := s.now()
@@ -179,7 +209,7 @@ func (s *Server) moderate(r *http.Request, id, action, reason, actor string) err
 		}
 		s.index.Remove(id)
 	default:
-		return timeline.FieldErrors{"action": "Choose an action: hide, approve, dismiss or delete. "}
+		return timeline.FieldErrors{"action": s.t(r, "methodology.admin.error.action")}
 	}
 	s.metrics.moderation.WithLabelValues(action).Inc()
 	// The log line names the action, not the case: the moderation log in

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/pagecache"
@@ -133,10 +134,15 @@ type privacyPageData struct {
 	VerifyValid, ResetValid string
 }
 
-// PolicyDateHTML is the policy date as markup, for a catalog sentence.
+// PolicyDateHTML is the policy date as markup, for a catalog sentence:
+// written in the page's language, machine-readable in datetime.
 func (p *privacyPageData) PolicyDateHTML() template.HTML {
 	d := template.HTMLEscapeString(p.PolicyDate)
-	return template.HTML(`<time datetime="` + d + `">` + d + `</time>`)
+	shown := d
+	if day, err := time.Parse(time.DateOnly, p.PolicyDate); err == nil && p.Lang != nil {
+		shown = template.HTMLEscapeString(p.Lang.Date(day))
+	}
+	return template.HTML(`<time datetime="` + d + `">` + shown + `</time>`)
 }
 
 // privacyPage handles GET /privacy (privacy promise 12).

@@ -103,7 +103,9 @@ func (s *Server) requireAdmin(r *http.Request) (*auth.Account, error) {
 		return nil, err
 	}
 	if !a.IsAdmin() {
-		return nil, errForbidden("This page is for the site's administrators.")
+		e := errForbidden("This page is for the site's administrators.")
+		e.MessageID = "methodology.admin.error.forbidden"
+		return nil, e
 	}
 	return a, nil
 }

@@ -2,6 +2,8 @@
 // numbers came to known answers, scenario by scenario, as the truthlab
 // command writes it and the methodology page shows it. The latest run is
 // embedded (latest.json); "casetrack truthlab --write" replaces it.
+// The report keeps English names, which are the command's codes; pages
+// name them in the reader's language with the labels of labels.go.
 package report
 
 import (
