@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -282,6 +283,33 @@ func TestDatesUseOneKindOfDigits(t *testing.T) {
 		}
 		if got := l.Digits(2026); strings.ContainsAny(got, ",.٬ ") {
 			t.Errorf("%s: Digits(2026) = %q, grouped", l.Code(), got)
+		}
+	}
+}
+
+// TestArabicIndicDigitsOnly checks that the Arabic and Persian catalogs
+// write their own numbers in their own digits, as the numbers filled in
+// from Go are (Locale.Count, Digits, Decimal), so that no sentence mixes
+// two kinds. Latin digits stay in form and category codes ("I-485",
+// "EB-2", "eb2-niw") and in examples of what to type ("2024-05-02").
+func TestArabicIndicDigitsOnly(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := regexp.MustCompile(strings.Join([]string{
+		`\{\{[^}]*\}\}`, `<[^>]*>`, // placeholders and markup
+		`[A-Za-z]+[0-9]*-[0-9A-Za-z]+`, `[A-Z]-?[0-9]+[A-Z]?`, // codes: EB-2, eb2-niw, I-485, H-1B
+		`[0-9]{4}-[0-9]{2}(-[0-9]{2})?`, `[0-9]{2}/[0-9]{2}/[0-9]{4}`, `[0-9]{2}/[0-9]{4}`, // typed dates
+		`[A-Z][a-z]+ ([0-9]{1,2}, )?[0-9]{4}`, // typed English dates: May 2, 2024
+	}, "|"))
+	for _, code := range []string{"ar", "fa"} {
+		for id, m := range c.messages[code] {
+			for form, text := range forms(m) {
+				if d := regexp.MustCompile(`[0-9]+`).FindString(allowed.ReplaceAllString(text, "")); d != "" {
+					t.Errorf("%s %s (%s): Latin digits %q in %q", code, id, form, d, text)
+				}
+			}
 		}
 	}
 }
