@@ -32,8 +32,10 @@ var asciiWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 // notEnglish are the ASCII words that are not English text: names that
 // stay the same in every language.
 var notEnglish = map[string]bool{
-	"CaseTrack": true, // the site's name
-	"USCIS":     true, // the agency, named so in every language
+	"CaseTrack":  true, // the site's name
+	"USCIS":      true, // the agency, named so in every language
+	"SQLite":     true, // the databases the methodology names
+	"PostgreSQL": true,
 }
 
 // visibleText lists what a reader sees or hears of an HTML or XML
@@ -99,7 +101,8 @@ func voidElement(tag string) bool {
 // addresses are web and mail addresses, which are not words.
 var addresses = regexp.MustCompile(`\S+://\S+|\S+@\S+\.\S+`)
 
-// englishIn lists the texts of a document that hold ASCII words: words
+// englishIn lists the texts of a document that hold ASCII words (the
+// first such word, and the text): words
 // with a small letter, so that codes shown beside names ("(TSC)",
 // "I-485") pass.
 func englishIn(texts []string) []string {
@@ -108,7 +111,7 @@ func englishIn(texts []string) []string {
 		text := addresses.ReplaceAllString(attrPrefix.ReplaceAllString(s, ""), "")
 		for _, w := range asciiWord.FindAllString(text, -1) {
 			if !notEnglish[w] && strings.ToUpper(w) != w {
-				out = append(out, s)
+				out = append(out, fmt.Sprintf("%q in %.160q", w, s))
 				break
 			}
 		}
@@ -214,7 +217,7 @@ func TestNoUntranslatedText(t *testing.T) {
 				fmt.Fprintf(&b, "\n    ... and %d more", len(found[n])-i)
 				break
 			}
-			fmt.Fprintf(&b, "\n    %.140q", s)
+			fmt.Fprintf(&b, "\n    %s", s)
 		}
 	}
 	t.Errorf("English outside the catalog (see i18n.Pseudo) on %d pages:%s", len(found), b.String())
