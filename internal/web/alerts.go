@@ -238,6 +238,11 @@ func (s *Server) alertSaved(w http.ResponseWriter, r *http.Request, err error) e
 	if err != nil {
 		return err
 	}
+	if a := s.currentAccount(r); a != nil {
+		if err := s.rememberMailLanguage(r.Context(), a.ID); err != nil {
+			return err
+		}
+	}
 	http.Redirect(w, r, "/me?done=alert#alerts", http.StatusSeeOther)
 	return nil
 }
@@ -308,6 +313,9 @@ func (s *Server) remindersForm(w http.ResponseWriter, r *http.Request) error {
 		return errValidation(timeline.FieldErrors{"on": "Say yes or no."})
 	}
 	if err := s.store.SetRemindersOff(r.Context(), a.ID, on == "no"); err != nil {
+		return err
+	}
+	if err := s.rememberMailLanguage(r.Context(), a.ID); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/me?done=reminders-"+map[string]string{"yes": "on", "no": "off"}[on]+"#alerts", http.StatusSeeOther)

@@ -84,7 +84,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 		a, err := s.store.AccountByEmail(r.Context(), email)
 		switch {
 		case err == nil:
-			m, err := s.resetMailing(a)
+			m, err := s.resetMailing(s.locale(r), a)
 			if err != nil {
 				return err
 			}
