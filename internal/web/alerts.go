@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/alerts"
-	"github.com/casetrack/casetrack/internal/phrase"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -361,9 +361,15 @@ func (s *Server) loadMeAlerts(r *http.Request, accountID string) (*meAlerts, err
 		if next.Before(today) {
 			next = today
 		}
-		out.Next[re.CaseID] = next.Format("2 January 2006")
+		out.Next[re.CaseID] = mailDate(s.locale(r), next)
 	}
 	return out, nil
+}
+
+// mailDate writes a day as the mail does ("3 June 2026" in English), so
+// the account page names a reminder's day as the reminder will.
+func mailDate(l *i18n.Locale, t time.Time) string {
+	return l.T("mail.date", "Day", l.Digits(t.Day()), "Month", l.Month(t.Month()), "Year", l.Digits(t.Year()))
 }
 
 // mailLinkPageData is the data of mail_unsubscribe.html and
@@ -430,15 +436,26 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, do bool) er
 		return err
 	}
 	data.Done = u.Done || do
-	if u.Alert == nil {
-		data.Reminders, data.What = true, "the monthly “still pending?” reminders of your cases"
-	} else {
-		data.What = "the " + u.Alert.Every + " news of " + u.Alert.Describe
-		if u.Alert.CaseID != "" {
-			data.What = "the " + u.Alert.Every + " news of the people who filed the same month as your case"
-		}
-	}
+	data.Reminders = u.Alert == nil
+	data.What = s.unsubscribeWhat(r, u)
 	return s.render(w, r, http.StatusOK, "mail_unsubscribe.html", data)
+}
+
+// unsubscribeWhat names, in the request's language, the mail an
+// unsubscribe link stops: the reminders, or an alert's news.
+func (s *Server) unsubscribeWhat(r *http.Request, u alerts.Unsubscribed) string {
+	l := s.locale(r)
+	switch {
+	case u.Alert == nil:
+		return l.T("mail.page.what_reminders")
+	case u.Alert.CaseID != "":
+		return l.T("mail.page.what_same_" + u.Alert.Every)
+	}
+	g, err := alerts.ParseGroup(s.cat, u.Alert.Query)
+	if err != nil {
+		return l.T("mail.page.what_alert_"+u.Alert.Every, "Group", u.Alert.Describe)
+	}
+	return l.T("mail.page.what_alert_"+u.Alert.Every, "Group", g.Describe(s.reference(r)))
 }
 
 // stillPendingPage handles GET /mail/pending?t=…: it names the case and
@@ -463,9 +480,9 @@ func (s *Server) stillPendingPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	data.CaseID, data.What = c.ID, caseWords(s, c)
+	data.CaseID, data.What = c.ID, caseWords(s, r, c)
 	if c.Status() != timeline.StatusPending {
-		data.Problem = confirmDecided
+		data.Problem = s.t(r, "mail.page.decided")
 	}
 	return s.render(w, r, http.StatusOK, "mail_pending.html", data)
 }
@@ -489,7 +506,7 @@ func (s *Server) stillPendingForm(w http.ResponseWriter, r *http.Request) error 
 	var fe timeline.FieldErrors
 	switch {
 	case errors.As(err, &fe):
-		data.CaseID, data.Problem = t.Subject, confirmDecided
+		data.CaseID, data.Problem = t.Subject, s.t(r, "mail.page.decided")
 		return s.render(w, r, http.StatusUnprocessableEntity, "mail_pending.html", data)
 	case errors.Is(err, store.ErrNotFound):
 		data.Invalid = true
@@ -501,14 +518,15 @@ func (s *Server) stillPendingForm(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// caseWords names a case: "your EB-2 National Interest Waiver case filed
-// in March 2024".
-func caseWords(s *Server, c *timeline.Case) string {
+// caseWords names a case in the request's language: "EB-2 National
+// Interest Waiver case filed in March 2024", as the reminder names it.
+func caseWords(s *Server, r *http.Request, c *timeline.Case) string {
 	name := c.Category
-	if cat, ok := s.cat.Category(c.Category); ok {
+	if cat, ok := s.reference(r).Category(c.Category); ok {
 		name = cat.Name
 	}
-	return name + " case filed in " + phrase.Month(c.Filed)
+	l := s.locale(r)
+	return l.T("mail.reminder.case", "Category", name, "Month", l.MonthYear(c.Filed.Mid()))
 }
 
 // Data export: the alerts and reminder setting of an account.

@@ -4,14 +4,19 @@ import (
 	"context"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/casetrack/casetrack/internal/alerts"
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/mail/mailtest"
+	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // mailWords is a received message's subject (decoded), plain text and
@@ -79,5 +84,36 @@ func TestMailLanguageRemembered(t *testing.T) {
 	}
 	if code, _ := e.st.MailLanguage(context.Background(), "a_ANA"); code != "fa" {
 		t.Errorf("mail language %q after the reminder setting in Persian, want fa", code)
+	}
+}
+
+// TestMailPagesInLanguage: the pages a mail's links open name what they
+// stop or confirm in the reader's language, dates included.
+func TestMailPagesInLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	s := e.server
+	in := func(code string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/mail/unsubscribe", nil)
+		return r.WithContext(context.WithValue(r.Context(), localeKey{}, s.lang.Locale(code)))
+	}
+	weekly := &alerts.Listed{Alert: store.Alert{Query: "category=eb2-niw&country=IN", Every: alerts.Weekly}}
+	sameMonth := &alerts.Listed{Alert: store.Alert{CaseID: "c_X", Every: alerts.Daily}}
+	c := &timeline.Case{Category: "n400", Filed: timeline.Month{Year: 2024, Month: time.March}}
+	for _, tc := range []struct{ got, want string }{
+		{s.unsubscribeWhat(in("en"), alerts.Unsubscribed{}), "the monthly “still pending?” reminders of your cases"},
+		{s.unsubscribeWhat(in("es"), alerts.Unsubscribed{}), "los recordatorios mensuales de «¿sigue pendiente?» de sus casos"},
+		{s.unsubscribeWhat(in("en"), alerts.Unsubscribed{Alert: weekly}), "the weekly news of EB-2 National Interest Waiver cases from India"},
+		{s.unsubscribeWhat(in("es"), alerts.Unsubscribed{Alert: sameMonth}), "las noticias diarias de las personas que presentaron el mismo mes que su caso"},
+		{caseWords(s, in("en"), c), "N-400 Naturalization case filed in March 2024"},
+		{caseWords(s, in("es"), c), "caso de " + s.lang.Locale("es").T(i18n.CategoryID("n400")) + " presentado en marzo de 2024"},
+		{mailDate(s.lang.Locale("en"), time.Date(2026, time.June, 3, 0, 0, 0, 0, time.UTC)), "3 June 2026"},
+		{mailDate(s.lang.Locale("fa"), time.Date(2026, time.June, 3, 0, 0, 0, 0, time.UTC)), "۳ ژوئن ۲۰۲۶"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+	if got := s.unsubscribeWhat(in("es"), alerts.Unsubscribed{Alert: weekly}); !strings.HasPrefix(got, "las noticias semanales de ") {
+		t.Errorf("es weekly alert: %q", got)
 	}
 }
