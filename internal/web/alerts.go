@@ -78,7 +78,7 @@ func feedGroup(f feedFilter) alerts.Group {
 // Explore's filing months or a category and none of the feed's own
 // filters, the feed's otherwise. A query with both kinds of filing month
 // filter must be a group's canonical query string.
-func (s *Server) alertGroupOf(q url.Values) (alerts.Group, error) {
+func (s *Server) alertGroupOf(l *i18n.Locale, q url.Values) (alerts.Group, error) {
 	q = cloneValues(q)
 	q.Del("cursor")
 	q.Del("limit")
@@ -92,7 +92,7 @@ func (s *Server) alertGroupOf(q url.Values) (alerts.Group, error) {
 		}
 		return g, nil
 	case feed || (strings.TrimSpace(q.Get(paramCategory)) == "" && !explore):
-		f, err := parseFeedFilter(s.cat, q)
+		f, err := parseFeedFilter(l, s.cat, q)
 		if err != nil {
 			return alerts.Group{}, err
 		}
@@ -164,7 +164,7 @@ func (s *Server) alertNewPage(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	g, err := s.alertGroupOf(r.URL.Query())
+	g, err := s.alertGroupOf(s.locale(r), r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (s *Server) alertSaveForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errBadRequest("The group could not be read. Go back to the page and try again.")
 	}
-	g, err := s.alertGroupOf(q)
+	g, err := s.alertGroupOf(s.locale(r), q)
 	if err != nil {
 		return err
 	}

@@ -143,3 +143,21 @@ func TestFeedPageInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedFilterErrorInLanguage: a refused feed filter says why in the
+// reader's language, on the page and in the API's message; English
+// stays as it was.
+func TestFeedFilterErrorInLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	for _, tc := range []struct{ path, want, unwant string }{
+		{"/feed?lang=es&country=ZZ&filed=2024-13", "No se entendió el filtro de novedades: country &#34;ZZ&#34; no es un código de país conocido", "not a known"},
+		{"/feed?lang=es&filed=2024-13", "el mes debe estar entre 01 y 12", "must be between"},
+		{"/api/v1/feed?lang=zh-Hans&milestone=nope", "不是任何类别的进展", "not a step"},
+		{"/api/v1/feed?milestone=nope&category=eb2-niw", `milestone \"nope\" is not a step of the category eb2-niw`, ""},
+	} {
+		res := e.get(tc.path)
+		if res.status != http.StatusBadRequest || !strings.Contains(res.body, tc.want) || (tc.unwant != "" && strings.Contains(res.body, tc.unwant)) {
+			t.Errorf("%s: %d, want %q without %q:\n%s", tc.path, res.status, tc.want, tc.unwant, res.body[:min(len(res.body), 3000)])
+		}
+	}
+}
