@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -88,7 +87,7 @@ func (s *Server) alertGroupOf(l *i18n.Locale, q url.Values) (alerts.Group, error
 	case explore && feed:
 		g, err := alerts.ParseGroup(s.cat, q.Encode())
 		if err != nil {
-			return alerts.Group{}, errBadRequest("This group is not one Explore or the feed can show: use filed (the feed) or filed_from and filed_to (Explore), not both.")
+			return alerts.Group{}, errBadRequest(l.T("mail.alert.both_filed"))
 		}
 		return g, nil
 	case feed || (strings.TrimSpace(q.Get(paramCategory)) == "" && !explore):
@@ -182,9 +181,6 @@ func (s *Server) alertNewPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "alert_new.html", data)
 }
 
-// alertLimitMsg answers an account that has all the alerts it may keep.
-var alertLimitMsg = "You already have " + strconv.Itoa(alerts.MaxAlerts) + " alerts, as many as an account can keep. Delete one on your account page first."
-
 // alertSaveForm handles POST /me/alerts: group (a canonical query
 // string, from the forms of Explore, the feed and the confirmation page)
 // or case (one of the account's cases: the people who filed the same
@@ -203,7 +199,7 @@ func (s *Server) alertSaveForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	every := r.PostForm.Get("every")
 	if !alerts.ValidEvery(every) {
-		return errValidation(timeline.FieldErrors{"every": "Choose how often: daily or weekly."})
+		return errValidation(timeline.FieldErrors{"every": s.t(r, "mail.alert.every")})
 	}
 	if id := r.PostForm.Get("case"); id != "" {
 		if !validCaseID(id) {
@@ -214,14 +210,14 @@ func (s *Server) alertSaveForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if c.OwnerID == "" || c.OwnerID != a.ID {
-			return errForbidden("This case is not in your timeline.")
+			return errForbidden(s.t(r, "mail.alert.not_yours"))
 		}
 		_, err = s.alerts.SaveSameMonth(r.Context(), a.ID, c, every)
 		return s.alertSaved(w, r, err)
 	}
 	q, err := url.ParseQuery(r.PostForm.Get("group"))
 	if err != nil {
-		return errBadRequest("The group could not be read. Go back to the page and try again.")
+		return errBadRequest(s.t(r, "mail.alert.unreadable"))
 	}
 	g, err := s.alertGroupOf(s.locale(r), q)
 	if err != nil {
@@ -233,7 +229,7 @@ func (s *Server) alertSaveForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) alertSaved(w http.ResponseWriter, r *http.Request, err error) error {
 	if errors.Is(err, store.ErrLimit) {
-		return &httpError{Status: http.StatusUnprocessableEntity, Code: "limit", Message: alertLimitMsg}
+		return &httpError{Status: http.StatusUnprocessableEntity, Code: "limit", Message: s.t(r, "mail.alert.limit", "Count", alerts.MaxAlerts)}
 	}
 	if err != nil {
 		return err
@@ -310,7 +306,7 @@ func (s *Server) remindersForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	on := r.PostForm.Get("on")
 	if on != "yes" && on != "no" {
-		return errValidation(timeline.FieldErrors{"on": "Say yes or no."})
+		return errValidation(timeline.FieldErrors{"on": s.t(r, "mail.alert.yes_no")})
 	}
 	if err := s.store.SetRemindersOff(r.Context(), a.ID, on == "no"); err != nil {
 		return err

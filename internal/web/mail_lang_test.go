@@ -85,6 +85,15 @@ func TestMailLanguageRemembered(t *testing.T) {
 	if code, _ := e.st.MailLanguage(context.Background(), "a_ANA"); code != "fa" {
 		t.Errorf("mail language %q after the reminder setting in Persian, want fa", code)
 	}
+	// A refused alert says why in the page's language.
+	other := e.create(variedSubmission(0))
+	res = e.postForm("/me/alerts?lang=es", url.Values{"case": {other.ID}, "every": {"weekly"}}, ana...)
+	if res.status != http.StatusForbidden || !strings.Contains(res.body, "Este caso no está en su cronología.") {
+		t.Errorf("refused alert in Spanish: %d\n%s", res.status, res.body)
+	}
+	if code, _ := e.st.MailLanguage(context.Background(), "a_ANA"); code != "fa" {
+		t.Errorf("a refused alert changed the mail language to %q", code)
+	}
 }
 
 // TestMailPagesInLanguage: the pages a mail's links open name what they
