@@ -73,3 +73,47 @@ func TestDigestInMailLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestReminderInMailLanguage: a "still pending?" reminder is written in
+// its account's mail language: the case, the wait, the day it was last
+// confirmed and how long the link works, in Persian digits in Persian.
+func TestReminderInMailLanguage(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := newFixture(t, st)
+	f.account("a_fa", "fa@example.org")
+	f.account("a_es", "es@example.org")
+	for id, code := range map[string]string{"a_fa": "fa", "a_es": "es"} {
+		if err := st.SetMailLanguage(f.ctx, id, code); err != nil {
+			t.Fatal(err)
+		}
+		f.addCase(id, "n400", "IN", "2025-06")
+	}
+	f.clock.days(30)
+	if r := f.run(); r.Reminders != 2 {
+		t.Fatalf("%+v, want two reminders", r)
+	}
+	dec := new(mime.WordDecoder)
+	links := regexp.MustCompile(`https?://\S+`)
+	for _, m := range f.deliver() {
+		subject, err := dec.DecodeHeader(m.Header.Get("Subject"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := subject + "\n" + m.Text
+		for _, english := range []string{"Still waiting", "has been waiting", "Record the decision", "Your case", "You get this"} {
+			if strings.Contains(text+m.HTML, english) {
+				t.Errorf("%s: English %q:\n%s", m.To[0], english, text)
+			}
+		}
+		switch m.To[0] {
+		case "es@example.org":
+			if !strings.Contains(text, "se confirmó por última vez como pendiente el 2 de marzo de 2026") || !strings.Contains(text, "presentado en junio de 2025") {
+				t.Errorf("es:\n%s", text)
+			}
+		case "fa@example.org":
+			if plain := strings.NewReplacer("N-400", "").Replace(links.ReplaceAllString(text, "")); strings.ContainsAny(plain, "0123456789") {
+				t.Errorf("fa: Latin digits:\n%s", text)
+			}
+		}
+	}
+}
