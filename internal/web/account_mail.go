@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"time"
 
@@ -66,10 +67,23 @@ func newAccountMailLimits(now func() time.Time) *accountMailLimits {
 	}
 }
 
-// errMailLimited answers a client over its allowance of account mail.
-func errMailLimited(retry time.Duration) *httpError {
-	return errRateLimitedMsg(retry, "Too many requests for sign-up and password mail from your network. "+
-		"Please try again in "+waitText(retry)+".")
+// errMailLimited answers a client over its allowance of account mail,
+// in the language l.
+func errMailLimited(l *i18n.Locale, retry time.Duration) *httpError {
+	return errRateLimitedMsg(retry, l.T("mail.limited", "Wait", waitIn(l, retry)))
+}
+
+// waitIn says a wait in whole minutes or hours, rounded up, in l (as
+// waitText does in English).
+func waitIn(l *i18n.Locale, d time.Duration) string {
+	switch m := int(math.Ceil(d.Minutes())); {
+	case m <= 1:
+		return l.T("mail.wait.minute")
+	case m < 120:
+		return l.T("mail.wait.minutes", "Count", m)
+	default:
+		return l.T("mail.wait.hours", "Count", int(math.Ceil(d.Hours())))
+	}
 }
 
 // reserveMailClient takes one request from the client's allowance of

@@ -126,3 +126,22 @@ func TestMailPagesInLanguage(t *testing.T) {
 		t.Errorf("es weekly alert: %q", got)
 	}
 }
+
+// TestMailLimitInLanguage: the refusal of too much account mail says the
+// wait in the reader's language, and in English as before.
+func TestMailLimitInLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	cat := e.server.lang
+	for _, d := range []time.Duration{30 * time.Second, 90 * time.Minute, 3 * time.Hour} {
+		want := "Too many requests for sign-up and password mail from your network. Please try again in " + waitText(d) + "."
+		if got := errMailLimited(cat.Default(), d).Message; got != want {
+			t.Errorf("en %v: %q, want %q", d, got, want)
+		}
+	}
+	if got := errMailLimited(cat.Locale("es"), 90*time.Minute).Message; !strings.Contains(got, "Inténtelo de nuevo en 90 minutos.") {
+		t.Errorf("es: %q", got)
+	}
+	if got := errMailLimited(cat.Locale("ar"), 3*time.Hour).Message; strings.ContainsAny(got, "0123456789") || !strings.Contains(got, "٣ ساعات") {
+		t.Errorf("ar: %q", got)
+	}
+}

@@ -77,7 +77,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if retry, ok := s.reserveMailClient(r); !ok {
 		setRetryAfter(w, retry)
-		data.Problem = errMailLimited(retry).Message
+		data.Problem = errMailLimited(s.locale(r), retry).Message
 		return s.render(w, r, http.StatusTooManyRequests, "forgot.html", data)
 	}
 	if s.reserveMailAddress(email) {

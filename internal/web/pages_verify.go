@@ -56,7 +56,7 @@ const resentNotice = "If that address has an account waiting for confirmation, a
 func (s *Server) signupWithMail(w http.ResponseWriter, r *http.Request, data *signinPageData, in credentials, name string) error {
 	if retry, ok := s.reserveMailClient(r); !ok {
 		setRetryAfter(w, retry)
-		data.Problem = errMailLimited(retry).Message
+		data.Problem = errMailLimited(s.locale(r), retry).Message
 		return s.render(w, r, http.StatusTooManyRequests, "signup.html", data)
 	}
 	hash, err := s.passwords.Hash(in.Password)
@@ -187,7 +187,7 @@ func (s *Server) verifyResendForm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if retry, ok := s.reserveMailClient(r); !ok {
 		setRetryAfter(w, retry)
-		data.Problem = errMailLimited(retry).Message
+		data.Problem = errMailLimited(s.locale(r), retry).Message
 		return s.render(w, r, http.StatusTooManyRequests, "signup_sent.html", data)
 	}
 	if s.reserveMailAddress(email) {
