@@ -86,3 +86,29 @@ func TestDigestInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestComputedMailIDs checks that every message id the digest and
+// reminder code builds from parts is in the catalog: a missing one would
+// show as its id in a mail.
+func TestComputedMailIDs(t *testing.T) {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, kind := range stepMessages {
+		ids = append(ids, "mail.digest.step."+kind, "mail.digest.same."+kind)
+	}
+	ids = append(ids, "mail.digest.step.other", "mail.digest.same.other")
+	for _, every := range []string{Daily, Weekly} {
+		ids = append(ids, "mail.digest.why_"+every, "mail.digest.why_same_"+every)
+	}
+	for _, id := range []string{"mail.digest.pace", "mail.digest.cohort", "mail.digest.cohort_same"} {
+		ids = append(ids, id, id+"_was")
+	}
+	for _, id := range ids {
+		if !c.Has(id) {
+			t.Errorf("%s is not in the catalog", id)
+		}
+	}
+}

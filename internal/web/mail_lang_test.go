@@ -145,3 +145,16 @@ func TestMailLimitInLanguage(t *testing.T) {
 		t.Errorf("ar: %q", got)
 	}
 }
+
+// TestComputedMailPageIDs checks the ids the unsubscribe page builds
+// from an alert's frequency.
+func TestComputedMailPageIDs(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	for _, every := range []string{alerts.Daily, alerts.Weekly} {
+		for _, id := range []string{"mail.page.what_alert_" + every, "mail.page.what_same_" + every} {
+			if !e.server.lang.Has(id) {
+				t.Errorf("%s is not in the catalog", id)
+			}
+		}
+	}
+}
