@@ -45,9 +45,6 @@ func atomStylesheetIn(l *i18n.Locale) string {
 	return `<?xml-stylesheet type="text/xsl" href="` + xmlText(href) + `"?>` + "\n"
 }
 
-// atomStylesheet names the stylesheet of the English feed.
-var atomStylesheet = `<?xml-stylesheet type="text/xsl" href="` + feedXSLPath + `"?>` + "\n"
-
 // feedReaderTypes are the media types that ask for the feed as a document
 // to read: a request naming one of them at least as high as text/html
 // gets Atom.

@@ -128,7 +128,7 @@ func TestAtomFeedNegotiation(t *testing.T) {
 
 		atom := e.get(path)
 		mustStatus(t, atom, http.StatusOK)
-		if !strings.HasPrefix(atom.body, xml.Header+atomStylesheet+"<feed") {
+		if !strings.HasPrefix(atom.body, xml.Header+atomStylesheetIn(e.server.lang.Default())+"<feed") {
 			t.Errorf("Atom does not start with the declaration and the stylesheet:\n%s", atom.body[:min(len(atom.body), 200)])
 		}
 		for _, accept := range []string{"*/*", "application/atom+xml", acceptFeedparser, acceptSimplePie, "text/html;q=0.5, application/atom+xml"} {
