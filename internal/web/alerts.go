@@ -56,7 +56,7 @@ func (s *Server) alertOffer(r *http.Request, g alerts.Group) *alertOffer {
 	if !s.mailOn() {
 		return nil
 	}
-	return &alertOffer{Describe: g.Describe(s.cat), Query: g.Query(), SignedIn: s.currentAccount(r) != nil,
+	return &alertOffer{Describe: g.Describe(s.reference(r)), Query: g.Query(), SignedIn: s.currentAccount(r) != nil,
 		NewURL: "/me/alerts/new?" + g.Query()}
 }
 
@@ -167,7 +167,7 @@ func (s *Server) alertNewPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &alertNewPageData{page: s.newPage(r, s.t(r, "title.alert_new")), Describe: g.Describe(s.cat), Query: g.Query(),
+	data := &alertNewPageData{page: s.newPage(r, s.t(r, "title.alert_new")), Describe: g.Describe(s.reference(r)), Query: g.Query(),
 		Enough: s.alerts.Enough(g), ExploreURL: g.ExplorePath(), FeedURL: g.FeedPath(), Every: alerts.Weekly}
 	list, err := s.store.AlertsOf(r.Context(), a.ID)
 	if err != nil {
