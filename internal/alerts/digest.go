@@ -1,13 +1,12 @@
 package alerts
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
-	"github.com/casetrack/casetrack/internal/units"
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // medianMoves is how far, in days, the median must move to be news on
@@ -38,6 +37,13 @@ type digestData struct {
 // its own: decisions, requests for evidence and interviews.
 var reported = []string{catalog.OutcomeApproved, catalog.OutcomeDenied, "rfe", "interview"}
 
+// words writes a digest or reminder in one language: its messages, and
+// the reference data named in that language.
+type words struct {
+	l   *i18n.Locale
+	ref *catalog.Catalog
+}
+
 // digest compares two measurements of a group and writes the digest
 // that tells what moved, or reports false when nothing did and no mail
 // goes out. Nothing is ever said about a group with fewer than k cases
@@ -49,11 +55,12 @@ var reported = []string{catalog.OutcomeApproved, catalog.OutcomeDenied, "rfe", "
 // how many are decided, and a median that moved by medianMoves days or
 // more, or became known. The first digest with numbers (the group just
 // reached k, or the alert is new on a group that had fewer) always goes.
-func digest(cat *catalog.Catalog, g Group, sameMonth bool, prev, cur Numbers, k int, today time.Time) (digestData, bool) {
+func digest(w words, g Group, sameMonth bool, prev, cur Numbers, k int, today time.Time) (digestData, bool) {
 	if !cur.Enough {
 		return digestData{}, false
 	}
-	describe := g.Describe(cat)
+	l := w.l
+	describe := g.Describe(w.ref)
 	d := digestData{}
 	first := !prev.Enough
 	steps := reported
@@ -61,19 +68,23 @@ func digest(cat *catalog.Catalog, g Group, sameMonth bool, prev, cur Numbers, k 
 		steps = []string{g.Milestone}
 	}
 	var compact []string
+	var firstStep string
 	moved := first
 	if !first {
 		for _, code := range steps {
 			if n := cur.step(code) - prev.step(code); n > 0 {
 				moved = true
-				d.Lines = append(d.Lines, stepLine(cat, g.Category, code, n, sameMonth))
-				compact = append(compact, stepCompact(cat, g.Category, code, n))
+				if firstStep == "" {
+					firstStep = code
+				}
+				d.Lines = append(d.Lines, w.stepLine(g.Category, code, n, sameMonth))
+				compact = append(compact, w.stepCompact(g.Category, code, n))
 			}
 		}
 		if g.Milestone == "" {
 			if n := cur.Cases - prev.Cases; n > 0 {
-				d.Lines = append(d.Lines, stepLine(cat, g.Category, "received", n, sameMonth))
-				compact = append(compact, stepCompact(cat, g.Category, "received", n))
+				d.Lines = append(d.Lines, w.stepLine(g.Category, "received", n, sameMonth))
+				compact = append(compact, w.stepCompact(g.Category, "received", n))
 			}
 			moved = moved || cur.Cases != prev.Cases || cur.Decided != prev.Decided || medianMoved(prev, cur)
 		}
@@ -81,37 +92,38 @@ func digest(cat *catalog.Catalog, g Group, sameMonth bool, prev, cur Numbers, k 
 	if !moved {
 		return digestData{}, false
 	}
-	since := sinceWords(prev.Day, today)
+	since := w.since(prev.Day, today)
+	joined := strings.Join(compact, l.T("mail.digest.separator"))
 	switch {
 	case first && sameMonth:
-		d.Subject = "Numbers are now available for people who filed the same month as you"
-		d.Heading = "There are now enough other shared timelines of " + describe + " for numbers:"
+		d.Subject = l.T("mail.digest.subject_first_same")
+		d.Heading = l.T("mail.digest.heading_first_same", "Group", describe)
 	case first:
-		d.Subject = "Numbers are now available for " + describe
-		d.Heading = "There are now enough shared timelines of " + describe + " for numbers:"
+		d.Subject = l.T("mail.digest.subject_first", "Group", describe)
+		d.Heading = l.T("mail.digest.heading_first", "Group", describe)
 	case sameMonth:
 		switch {
-		case len(d.Lines) > 0 && strings.Contains(d.Lines[0], "approval"):
+		case firstStep == catalog.OutcomeApproved:
 			d.Subject = d.Lines[0]
 		case len(compact) > 0:
-			d.Subject = "People who filed the same month as you: " + strings.Join(compact, ", ")
+			d.Subject = l.T("mail.digest.subject_same", "Moved", joined)
 		default:
-			d.Subject = "New numbers for people who filed the same month as you"
+			d.Subject = l.T("mail.digest.subject_same_none")
 		}
-		d.Heading = "What moved " + since + " among the other " + describe + ":"
+		d.Heading = l.T("mail.digest.heading_same", "Since", since, "Group", describe)
 	default:
 		if len(compact) > 0 {
-			d.Subject = strings.Join(compact, ", ") + " in " + describe
+			d.Subject = l.T("mail.digest.subject_moved", "Moved", joined, "Group", describe)
 		} else {
-			d.Subject = "New numbers for " + describe
+			d.Subject = l.T("mail.digest.subject_none", "Group", describe)
 		}
-		d.Heading = "What moved in " + describe + " " + since + ":"
+		d.Heading = l.T("mail.digest.heading", "Group", describe, "Since", since)
 	}
 	if first {
-		d.Note = fmt.Sprintf("We show numbers for a group once it has at least %d cases; until then we write nothing about it.", k)
+		d.Note = l.T("mail.digest.note_first", "Count", k)
 	}
-	d.Decided = decidedLine(prev, cur, sameMonth)
-	d.Median = medianLine(prev, cur, sameMonth)
+	d.Decided = w.decidedLine(prev, cur, sameMonth)
+	d.Median = w.medianLine(prev, cur, sameMonth)
 	return d, true
 }
 
@@ -136,115 +148,107 @@ func abs(n int) int {
 	return n
 }
 
+// stepMessages are the messages of the steps a digest names by kind;
+// any other step is named by its catalog name (the "step" messages).
+var stepMessages = map[string]string{
+	catalog.OutcomeApproved: "approved", catalog.OutcomeDenied: "denied",
+	"rfe": "rfe", "interview": "interview", "received": "received",
+}
+
 // stepLine says that n more cases list a step.
-func stepLine(cat *catalog.Catalog, category, code string, n int, sameMonth bool) string {
+func (w words) stepLine(category, code string, n int, sameMonth bool) string {
+	prefix := "mail.digest.step."
 	if sameMonth {
-		who := fmt.Sprintf("%s %s who filed the same month as you", units.Count(n), plural(n, "person", "people"))
-		switch code {
-		case catalog.OutcomeApproved:
-			return who + " shared their approval"
-		case catalog.OutcomeDenied:
-			return who + " shared their denial"
-		case "rfe":
-			return who + " shared a request for evidence (RFE)"
-		case "interview":
-			return who + " shared an interview"
-		case "received":
-			return fmt.Sprintf("%s more %s who filed the same month as you shared their timeline", units.Count(n), plural(n, "person", "people"))
-		}
-		return who + " shared the step “" + milestoneName(cat, category, code) + "”"
+		prefix = "mail.digest.same."
 	}
-	switch code {
-	case catalog.OutcomeApproved:
-		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "approval", "approvals"))
-	case catalog.OutcomeDenied:
-		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "denial", "denials"))
-	case "rfe":
-		return fmt.Sprintf("%s %s for evidence (RFE)", units.Count(n), plural(n, "request", "requests"))
-	case "interview":
-		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "interview", "interviews"))
-	case "received":
-		return fmt.Sprintf("%s new %s", units.Count(n), plural(n, "timeline", "timelines"))
+	if kind, ok := stepMessages[code]; ok {
+		return w.l.T(prefix+kind, "Count", n)
 	}
-	return fmt.Sprintf("%s more %s with the step “%s”", units.Count(n), plural(n, "case", "cases"), milestoneName(cat, category, code))
+	return w.l.T(prefix+"other", "Count", n, "Step", milestoneName(w.ref, category, code))
 }
 
 // stepCompact is stepLine in a few words, for a subject line.
-func stepCompact(cat *catalog.Catalog, category, code string, n int) string {
+func (w words) stepCompact(category, code string, n int) string {
 	switch code {
 	case "rfe":
-		return fmt.Sprintf("%s %s", units.Count(n), plural(n, "RFE", "RFEs"))
+		return w.l.T("mail.digest.compact.rfe", "Count", n)
 	case catalog.OutcomeApproved, catalog.OutcomeDenied, "interview", "received":
-		return stepLine(cat, category, code, n, false)
+		return w.stepLine(category, code, n, false)
 	}
-	return fmt.Sprintf("%s × %s", units.Count(n), milestoneName(cat, category, code))
+	return w.l.T("mail.digest.compact.other", "Count", n, "Step", milestoneName(w.ref, category, code))
 }
 
 // decidedLine is the share of the group decided, and what it was.
-func decidedLine(prev, cur Numbers, sameMonth bool) string {
-	of := fmt.Sprintf("%s %s", units.Count(cur.Cases), plural(cur.Cases, "case", "cases"))
+func (w words) decidedLine(prev, cur Numbers, sameMonth bool) string {
+	of := w.l.T("mail.digest.of_cases", "Count", cur.Cases)
 	if sameMonth {
-		of = fmt.Sprintf("the %s %s", units.Count(cur.Cases), plural(cur.Cases, "other", "others"))
+		of = w.l.T("mail.digest.of_others", "Count", cur.Cases)
 	}
-	s := "Decided so far: " + percent(cur.Decided, cur.Cases) + " of " + of
+	share := w.percent(cur.Decided, cur.Cases)
 	if prev.Enough && (prev.Cases != cur.Cases || prev.Decided != cur.Decided) {
-		s += " (was " + percent(prev.Decided, prev.Cases) + " of " + fmt.Sprint(prev.Cases) + ")"
+		return w.l.T("mail.digest.decided_was", "Percent", share, "Of", of,
+			"WasPercent", w.percent(prev.Decided, prev.Cases), "WasCases", w.l.Count(prev.Cases))
 	}
-	return s + "."
+	return w.l.T("mail.digest.decided", "Percent", share, "Of", of)
 }
 
 // medianLine is the median Explore shows for the group, and what it was;
 // "" when it shows none.
-func medianLine(prev, cur Numbers, sameMonth bool) string {
+func (w words) medianLine(prev, cur Numbers, sameMonth bool) string {
 	was := ""
 	if prev.Enough && prev.MedianOf == cur.MedianOf && prev.Median != nil && cur.Median != nil &&
-		units.Duration(*prev.Median) != units.Duration(*cur.Median) {
-		was = " (was " + units.Duration(*prev.Median) + ")"
+		w.l.Duration(*prev.Median) != w.l.Duration(*cur.Median) {
+		was = w.l.Duration(*prev.Median)
 	}
-	these := "these cases"
-	if sameMonth {
-		these = "the cases filed that month"
-	}
+	id := ""
 	switch {
 	case cur.MedianOf == medianPace && cur.Median != nil:
-		return "At the pace of the last six months, half of those filing now would be decided within " + units.Duration(*cur.Median) + was + "."
+		id = "mail.digest.pace"
 	case cur.MedianOf == medianPace:
-		return "At the pace of the last six months, the time by which half of those filing now would be decided is not yet known."
+		return w.l.T("mail.digest.pace_unknown")
+	case cur.MedianOf == medianCohort && cur.Median != nil && sameMonth:
+		id = "mail.digest.cohort_same"
 	case cur.MedianOf == medianCohort && cur.Median != nil:
-		return "Half of " + these + " were decided within " + units.Duration(*cur.Median) + was + "."
+		id = "mail.digest.cohort"
+	case cur.MedianOf == medianCohort && sameMonth:
+		return w.l.T("mail.digest.cohort_unknown_same")
 	case cur.MedianOf == medianCohort:
-		return "Fewer than half of " + these + " are decided: the median is not yet known."
+		return w.l.T("mail.digest.cohort_unknown")
+	default:
+		return ""
 	}
-	return ""
+	if was != "" {
+		return w.l.T(id+"_was", "Duration", w.l.Duration(*cur.Median), "Was", was)
+	}
+	return w.l.T(id, "Duration", w.l.Duration(*cur.Median))
 }
 
-// sinceWords says since when a digest counts: "since yesterday", "in
-// the past week" or "since 3 June 2026".
-func sinceWords(day string, today time.Time) string {
+// since says since when a digest counts: "since yesterday", "in the
+// past week" or "since 3 June 2026".
+func (w words) since(day string, today time.Time) string {
 	d, err := time.Parse(time.DateOnly, day)
 	if err != nil {
-		return "lately"
+		return w.l.T("mail.digest.lately")
 	}
 	switch n := int(math.Round(today.Sub(d).Hours() / 24)); n {
 	case 1:
-		return "since yesterday"
+		return w.l.T("mail.digest.since_yesterday")
 	case 7:
-		return "in the past week"
+		return w.l.T("mail.digest.past_week")
 	}
-	return "since " + d.Format("2 January 2006")
+	return w.l.T("mail.digest.since", "Date", w.date(d))
+}
+
+// date writes a day as mail does ("3 June 2026" in English).
+func (w words) date(t time.Time) string {
+	return w.l.T("mail.date", "Day", w.l.Digits(t.Day()), "Month", w.l.Month(t.Month()), "Year", w.l.Digits(t.Year()))
 }
 
 // percent formats num/den as a whole percentage.
-func percent(num, den int) string {
-	if den == 0 {
-		return "0%"
+func (w words) percent(num, den int) string {
+	p := 0
+	if den != 0 {
+		p = int(math.Round(100 * float64(num) / float64(den)))
 	}
-	return fmt.Sprintf("%d%%", int(math.Round(100*float64(num)/float64(den))))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return w.l.T("mail.percent", "Percent", w.l.Digits(p))
 }

@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/auth"
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/mail"
-	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // DefaultEvery is how often a Scheduler looks for due alerts and
@@ -34,6 +35,49 @@ type Scheduler struct {
 	Wake func()
 	// Log receives counts and failures, never an address or a group.
 	Log *slog.Logger
+	// Lang writes each account's mail in the language it asked for mail
+	// in (store.MailLanguage); nil writes English.
+	Lang *i18n.Catalog
+
+	refsMu sync.Mutex                  // guards Lang's first load and refs
+	refs   map[string]*catalog.Catalog // language -> reference data named in it
+}
+
+// wordsFor is the language an account's mail is written in, with the
+// reference data named in it: the language it last asked for mail in,
+// English when it never said or the site no longer offers it.
+func (s *Scheduler) wordsFor(ctx context.Context, accountID string) (words, error) {
+	code, err := s.Store.MailLanguage(ctx, accountID)
+	if err != nil {
+		return words{}, err
+	}
+	s.refsMu.Lock()
+	defer s.refsMu.Unlock()
+	if s.Lang == nil {
+		c, err := i18n.Load()
+		if err != nil {
+			return words{}, err
+		}
+		s.Lang = c
+	}
+	l := s.Lang.Locale(code)
+	if l == nil {
+		l = s.Lang.Default()
+	}
+	if ref, ok := s.refs[l.Code()]; ok {
+		return words{l: l, ref: ref}, nil
+	}
+	ref := s.Catalog
+	if l.Code() != i18n.Source {
+		if ref, err = l.Reference(s.Catalog); err != nil {
+			return words{}, err
+		}
+	}
+	if s.refs == nil {
+		s.refs = map[string]*catalog.Catalog{}
+	}
+	s.refs[l.Code()] = ref
+	return words{l: l, ref: ref}, nil
 }
 
 // batch is how many due alerts or reminders are read at a time.
@@ -183,7 +227,11 @@ func (s *Scheduler) digest(ctx context.Context, a store.Alert, today time.Time, 
 		return false, err
 	}
 	prev := readSnapshot(a.Snapshot)
-	d, moved := digest(s.Catalog, g, own != nil, prev, cur, s.MinCases, today)
+	w, err := s.wordsFor(ctx, a.AccountID)
+	if err != nil {
+		return false, err
+	}
+	d, moved := digest(w, g, own != nil, prev, cur, s.MinCases, today)
 	if !moved {
 		// The snapshot stays what was last mailed.
 		_, err := s.Store.AdvanceAlert(ctx, a.ID, a.NextDay, next, a.Query, a.Snapshot, store.Mailing{})
@@ -200,11 +248,12 @@ func (s *Scheduler) digest(ctx context.Context, a store.Alert, today time.Time, 
 		d.Case = s.Mail.Link("/cases/" + own.ID)
 	}
 	d.Manage = s.Mail.Link("/me#alerts")
-	why := fmt.Sprintf("You get this %s because you asked %s for news of %s.", a.Every, s.Mail.Site().Name, g.Describe(s.Catalog))
+	site := s.Mail.Site().Name
+	why := w.l.T("mail.digest.why_"+a.Every, "Site", site, "Group", g.Describe(w.ref))
 	if own != nil {
-		why = fmt.Sprintf("You get this %s because you asked %s for news of the people who filed the same month as your case.", a.Every, s.Mail.Site().Name)
+		why = w.l.T("mail.digest.why_same_"+a.Every, "Site", site)
 	}
-	m, err := s.Mail.Compose(a.AccountID, "digest", d, s.Mail.Link("/mail/unsubscribe?t="+token), why)
+	m, err := s.Mail.ComposeIn(w.l, a.AccountID, "digest", d, s.Mail.Link("/mail/unsubscribe?t="+token), why)
 	if err != nil {
 		return false, err
 	}
@@ -246,23 +295,27 @@ func (s *Scheduler) remind(ctx context.Context, r store.Reminder, today time.Tim
 		_, err := s.Store.AdvanceReminder(ctx, r.CaseID, r.NextDay, asked, store.Mailing{})
 		return false, err
 	}
+	w, err := s.wordsFor(ctx, r.AccountID)
+	if err != nil {
+		return false, err
+	}
 	name := c.Category
-	if cat, ok := s.Catalog.Category(c.Category); ok {
+	if cat, ok := w.ref.Category(c.Category); ok {
 		name = cat.Name
 	}
 	pending, pendingHash := auth.NewToken()
 	unsub, unsubHash := auth.NewToken()
 	d := reminderData{
-		Case:         name + " case filed in " + phrase.Month(c.Filed),
-		Confirmed:    c.AsOf.Format("2 January 2006"),
-		Waiting:      units.Duration(c.Filed.DaysSinceFiled(today)),
+		Case:         w.l.T("mail.reminder.case", "Category", name, "Month", w.l.MonthYear(c.Filed.Mid())),
+		Confirmed:    w.date(c.AsOf),
+		Waiting:      w.l.Duration(c.Filed.DaysSinceFiled(today)),
 		StillWaiting: s.Mail.Link("/mail/pending?t=" + pending),
 		Decided:      s.Mail.Link("/me/cases/" + c.ID + "/edit"),
 		CaseURL:      s.Mail.Link("/cases/" + c.ID),
-		Valid:        fmt.Sprintf("%d days", int(StillPendingValid.Hours()/24)),
+		Valid:        w.l.T("mail.valid.days", "Count", int(StillPendingValid.Hours()/24)),
 	}
-	why := fmt.Sprintf("You get this about once a month for each pending case in your %s timeline, so that its statistics count how long cases really wait.", s.Mail.Site().Name)
-	m, err := s.Mail.Compose(r.AccountID, "reminder", d, s.Mail.Link("/mail/unsubscribe?t="+unsub), why)
+	why := w.l.T("mail.reminder.why", "Site", s.Mail.Site().Name)
+	m, err := s.Mail.ComposeIn(w.l, r.AccountID, "reminder", d, s.Mail.Link("/mail/unsubscribe?t="+unsub), why)
 	if err != nil {
 		return false, err
 	}

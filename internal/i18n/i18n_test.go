@@ -299,7 +299,7 @@ func TestArabicIndicDigitsOnly(t *testing.T) {
 	}
 	allowed := regexp.MustCompile(strings.Join([]string{
 		`\{\{[^}]*\}\}`, `<[^>]*>`, // placeholders and markup
-		`[A-Za-z]+[0-9]*-[0-9A-Za-z]+`, `[A-Z]-?[0-9]+[A-Z]?`, // codes: EB-2, eb2-niw, I-485, H-1B
+		`[A-Za-z]+[0-9]*-[0-9A-Za-z]+`, `[A-Z]-?[0-9]+[A-Z]?`, `ISO 3166-1`, // codes: EB-2, eb2-niw, I-485, H-1B, the standard of country codes
 		`[0-9]{4}-[0-9]{2}(-[0-9]{2})?`, `[0-9]{2}/[0-9]{2}/[0-9]{4}`, `[0-9]{2}/[0-9]{4}`, // typed dates
 		`[A-Z][a-z]+ ([0-9]{1,2}, )?[0-9]{4}`, // typed English dates: May 2, 2024
 	}, "|"))

@@ -7,8 +7,10 @@ import (
 	htmltemplate "html/template"
 	"regexp"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store"
 )
 
@@ -28,12 +30,41 @@ type Site struct {
 	URL string
 }
 
-// Composer turns a kind of message and its data into an outbox message.
+// Composer turns a kind of message and its data into an outbox message,
+// in the language of the person it goes to.
 type Composer struct {
 	site Site
+	// text and html are the templates as parsed, never executed: each
+	// language gets its clone with its own words (in).
+	text *texttemplate.Template
+	html *htmltemplate.Template
+
+	mu sync.Mutex
+	in map[string]*languageTemplates
+}
+
+// languageTemplates are the templates of one language: t and thtml
+// write its messages (i18n.Locale.T and HTML).
+type languageTemplates struct {
 	text *texttemplate.Template
 	html *htmltemplate.Template
 }
+
+// placeholderFuncs stand for the functions of a language while the
+// templates are parsed.
+var placeholderFuncs = map[string]any{
+	"t":     func(string, ...any) string { return "" },
+	"thtml": func(string, ...any) htmltemplate.HTML { return "" },
+}
+
+// english is the source language, for Compose.
+var english = sync.OnceValues(func() (*i18n.Locale, error) {
+	c, err := i18n.Load()
+	if err != nil {
+		return nil, fmt.Errorf("mail: %w", err)
+	}
+	return c.Default(), nil
+})
 
 // NewComposer parses the embedded templates.
 func NewComposer(site Site) (*Composer, error) {
@@ -44,15 +75,36 @@ func NewComposer(site Site) (*Composer, error) {
 	if site.Name == "" {
 		site.Name = "CaseTrack"
 	}
-	text, err := texttemplate.ParseFS(templateFS, "templates/*.txt")
+	text, err := texttemplate.New("mail").Funcs(placeholderFuncs).ParseFS(templateFS, "templates/*.txt")
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	html, err := htmltemplate.ParseFS(templateFS, "templates/*.html")
+	html, err := htmltemplate.New("mail").Funcs(placeholderFuncs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("mail: %w", err)
 	}
-	return &Composer{site: site, text: text, html: html}, nil
+	return &Composer{site: site, text: text, html: html, in: map[string]*languageTemplates{}}, nil
+}
+
+// templatesIn returns the templates that write in l, made on first use.
+func (c *Composer) templatesIn(l *i18n.Locale) (*languageTemplates, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.in[l.Code()]; ok {
+		return t, nil
+	}
+	funcs := map[string]any{"t": l.T, "thtml": l.HTML}
+	text, err := c.text.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("mail: %w", err)
+	}
+	html, err := c.html.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("mail: %w", err)
+	}
+	t := &languageTemplates{text: text.Funcs(funcs), html: html.Funcs(funcs)}
+	c.in[l.Code()] = t
+	return t, nil
 }
 
 // Site returns the site the composer writes for.
@@ -70,29 +122,49 @@ type view struct {
 	Unsubscribe string
 	// Why says in one sentence why the person gets the message.
 	Why string
+	// Lang and Dir are the message's language and writing direction.
+	Lang, Dir string
 }
 
-// Compose renders a message of kind for an account. unsubscribe is the
-// message's one-click unsubscribe address ("" for mail that answers
-// something the person just did) and why says why it was sent. Every
-// link in the message must lead to the site itself.
+// Compose renders a message of kind for an account in English (see
+// ComposeIn).
 func (c *Composer) Compose(accountID, kind string, data any, unsubscribe, why string) (store.OutMail, error) {
-	v := view{Site: c.site, Data: data, Unsubscribe: unsubscribe, Why: why}
+	return c.ComposeIn(nil, accountID, kind, data, unsubscribe, why)
+}
+
+// ComposeIn renders a message of kind for an account in the language l
+// (English when nil): subject, text and HTML. unsubscribe is the
+// message's one-click unsubscribe address ("" for mail that answers
+// something the person just did) and why says, in l, why it was sent;
+// data's sentences must be in l too. Every link in the message must lead
+// to the site itself.
+func (c *Composer) ComposeIn(l *i18n.Locale, accountID, kind string, data any, unsubscribe, why string) (store.OutMail, error) {
+	if l == nil {
+		var err error
+		if l, err = english(); err != nil {
+			return store.OutMail{}, err
+		}
+	}
+	tmpl, err := c.templatesIn(l)
+	if err != nil {
+		return store.OutMail{}, err
+	}
+	v := view{Site: c.site, Data: data, Unsubscribe: unsubscribe, Why: why, Lang: l.Code(), Dir: l.Dir()}
 	var subject, text, body, html bytes.Buffer
-	if err := c.text.ExecuteTemplate(&subject, kind+".subject", v); err != nil {
+	if err := tmpl.text.ExecuteTemplate(&subject, kind+".subject", v); err != nil {
 		return store.OutMail{}, fmt.Errorf("mail %s: subject: %w", kind, err)
 	}
-	if err := c.text.ExecuteTemplate(&body, kind+".text", v); err != nil {
+	if err := tmpl.text.ExecuteTemplate(&body, kind+".text", v); err != nil {
 		return store.OutMail{}, fmt.Errorf("mail %s: text: %w", kind, err)
 	}
-	if err := c.text.ExecuteTemplate(&text, "layout.txt", layoutView{view: v, Body: body.String()}); err != nil {
+	if err := tmpl.text.ExecuteTemplate(&text, "layout.txt", layoutView{view: v, Body: body.String()}); err != nil {
 		return store.OutMail{}, fmt.Errorf("mail %s: text layout: %w", kind, err)
 	}
 	var inner bytes.Buffer
-	if err := c.html.ExecuteTemplate(&inner, kind+".body", v); err != nil {
+	if err := tmpl.html.ExecuteTemplate(&inner, kind+".body", v); err != nil {
 		return store.OutMail{}, fmt.Errorf("mail %s: html: %w", kind, err)
 	}
-	if err := c.html.ExecuteTemplate(&html, "layout.html", layoutView{view: v, HTMLBody: htmltemplate.HTML(inner.String())}); err != nil { //nolint:gosec // rendered by html/template above
+	if err := tmpl.html.ExecuteTemplate(&html, "layout.html", layoutView{view: v, HTMLBody: htmltemplate.HTML(inner.String())}); err != nil { //nolint:gosec // rendered by html/template above
 		return store.OutMail{}, fmt.Errorf("mail %s: html layout: %w", kind, err)
 	}
 	m := store.OutMail{AccountID: accountID, Kind: kind, Subject: strings.TrimSpace(subject.String()),

@@ -327,3 +327,27 @@ func (s *Store) SetRemindersOff(ctx context.Context, accountID string, off bool)
 	}
 	return nil
 }
+
+// SetMailLanguage remembers the language an account's later mail is
+// written in: the code of the language of the page where it last asked
+// for mail.
+func (s *Store) SetMailLanguage(ctx context.Context, accountID, code string) error {
+	if _, err := s.db.ExecContext(ctx, s.d.rebind("UPDATE accounts SET mail_lang = ? WHERE id = ?"), code, accountID); err != nil {
+		return fmt.Errorf("mail language: %w", err)
+	}
+	return nil
+}
+
+// MailLanguage is the language code SetMailLanguage stored for an
+// account, "" when none was (English).
+func (s *Store) MailLanguage(ctx context.Context, accountID string) (string, error) {
+	var code string
+	err := s.db.QueryRowContext(ctx, s.d.rebind("SELECT mail_lang FROM accounts WHERE id = ?"), accountID).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("mail language: %w", err)
+	}
+	return code, nil
+}

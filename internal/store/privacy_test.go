@@ -43,7 +43,9 @@ func TestSchemaPrivacy(t *testing.T) {
 			"moderation_log": {"id", "action", "reason", "case_id", "actor_account_id", "created"},
 			// Privacy promise 3: an email address, an optional name and
 			// what signing in needs; sessions keep days, not times.
-			"accounts": {"id", "email", "email_key", "name", "role", "password_hash", "oidc_issuer", "oidc_subject", "verified"},
+			// The language of its mail is a choice the person made, the
+			// same for many.
+			"accounts": {"id", "email", "email_key", "name", "role", "password_hash", "oidc_issuer", "oidc_subject", "verified", "mail_lang"},
 			"sessions": {"token_hash", "account_id", "started_day", "used_day"},
 			// Alerts and reminders keep days, not times.
 			"alerts":        {"id", "account_id", "case_id", "query", "every", "next_day", "created_day", "stopped", "snapshot"},

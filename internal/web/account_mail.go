@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/auth"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/web/throttle"
 )
@@ -27,9 +29,11 @@ const (
 	kindReset        = "reset"
 )
 
-// How long the links work. The mail states it in words; the stored
-// expiry is rounded up to the hour, so that it does not tell, to the
-// second, when the mail was asked for.
+// How long the links work. The mail states it in words (in English
+// here, in every language as the messages account.valid_verify and
+// account.valid_reset, which a test keeps equal); the stored expiry is
+// rounded up to the hour, so that it does not tell, to the second, when
+// the mail was asked for.
 const (
 	verifyValid     = 48 * time.Hour
 	verifyValidText = "2 days"
@@ -63,10 +67,23 @@ func newAccountMailLimits(now func() time.Time) *accountMailLimits {
 	}
 }
 
-// errMailLimited answers a client over its allowance of account mail.
-func errMailLimited(retry time.Duration) *httpError {
-	return errRateLimitedMsg(retry, "Too many requests for sign-up and password mail from your network. "+
-		"Please try again in "+waitText(retry)+".")
+// errMailLimited answers a client over its allowance of account mail,
+// in the language l.
+func errMailLimited(l *i18n.Locale, retry time.Duration) *httpError {
+	return errRateLimitedMsg(retry, l.T("mail.limited", "Wait", waitIn(l, retry)))
+}
+
+// waitIn says a wait in whole minutes or hours, rounded up, in l (as
+// waitText does in English).
+func waitIn(l *i18n.Locale, d time.Duration) string {
+	switch m := int(math.Ceil(d.Minutes())); {
+	case m <= 1:
+		return l.T("mail.wait.minute")
+	case m < 120:
+		return l.T("mail.wait.minutes", "Count", m)
+	default:
+		return l.T("mail.wait.hours", "Count", int(math.Ceil(d.Hours())))
+	}
 }
 
 // reserveMailClient takes one request from the client's allowance of
@@ -113,11 +130,12 @@ func (s *Server) newLink(accountID, purpose string, valid time.Duration) (string
 // does, with the token in the query.
 func linkPath(page, token string) string { return page + "?t=" + token }
 
-// verifyMailing is a new account's link to confirm its address.
-func (s *Server) verifyMailing(accountID string) (store.Mailing, error) {
+// verifyMailing is a new account's link to confirm its address, in the
+// language l the address was given in.
+func (s *Server) verifyMailing(l *i18n.Locale, accountID string) (store.Mailing, error) {
 	token, t := s.newLink(accountID, purposeVerify, verifyValid)
-	m, err := s.mail.Compose(accountID, kindVerify, linkMailData{Link: s.mail.Link(linkPath("/verify", token)), Valid: verifyValidText}, "",
-		"You get this message because this address was used to create an account.")
+	m, err := s.mail.ComposeIn(l, accountID, kindVerify, linkMailData{Link: s.mail.Link(linkPath("/verify", token)), Valid: l.T("account.valid_verify")}, "",
+		l.T("mail.verify.why"))
 	if err != nil {
 		return store.Mailing{}, err
 	}
@@ -128,24 +146,24 @@ func (s *Server) verifyMailing(accountID string) (store.Mailing, error) {
 // in through the identity provider only (while one is configured): such
 // an account has no password to reset, and the mail names the provider
 // instead.
-func (s *Server) resetLink(a store.Account, d *linkMailData, m *store.Mailing) {
+func (s *Server) resetLink(l *i18n.Locale, a store.Account, d *linkMailData, m *store.Mailing) {
 	if a.PasswordHash == "" && s.oidc != nil {
 		d.Provider = s.oidcName
 		return
 	}
 	token, t := s.newLink(a.ID, purposeReset, resetValid)
-	d.Reset, d.Valid = s.mail.Link(linkPath("/reset", token)), resetValidText
+	d.Reset, d.Valid = s.mail.Link(linkPath("/reset", token)), l.T("account.valid_reset")
 	m.Tokens = append(m.Tokens, t)
 }
 
 // signupExistsMailing tells an account that someone signed up with its
-// address, with a way in: the sign-in page and a fresh reset link.
-func (s *Server) signupExistsMailing(a store.Account) (store.Mailing, error) {
+// address, with a way in: the sign-in page and a fresh reset link. It
+// is written in the language of the sign-up.
+func (s *Server) signupExistsMailing(l *i18n.Locale, a store.Account) (store.Mailing, error) {
 	var m store.Mailing
 	d := linkMailData{SignIn: s.mail.Link("/signin")}
-	s.resetLink(a, &d, &m)
-	out, err := s.mail.Compose(a.ID, kindSignupExists, d, "",
-		"You get this message because someone tried to create an account with this address.")
+	s.resetLink(l, a, &d, &m)
+	out, err := s.mail.ComposeIn(l, a.ID, kindSignupExists, d, "", l.T("mail.exists.why"))
 	if err != nil {
 		return store.Mailing{}, err
 	}
@@ -153,18 +171,25 @@ func (s *Server) signupExistsMailing(a store.Account) (store.Mailing, error) {
 	return m, nil
 }
 
-// resetMailing is the link an account asked for to set a new password.
-func (s *Server) resetMailing(a store.Account) (store.Mailing, error) {
+// resetMailing is the link an account asked for to set a new password,
+// in the language it was asked in.
+func (s *Server) resetMailing(l *i18n.Locale, a store.Account) (store.Mailing, error) {
 	var m store.Mailing
 	d := linkMailData{SignIn: s.mail.Link("/signin")}
-	s.resetLink(a, &d, &m)
-	out, err := s.mail.Compose(a.ID, kindReset, d, "",
-		"You get this message because someone asked to reset the password of the account with this address.")
+	s.resetLink(l, a, &d, &m)
+	out, err := s.mail.ComposeIn(l, a.ID, kindReset, d, "", l.T("mail.reset.why"))
 	if err != nil {
 		return store.Mailing{}, err
 	}
 	m.Mails = append(m.Mails, out)
 	return m, nil
+}
+
+// rememberMailLanguage keeps the language of the request in ctx as the
+// one the account's later mail (digests, reminders) is written in: the
+// language the person used when they last asked for mail.
+func (s *Server) rememberMailLanguage(ctx context.Context, accountID string) error {
+	return s.store.SetMailLanguage(ctx, accountID, s.localeOf(ctx).Code())
 }
 
 // queueMail stores a mailing and wakes the sender.

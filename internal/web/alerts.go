@@ -5,11 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/alerts"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
@@ -78,7 +78,7 @@ func feedGroup(f feedFilter) alerts.Group {
 // Explore's filing months or a category and none of the feed's own
 // filters, the feed's otherwise. A query with both kinds of filing month
 // filter must be a group's canonical query string.
-func (s *Server) alertGroupOf(q url.Values) (alerts.Group, error) {
+func (s *Server) alertGroupOf(l *i18n.Locale, q url.Values) (alerts.Group, error) {
 	q = cloneValues(q)
 	q.Del("cursor")
 	q.Del("limit")
@@ -88,11 +88,11 @@ func (s *Server) alertGroupOf(q url.Values) (alerts.Group, error) {
 	case explore && feed:
 		g, err := alerts.ParseGroup(s.cat, q.Encode())
 		if err != nil {
-			return alerts.Group{}, errBadRequest("This group is not one Explore or the feed can show: use filed (the feed) or filed_from and filed_to (Explore), not both.")
+			return alerts.Group{}, errBadRequest(l.T("mail.alert.both_filed"))
 		}
 		return g, nil
 	case feed || (strings.TrimSpace(q.Get(paramCategory)) == "" && !explore):
-		f, err := parseFeedFilter(s.cat, q)
+		f, err := parseFeedFilter(l, s.cat, q)
 		if err != nil {
 			return alerts.Group{}, err
 		}
@@ -164,7 +164,7 @@ func (s *Server) alertNewPage(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	g, err := s.alertGroupOf(r.URL.Query())
+	g, err := s.alertGroupOf(s.locale(r), r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -181,9 +181,6 @@ func (s *Server) alertNewPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, r, http.StatusOK, "alert_new.html", data)
 }
-
-// alertLimitMsg answers an account that has all the alerts it may keep.
-var alertLimitMsg = "You already have " + strconv.Itoa(alerts.MaxAlerts) + " alerts, as many as an account can keep. Delete one on your account page first."
 
 // alertSaveForm handles POST /me/alerts: group (a canonical query
 // string, from the forms of Explore, the feed and the confirmation page)
@@ -203,7 +200,7 @@ func (s *Server) alertSaveForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	every := r.PostForm.Get("every")
 	if !alerts.ValidEvery(every) {
-		return errValidation(timeline.FieldErrors{"every": "Choose how often: daily or weekly."})
+		return errValidation(timeline.FieldErrors{"every": s.t(r, "mail.alert.every")})
 	}
 	if id := r.PostForm.Get("case"); id != "" {
 		if !validCaseID(id) {
@@ -214,16 +211,16 @@ func (s *Server) alertSaveForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if c.OwnerID == "" || c.OwnerID != a.ID {
-			return errForbidden("This case is not in your timeline.")
+			return errForbidden(s.t(r, "mail.alert.not_yours"))
 		}
 		_, err = s.alerts.SaveSameMonth(r.Context(), a.ID, c, every)
 		return s.alertSaved(w, r, err)
 	}
 	q, err := url.ParseQuery(r.PostForm.Get("group"))
 	if err != nil {
-		return errBadRequest("The group could not be read. Go back to the page and try again.")
+		return errBadRequest(s.t(r, "mail.alert.unreadable"))
 	}
-	g, err := s.alertGroupOf(q)
+	g, err := s.alertGroupOf(s.locale(r), q)
 	if err != nil {
 		return err
 	}
@@ -233,10 +230,15 @@ func (s *Server) alertSaveForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) alertSaved(w http.ResponseWriter, r *http.Request, err error) error {
 	if errors.Is(err, store.ErrLimit) {
-		return &httpError{Status: http.StatusUnprocessableEntity, Code: "limit", Message: alertLimitMsg}
+		return &httpError{Status: http.StatusUnprocessableEntity, Code: "limit", Message: s.t(r, "mail.alert.limit", "Count", alerts.MaxAlerts)}
 	}
 	if err != nil {
 		return err
+	}
+	if a := s.currentAccount(r); a != nil {
+		if err := s.rememberMailLanguage(r.Context(), a.ID); err != nil {
+			return err
+		}
 	}
 	http.Redirect(w, r, "/me?done=alert#alerts", http.StatusSeeOther)
 	return nil
@@ -305,9 +307,12 @@ func (s *Server) remindersForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	on := r.PostForm.Get("on")
 	if on != "yes" && on != "no" {
-		return errValidation(timeline.FieldErrors{"on": "Say yes or no."})
+		return errValidation(timeline.FieldErrors{"on": s.t(r, "mail.alert.yes_no")})
 	}
 	if err := s.store.SetRemindersOff(r.Context(), a.ID, on == "no"); err != nil {
+		return err
+	}
+	if err := s.rememberMailLanguage(r.Context(), a.ID); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/me?done=reminders-"+map[string]string{"yes": "on", "no": "off"}[on]+"#alerts", http.StatusSeeOther)
@@ -357,6 +362,12 @@ func (s *Server) loadMeAlerts(r *http.Request, accountID string) (*meAlerts, err
 		out.Next[re.CaseID] = s.locale(r).Date(next)
 	}
 	return out, nil
+}
+
+// mailDate writes a day as the mail does ("3 June 2026" in English), so
+// the account page names a reminder's day as the reminder will.
+func mailDate(l *i18n.Locale, t time.Time) string {
+	return l.T("mail.date", "Day", l.Digits(t.Day()), "Month", l.Month(t.Month()), "Year", l.Digits(t.Year()))
 }
 
 // mailLinkPageData is the data of mail_unsubscribe.html and
@@ -423,17 +434,26 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, do bool) er
 		return err
 	}
 	data.Done = u.Done || do
-	loc := s.locale(r)
-	if u.Alert == nil {
-		data.Reminders, data.What = true, loc.T("phrase.alert.reminders")
-	} else {
-		s.localizeListed(r, u.Alert)
-		data.What = loc.T("phrase.alert.news_"+u.Alert.Every, "Group", u.Alert.Describe)
-		if u.Alert.CaseID != "" {
-			data.What = loc.T("phrase.alert.same_month_" + u.Alert.Every)
-		}
-	}
+	data.Reminders = u.Alert == nil
+	data.What = s.unsubscribeWhat(r, u)
 	return s.render(w, r, http.StatusOK, "mail_unsubscribe.html", data)
+}
+
+// unsubscribeWhat names, in the request's language, the mail an
+// unsubscribe link stops: the reminders, or an alert's news.
+func (s *Server) unsubscribeWhat(r *http.Request, u alerts.Unsubscribed) string {
+	l := s.locale(r)
+	switch {
+	case u.Alert == nil:
+		return l.T("mail.page.what_reminders")
+	case u.Alert.CaseID != "":
+		return l.T("mail.page.what_same_" + u.Alert.Every)
+	}
+	g, err := alerts.ParseGroup(s.cat, u.Alert.Query)
+	if err != nil {
+		return l.T("mail.page.what_alert_"+u.Alert.Every, "Group", u.Alert.Describe)
+	}
+	return l.T("mail.page.what_alert_"+u.Alert.Every, "Group", g.DescribeIn(l, s.reference(r)))
 }
 
 // stillPendingPage handles GET /mail/pending?t=…: it names the case and
@@ -460,7 +480,7 @@ func (s *Server) stillPendingPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	data.CaseID, data.What = c.ID, caseWords(s, r, c)
 	if c.Status() != timeline.StatusPending {
-		data.Problem = confirmDecided
+		data.Problem = s.t(r, "mail.page.decided")
 	}
 	return s.render(w, r, http.StatusOK, "mail_pending.html", data)
 }
@@ -484,7 +504,7 @@ func (s *Server) stillPendingForm(w http.ResponseWriter, r *http.Request) error 
 	var fe timeline.FieldErrors
 	switch {
 	case errors.As(err, &fe):
-		data.CaseID, data.Problem = t.Subject, confirmDecided
+		data.CaseID, data.Problem = t.Subject, s.t(r, "mail.page.decided")
 		return s.render(w, r, http.StatusUnprocessableEntity, "mail_pending.html", data)
 	case errors.Is(err, store.ErrNotFound):
 		data.Invalid = true

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/casetrack/casetrack/internal/auth"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // feedCohort is a group of seeded cases that share a category, a country
@@ -165,11 +166,22 @@ func feedItems(tb *tab, c feedCohort) []shownFeedItem {
 	items := eval[[]shownFeedItem](tb, readFeedItems)
 	for _, it := range items {
 		if !slices.Contains(c.ids, it.Case) || !strings.Contains(it.Text, c.categoryName) ||
-			!strings.Contains(it.Text, c.countryName) || !strings.Contains(it.Text, "filed "+c.filed) {
+			!strings.Contains(it.Text, c.countryName) || !strings.Contains(it.Text, "filed "+filedWords(tb.t, c.filed)) {
 			tb.t.Errorf("feed of the cohort %s shows another case: %+v", c.query(), it)
 		}
 	}
 	return items
+}
+
+// filedWords is a filing month as the feed writes it in English:
+// "August 2024" for 2024-08.
+func filedWords(t testing.TB, filed string) string {
+	t.Helper()
+	m, err := timeline.ParseMonth(filed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Mid().Format("January 2006")
 }
 
 // headlineCases matches the number of cases in the explore headline.

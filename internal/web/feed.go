@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/pagecache"
@@ -21,12 +22,17 @@ type feedItem struct {
 	ServiceCenter     string
 	ServiceCenterName string
 	Filed             string
-	Milestone         string
-	MilestoneName     string
-	Date              string
-	MonthOnly         bool
-	Terminal          bool
-	DaysSinceFiled    int
+	// FiledMonth and Day are Filed and Date as values, for the page and
+	// the Atom feed to write in the reader's language (Day is the 15th
+	// for a month-only date).
+	FiledMonth     timeline.Month
+	Day            time.Time
+	Milestone      string
+	MilestoneName  string
+	Date           string
+	MonthOnly      bool
+	Terminal       bool
+	DaysSinceFiled int
 	// Note is plain text; templates and the Atom encoder escape it, and
 	// nothing turns it into links.
 	Note string
@@ -42,7 +48,7 @@ func newFeedItem(cat *catalog.Catalog, it store.FeedItem) feedItem {
 	}
 	v := feedItem{
 		CaseID: it.CaseID, Category: category, CountryCode: it.Country, CountryName: it.Country,
-		ServiceCenter: it.ServiceCenter, ServiceCenterName: it.ServiceCenter, Filed: it.Filed.String(),
+		ServiceCenter: it.ServiceCenter, ServiceCenterName: it.ServiceCenter, Filed: it.Filed.String(), FiledMonth: it.Filed,
 		Milestone: it.Code, MilestoneName: it.Code, Date: it.Date, Terminal: timeline.IsTerminal(it.Code), Note: it.Note,
 	}
 	if co, ok := cat.Country(it.Country); ok {
@@ -56,6 +62,7 @@ func newFeedItem(cat *catalog.Catalog, it store.FeedItem) feedItem {
 	}
 	if d, err := timeline.ParseApproxDate(it.Date); err == nil {
 		v.MonthOnly = d.MonthOnly()
+		v.Day = d.Time()
 		v.DaysSinceFiled = it.Filed.DaysSinceFiled(d.Time())
 	}
 	return v
@@ -73,7 +80,7 @@ type feedPage struct {
 // still have a next one: the store bounds each request's work (see
 // store.FeedPage), and the cursor goes on exactly where it stopped.
 func (s *Server) loadFeed(r *http.Request) (feedFilter, feedPage, error) {
-	f, err := parseFeedFilter(s.cat, r.URL.Query())
+	f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query())
 	if err != nil {
 		return f, feedPage{}, err
 	}
@@ -120,7 +127,7 @@ type feedJSON struct {
 
 // apiFeed handles GET /api/v1/feed.
 func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFeedFilter(s.cat, r.URL.Query())
+	f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -194,7 +201,7 @@ func (p *feedPageData) CategoryGroups() []categoryGroup { return groupCategories
 // GET form, and an "older" link; it works without JavaScript.
 func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 	if s.anonymousPage(r) {
-		f, err := parseFeedFilter(s.cat, r.URL.Query())
+		f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query())
 		if err != nil {
 			return err
 		}
@@ -219,7 +226,7 @@ func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) feedPageData(r *http.Request, f feedFilter, p feedPage) *feedPageData {
 	data := &feedPageData{page: s.newPage(r, s.t(r, "title.feed")), Filter: f, Items: p.Items, Paged: f.After != nil}
 	data.FirstURL = f.link("/feed")
-	data.AtomURL = f.link("/feed.atom")
+	data.AtomURL = s.feedWordsIn(s.locale(r)).link(f, "/feed.atom")
 	data.Alert = s.alertOffer(r, feedGroup(f))
 	if p.Next != "" {
 		v := f.values()

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // The Atom feed (RFC 4287) of the same items as /feed, built with
@@ -61,13 +62,14 @@ func (s *Server) atomFeedHandler(w http.ResponseWriter, r *http.Request) error {
 	if prefersHTML(r.Header.Get("Accept")) {
 		return s.atomFeedPage(w, r, f, p)
 	}
+	words := s.feedWordsIn(s.feedLocale(r))
 	base := s.baseURL(r)
-	page := base + f.link("/feed")
-	self := base + f.link("/feed.atom")
+	page := base + words.link(f, "/feed")
+	self := base + words.link(f, "/feed.atom")
 	now := s.now().UTC()
 	feed := atomFeed{
 		ID:      self,
-		Title:   "CaseTrack: " + s.feedTitle(f),
+		Title:   words.feedTitle(f),
 		Updated: now.Format(time.RFC3339),
 		Author:  atomAuthor{Name: "CaseTrack"},
 		Links: []atomLink{
@@ -82,15 +84,15 @@ func (s *Server) atomFeedHandler(w http.ResponseWriter, r *http.Request) error {
 		}
 		feed.Entries = append(feed.Entries, atomEntry{
 			ID:      base + it.URL() + "#" + it.Milestone + "-" + it.Date,
-			Title:   it.MilestoneName + ": " + it.Category.Name + ", " + it.CountryName + ", filed " + it.Filed,
+			Title:   words.entryTitle(it),
 			Updated: updated,
 			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: base + it.URL()},
-			Content: atomText{Type: "text", Body: entryText(it)},
+			Content: atomText{Type: "text", Body: words.entryText(it)},
 		})
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
-	buf.WriteString(atomStylesheet)
+	buf.WriteString(atomStylesheetIn(words.l))
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(feed); err != nil {
@@ -104,6 +106,18 @@ func (s *Server) atomFeedHandler(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
+}
+
+// feedLocale is the language of the Atom feed and its stylesheet: the
+// lang parameter only, English without one. Feed readers poll one
+// address and shared caches keep it for everyone, so the address alone
+// must say the language; the cookie and Accept-Language, which vary
+// between readers of the same address, do not count.
+func (s *Server) feedLocale(r *http.Request) *i18n.Locale {
+	if l := s.lang.Exact(r.URL.Query().Get(i18n.Param)); l != nil {
+		return l
+	}
+	return s.lang.Default()
 }
 
 // entryTime is the entry's date as an Atom timestamp: midnight UTC of the
@@ -120,48 +134,121 @@ func entryTime(it feedItem, now time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// entryText is the plain-text content of an entry.
-func entryText(it feedItem) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %s", it.MilestoneName, it.Date)
+// feedWords writes the sentences of the Atom feed and its page in one
+// language, with the reference data's names in that language.
+type feedWords struct {
+	l   *i18n.Locale
+	ref *catalog.Catalog
+	// english is the reference data as catalog.json names it, for the
+	// detail words (phrase writes English).
+	english *catalog.Catalog
+}
+
+// feedWordsIn is feedWords for a language.
+func (s *Server) feedWordsIn(l *i18n.Locale) feedWords {
+	ref, ok := s.refs[l.Code()]
+	if !ok {
+		ref = s.cat
+	}
+	return feedWords{l: l, ref: ref, english: s.cat}
+}
+
+// link is path with the filter as its query string and, for any
+// language but the source, the language: a link copied from a Spanish
+// page opens a Spanish feed.
+func (w feedWords) link(f feedFilter, path string) string {
+	v := f.values()
+	if w.l.Code() != i18n.Source {
+		v.Set(i18n.Param, w.l.Code())
+	}
+	if len(v) > 0 {
+		return path + "?" + v.Encode()
+	}
+	return path
+}
+
+// when is the item's date: the day, or the month of a month-only date.
+func (w feedWords) when(it feedItem) string {
 	if it.MonthOnly {
-		b.WriteString(" (month only)")
+		return w.l.MonthYear(it.Day)
 	}
-	fmt.Fprintf(&b, ", %s. %s (%s), born in %s", units.After(it.DaysSinceFiled, "filing"), it.Category.Name, it.Category.Form, it.CountryName)
-	if it.ServiceCenterName != "" {
-		fmt.Fprintf(&b, ", %s", it.ServiceCenterName)
+	return w.l.Date(it.Day)
+}
+
+func (w feedWords) category(it feedItem) string {
+	return refName(w.ref.Category, it.Category.Code, func(c catalog.Category) string { return c.Name })
+}
+
+func (w feedWords) country(code string) string {
+	return refName(w.ref.Country, code, func(c catalog.Country) string { return c.Name })
+}
+
+func (w feedWords) milestone(code string) string {
+	if name := milestoneName(w.ref, code); name != "" {
+		return name
 	}
-	fmt.Fprintf(&b, ", filed %s.", it.Filed)
+	return code
+}
+
+// entryTitle is an entry's title: "Approved: EB-2 …, India, filed March 2024".
+func (w feedWords) entryTitle(it feedItem) string {
+	return w.l.T("feed.entry.title", "Milestone", w.milestone(it.Milestone), "Category", w.category(it),
+		"Country", w.country(it.CountryCode), "Month", w.l.MonthYear(it.FiledMonth.Mid()))
+}
+
+// entryText is the plain-text content of an entry: what happened when,
+// the case, and the note on a line of its own after the note label (the
+// stylesheet finds it there).
+func (w feedWords) entryText(it feedItem) string {
+	date := w.when(it)
+	if it.MonthOnly {
+		date += " " + w.l.T("feed.month_only")
+	}
+	var b strings.Builder
+	b.WriteString(w.l.T("feed.entry.when", "Milestone", w.milestone(it.Milestone), "Date", date, "AfterFiling", w.l.AfterFiling(it.DaysSinceFiled)))
+	b.WriteString(" ")
+	filed := w.l.MonthYear(it.FiledMonth.Mid())
+	if it.ServiceCenter != "" {
+		center := refName(w.ref.ServiceCenter, it.ServiceCenter, func(c catalog.ServiceCenter) string { return c.Name })
+		b.WriteString(w.l.T("feed.entry.who_center", "Category", w.category(it), "Form", it.Category.Form,
+			"Country", w.country(it.CountryCode), "Center", center, "Month", filed))
+	} else {
+		b.WriteString(w.l.T("feed.entry.who", "Category", w.category(it), "Form", it.Category.Form,
+			"Country", w.country(it.CountryCode), "Month", filed))
+	}
 	if it.Note != "" {
-		b.WriteString("\nNote: ")
+		b.WriteString("\n")
+		b.WriteString(w.l.T("feed.entry.note_label"))
+		b.WriteString(" ")
 		b.WriteString(it.Note)
 	}
 	return b.String()
 }
 
-// feedTitle describes the filters in words.
-func (s *Server) feedTitle(f feedFilter) string {
+// feedTitle is the feed's title, naming its filters in words.
+func (w feedWords) feedTitle(f feedFilter) string {
 	var parts []string
-	if c, ok := s.cat.Category(f.Category); ok {
+	if c, ok := w.ref.Category(f.Category); ok {
 		parts = append(parts, c.Name)
 	}
-	if c, ok := s.cat.Country(f.Country); ok {
+	if c, ok := w.ref.Country(f.Country); ok {
 		parts = append(parts, c.Name)
 	}
 	if f.ServiceCenter != "" {
 		parts = append(parts, f.ServiceCenter)
 	}
 	if !f.Filed.IsZero() {
-		parts = append(parts, "filed "+f.Filed.String())
+		parts = append(parts, w.l.T("feed.title.filed", "Month", w.l.MonthYear(f.Filed.Mid())))
 	}
 	if f.Milestone != "" {
-		parts = append(parts, f.Milestone)
+		parts = append(parts, w.milestone(f.Milestone))
 	}
-	parts = append(parts, f.Details.words(s.cat)...)
-	if len(parts) == 0 {
-		return "latest milestones"
+	parts = append(parts, f.Details.words(w.english)...)
+	title := w.l.T("feed.title.latest")
+	if len(parts) > 0 {
+		title = w.l.T("feed.title.filtered", "Filters", strings.Join(parts, w.l.T("feed.title.separator")))
 	}
-	return "latest milestones, " + strings.Join(parts, ", ")
+	return w.l.T("feed.title.site", "Title", title)
 }
 
 // baseURL is where the absolute links Atom needs start: the configured

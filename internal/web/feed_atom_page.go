@@ -8,10 +8,13 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"text/template"
+
+	"github.com/casetrack/casetrack/internal/i18n"
 )
 
 // A person who opens /feed.atom in a browser should see a page, not XML,
@@ -32,9 +35,15 @@ import (
 // feedXSLPath is where the Atom feed's stylesheet is served.
 const feedXSLPath = "/feed.xsl"
 
-// atomStylesheet is the processing instruction that names the stylesheet,
-// written after the XML declaration.
-const atomStylesheet = `<?xml-stylesheet type="text/xsl" href="` + feedXSLPath + `"?>` + "\n"
+// atomStylesheetIn is the processing instruction that names the
+// stylesheet in the feed's language, written after the XML declaration.
+func atomStylesheetIn(l *i18n.Locale) string {
+	href := feedXSLPath
+	if l.Code() != i18n.Source {
+		href += "?" + i18n.Param + "=" + url.QueryEscape(l.Code())
+	}
+	return `<?xml-stylesheet type="text/xsl" href="` + xmlText(href) + `"?>` + "\n"
+}
 
 // feedReaderTypes are the media types that ask for the feed as a document
 // to read: a request naming one of them at least as high as text/html
@@ -94,10 +103,11 @@ func (s *Server) atomFeedPage(w http.ResponseWriter, r *http.Request, f feedFilt
 	h := w.Header()
 	h.Add("Vary", "Cookie")
 	h.Set("Cache-Control", "private, no-cache")
+	words := s.feedWordsIn(s.locale(r))
 	data := &feedAtomPageData{
 		page:      s.newPage(r, s.t(r, "title.feed_atom")),
-		FeedTitle: "CaseTrack: " + s.feedTitle(f),
-		AtomURL:   s.baseURL(r) + f.link("/feed.atom"),
+		FeedTitle: words.feedTitle(f),
+		AtomURL:   s.baseURL(r) + words.link(f, "/feed.atom"),
 		PageURL:   f.link("/feed"),
 		AlertsURL: f.link(alertsNewPath),
 		MailOn:    s.mailOn(),
@@ -117,7 +127,21 @@ const alertsNewPath = "/me/alerts/new"
 //go:embed xsl/feed.xsl
 var feedXSLSource string
 
-var feedXSLTemplate = template.Must(template.New("feed.xsl").Funcs(template.FuncMap{"xml": xmlText}).Parse(feedXSLSource))
+var feedXSLTemplate = template.Must(template.New("feed.xsl").Funcs(template.FuncMap{"xml": xmlText, "mark": xslMark, "around": xslAround}).Parse(feedXSLSource))
+
+// xslMarker stands, in a message, for what the stylesheet fills in from
+// the feed (an entry's title): xslAround puts the XSL there.
+const xslMarker = "\x00"
+
+func xslMark() string { return xslMarker }
+
+// xslAround writes a message that holds xslMarker as XML text with the
+// XSL fragment in the marker's place, so a translation may put the
+// feed's own words anywhere in its sentence.
+func xslAround(text, fragment string) string {
+	before, after, _ := strings.Cut(text, xslMarker)
+	return xmlText(before) + fragment + xmlText(after)
+}
 
 // xmlText escapes a value for XML text or an attribute.
 func xmlText(s string) string {
@@ -131,11 +155,19 @@ type feedXSLData struct {
 	Style, Icon   string
 	AlertsNewPath string
 	MailOn        bool
+	// Lang and Dir are the language's code and writing direction.
+	Lang, Dir string
+	locale    *i18n.Locale
 }
 
-// feedXSL serves the Atom feed's stylesheet. It names the current
-// fingerprints of the stylesheet and icon, so it is revalidated on every
-// use (by its ETag) rather than kept across a release.
+// T writes a message in the stylesheet's language.
+func (d feedXSLData) T(id string, args ...any) string { return d.locale.T(id, args...) }
+
+// feedXSL serves the Atom feed's stylesheet, in the language of its lang
+// parameter (the feed names the stylesheet of its own language). It names
+// the current fingerprints of the stylesheet and icon, so it is
+// revalidated on every use (by its ETag) rather than kept across a
+// release.
 func (s *Server) feedXSL(w http.ResponseWriter, r *http.Request) error {
 	style, err := s.assets.url("style.css")
 	if err != nil {
@@ -146,7 +178,9 @@ func (s *Server) feedXSL(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := feedXSLTemplate.Execute(&buf, feedXSLData{Style: style, Icon: icon, AlertsNewPath: alertsNewPath, MailOn: s.mailOn()}); err != nil {
+	l := s.feedLocale(r)
+	data := feedXSLData{Style: style, Icon: icon, AlertsNewPath: alertsNewPath, MailOn: s.mailOn(), Lang: l.Code(), Dir: l.Dir(), locale: l}
+	if err := feedXSLTemplate.Execute(&buf, data); err != nil {
 		return fmt.Errorf("feed stylesheet: %w", err)
 	}
 	sum := sha256.Sum256(buf.Bytes())

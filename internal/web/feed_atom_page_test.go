@@ -10,16 +10,19 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/mail"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 func init() {
 	templateSamples["feed_atom.html"] = func(s *Server) any {
 		it := feedItem{CaseID: "c_AAAAAAAAAAAAAAAAAAAAAAAAAA", Category: s.cat.Categories[0], CountryName: "India", Filed: "2024-03",
+			FiledMonth: timeline.Month{Year: 2024, Month: time.March}, Day: time.Date(2025, time.June, 15, 0, 0, 0, 0, time.UTC),
 			Milestone: "approved", MilestoneName: "Approved", Date: "2025-06", MonthOnly: true, Terminal: true, Note: "note <b>"}
 		return &feedAtomPageData{FeedTitle: "CaseTrack: latest milestones, EB-2", AtomURL: "https://casetrack.example.org/feed.atom?category=eb2-niw",
 			PageURL: "/feed?category=eb2-niw", AlertsURL: "/me/alerts/new?category=eb2-niw", MailOn: true, Items: []feedItem{it}}
@@ -125,7 +128,7 @@ func TestAtomFeedNegotiation(t *testing.T) {
 
 		atom := e.get(path)
 		mustStatus(t, atom, http.StatusOK)
-		if !strings.HasPrefix(atom.body, xml.Header+atomStylesheet+"<feed") {
+		if !strings.HasPrefix(atom.body, xml.Header+atomStylesheetIn(e.server.lang.Default())+"<feed") {
 			t.Errorf("Atom does not start with the declaration and the stylesheet:\n%s", atom.body[:min(len(atom.body), 200)])
 		}
 		for _, accept := range []string{"*/*", "application/atom+xml", acceptFeedparser, acceptSimplePie, "text/html;q=0.5, application/atom+xml"} {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -31,41 +32,41 @@ type feedFilter struct {
 
 // parseFeedFilter reads the feed's query parameters. An unknown value, a
 // malformed month or a cursor this server did not make is a 400 whose
-// message says which parameter is wrong.
-func parseFeedFilter(cat *catalog.Catalog, q url.Values) (feedFilter, error) {
+// message says, in l, which parameter is wrong.
+func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values) (feedFilter, error) {
 	f := feedFilter{Limit: feedPageSize}
 	var problems []string
 	get := func(name string) string { return strings.TrimSpace(q.Get(name)) }
 	if v := get("category"); v != "" {
 		if _, ok := cat.Category(v); !ok {
-			problems = append(problems, "category "+quoteParam(v)+" is not a known category")
+			problems = append(problems, l.T("feed.filter.category", "Value", quoteParam(v)))
 		}
 		f.Category = v
 	}
 	if v := strings.ToUpper(get("country")); v != "" {
 		if _, ok := cat.Country(v); !ok {
-			problems = append(problems, "country "+quoteParam(v)+" is not a known country code (ISO 3166-1 alpha-2, for example IN)")
+			problems = append(problems, l.T("feed.filter.country", "Value", quoteParam(v)))
 		}
 		f.Country = v
 	}
 	if v := strings.ToUpper(get("service_center")); v != "" {
 		if _, ok := cat.ServiceCenter(v); !ok {
-			problems = append(problems, "service_center "+quoteParam(v)+" is not a known service center")
+			problems = append(problems, l.T("feed.filter.center", "Value", quoteParam(v)))
 		}
 		f.ServiceCenter = v
 	}
 	if v := strings.ToLower(get("milestone")); v != "" {
 		if !knownMilestone(cat, f.Category, v) {
-			problems = append(problems, "milestone "+quoteParam(v)+" is not a step of "+categoryWord(f.Category))
+			problems = append(problems, milestoneProblem(l, f.Category, v))
 		}
 		f.Milestone = v
 	}
 	if v := get("filed"); v != "" {
 		m, err := timeline.ParseMonth(v)
 		if err != nil {
-			problems = append(problems, "filed "+quoteParam(v)+": "+err.Error())
+			problems = append(problems, l.T("feed.filter.filed", "Value", quoteParam(v), "Reason", monthProblem(l, v)))
 		} else if m.Before(timeline.EarliestFiling()) {
-			problems = append(problems, "filed "+quoteParam(v)+" is before "+timeline.EarliestFiling().String()+", the earliest filing month; check the year")
+			problems = append(problems, l.T("feed.filter.filed_early", "Value", quoteParam(v), "Earliest", timeline.EarliestFiling().String()))
 		}
 		f.Filed = m
 	}
@@ -73,21 +74,49 @@ func parseFeedFilter(cat *catalog.Catalog, q url.Values) (feedFilter, error) {
 	if v := get("cursor"); v != "" {
 		k, ok := decodeCursor(cat, v)
 		if !ok {
-			problems = append(problems, "cursor is not one this server gave out; start again without it")
+			problems = append(problems, l.T("feed.filter.cursor"))
 		}
 		f.After = k
 	}
 	if v := get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > feedMaxLimit {
-			problems = append(problems, "limit must be a whole number from 1 to "+strconv.Itoa(feedMaxLimit))
+			// Max is a parameter value, typed in Latin digits.
+			problems = append(problems, l.T("feed.filter.limit", "Max", l.Digits(feedMaxLimit)))
 		}
 		f.Limit = n
 	}
 	if len(problems) > 0 {
-		return feedFilter{}, errBadRequest("Feed filter not understood: " + strings.Join(problems, "; ") + ".")
+		return feedFilter{}, errBadRequest(l.T("feed.filter.not_understood", "Problems", strings.Join(problems, l.T("feed.filter.separator"))))
 	}
 	return f, nil
+}
+
+// milestoneProblem says that code is not a step of the category (of any
+// category when none is chosen).
+func milestoneProblem(l *i18n.Locale, category, code string) string {
+	if category == "" {
+		return l.T("feed.filter.milestone_any", "Value", quoteParam(code))
+	}
+	return l.T("feed.filter.milestone_of", "Value", quoteParam(code), "Category", category)
+}
+
+// monthProblem says what is wrong with a filing month that does not
+// parse, as timeline.ParseMonth does in English.
+func monthProblem(l *i18n.Locale, v string) string {
+	if len(v) == 7 && v[4] == '-' && allDigits(v[:4]) && allDigits(v[5:]) {
+		return l.T("feed.filter.month_range")
+	}
+	return l.T("feed.filter.month_form")
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // knownMilestone reports whether code is a step of the category, or of
@@ -102,13 +131,6 @@ func knownMilestone(cat *catalog.Catalog, category, code string) bool {
 		}
 	}
 	return false
-}
-
-func categoryWord(category string) string {
-	if category == "" {
-		return "any category"
-	}
-	return "the category " + category
 }
 
 // quoteParam quotes a parameter value for a message, shortened so an

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
@@ -20,6 +21,7 @@ import (
 func init() {
 	templateSamples["feed.html"] = func(s *Server) any {
 		it := feedItem{CaseID: "c_AAAAAAAAAAAAAAAAAAAAAAAAAA", Category: s.cat.Categories[0], CountryName: "India", Filed: "2024-03",
+			FiledMonth: timeline.Month{Year: 2024, Month: time.March}, Day: time.Date(2025, time.June, 15, 0, 0, 0, 0, time.UTC),
 			Milestone: "approved", MilestoneName: "Approved", Date: "2025-06", MonthOnly: true, Terminal: true, Note: "note <b>"}
 		return &feedPageData{Items: []feedItem{it}, NextURL: "/feed?cursor=x", AtomURL: "/feed.atom", FirstURL: "/feed", Paged: true,
 			Filter: feedFilter{Category: "eb2-niw", Filed: timeline.Month{Year: 2024, Month: 3}}}

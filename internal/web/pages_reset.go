@@ -77,14 +77,14 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if retry, ok := s.reserveMailClient(r); !ok {
 		setRetryAfter(w, retry)
-		data.Problem = errMailLimited(retry).Message
+		data.Problem = errMailLimited(s.locale(r), retry).Message
 		return s.render(w, r, http.StatusTooManyRequests, "forgot.html", data)
 	}
 	if s.reserveMailAddress(email) {
 		a, err := s.store.AccountByEmail(r.Context(), email)
 		switch {
 		case err == nil:
-			m, err := s.resetMailing(a)
+			m, err := s.resetMailing(s.locale(r), a)
 			if err != nil {
 				return err
 			}

@@ -56,7 +56,7 @@ const resentNotice = "If that address has an account waiting for confirmation, a
 func (s *Server) signupWithMail(w http.ResponseWriter, r *http.Request, data *signinPageData, in credentials, name string) error {
 	if retry, ok := s.reserveMailClient(r); !ok {
 		setRetryAfter(w, retry)
-		data.Problem = errMailLimited(retry).Message
+		data.Problem = errMailLimited(s.locale(r), retry).Message
 		return s.render(w, r, http.StatusTooManyRequests, "signup.html", data)
 	}
 	hash, err := s.passwords.Hash(in.Password)
@@ -80,14 +80,14 @@ func (s *Server) signupMail(ctx context.Context, email, name, hash string) error
 	a, err := s.store.AccountByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		id := auth.NewAccountID()
-		m, err := s.verifyMailing(id)
+		m, err := s.verifyMailing(s.localeOf(ctx), id)
 		if err != nil {
 			return err
 		}
 		err = s.store.CreateAccount(ctx, store.Account{ID: id, Email: email, Name: name, PasswordHash: hash, Unverified: true}, m)
 		if err == nil {
 			s.mailQueued(ctx)
-			return nil
+			return s.rememberMailLanguage(ctx, id)
 		}
 		if !errors.Is(err, store.ErrConflict) {
 			return err
@@ -100,7 +100,7 @@ func (s *Server) signupMail(ctx context.Context, email, name, hash string) error
 	} else if err != nil {
 		return err
 	}
-	m, err := s.signupExistsMailing(a)
+	m, err := s.signupExistsMailing(s.localeOf(ctx), a)
 	if err != nil {
 		return err
 	}
@@ -187,14 +187,14 @@ func (s *Server) verifyResendForm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if retry, ok := s.reserveMailClient(r); !ok {
 		setRetryAfter(w, retry)
-		data.Problem = errMailLimited(retry).Message
+		data.Problem = errMailLimited(s.locale(r), retry).Message
 		return s.render(w, r, http.StatusTooManyRequests, "signup_sent.html", data)
 	}
 	if s.reserveMailAddress(email) {
 		a, err := s.store.AccountByEmail(r.Context(), email)
 		switch {
 		case err == nil && a.Unverified:
-			m, err := s.verifyMailing(a.ID)
+			m, err := s.verifyMailing(s.locale(r), a.ID)
 			if err != nil {
 				return err
 			}
@@ -228,7 +228,7 @@ func (s *Server) signinUnverified(w http.ResponseWriter, r *http.Request, data *
 	case !s.mailOn():
 		data.Problem = unverifiedNoMail
 	case s.reserveMailForSignin(r, a.Email):
-		m, err := s.verifyMailing(a.ID)
+		m, err := s.verifyMailing(s.locale(r), a.ID)
 		if err != nil {
 			return err
 		}
