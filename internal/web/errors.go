@@ -47,6 +47,12 @@ func errBadRequest(msg string) *httpError {
 	return &httpError{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
 }
 
+// errBadRequestID is errBadRequest with its message in the catalog
+// under id, so people read it in their language.
+func errBadRequestID(id, msg string, args ...any) *httpError {
+	return &httpError{Status: http.StatusBadRequest, Code: "bad_request", Message: msg, MessageID: id, Args: args}
+}
+
 func errNotFound() *httpError {
 	return &httpError{Status: http.StatusNotFound, Code: "not_found", Message: "There is nothing at this address.", MessageID: "error.nothing_here"}
 }
@@ -279,7 +285,17 @@ func (s *Server) errorMessage(r *http.Request, he *httpError) string {
 	if he.MessageID == "" {
 		return he.Message
 	}
-	return s.t(r, he.MessageID, he.Args...)
+	l := s.locale(r)
+	args := make([]any, len(he.Args))
+	for i, v := range he.Args {
+		// Whole numbers other than a Count (which T writes itself) in
+		// the language's digits.
+		if n, ok := v.(int); ok && i > 0 && he.Args[i-1] != "Count" {
+			v = l.Digits(n)
+		}
+		args[i] = v
+	}
+	return l.T(he.MessageID, args...)
 }
 
 // errorTitle names an HTTP status in the request's language (the error

@@ -99,6 +99,7 @@ func (s *Server) loadCasePage(r *http.Request, editing bool) (*casePageData, err
 		return nil, errCaseRemoved()
 	}
 	v := newCaseView(s.cat, c)
+	v.Details = newDetailsView(s.locale(r), s.cat, c)
 	a := s.currentAccount(r)
 	owned := a != nil && c.OwnerID != "" && c.OwnerID == a.ID
 	data := &casePageData{page: s.newPage(r, s.t(r, "title.case", "Category", refName(s.reference(r).Category, v.Category.Code, func(c catalog.Category) string { return c.Name }))), Case: v, Owned: owned,
@@ -171,13 +172,13 @@ func (s *Server) caseAddMilestoneForm(w http.ResponseWriter, r *http.Request) er
 	// The date as people copy it from a notice, read as the submit form
 	// reads it; a reading that could go two ways comes back rewritten in
 	// full, to be confirmed by adding again.
-	date := caseform.ReadDate(data.Edit.Date)
+	date := caseform.ReadDateIn(s.locale(r), data.Edit.Date)
 	switch {
 	case date.Error != "":
 		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": date.Error}, "milestone")
 	case date.Confirm != "":
 		data.Edit.Date = date.Shown
-		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": date.Confirm + " Press \"Add milestone\" again to save it."}, "milestone")
+		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": s.t(r, "forms.confirm_add_again", "Reading", date.Confirm)}, "milestone")
 	}
 	cancel, err := s.reserveUpdate(r)
 	if err != nil {

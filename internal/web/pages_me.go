@@ -240,7 +240,7 @@ func (s *Server) renderCaseEdit(w http.ResponseWriter, r *http.Request, c *timel
 	for i, m := range c.Milestones {
 		given[i] = milestoneRow{Code: m.Code, Date: m.Date.String(), Checked: true}
 	}
-	f.Rows = caseform.Layout(s.cat, f.Category, given)
+	f.Rows = caseform.Layout(s.reference(r), f.Category, given)
 	data := s.newSubmitPage(r, s.t(r, "title.edit"), f, c.ID)
 	data.EditKey = key
 	return s.render(w, r, http.StatusOK, "submit.html", data)
@@ -266,7 +266,7 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 // that removes it forgets that day (timeline.Case.Update). With key (the
 // form came from a manage link) the answer goes back to the link.
 func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timeline.Case, key string) error {
-	f, sub, rowOf, err := parseCaseForm(r, s.cat)
+	f, sub, rowOf, err := parseCaseForm(r, s.reference(r), s.locale(r))
 	if err != nil {
 		return err
 	}
@@ -275,8 +275,7 @@ func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timelin
 	if done, err := s.formInterlude(w, r, data, sub, rowOf); done {
 		return err
 	}
-	valid, fe := timeline.Validate(s.cat, sub, s.now())
-	s.localizeNote(r.Context(), fe, sub.Note)
+	valid, fe := timeline.ValidateIn(s.locale(r), s.cat, sub, s.now())
 	if len(fe) == 0 {
 		cancel, err := s.reserveUpdate(r)
 		if err != nil {
