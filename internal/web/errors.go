@@ -200,7 +200,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if isAPI(r) {
 		w.Header().Add("Vary", "Accept-Language, Cookie")
-		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: s.errorMessage(r, he), Fields: he.Fields})
+		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: s.errorMessage(r, he), Fields: fieldsInLanguage(s.locale(r), he.Fields)})
 		return
 	}
 	data := &errorPage{page: s.newPage(r, s.errorTitle(r, he.Status)), Status: he.Status, Message: s.errorMessage(r, he)}
@@ -283,7 +283,7 @@ func waitText(d time.Duration) string {
 // the catalog has it, else the English message.
 func (s *Server) errorMessage(r *http.Request, he *httpError) string {
 	if he.MessageID == "" {
-		return he.Message
+		return s.localizedError(r, he)
 	}
 	l := s.locale(r)
 	args := make([]any, len(he.Args))

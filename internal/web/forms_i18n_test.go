@@ -7,9 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/casetrack/casetrack/internal/auth"
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/web/throttle"
 )
 
 // formsLanguages are the languages the forms are checked in: one written
@@ -153,4 +156,44 @@ func TestFormsSpeakTheLanguage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAccountMessagesKnown checks that every message package auth and the
+// case handlers write in English has its catalog message, and that each
+// reads differently in Spanish and Arabic, with Arabic digits.
+func TestAccountMessagesKnown(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	_, nameText := auth.CleanName("\xff")
+	_, nameLong := auth.CleanName(strings.Repeat("a", auth.MaxNameRunes+1))
+	_, nameLine := auth.CleanName("a\nb")
+	msgs := []string{
+		auth.CheckEmail(""), auth.CheckEmail(strings.Repeat("a", auth.MaxEmailBytes) + "@x.org"), auth.CheckEmail("bad"),
+		nameText, nameLong, nameLine,
+		auth.CheckPassword("short"), auth.CheckPassword(strings.Repeat("a", auth.MaxPasswordBytes+1)), auth.CheckPassword("0123456789\x00"),
+		editKeyMissing, editKeyWrong, confirmDecided, caseChoiceMissing, manageLinkCut, manageLinkDead, manageCaseGone,
+		signinMissing, passwordWrong, caseLinkMissing, unverifiedSent, unverifiedLimited, unverifiedNoMail,
+	}
+	en := e.server.lang.Default()
+	for _, msg := range msgs {
+		if msg == "" {
+			t.Fatal("an auth check accepted a bad value")
+		}
+		if got := inLanguage(en, msg); got != msg {
+			t.Errorf("English %q comes back as %q", msg, got)
+		}
+		for _, code := range []string{"es", "ar"} {
+			if got := inLanguage(e.server.lang.Locale(code), msg); got == msg || strings.HasPrefix(got, "forms.") {
+				t.Errorf("%s: %q is not translated (%q)", code, msg, got)
+			}
+		}
+	}
+	if got := inLanguage(e.server.lang.Locale("ar"), auth.CheckPassword("short")); latinDigit.MatchString(got) {
+		t.Errorf("ar: %q has Latin digits", got)
+	}
+	if got := signInLimitedMessage(e.server.lang.Locale("es"), throttle.ClientLimited, 5*time.Minute); !strings.Contains(got, "5 minutos") {
+		t.Errorf("es: sign-in limit says %q", got)
+	}
+	if got, want := signInLimitedMessage(en, throttle.AccountLimited, 3*time.Hour), errSignInLimited(throttle.AccountLimited, 3*time.Hour).Message; got != want {
+		t.Errorf("en: sign-in limit %q, want %q", got, want)
+	}
 }

@@ -145,7 +145,7 @@ func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *
 			// the page with an error beside the key field.
 			return nil, false, errCaseRemoved()
 		}
-		data.Errors = timeline.FieldErrors{"edit_key": he.Message}
+		data.Errors = timeline.FieldErrors{"edit_key": s.errorMessage(r, he)}
 		return data, true, s.render(w, r, he.Status, "case.html", data)
 	}
 	if err != nil {
@@ -214,7 +214,7 @@ func (s *Server) caseConfirmForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) finishCaseEdit(w http.ResponseWriter, r *http.Request, data *casePageData, err error, done string) error {
 	var fe timeline.FieldErrors
 	if errors.As(err, &fe) {
-		data.Errors = fe
+		data.Errors = fieldsInLanguage(s.locale(r), fe)
 		return s.render(w, r, http.StatusUnprocessableEntity, "case.html", data)
 	}
 	if err != nil {

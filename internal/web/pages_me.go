@@ -155,14 +155,14 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 	fe := timeline.FieldErrors{}
 	switch {
 	case !validCaseID(id):
-		fe["case"] = "Paste the case's manage link, its address or its id (it starts with c_)."
+		fe["case"] = caseLinkMissing
 	case key == "":
 		fe["edit_key"] = editKeyMissing
 	default:
 		hash, _, err := s.store.CaseAccess(r.Context(), id)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			fe["case"] = errCaseNotFound().Message
+			fe["case"] = s.errorMessage(r, errCaseNotFound())
 		case err != nil:
 			return err
 		case !timeline.EditKeyMatches(key, hash):
@@ -188,7 +188,7 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		data.ClaimCase, data.Errors = raw, fe
+		data.ClaimCase, data.Errors = raw, fieldsInLanguage(s.locale(r), fe)
 		return s.render(w, r, http.StatusUnprocessableEntity, "me.html", data)
 	}
 	http.Redirect(w, r, "/me?done=claimed&case="+id+"#"+id, http.StatusSeeOther)
@@ -363,12 +363,12 @@ func (s *Server) mePasswordForm(w http.ResponseWriter, r *http.Request) error {
 	attempt, refused, retry, ok := s.signin.Begin(auth.EmailKey(stored.Email), s.clientAddr(r), device)
 	if !ok {
 		setRetryAfter(w, retry)
-		data.Errors = timeline.FieldErrors{"current_password": errSignInLimited(refused, retry).Message}
+		data.Errors = timeline.FieldErrors{"current_password": signInLimitedMessage(s.locale(r), refused, retry)}
 		return s.render(w, r, http.StatusTooManyRequests, "me_password.html", data)
 	}
 	fe := timeline.FieldErrors{}
 	if !s.passwords.Verify(stored.PasswordHash, r.PostForm.Get("current_password")) {
-		fe["current_password"] = "That is not your current password."
+		fe["current_password"] = passwordWrong
 	} else {
 		s.setDeviceCookie(w, r, attempt.Succeeded())
 	}
@@ -377,7 +377,7 @@ func (s *Server) mePasswordForm(w http.ResponseWriter, r *http.Request) error {
 		fe["new_password"] = msg
 	}
 	if len(fe) > 0 {
-		data.Errors = fe
+		data.Errors = fieldsInLanguage(s.locale(r), fe)
 		return s.render(w, r, http.StatusUnprocessableEntity, "me_password.html", data)
 	}
 	hash, err := s.passwords.Hash(newPW)
@@ -439,7 +439,7 @@ func (s *Server) meDeleteForm(w http.ResponseWriter, r *http.Request) error {
 			return s.render(w, r, http.StatusOK, "me_delete.html", data)
 		}
 		if len(cases) > 0 {
-			data.Error = caseChoiceMissing
+			data.Error = inLanguage(s.locale(r), caseChoiceMissing)
 			return s.render(w, r, http.StatusUnprocessableEntity, "me_delete.html", data)
 		}
 		choice = casesDelete // no case, nothing to choose
