@@ -50,6 +50,18 @@ var knownMessages = map[string]knownMessage{
 	manageLinkCut:     {id: "forms.manage.link_cut"},
 	manageLinkDead:    {id: "forms.manage.link_dead"},
 	manageCaseGone:    {id: "forms.manage.case_gone"},
+
+	// Errors pages and API answers share.
+	"This case is not in your timeline.":                                             {id: "forms.error.not_yours"},
+	"Sign in first: this needs your account.":                                        {id: "forms.error.sign_in_first"},
+	"This page is for the site's administrators.":                                    {id: "forms.error.admins_only"},
+	"Cross-origin requests that change data are refused. Use the form on this site.": {id: "forms.error.cross_origin"},
+	"The request body could not be read.":                                            {id: "forms.error.body_unreadable"},
+	"The request body is not valid UTF-8. Send text as UTF-8.":                       {id: "forms.error.body_not_utf8"},
+	"JSON bodies must be UTF-8.":                                                     {id: "forms.error.json_not_utf8"},
+	"Too many new cases from your network in the last hour. Please try again later.": {id: "forms.error.limited_new"},
+	updateLimitedMsg: {id: "forms.error.limited_update"},
+	reportLimitedMsg: {id: "forms.error.limited_report"},
 }
 
 // Messages of the account and case forms, written here in English; their
