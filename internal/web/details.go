@@ -171,6 +171,16 @@ var detailFilterParams = []struct {
 		func(cat *catalog.Catalog, v string) bool { _, ok := cat.Country(v); return ok }, ""},
 }
 
+// detailFilterLabels are the catalog ids of the filter pickers' labels,
+// by parameter.
+var detailFilterLabels = map[string]string{
+	"premium":               "forms.label.premium",
+	"filing_method":         "forms.label.filing_method_filter",
+	"interview_office":      "forms.label.field_office",
+	"priority_date_current": "forms.label.pd_current_filter",
+	"chargeability":         "forms.label.chargeability",
+}
+
 // detailFilterForm is the details part of the statistics filter as typed.
 type detailFilterForm struct {
 	Premium, FilingMethod, InterviewOffice, PDCurrent, Chargeability string
@@ -371,7 +381,7 @@ func (p *explorePageData) DetailFilters() []detailSelect {
 		if !dp.applies(c) {
 			continue
 		}
-		out = append(out, detailSelect{Param: dp.param, Label: dp.name, Err: p.Errors[dp.param],
+		out = append(out, detailSelect{Param: dp.param, Label: p.Lang.T(detailFilterLabels[dp.param]), Err: p.Errors[dp.param],
 			Options: detailOptions(p.Lang, p.Catalog, dp.param, *v, true)})
 	}
 	return out
