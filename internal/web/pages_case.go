@@ -240,7 +240,7 @@ func (s *Server) caseDeleteForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if r.PostForm.Get("confirm") != "yes" {
-		data.Title = "Delete this case?"
+		data.Title = s.t(r, "case_delete.heading")
 		return s.render(w, r, http.StatusOK, "case_delete.html", data)
 	}
 	if err := s.deleteCase(r.Context(), data.Case.ID); err != nil {
