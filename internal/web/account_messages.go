@@ -47,6 +47,7 @@ var knownMessages = map[string]knownMessage{
 	confirmDecided:    {id: "forms.case.confirm_decided"},
 	caseLinkMissing:   {id: "forms.me.case_missing"},
 	caseChoiceMissing: {id: "forms.me.case_choice"},
+	caseChoiceAPI:     {id: "forms.me.case_choice_api"},
 	manageLinkCut:     {id: "forms.manage.link_cut"},
 	manageLinkDead:    {id: "forms.manage.link_dead"},
 	manageCaseGone:    {id: "forms.manage.case_gone"},

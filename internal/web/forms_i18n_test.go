@@ -171,7 +171,8 @@ func TestAccountMessagesKnown(t *testing.T) {
 		nameText, nameLong, nameLine,
 		auth.CheckPassword("short"), auth.CheckPassword(strings.Repeat("a", auth.MaxPasswordBytes+1)), auth.CheckPassword("0123456789\x00"),
 		editKeyMissing, editKeyWrong, confirmDecided, caseChoiceMissing, manageLinkCut, manageLinkDead, manageCaseGone,
-		signinMissing, passwordWrong, caseLinkMissing, unverifiedSent, unverifiedLimited, unverifiedNoMail,
+		signinMissing, passwordWrong, caseLinkMissing, unverifiedSent, unverifiedLimited, unverifiedNoMail, caseChoiceAPI,
+		updateLimitedMsg, reportLimitedMsg,
 	}
 	en := e.server.lang.Default()
 	for _, msg := range msgs {

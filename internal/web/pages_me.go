@@ -412,6 +412,9 @@ const (
 // caseChoiceMissing asks for the choice when the account has cases.
 const caseChoiceMissing = "Choose whether to keep your timelines anonymously in the statistics or to delete them."
 
+// caseChoiceAPI is the API's message for a missing or unknown choice.
+const caseChoiceAPI = "Use cases=keep to keep your timelines anonymously in the statistics, or cases=delete (the default) to delete them."
+
 // meDeleteForm handles POST /me/delete in two steps: without confirm=yes
 // it asks "are you sure?" and what should become of the cases, with it
 // the account and its sessions are deleted at once, and its cases
