@@ -129,3 +129,27 @@ func milestoneName(w Writer, m catalog.Milestone) string {
 
 // quoted puts a name in quotes, as %q did in the English messages.
 func quoted(s string) string { return strconv.Quote(s) }
+
+// numberArgs are the placeholders of the note messages that carry a
+// number as decimal text.
+var numberArgs = map[string]bool{"Length": true, "Max": true, "Position": true}
+
+// withDigits is w.T for the note messages (NoteMessage), with the numbers
+// they pass as text written in the reader's digits.
+func withDigits(w Writer) Translate {
+	return func(id string, args ...any) string {
+		out := make([]any, len(args))
+		copy(out, args)
+		for i := 1; i < len(out); i += 2 {
+			name, _ := out[i-1].(string)
+			s, isText := out[i].(string)
+			if !numberArgs[name] || !isText {
+				continue
+			}
+			if n, err := strconv.Atoi(s); err == nil {
+				out[i] = w.Digits(n)
+			}
+		}
+		return w.T(id, out...)
+	}
+}

@@ -137,7 +137,7 @@ func ValidateIn(l Writer, cat *catalog.Catalog, s Submission, now time.Time) (*C
 	case l.Code() == English.Code():
 		fe["note"] = noteErr
 	default:
-		fe["note"] = NoteMessage(s.Note, l.T)
+		fe["note"] = NoteMessage(s.Note, withDigits(l))
 	}
 	c.Note = note
 

@@ -150,6 +150,10 @@ func TestFormsSpeakTheLanguage(t *testing.T) {
 					t.Errorf("%s: %s = %q, want a message with no Latin digits", code, id, msg)
 				}
 			}
+			long := url.Values{"category": {"eb2-niw"}, "country": {"IN"}, "filed": {"2024-03"}, "note": {strings.Repeat("a", 1001)}}
+			if msg := errorText(e.postForm("/submit?lang="+code, long).body, "e-note"); msg == "" || latinDigit.MatchString(msg) {
+				t.Errorf("%s: the note's length message is %q, want one with no Latin digits", code, msg)
+			}
 			page := e.get("/cases/" + adj.ID + "?lang=" + code)
 			if !strings.Contains(page.body, e.server.lang.Locale(code).Digits(2019)) || strings.Contains(page.body, "2019 (") {
 				t.Errorf("%s: case page does not write the priority date's year in its digits", code)
