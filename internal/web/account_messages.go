@@ -99,8 +99,8 @@ func fieldsInLanguage(l *i18n.Locale, fe timeline.FieldErrors) timeline.FieldErr
 	return fe
 }
 
-// signInLimitedMessage is errSignInLimited's message in the reader's
-// language.
+// signInLimitedMessage answers too many sign-in attempts in the reader's
+// language, saying whose attempts they were and how long to wait.
 func signInLimitedMessage(l *i18n.Locale, refused throttle.Refusal, retry time.Duration) string {
 	id := "forms.account.limited_network"
 	if refused == throttle.AccountLimited {

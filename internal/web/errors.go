@@ -12,7 +12,6 @@ import (
 
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/web/throttle"
 )
 
 // httpError is an error a handler returns to choose the response: its
@@ -254,17 +253,6 @@ func (s *Server) handleAPI(fn handlerFunc) http.Handler {
 func errSignInRequired() *httpError {
 	return &httpError{Status: http.StatusUnauthorized, Code: "unauthorized",
 		Message: "Sign in first: this needs your account.", Challenge: `Session realm="casetrack"`}
-}
-
-// errSignInLimited answers too many sign-in attempts, saying whose
-// attempts they were and how long to wait.
-func errSignInLimited(refused throttle.Refusal, retry time.Duration) *httpError {
-	msg := "Too many sign-in attempts from your network. Please try again in " + waitText(retry) + "."
-	if refused == throttle.AccountLimited {
-		msg = "This account has had too many failed sign-in attempts from places it does not know. " +
-			"If it is yours, sign in from a browser you have signed in with before, or try again in " + waitText(retry) + "."
-	}
-	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: msg, RetryAfter: retry}
 }
 
 // waitText says a wait in whole minutes or hours, rounded up.

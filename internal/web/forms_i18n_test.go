@@ -198,7 +198,8 @@ func TestAccountMessagesKnown(t *testing.T) {
 	if got := signInLimitedMessage(e.server.lang.Locale("es"), throttle.ClientLimited, 5*time.Minute); !strings.Contains(got, "5 minutos") {
 		t.Errorf("es: sign-in limit says %q", got)
 	}
-	if got, want := signInLimitedMessage(en, throttle.AccountLimited, 3*time.Hour), errSignInLimited(throttle.AccountLimited, 3*time.Hour).Message; got != want {
+	if got, want := signInLimitedMessage(en, throttle.AccountLimited, 3*time.Hour), "This account has had too many failed sign-in attempts from places it does not know. "+
+		"If it is yours, sign in from a browser you have signed in with before, or try again in 3 hours."; got != want {
 		t.Errorf("en: sign-in limit %q, want %q", got, want)
 	}
 }
