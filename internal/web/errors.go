@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -164,6 +165,7 @@ func asHTTPError(err error) (*httpError, bool) {
 // elsewhere. Unexpected errors are logged and answered with a generic 500
 // that reveals nothing about the cause.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	r = s.withErrorLocale(r)
 	he, known := asHTTPError(err)
 	if (!known || he.Code == "unavailable") && errors.Is(r.Context().Err(), context.DeadlineExceeded) {
 		// The request's deadline ended the query; drivers do not always
@@ -207,6 +209,22 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("render error page", "err", rerr)
 		http.Error(w, he.Message, he.Status)
 	}
+}
+
+// withErrorLocale gives a request refused before the language was chosen
+// (a cross-origin post, a body over the limit) the reader's language
+// anyway, so that its error page or message is in it. The choice is not
+// remembered in a cookie here: withLanguage does that.
+func (s *Server) withErrorLocale(r *http.Request) *http.Request {
+	if _, ok := r.Context().Value(localeKey{}).(*i18n.Locale); ok {
+		return r
+	}
+	var cookie string
+	if c, err := r.Cookie(i18n.CookieName); err == nil {
+		cookie = c.Value
+	}
+	choice := s.lang.Negotiate(r.URL.Query().Get(i18n.Param), cookie, r.Header.Get("Accept-Language"))
+	return r.WithContext(context.WithValue(r.Context(), localeKey{}, choice.Locale))
 }
 
 // logStoreError logs a database error that the request survives (it

@@ -131,6 +131,10 @@ func TestFormsSpeakTheLanguage(t *testing.T) {
 				}
 				assertNoEnglish(t, "API message for "+body, got.Message, fragments)
 			}
+			foreign := e.postJSON("/api/v1/cases", "{}", "Accept-Language", code, "Origin", "http://elsewhere.example")
+			if got := foreign.apiError(t); got.Error != "forbidden" || got.Message != l.T("forms.error.cross_origin") {
+				t.Errorf("cross-origin refusal in %s: %d %+v", code, foreign.status, got)
+			}
 			v := validSubmission()
 			v["filed"], v["country"] = "2031-01", ""
 			apiRes := e.postJSON("/api/v1/cases", v, "Accept-Language", code)
