@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/casetrack/casetrack/internal/catalog"
@@ -219,12 +218,4 @@ func echo(s string) string {
 		s = string([]rune(s)[:max]) + "…"
 	}
 	return strconv.Quote(s)
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
 }
