@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -205,5 +206,35 @@ func TestAccountMessagesKnown(t *testing.T) {
 	if got, want := signInLimitedMessage(en, throttle.AccountLimited, 3*time.Hour), "This account has had too many failed sign-in attempts from places it does not know. "+
 		"If it is yours, sign in from a browser you have signed in with before, or try again in 3 hours."; got != want {
 		t.Errorf("en: sign-in limit %q, want %q", got, want)
+	}
+}
+
+// TestSubmitScriptTexts checks that the submit form hands its script the
+// sentences in the page's language, and none on English pages, whose
+// script keeps its own English.
+func TestSubmitScriptTexts(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	texts := regexp.MustCompile(`data-texts="([^"]*)"`)
+	if m := texts.FindStringSubmatch(e.get("/submit").body); m != nil {
+		t.Errorf("English submit form carries texts: %s", m[1])
+	}
+	for _, code := range formsLanguages {
+		l := e.server.lang.Locale(code)
+		m := texts.FindStringSubmatch(e.get("/submit?lang=" + code).body)
+		if m == nil {
+			t.Fatalf("%s: the submit form carries no texts for its script", code)
+		}
+		var got map[string]string
+		if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &got); err != nil {
+			t.Fatalf("%s: texts %q: %v", code, m[1], err)
+		}
+		if got["lang"] != code || got["read_as"] != l.T("forms.read.as", "Date", "{date}") || !strings.Contains(got["read_as"], "{date}") {
+			t.Errorf("%s: texts %v", code, got)
+		}
+		for key, text := range got {
+			if text == "" || strings.HasPrefix(text, "forms.") || strings.HasPrefix(text, "submit.") {
+				t.Errorf("%s: text %s is %q", code, key, text)
+			}
+		}
 	}
 }
