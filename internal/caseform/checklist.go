@@ -67,6 +67,24 @@ func (r Row) Label() string {
 	return name
 }
 
+// LabelIn is Label in the reader's language w.
+func (r Row) LabelIn(w timeline.Writer) string {
+	if w.Code() == timeline.English.Code() {
+		return r.Label()
+	}
+	name := r.Name
+	if name == "" {
+		name = r.Code
+	}
+	if name == "" {
+		name = w.T("forms.row.step", "Number", w.Digits(r.Number()))
+	}
+	if r.Repeat > 0 {
+		name = w.T("forms.row.repeat", "Step", name, "Number", w.Digits(r.Repeat+1))
+	}
+	return name
+}
+
 func ordinal(n int) string {
 	suffix := "th"
 	switch {

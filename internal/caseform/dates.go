@@ -1,6 +1,7 @@
 package caseform
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -28,18 +29,20 @@ type Read struct {
 }
 
 // ReadDate reads a milestone date: known to the day or only to the month.
-func ReadDate(text string) Read {
-	in, r, failed, ok := parse(text)
+func ReadDate(text string) Read { return ReadDateIn(timeline.English, text) }
+
+// ReadDateIn is ReadDate with its messages in the reader's language w.
+func ReadDateIn(w timeline.Writer, text string) Read {
+	in, r, failed, ok := parse(w, text)
 	if !ok {
 		return failed
 	}
 	out := Read{Value: r.Date.String(), Shown: r.Date.String()}
 	switch {
 	case r.Ambiguous:
-		out.Confirm = fmt.Sprintf("We read %s as %s — confirm or correct. Written day first it would be %s.",
-			in, dateinput.Describe(r.Date), dateinput.Describe(r.Other))
+		out.Confirm = confirm(w, in, dateinput.DescribeIn(w, r.Date), dateinput.DescribeIn(w, r.Other))
 	case !r.Canonical:
-		out.Note = "Read as " + dateinput.Describe(r.Date) + "."
+		out.Note = readAs(w, dateinput.DescribeIn(w, r.Date))
 	}
 	return out
 }
@@ -47,8 +50,11 @@ func ReadDate(text string) Read {
 // ReadFiled reads the filing month. Only the month is stored (DESIGN.md,
 // "Dates"): a date with a day is accepted, and the day dropped with a note
 // saying so.
-func ReadFiled(text string) Read {
-	in, r, failed, ok := parse(text)
+func ReadFiled(text string) Read { return ReadFiledIn(timeline.English, text) }
+
+// ReadFiledIn is ReadFiled with its messages in the reader's language w.
+func ReadFiledIn(w timeline.Writer, text string) Read {
+	in, r, failed, ok := parse(w, text)
 	if !ok {
 		return failed
 	}
@@ -56,32 +62,58 @@ func ReadFiled(text string) Read {
 	out := Read{Value: month.String(), Shown: month.String()}
 	switch {
 	case r.Ambiguous:
-		out.Confirm = fmt.Sprintf("We read %s as %s — confirm or correct. Written day first it would be %s.",
-			in, monthOnly(r.Date), monthOnly(r.Other))
+		out.Confirm = confirm(w, in, monthOnly(w, r.Date), monthOnly(w, r.Other))
+	case !r.Date.MonthOnly() && english(w):
+		out.Note = fmt.Sprintf("Read as %s: only the month is kept, never the day.", monthOnly(w, r.Date))
 	case !r.Date.MonthOnly():
-		out.Note = fmt.Sprintf("Read as %s: only the month is kept, never the day.", monthOnly(r.Date))
+		out.Note = w.T("forms.read.month_only", "Month", monthOnly(w, r.Date))
 	case !r.Canonical:
-		out.Note = "Read as " + monthOnly(r.Date) + "."
+		out.Note = readAs(w, monthOnly(w, r.Date))
 	}
 	return out
+}
+
+// english reports whether w writes English, whose sentences are here
+// rather than in the catalog (locales/forms/en.toml has the same text).
+func english(w timeline.Writer) bool { return w.Code() == timeline.English.Code() }
+
+// confirm asks to confirm an ambiguous reading of the text in.
+func confirm(w timeline.Writer, in, read, other string) string {
+	if english(w) {
+		return fmt.Sprintf("We read %s as %s — confirm or correct. Written day first it would be %s.", in, read, other)
+	}
+	return w.T("forms.read.confirm", "Input", in, "Date", read, "Other", other)
+}
+
+// readAs says how a text was read.
+func readAs(w timeline.Writer, read string) string {
+	if english(w) {
+		return "Read as " + read + "."
+	}
+	return w.T("forms.read.as", "Date", read)
 }
 
 // parse reads a field's text. When it is empty or cannot be read, ok is
 // false and failed is what the field reads as: nothing, or the text kept
 // as typed with the reason.
-func parse(text string) (in string, r dateinput.Reading, failed Read, ok bool) {
+func parse(w timeline.Writer, text string) (in string, r dateinput.Reading, failed Read, ok bool) {
 	in = strings.TrimSpace(text)
 	if in == "" {
 		return in, r, Read{}, false
 	}
 	r, err := dateinput.Parse(in)
 	if err != nil {
-		return in, r, Read{Value: in, Shown: in, Error: err.Error()}, false
+		msg := err.Error()
+		var de *dateinput.Error
+		if errors.As(err, &de) {
+			msg = de.In(w)
+		}
+		return in, r, Read{Value: in, Shown: in, Error: msg}, false
 	}
 	return in, r, Read{}, true
 }
 
 // monthOnly writes the month of d for people ("May 2024").
-func monthOnly(d timeline.ApproxDate) string {
-	return dateinput.Describe(timeline.ApproxDate{Year: d.Year, Month: d.Month})
+func monthOnly(w timeline.Writer, d timeline.ApproxDate) string {
+	return dateinput.DescribeIn(w, timeline.ApproxDate{Year: d.Year, Month: d.Month})
 }

@@ -46,13 +46,43 @@ type Reading struct {
 }
 
 // Error says why a text is not a date. Its message is a full sentence
-// meant to be shown next to the field, after the field's name.
+// meant to be shown next to the field, after the field's name: Reason in
+// English, and the catalog message ID with its Args for In.
 type Error struct {
 	Input  string
 	Reason string
+	ID     string
+	Args   []any
 }
 
 func (e *Error) Error() string { return e.Reason }
+
+// In is the message in the reader's language: whole numbers in its
+// digits, months of a year in its words, and the accepted forms
+// (Examples) in its own sentence.
+func (e *Error) In(w timeline.Writer) string {
+	if w.Code() == timeline.English.Code() || e.ID == "" {
+		return e.Reason
+	}
+	args := make([]any, 0, len(e.Args)+2)
+	for i := 0; i+1 < len(e.Args); i += 2 {
+		v := e.Args[i+1]
+		switch x := v.(type) {
+		case int:
+			v = w.Digits(x)
+		case time.Time:
+			v = w.MonthYear(x)
+		}
+		args = append(args, e.Args[i], v)
+	}
+	args = append(args, "Examples", w.T("forms.dateinput.examples"))
+	return w.T(e.ID, args...)
+}
+
+// problem builds an Error: its English reason, and its catalog message.
+func problem(in, reason, id string, args ...any) *Error {
+	return &Error{Input: in, Reason: reason, ID: id, Args: append([]any{"Input", echo(in)}, args...)}
+}
 
 // Examples lists the accepted forms for hints and messages.
 const Examples = "2024-05-02, 05/02/2024, May 2, 2024 or 2 May 2024, or only the month: 2024-05, 05/2024 or May 2024"
@@ -75,7 +105,7 @@ var (
 func Parse(s string) (Reading, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
-		return Reading{}, &Error{Input: s, Reason: "Enter a date, for example " + Examples + "."}
+		return Reading{}, problem(s, "Enter a date, for example "+Examples+".", "forms.dateinput.empty")
 	}
 	lower := strings.ToLower(strings.Join(strings.Fields(in), " "))
 	if m := yearFirst.FindStringSubmatch(lower); m != nil {
@@ -102,9 +132,10 @@ func Parse(s string) (Reading, error) {
 		b, _ := strconv.Atoi(m[3])
 		y, _ := strconv.Atoi(m[5])
 		if a > 12 && b >= 1 && b <= 12 {
-			return Reading{}, &Error{Input: in, Reason: fmt.Sprintf(
-				"%s has no month %d. Dates written with slashes put the month first, as USCIS notices do: did you mean %02d%s%02d%s%d?",
-				echo(in), a, b, m[2], a, m[2], y)}
+			suggestion := fmt.Sprintf("%02d%s%02d%s%d", b, m[2], a, m[2], y)
+			return Reading{}, problem(in, fmt.Sprintf(
+				"%s has no month %d. Dates written with slashes put the month first, as USCIS notices do: did you mean %s?",
+				echo(in), a, suggestion), "forms.dateinput.month_first", "Month", a, "Suggestion", suggestion)
 		}
 		date, err := build(in, y, a, b, true)
 		if err != nil {
@@ -158,7 +189,8 @@ func parseWords(in string, w []string) (Reading, error) {
 			return Reading{}, notADate(in)
 		}
 		if month == 0 {
-			return Reading{}, &Error{Input: in, Reason: fmt.Sprintf("%q is not a month name we know. Write the month in English, for example May 2, 2024, or use %s.", t, "2024-05-02")}
+			return Reading{}, problem(in, fmt.Sprintf("%q is not a month name we know. Write the month in English, for example May 2, 2024, or use %s.", t, "2024-05-02"),
+				"forms.dateinput.unknown_month", "Word", strconv.Quote(t))
 		}
 	}
 	if month == 0 {
@@ -176,7 +208,7 @@ func parseWords(in string, w []string) (Reading, error) {
 		}
 	}
 	if yearStr == "" {
-		return Reading{}, &Error{Input: in, Reason: fmt.Sprintf("%s has no year. Add the year with four digits, for example May 2, 2024.", echo(in))}
+		return Reading{}, problem(in, fmt.Sprintf("%s has no year. Add the year with four digits, for example May 2, 2024.", echo(in)), "forms.dateinput.no_year")
 	}
 	y, _ := strconv.Atoi(yearStr)
 	d := 0
@@ -194,17 +226,19 @@ func parseWords(in string, w []string) (Reading, error) {
 // day 0 is an error rather than "month only".
 func build(in string, y, mo, d int, hasDay bool) (timeline.ApproxDate, error) {
 	if y < MinYear || y > MaxYear {
-		return timeline.ApproxDate{}, &Error{Input: in, Reason: fmt.Sprintf("%s has the year %d; use a year from %d to %d, written with four digits.", echo(in), y, MinYear, MaxYear)}
+		return timeline.ApproxDate{}, problem(in, fmt.Sprintf("%s has the year %d; use a year from %d to %d, written with four digits.", echo(in), y, MinYear, MaxYear),
+			"forms.dateinput.year_range", "Year", y, "Min", MinYear, "Max", MaxYear)
 	}
 	if mo < 1 || mo > 12 {
-		return timeline.ApproxDate{}, &Error{Input: in, Reason: fmt.Sprintf("%s has no month %d: months go from 1 to 12.", echo(in), mo)}
+		return timeline.ApproxDate{}, problem(in, fmt.Sprintf("%s has no month %d: months go from 1 to 12.", echo(in), mo), "forms.dateinput.month_range", "Month", mo)
 	}
 	month := time.Month(mo)
 	if !hasDay {
 		return timeline.ApproxDate{Year: y, Month: month}, nil
 	}
 	if last := daysIn(y, month); d < 1 || d > last {
-		return timeline.ApproxDate{}, &Error{Input: in, Reason: fmt.Sprintf("%s is not a date: %s %d has %d days.", echo(in), month, y, last)}
+		return timeline.ApproxDate{}, problem(in, fmt.Sprintf("%s is not a date: %s %d has %d days.", echo(in), month, y, last),
+			"forms.dateinput.day_range", "MonthYear", time.Date(y, month, 1, 0, 0, 0, 0, time.UTC), "Days", last)
 	}
 	return timeline.ApproxDate{Year: y, Month: month, Day: d}, nil
 }
@@ -215,7 +249,7 @@ func daysIn(y int, m time.Month) int {
 }
 
 func notADate(in string) error {
-	return &Error{Input: in, Reason: fmt.Sprintf("%s is not a date we can read. Write it for example as %s.", echo(in), Examples)}
+	return problem(in, fmt.Sprintf("%s is not a date we can read. Write it for example as %s.", echo(in), Examples), "forms.dateinput.unreadable")
 }
 
 // echo quotes a person's input in a message, shortened so that a pasted
@@ -273,4 +307,17 @@ func Describe(d timeline.ApproxDate) string {
 		return fmt.Sprintf("%s %d", d.Month, d.Year)
 	}
 	return fmt.Sprintf("%d %s %d", d.Day, d.Month, d.Year)
+}
+
+// DescribeIn is Describe in the reader's language: its own way of
+// writing a date, with the month in words, so it cannot be misread
+// either.
+func DescribeIn(w timeline.Writer, d timeline.ApproxDate) string {
+	switch {
+	case w.Code() == timeline.English.Code():
+		return Describe(d)
+	case d.Day == 0:
+		return w.MonthYear(d.Time())
+	}
+	return w.Date(d.Time())
 }

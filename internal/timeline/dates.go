@@ -1,10 +1,44 @@
 package timeline
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 )
+
+// The ways a typed month or date can be wrong. Their text is the English
+// message; dateProblem gives it in the reader's language.
+var (
+	errMonthForm  = errors.New("use the form YYYY-MM, for example 2024-03")
+	errMonthRange = errors.New("the month must be between 01 and 12")
+	errDateForm   = errors.New("use the form YYYY-MM-DD or YYYY-MM, for example 2024-03-20")
+)
+
+// notRealDateError is a date in the right form that is not in the
+// calendar (2024-02-30).
+type notRealDateError struct{ text string }
+
+func (e notRealDateError) Error() string { return e.text + " is not a real date" }
+
+// parseProblem writes an error of ParseMonth or ParseApproxDate as a
+// sentence in the reader's language; prefix names the message family
+// ("forms.parse" for a field of its own, "forms.priority_date" for the
+// priority date, whose messages name it).
+func parseProblem(l Writer, prefix string, err error) string {
+	var nr notRealDateError
+	switch {
+	case errors.Is(err, errMonthForm):
+		return l.T(prefix + ".month_form")
+	case errors.Is(err, errMonthRange):
+		return l.T(prefix + ".month_range")
+	case errors.Is(err, errDateForm):
+		return l.T("forms.parse.date_form")
+	case errors.As(err, &nr):
+		return l.T("forms.parse.not_real", "Date", nr.text)
+	}
+	return err.Error()
+}
 
 // Month is a calendar month, the precision at which filing dates are kept.
 type Month struct {
@@ -15,15 +49,15 @@ type Month struct {
 // ParseMonth parses "YYYY-MM".
 func ParseMonth(s string) (Month, error) {
 	if len(s) != 7 || s[4] != '-' {
-		return Month{}, fmt.Errorf("use the form YYYY-MM, for example 2024-03")
+		return Month{}, errMonthForm
 	}
 	y, err1 := strconv.Atoi(s[:4])
 	m, err2 := strconv.Atoi(s[5:])
 	if err1 != nil || err2 != nil || !allDigits(s[:4]) || !allDigits(s[5:]) {
-		return Month{}, fmt.Errorf("use the form YYYY-MM, for example 2024-03")
+		return Month{}, errMonthForm
 	}
 	if m < 1 || m > 12 {
-		return Month{}, fmt.Errorf("the month must be between 01 and 12")
+		return Month{}, errMonthRange
 	}
 	return Month{Year: y, Month: time.Month(m)}, nil
 }
@@ -65,7 +99,7 @@ func ParseApproxDate(s string) (ApproxDate, error) {
 	case 7:
 		m, err := ParseMonth(s)
 		if err != nil {
-			return ApproxDate{}, fmt.Errorf("use the form YYYY-MM-DD or YYYY-MM, for example 2024-03-20")
+			return ApproxDate{}, errDateForm
 		}
 		return ApproxDate{Year: m.Year, Month: m.Month}, nil
 	case 10:
@@ -78,11 +112,11 @@ func ParseApproxDate(s string) (ApproxDate, error) {
 		}
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return ApproxDate{}, fmt.Errorf("%s is not a real date", s)
+			return ApproxDate{}, notRealDateError{s}
 		}
 		return ApproxDate{Year: m.Year, Month: m.Month, Day: t.Day()}, nil
 	}
-	return ApproxDate{}, fmt.Errorf("use the form YYYY-MM-DD or YYYY-MM, for example 2024-03-20")
+	return ApproxDate{}, errDateForm
 }
 
 // DateOf returns the exact day of t as an ApproxDate.

@@ -117,6 +117,7 @@ var earliestPriorityDate = Month{Year: 1975, Month: time.January}
 // it was invalid, so applicability is not checked), the filing month (zero
 // when invalid), the decision among the valid milestones, and today.
 type detailRules struct {
+	l        Writer
 	category *catalog.Category
 	filed    Month
 	decision *ApproxDate
@@ -127,17 +128,14 @@ type detailRules struct {
 // fe.
 func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe FieldErrors) Details {
 	var d Details
-	name := ""
-	if r.category != nil {
-		name = r.category.Name
-	}
+	l := r.l
 	// notFor reports (once per field) a detail given for a category it
 	// does not apply to.
-	notFor := func(field, what string, applies func(catalog.Category) bool) bool {
+	notFor := func(field, id string, applies func(catalog.Category) bool) bool {
 		if r.category == nil || applies(*r.category) {
 			return false
 		}
-		fe[field] = fmt.Sprintf("%s does not apply to %s. Leave it empty.", what, name)
+		fe[field] = l.T(id, "Category", categoryName(l, *r.category))
 		return true
 	}
 
@@ -147,9 +145,9 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 	}
 	switch {
 	case premium == "":
-	case notFor(FieldPremium, "Premium processing", func(c catalog.Category) bool { return c.Premium }):
+	case notFor(FieldPremium, "forms.detail.premium.not_for", func(c catalog.Category) bool { return c.Premium }):
 	case !oneOf(premium, PremiumKinds):
-		fe[FieldPremium] = echo(premium) + " is not a premium processing choice. Use regular, premium or upgraded."
+		fe[FieldPremium] = l.T("forms.detail.premium.unknown", "Value", echoIn(l, premium))
 	default:
 		d.Premium = premium
 	}
@@ -157,7 +155,7 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 	if day == nil {
 		n, err := ParseUpgradeDay(in.PremiumUpgradeDayText)
 		if err != nil {
-			fe[FieldPremiumUpgradeDay] = "Premium upgrade day: " + err.Error() + "."
+			fe[FieldPremiumUpgradeDay] = l.T("forms.detail.upgrade_day.form")
 		}
 		day = n
 	}
@@ -165,12 +163,12 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 	case fe[FieldPremiumUpgradeDay] != "":
 	case day == nil:
 		if d.Premium == PremiumUpgraded {
-			fe[FieldPremiumUpgradeDay] = "Enter how many days after filing the case was upgraded to premium processing."
+			fe[FieldPremiumUpgradeDay] = l.T("forms.detail.upgrade_day.missing")
 		}
 	case premium != PremiumUpgraded:
-		fe[FieldPremiumUpgradeDay] = "Give the day of the upgrade only for a case upgraded to premium processing."
+		fe[FieldPremiumUpgradeDay] = l.T("forms.detail.upgrade_day.not_upgraded")
 	case *day < 0:
-		fe[FieldPremiumUpgradeDay] = "The upgrade cannot come before the filing: enter 0 or more days."
+		fe[FieldPremiumUpgradeDay] = l.T("forms.detail.upgrade_day.negative")
 	case d.Premium == PremiumUpgraded:
 		d.UpgradeDay = *day
 		if msg := r.checkUpgrade(d.UpgradeDay); msg != "" {
@@ -181,9 +179,9 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 	method := strings.ToLower(strings.TrimSpace(in.FilingMethod))
 	switch {
 	case method == "":
-	case notFor(FieldFilingMethod, "Online filing", func(c catalog.Category) bool { return c.OnlineFiling }):
+	case notFor(FieldFilingMethod, "forms.detail.filing_method.not_for", func(c catalog.Category) bool { return c.OnlineFiling }):
 	case !oneOf(method, FilingMethods):
-		fe[FieldFilingMethod] = echo(method) + " is not a filing method. Use online or paper."
+		fe[FieldFilingMethod] = l.T("forms.detail.filing_method.unknown", "Value", echoIn(l, method))
 	default:
 		d.FilingMethod = method
 	}
@@ -191,10 +189,10 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 	office := strings.ToUpper(strings.TrimSpace(in.InterviewOffice))
 	switch {
 	case office == "":
-	case notFor(FieldInterviewOffice, "An interview office", func(c catalog.Category) bool { return c.FieldOffice }):
+	case notFor(FieldInterviewOffice, "forms.detail.interview_office.not_for", func(c catalog.Category) bool { return c.FieldOffice }):
 	default:
 		if _, ok := cat.FieldOffice(office); !ok {
-			fe[FieldInterviewOffice] = echo(office) + " is not a field office we know. Choose one from the list, or leave it empty."
+			fe[FieldInterviewOffice] = l.T("forms.detail.interview_office.unknown", "Value", echoIn(l, office))
 		} else {
 			d.InterviewOffice = office
 		}
@@ -202,13 +200,13 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 
 	pdApplies := func(c catalog.Category) bool { return c.PriorityDate }
 	pd := strings.TrimSpace(in.PriorityDate)
-	if pd != "" && !notFor(FieldPriorityDate, "A priority date", pdApplies) {
+	if pd != "" && !notFor(FieldPriorityDate, "forms.detail.priority_date.not_for", pdApplies) {
 		d.PriorityDate = r.checkPriorityDate(pd, fe)
 	}
 	charge := strings.ToUpper(strings.TrimSpace(in.Chargeability))
-	if charge != "" && !notFor(FieldChargeability, "Chargeability", pdApplies) {
+	if charge != "" && !notFor(FieldChargeability, "forms.detail.chargeability.not_for", pdApplies) {
 		if _, ok := cat.Country(charge); !ok {
-			fe[FieldChargeability] = echo(charge) + " is not a country code we know. Use a two-letter ISO code, for example IN, or choose from the list."
+			fe[FieldChargeability] = l.T("forms.detail.chargeability.unknown", "Value", echoIn(l, charge))
 		} else {
 			d.Chargeability = charge
 		}
@@ -220,9 +218,9 @@ func validateDetails(cat *catalog.Catalog, r detailRules, in DetailsInput, fe Fi
 	}
 	switch {
 	case current == "":
-	case notFor(FieldPDCurrent, "Whether the priority date was current", pdApplies):
+	case notFor(FieldPDCurrent, "forms.detail.pd_current.not_for", pdApplies):
 	case !oneOf(current, PDCurrentAnswers):
-		fe[FieldPDCurrent] = echo(current) + " is not an answer we know. Use yes, no or unknown."
+		fe[FieldPDCurrent] = l.T("forms.detail.pd_current.unknown", "Value", echoIn(l, current))
 	default:
 		d.PDCurrent = current
 	}
@@ -244,11 +242,11 @@ func (r detailRules) checkUpgrade(n int) string {
 			last = time.Date(r.decision.Year, r.decision.Month+1, 0, 0, 0, 0, 0, time.UTC)
 		}
 		if earliest.After(last) {
-			return fmt.Sprintf("An upgrade %d days after filing would come after the decision (%s). Check the number of days.", n, r.decision)
+			return r.l.T("forms.detail.upgrade_day.after_decision", "Count", n, "Date", dateText(r.l, *r.decision))
 		}
 	}
 	if earliest.After(r.today) {
-		return fmt.Sprintf("An upgrade %d days after filing would be in the future. Check the number of days.", n)
+		return r.l.T("forms.detail.upgrade_day.future", "Count", n)
 	}
 	return ""
 }
@@ -257,22 +255,23 @@ func (r detailRules) checkUpgrade(n int) string {
 // earliestPriorityDate and not after the filing month (the petition that
 // sets it is filed before or with the adjustment).
 func (r detailRules) checkPriorityDate(s string, fe FieldErrors) Month {
+	l := r.l
 	if len(s) == 10 {
 		if _, err := ParseApproxDate(s); err == nil {
-			fe[FieldPriorityDate] = "Enter the month only, for example " + s[:7] + ": the day is not kept."
+			fe[FieldPriorityDate] = l.T("forms.priority_date.day_given", "Month", s[:7])
 			return Month{}
 		}
 	}
 	m, err := ParseMonth(s)
 	switch {
 	case err != nil:
-		fe[FieldPriorityDate] = "Priority date: " + err.Error() + "."
+		fe[FieldPriorityDate] = parseProblem(l, "forms.priority_date", err)
 	case !r.filed.IsZero() && r.filed.Before(m):
-		fe[FieldPriorityDate] = fmt.Sprintf("The priority date (%s) is after the filing month (%s): it is set by the petition, filed before or with the adjustment. Check both.", m, r.filed)
+		fe[FieldPriorityDate] = l.T("forms.priority_date.after_filing", "Date", monthText(l, m), "Filed", monthText(l, r.filed))
 	case MonthOf(r.today).Before(m):
-		fe[FieldPriorityDate] = "The priority date is in the future. Check the year."
+		fe[FieldPriorityDate] = l.T("forms.priority_date.future")
 	case m.Before(earliestPriorityDate):
-		fe[FieldPriorityDate] = fmt.Sprintf("The priority date cannot be before %s. Check the year.", earliestPriorityDate)
+		fe[FieldPriorityDate] = l.T("forms.priority_date.too_early", "Month", monthText(l, earliestPriorityDate))
 	default:
 		return m
 	}
@@ -308,7 +307,12 @@ func ParseUpgradeDay(s string) (*int, error) {
 // case's category, filing month and decision as Validate checks them; on
 // an error the case is left as it was.
 func SetDetails(cat *catalog.Catalog, c *Case, in DetailsInput, now time.Time) FieldErrors {
-	r := detailRules{filed: c.Filed, today: Today(now)}
+	return SetDetailsIn(English, cat, c, in, now)
+}
+
+// SetDetailsIn is SetDetails with its messages in the reader's language l.
+func SetDetailsIn(l Writer, cat *catalog.Catalog, c *Case, in DetailsInput, now time.Time) FieldErrors {
+	r := detailRules{l: l, filed: c.Filed, today: Today(now)}
 	if category, ok := cat.Category(c.Category); ok {
 		r.category = &category
 	}
@@ -327,13 +331,13 @@ func SetDetails(cat *catalog.Catalog, c *Case, in DetailsInput, now time.Time) F
 // upgradeBefore checks a decision added to a case upgraded to premium
 // processing: the upgrade must not come after it. It returns the message
 // for the milestone's date, or "".
-func upgradeBefore(c *Case, m Milestone) string {
+func upgradeBefore(l Writer, c *Case, m Milestone) string {
 	if c.Details.Premium != PremiumUpgraded || !IsTerminal(m.Code) {
 		return ""
 	}
-	r := detailRules{filed: c.Filed, decision: &m.Date, today: m.Date.Time().AddDate(1, 0, 0)}
+	r := detailRules{l: l, filed: c.Filed, decision: &m.Date, today: m.Date.Time().AddDate(1, 0, 0)}
 	if r.checkUpgrade(c.Details.UpgradeDay) == "" {
 		return ""
 	}
-	return fmt.Sprintf("The case was upgraded to premium processing %d days after filing, after this date. Check the date, or the upgrade day.", c.Details.UpgradeDay)
+	return l.T("forms.detail.upgrade_day.after_this_date", "Count", c.Details.UpgradeDay)
 }

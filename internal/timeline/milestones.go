@@ -2,7 +2,6 @@ package timeline
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -18,15 +17,21 @@ import (
 // otherwise it returns FieldErrors keyed "code" and/or "date" and leaves c
 // unchanged.
 func AddMilestone(cat *catalog.Catalog, c *Case, in MilestoneInput, now time.Time) FieldErrors {
+	return AddMilestoneIn(English, cat, c, in, now)
+}
+
+// AddMilestoneIn is AddMilestone with its messages in the reader's
+// language l.
+func AddMilestoneIn(l Writer, cat *catalog.Catalog, c *Case, in MilestoneInput, now time.Time) FieldErrors {
 	category, ok := cat.Category(c.Category)
 	if !ok {
-		return FieldErrors{"code": "This case has the category " + echo(c.Category) + ", which we no longer know, so no steps can be added."}
+		return FieldErrors{"code": l.T("forms.step.category_gone", "Value", echoIn(l, c.Category))}
 	}
 	if len(c.Milestones) >= MaxMilestones {
-		return FieldErrors{"code": fmt.Sprintf("This case already has %d milestones, the most a case can have.", MaxMilestones)}
+		return FieldErrors{"code": l.T("forms.step.case_full", "Max", l.Count(MaxMilestones))}
 	}
 	today := Today(now)
-	r := milestoneRules{category: &category, floor: c.Filed, floorIsFiled: true, today: today}
+	r := milestoneRules{l: l, category: &category, floor: c.Filed, floorIsFiled: true, today: today}
 	m, codeErr, dateErr := r.check(c.Milestones, in)
 	if codeErr != "" || dateErr != "" {
 		fe := FieldErrors{}
@@ -38,7 +43,7 @@ func AddMilestone(cat *catalog.Catalog, c *Case, in MilestoneInput, now time.Tim
 		}
 		return fe
 	}
-	if msg := upgradeBefore(c, m); msg != "" {
+	if msg := upgradeBefore(l, c, m); msg != "" {
 		return FieldErrors{"date": msg}
 	}
 	c.Update(func(c *Case) {
@@ -52,6 +57,8 @@ func AddMilestone(cat *catalog.Catalog, c *Case, in MilestoneInput, now time.Tim
 // milestoneRules checks one milestone in the context of the ones already
 // accepted. Validate and AddMilestone share it so both apply one rule set.
 type milestoneRules struct {
+	// l writes the messages.
+	l Writer
 	// category is nil when the submission's category is itself invalid;
 	// codes then are only checked for presence.
 	category *catalog.Category
@@ -78,8 +85,9 @@ func (r milestoneRules) check(existing []Milestone, in MilestoneInput) (m Milest
 }
 
 func (r milestoneRules) checkCode(existing []Milestone, code string) string {
+	l := r.l
 	if code == "" {
-		return "Choose a step, for example received or approved."
+		return l.T("forms.step.missing")
 	}
 	if r.category == nil {
 		return ""
@@ -90,8 +98,8 @@ func (r milestoneRules) checkCode(existing []Milestone, code string) string {
 		for i, m := range r.category.Milestones {
 			codes[i] = m.Code
 		}
-		return fmt.Sprintf("%s is not a step of %s (%s) cases. Steps for these cases: %s.",
-			echo(code), r.category.Name, r.category.Form, strings.Join(codes, ", "))
+		return l.T("forms.step.unknown", "Value", echoIn(l, code), "Category", categoryName(l, *r.category),
+			"Form", r.category.Form, "Steps", strings.Join(codes, ", "))
 	}
 	count := 0
 	for _, e := range existing {
@@ -101,16 +109,16 @@ func (r milestoneRules) checkCode(existing []Milestone, code string) string {
 		if IsTerminal(code) && IsTerminal(e.Code) && e.Code != code {
 			name := e.Code
 			if d, ok := r.category.Milestone(e.Code); ok {
-				name = d.Name
+				name = milestoneName(l, d)
 			}
-			return fmt.Sprintf("This timeline already has a decision (%s). A case can have only one decision.", name)
+			return l.T("forms.step.second_decision", "Decision", name)
 		}
 	}
 	switch {
 	case repeatable(code) && count >= MaxRepeats:
-		return fmt.Sprintf("%q can be listed at most %d times.", step.Name, MaxRepeats)
+		return l.T("forms.step.too_many_repeats", "Step", quoted(milestoneName(l, step)), "Max", l.Count(MaxRepeats))
 	case !repeatable(code) && count > 0:
-		return fmt.Sprintf("This timeline already has %q. List each step only once.", step.Name)
+		return l.T("forms.step.repeated", "Step", quoted(milestoneName(l, step)))
 	}
 	return ""
 }
@@ -120,22 +128,23 @@ func (r milestoneRules) checkCode(existing []Milestone, code string) string {
 func repeatable(code string) bool { return code == "rfe" || code == "rfe_response" }
 
 func (r milestoneRules) parseDate(raw string) (ApproxDate, string) {
+	l := r.l
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return ApproxDate{}, "Enter the date of this step, for example 2024-03-20, or 2024-03 if you only know the month."
+		return ApproxDate{}, l.T("forms.date.missing")
 	}
 	d, err := ParseApproxDate(s)
 	if err != nil {
-		return ApproxDate{}, capitalize(err.Error()) + "."
+		return ApproxDate{}, parseProblem(l, "forms.parse", err)
 	}
 	switch {
 	case d.MonthOf().Before(r.floor):
 		if !r.floorIsFiled {
-			return ApproxDate{}, fmt.Sprintf("This date is before %s. Check the year.", r.floor)
+			return ApproxDate{}, l.T("forms.date.too_early", "Month", monthText(l, r.floor))
 		}
-		return ApproxDate{}, fmt.Sprintf("This date is before the filing month (%s). A step cannot happen before the case was filed.", r.floor)
+		return ApproxDate{}, l.T("forms.date.before_filing", "Month", monthText(l, r.floor))
 	case isFuture(d, r.today):
-		return ApproxDate{}, "This date is in the future. Add a step only after it has happened."
+		return ApproxDate{}, l.T("forms.date.future")
 	}
 	return d, ""
 }
@@ -158,9 +167,9 @@ func (r milestoneRules) checkOrder(existing []Milestone, m Milestone) string {
 		}
 		switch {
 		case IsTerminal(m.Code) && e.Code == "received" && datedBefore(m.Date, e.Date):
-			return fmt.Sprintf("The decision is dated before the receipt notice (%s). Check both dates.", e.Date)
+			return r.l.T("forms.order.decision_before_receipt", "Date", dateText(r.l, e.Date))
 		case m.Code == "received" && IsTerminal(e.Code) && datedBefore(e.Date, m.Date):
-			return fmt.Sprintf("The receipt notice is dated after the decision (%s). Check both dates.", e.Date)
+			return r.l.T("forms.order.receipt_after_decision", "Date", dateText(r.l, e.Date))
 		}
 	}
 	return ""

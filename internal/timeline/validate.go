@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/casetrack/casetrack/internal/catalog"
@@ -71,21 +70,26 @@ var earliestFiling = Month{Year: 1990, Month: time.January}
 // field error at once, so a form can show them all. All string inputs are
 // trimmed; country and service center codes are accepted in any case.
 func Validate(cat *catalog.Catalog, s Submission, now time.Time) (*Case, FieldErrors) {
+	return ValidateIn(English, cat, s, now)
+}
+
+// ValidateIn is Validate with its messages in the reader's language l.
+func ValidateIn(l Writer, cat *catalog.Catalog, s Submission, now time.Time) (*Case, FieldErrors) {
 	fe := FieldErrors{}
 	today := Today(now)
 	c := &Case{AsOf: today, Created: today}
 
-	category, catOK := validateCategory(cat, s.Category, fe)
+	category, catOK := validateCategory(l, cat, s.Category, fe)
 	c.Category = category.Code
-	c.Country = validateCountry(cat, s.Country, fe)
-	c.ServiceCenter = validateServiceCenter(cat, s.ServiceCenter, fe)
-	filed, filedOK := validateFiled(s.Filed, today, fe)
+	c.Country = validateCountry(l, cat, s.Country, fe)
+	c.ServiceCenter = validateServiceCenter(l, cat, s.ServiceCenter, fe)
+	filed, filedOK := validateFiled(l, s.Filed, today, fe)
 	c.Filed = filed
 
 	if len(s.Milestones) > MaxMilestones {
-		fe["milestones"] = fmt.Sprintf("A case can have at most %d milestones. You sent %d.", MaxMilestones, len(s.Milestones))
+		fe["milestones"] = l.T("forms.milestones.too_many", "Max", l.Count(MaxMilestones), "Sent", l.Count(len(s.Milestones)))
 	} else {
-		r := milestoneRules{today: today, floor: earliestFiling}
+		r := milestoneRules{l: l, today: today, floor: earliestFiling}
 		if catOK {
 			r.category = &category
 		}
@@ -114,7 +118,7 @@ func Validate(cat *catalog.Catalog, s Submission, now time.Time) (*Case, FieldEr
 		}
 	}
 
-	dr := detailRules{today: today}
+	dr := detailRules{l: l, today: today}
 	if catOK {
 		dr.category = &category
 	}
@@ -127,8 +131,12 @@ func Validate(cat *catalog.Catalog, s Submission, now time.Time) (*Case, FieldEr
 	c.Details = validateDetails(cat, dr, s.DetailsInput, fe)
 
 	note, noteErr := cleanNote(s.Note)
-	if noteErr != "" {
+	switch {
+	case noteErr == "":
+	case l.Code() == English.Code():
 		fe["note"] = noteErr
+	default:
+		fe["note"] = NoteMessage(s.Note, withDigits(l))
 	}
 	c.Note = note
 
@@ -138,59 +146,59 @@ func Validate(cat *catalog.Catalog, s Submission, now time.Time) (*Case, FieldEr
 	return c, nil
 }
 
-func validateCategory(cat *catalog.Catalog, raw string, fe FieldErrors) (catalog.Category, bool) {
+func validateCategory(l Writer, cat *catalog.Catalog, raw string, fe FieldErrors) (catalog.Category, bool) {
 	code := strings.ToLower(strings.TrimSpace(raw))
 	if code == "" {
-		fe["category"] = "Choose a visa category."
+		fe["category"] = l.T("forms.category.missing")
 		return catalog.Category{}, false
 	}
 	c, ok := cat.Category(code)
 	if !ok {
-		fe["category"] = echo(code) + " is not a category we know. Choose one from the list."
+		fe["category"] = l.T("forms.category.unknown", "Value", echoIn(l, code))
 		return catalog.Category{}, false
 	}
 	return c, true
 }
 
-func validateCountry(cat *catalog.Catalog, raw string, fe FieldErrors) string {
+func validateCountry(l Writer, cat *catalog.Catalog, raw string, fe FieldErrors) string {
 	code := strings.ToUpper(strings.TrimSpace(raw))
 	if code == "" {
-		fe["country"] = "Choose your country of birth."
+		fe["country"] = l.T("forms.country.missing")
 		return ""
 	}
 	if _, ok := cat.Country(code); !ok {
-		fe["country"] = echo(code) + " is not a country code we know. Use a two-letter ISO code, for example IN or MX, or choose from the list."
+		fe["country"] = l.T("forms.country.unknown", "Value", echoIn(l, code))
 		return ""
 	}
 	return code
 }
 
-func validateServiceCenter(cat *catalog.Catalog, raw string, fe FieldErrors) string {
+func validateServiceCenter(l Writer, cat *catalog.Catalog, raw string, fe FieldErrors) string {
 	code := strings.ToUpper(strings.TrimSpace(raw))
 	if code == "" {
 		return ""
 	}
 	if _, ok := cat.ServiceCenter(code); !ok {
-		fe["service_center"] = echo(code) + " is not a service center we know. Choose one from the list, or leave it empty."
+		fe["service_center"] = l.T("forms.service_center.unknown", "Value", echoIn(l, code))
 		return ""
 	}
 	return code
 }
 
-func validateFiled(raw string, today time.Time, fe FieldErrors) (Month, bool) {
+func validateFiled(l Writer, raw string, today time.Time, fe FieldErrors) (Month, bool) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		fe["filed"] = "Enter the month you filed, for example 2024-03."
+		fe["filed"] = l.T("forms.filed.missing")
 		return Month{}, false
 	}
 	m, err := ParseMonth(s)
 	switch {
 	case err != nil:
-		fe["filed"] = capitalize(err.Error()) + "."
+		fe["filed"] = parseProblem(l, "forms.parse", err)
 	case MonthOf(today).Before(m):
-		fe["filed"] = "The filing month is in the future. Enter the month you filed."
+		fe["filed"] = l.T("forms.filed.future")
 	case m.Before(earliestFiling):
-		fe["filed"] = fmt.Sprintf("The filing month cannot be before %s. Check the year.", earliestFiling)
+		fe["filed"] = l.T("forms.filed.too_early", "Month", monthText(l, earliestFiling))
 	default:
 		return m, true
 	}
@@ -210,12 +218,4 @@ func echo(s string) string {
 		s = string([]rune(s)[:max]) + "…"
 	}
 	return strconv.Quote(s)
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -163,7 +163,7 @@ func (s *Server) apiMeDelete(w http.ResponseWriter, r *http.Request) error {
 	case casesKeep:
 		keep = true
 	default:
-		return errValidation(timeline.FieldErrors{"cases": "Use cases=keep to keep your timelines anonymously in the statistics, or cases=delete (the default) to delete them."})
+		return errValidation(timeline.FieldErrors{"cases": caseChoiceAPI})
 	}
 	if _, err := s.deleteAccount(w, r, a, keep); err != nil {
 		return err

@@ -49,9 +49,8 @@ func caseIDFrom(r *http.Request) (string, error) {
 // not counted; a burst of copies flags the earlier copies too, but never
 // the first of them (burstCopies).
 func (s *Server) createCase(ctx context.Context, sub timeline.Submission, owner *auth.Account) (*timeline.Case, string, error) {
-	c, fe := timeline.Validate(s.cat, sub, s.now())
+	c, fe := timeline.ValidateIn(s.localeOf(ctx), s.cat, sub, s.now())
 	if len(fe) > 0 {
-		s.localizeNote(ctx, fe, sub.Note)
 		s.metrics.submissions.WithLabelValues(submitInvalid).Inc()
 		return nil, "", fe
 	}
@@ -116,7 +115,7 @@ func (s *Server) authorizeEdit(r *http.Request, id, key string) error {
 // decision outside its category's plausible range flags the case.
 func (s *Server) addMilestone(ctx context.Context, id string, in timeline.MilestoneInput) (*timeline.Case, error) {
 	c, err := s.store.UpdateCase(ctx, id, func(c *timeline.Case) error {
-		if fe := timeline.AddMilestone(s.cat, c, in, s.now()); len(fe) > 0 {
+		if fe := timeline.AddMilestoneIn(s.localeOf(ctx), s.cat, c, in, s.now()); len(fe) > 0 {
 			return fe
 		}
 		s.flagIfImplausible(c)

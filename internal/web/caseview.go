@@ -89,7 +89,6 @@ func newCaseView(cat *catalog.Catalog, c *timeline.Case) caseView {
 		Status:         c.Status(),
 		AsOf:           c.AsOf.UTC().Format(time.DateOnly),
 		DaysSinceFiled: c.Filed.DaysSinceFiled(c.AsOf),
-		Details:        newDetailsView(cat, c),
 	}
 	if co, ok := cat.Country(c.Country); ok {
 		v.CountryName = co.Name

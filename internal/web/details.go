@@ -5,14 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/units"
 )
 
 // detailsJSON is the public part of a case's details (API.md "Read a
@@ -61,48 +60,50 @@ type detailsView struct {
 // detailFact is one line of the case page's facts list.
 type detailFact struct{ Term, Value string }
 
-func newDetailsView(cat *catalog.Catalog, c *timeline.Case) detailsView {
+// The case page fills it in the reader's language l.
+func newDetailsView(l *i18n.Locale, cat *catalog.Catalog, c *timeline.Case) detailsView {
 	d := c.Details
 	var v detailsView
-	add := func(term, value string) { v.Facts = append(v.Facts, detailFact{term, value}) }
+	t := l.T
+	add := func(term, value string) { v.Facts = append(v.Facts, detailFact{t(term), value}) }
 	switch d.Premium {
 	case timeline.PremiumRegular:
-		add("Processing", "Regular")
+		add("forms.fact.processing", t("forms.fact.regular"))
 	case timeline.PremiumFromFiling:
-		add("Processing", "Premium from filing")
+		add("forms.fact.processing", t("forms.fact.premium_from_filing"))
 	case timeline.PremiumUpgraded:
-		add("Processing", "Upgraded to premium "+units.After(d.UpgradeDay, "filing"))
+		add("forms.fact.processing", t("forms.fact.upgraded", "When", l.AfterFiling(d.UpgradeDay)))
 		if m, ok := c.Decision(); ok {
 			if n := timeline.DaysBetween(c.Filed.Mid(), m.Date.Time()) - d.UpgradeDay; n >= 0 {
-				add("Decided", units.After(n, "the upgrade"))
+				add("forms.fact.decided", t("forms.fact.after_upgrade", "Duration", l.Duration(n)))
 			}
 		}
 	}
 	switch d.FilingMethod {
 	case timeline.FiledOnline:
-		add("Filed", "Online")
+		add("forms.fact.filed", t("forms.fact.online"))
 	case timeline.FiledPaper:
-		add("Filed", "On paper")
+		add("forms.fact.filed", t("forms.fact.paper"))
 	}
 	if d.InterviewOffice != "" {
 		name := d.InterviewOffice
 		if o, ok := cat.FieldOffice(name); ok {
 			name = o.Label()
 		}
-		add("Field office", name)
+		add("forms.fact.field_office", name)
 	}
 	if !d.PriorityDate.IsZero() {
-		add("Priority date", strconv.Itoa(d.PriorityDate.Year)+" (year only)")
+		add("forms.fact.priority_date", t("forms.fact.priority_date_year", "Year", l.Digits(d.PriorityDate.Year)))
 	}
 	switch d.PDCurrent {
 	case timeline.PDCurrentYes:
-		add("Visa bulletin", "Priority date current when filed")
+		add("forms.fact.visa_bulletin", t("forms.fact.pd_current_yes"))
 		v.PDCurrent = d.PDCurrent
 	case timeline.PDCurrentNo:
-		add("Visa bulletin", "Priority date not current when filed")
+		add("forms.fact.visa_bulletin", t("forms.fact.pd_current_no"))
 		v.PDCurrent = d.PDCurrent
 	case timeline.PDCurrentUnknown:
-		add("Visa bulletin", "Not known whether the priority date was current when filed")
+		add("forms.fact.visa_bulletin", t("forms.fact.pd_current_unknown"))
 	}
 	return v
 }
@@ -124,7 +125,7 @@ func (s *Server) apiSetDetails(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c, err := s.store.EditCase(r.Context(), id, func(c *timeline.Case) error {
-		if fe := timeline.SetDetails(s.cat, c, in, s.now()); len(fe) > 0 {
+		if fe := timeline.SetDetailsIn(s.locale(r), s.cat, c, in, s.now()); len(fe) > 0 {
 			return fe
 		}
 		return nil
@@ -168,6 +169,16 @@ var detailFilterParams = []struct {
 		func(f *stats.Filter) *string { return &f.Chargeability },
 		func(c catalog.Category) bool { return c.PriorityDate },
 		func(cat *catalog.Catalog, v string) bool { _, ok := cat.Country(v); return ok }, ""},
+}
+
+// detailFilterLabels are the catalog ids of the filter pickers' labels,
+// by parameter.
+var detailFilterLabels = map[string]string{
+	"premium":               "forms.label.premium",
+	"filing_method":         "forms.label.filing_method_filter",
+	"interview_office":      "forms.label.field_office",
+	"priority_date_current": "forms.label.pd_current_filter",
+	"chargeability":         "forms.label.chargeability",
 }
 
 // detailFilterForm is the details part of the statistics filter as typed.
@@ -301,9 +312,11 @@ type detailOption struct {
 	Selected     bool
 }
 
-// detailOptions lists the choices of a detail: its values, then (for a
-// filter) "not given".
-func detailOptions(cat *catalog.Catalog, param, selected string, filter bool) []detailOption {
+// detailOptions lists the choices of a detail in the reader's language:
+// its values, then (for a filter) "not given". Field offices keep their
+// place names; countries come from cat, the reference data in the
+// language.
+func detailOptions(l *i18n.Locale, cat *catalog.Catalog, param, selected string, filter bool) []detailOption {
 	var opts []detailOption
 	add := func(v, label string) { opts = append(opts, detailOption{v, label, v == selected}) }
 	switch param {
@@ -321,15 +334,23 @@ func detailOptions(cat *catalog.Catalog, param, selected string, filter bool) []
 				continue
 			}
 			for _, v := range detailVocabulary(p.dim) {
-				label, _ := stats.DetailLabel(cat, p.dim, v)
-				add(v, label)
+				add(v, l.T(detailOptionID(param, v)))
 			}
 		}
 	}
 	if filter {
-		add(stats.NotGiven, "Not given")
+		add(stats.NotGiven, l.T("forms.option.not_given"))
 	}
 	return opts
+}
+
+// detailOptionID is the catalog id of a detail's value as a choice
+// ("forms.option.premium.upgraded").
+func detailOptionID(param, value string) string {
+	if param == timeline.FieldPDCurrent {
+		param = "pd_current"
+	}
+	return "forms.option." + param + "." + value
 }
 
 // detailVocabulary lists the values of a detail dimension with a fixed
@@ -360,8 +381,8 @@ func (p *explorePageData) DetailFilters() []detailSelect {
 		if !dp.applies(c) {
 			continue
 		}
-		out = append(out, detailSelect{Param: dp.param, Label: dp.name, Err: p.Errors[dp.param],
-			Options: detailOptions(p.Catalog, dp.param, *v, true)})
+		out = append(out, detailSelect{Param: dp.param, Label: p.Lang.T(detailFilterLabels[dp.param]), Err: p.Errors[dp.param],
+			Options: detailOptions(p.Lang, p.Catalog, dp.param, *v, true)})
 	}
 	return out
 }

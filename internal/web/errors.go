@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
-	"github.com/casetrack/casetrack/internal/web/throttle"
 )
 
 // httpError is an error a handler returns to choose the response: its
@@ -45,6 +45,12 @@ func (e *httpError) Error() string {
 
 func errBadRequest(msg string) *httpError {
 	return &httpError{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
+}
+
+// errBadRequestID is errBadRequest with its message in the catalog
+// under id, so people read it in their language.
+func errBadRequestID(id, msg string, args ...any) *httpError {
+	return &httpError{Status: http.StatusBadRequest, Code: "bad_request", Message: msg, MessageID: id, Args: args}
 }
 
 func errNotFound() *httpError {
@@ -159,6 +165,7 @@ func asHTTPError(err error) (*httpError, bool) {
 // elsewhere. Unexpected errors are logged and answered with a generic 500
 // that reveals nothing about the cause.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	r = s.withErrorLocale(r)
 	he, known := asHTTPError(err)
 	if (!known || he.Code == "unavailable") && errors.Is(r.Context().Err(), context.DeadlineExceeded) {
 		// The request's deadline ended the query; drivers do not always
@@ -194,7 +201,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if isAPI(r) {
 		w.Header().Add("Vary", "Accept-Language, Cookie")
-		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: s.errorMessage(r, he), Fields: he.Fields})
+		writeJSON(w, he.Status, errorBody{Error: he.Code, Message: s.errorMessage(r, he), Fields: fieldsInLanguage(s.locale(r), he.Fields)})
 		return
 	}
 	data := &errorPage{page: s.newPage(r, s.errorTitle(r, he.Status)), Status: he.Status, Message: s.errorMessage(r, he)}
@@ -202,6 +209,22 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("render error page", "err", rerr)
 		http.Error(w, he.Message, he.Status)
 	}
+}
+
+// withErrorLocale gives a request refused before the language was chosen
+// (a cross-origin post, a body over the limit) the reader's language
+// anyway, so that its error page or message is in it. The choice is not
+// remembered in a cookie here: withLanguage does that.
+func (s *Server) withErrorLocale(r *http.Request) *http.Request {
+	if _, ok := r.Context().Value(localeKey{}).(*i18n.Locale); ok {
+		return r
+	}
+	var cookie string
+	if c, err := r.Cookie(i18n.CookieName); err == nil {
+		cookie = c.Value
+	}
+	choice := s.lang.Negotiate(r.URL.Query().Get(i18n.Param), cookie, r.Header.Get("Accept-Language"))
+	return r.WithContext(context.WithValue(r.Context(), localeKey{}, choice.Locale))
 }
 
 // logStoreError logs a database error that the request survives (it
@@ -250,17 +273,6 @@ func errSignInRequired() *httpError {
 		Message: "Sign in first: this needs your account.", Challenge: `Session realm="casetrack"`}
 }
 
-// errSignInLimited answers too many sign-in attempts, saying whose
-// attempts they were and how long to wait.
-func errSignInLimited(refused throttle.Refusal, retry time.Duration) *httpError {
-	msg := "Too many sign-in attempts from your network. Please try again in " + waitText(retry) + "."
-	if refused == throttle.AccountLimited {
-		msg = "This account has had too many failed sign-in attempts from places it does not know. " +
-			"If it is yours, sign in from a browser you have signed in with before, or try again in " + waitText(retry) + "."
-	}
-	return &httpError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: msg, RetryAfter: retry}
-}
-
 // waitText says a wait in whole minutes or hours, rounded up.
 func waitText(d time.Duration) string {
 	switch m := int(math.Ceil(d.Minutes())); {
@@ -277,9 +289,19 @@ func waitText(d time.Duration) string {
 // the catalog has it, else the English message.
 func (s *Server) errorMessage(r *http.Request, he *httpError) string {
 	if he.MessageID == "" {
-		return he.Message
+		return s.localizedError(r, he)
 	}
-	return s.t(r, he.MessageID, he.Args...)
+	l := s.locale(r)
+	args := make([]any, len(he.Args))
+	for i, v := range he.Args {
+		// Whole numbers other than a Count (which T writes itself) in
+		// the language's digits.
+		if n, ok := v.(int); ok && i > 0 && he.Args[i-1] != "Count" {
+			v = l.Digits(n)
+		}
+		args[i] = v
+	}
+	return l.T(he.MessageID, args...)
 }
 
 // errorTitle names an HTTP status in the request's language (the error

@@ -59,7 +59,7 @@ func decodeJSON(r *http.Request, v any) error {
 		if errors.As(err, &mbe) {
 			return errTooLarge()
 		}
-		return errBadRequest("The request body must contain a single JSON value.")
+		return errBadRequestID("forms.json.single_value", "The request body must contain a single JSON value.")
 	}
 	return nil
 }
@@ -68,11 +68,11 @@ func decodeJSON(r *http.Request, v any) error {
 func requireJSON(r *http.Request) error {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
-		return errBadRequest("Send the body as JSON with Content-Type: application/json.")
+		return errBadRequestID("forms.json.content_type", "Send the body as JSON with Content-Type: application/json.")
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
-		return errBadRequest("Send the body as JSON with Content-Type: application/json.")
+		return errBadRequestID("forms.json.content_type", "Send the body as JSON with Content-Type: application/json.")
 	}
 	if cs, ok := params["charset"]; ok && cs != "utf-8" && cs != "UTF-8" {
 		return errBadRequest("JSON bodies must be UTF-8.")
@@ -91,20 +91,23 @@ func jsonError(err error) error {
 	case errors.As(err, &mbe):
 		return errTooLarge()
 	case errors.Is(err, io.EOF):
-		return errBadRequest("The request body is empty; send a JSON object.")
+		return errBadRequestID("forms.json.empty", "The request body is empty; send a JSON object.")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errBadRequest("The JSON in the request body ends too early.")
+		return errBadRequestID("forms.json.ends_early", "The JSON in the request body ends too early.")
 	case errors.As(err, &syntax):
-		return errBadRequest(fmt.Sprintf("The request body is not valid JSON (at byte %d).", syntax.Offset))
+		return errBadRequestID("forms.json.syntax", fmt.Sprintf("The request body is not valid JSON (at byte %d).", syntax.Offset), "Offset", syntax.Offset)
 	case errors.As(err, &typ):
 		if typ.Field != "" {
-			return errBadRequest(fmt.Sprintf("The field %q must be a JSON %s.", typ.Field, jsonKind(typ.Type.Kind().String())))
+			kind := jsonKind(typ.Type.Kind().String())
+			return errBadRequestID("forms.json.field_type", fmt.Sprintf("The field %q must be a JSON %s.", typ.Field, kind),
+				"Field", strconv.Quote(typ.Field), "Kind", kind)
 		}
-		return errBadRequest("The request body must be a JSON object.")
+		return errBadRequestID("forms.json.object", "The request body must be a JSON object.")
 	}
 	// DisallowUnknownFields reports `json: unknown field "x"`; other
 	// decoder errors are also about the input.
-	return errBadRequest("The request body was not understood: " + trimJSONPrefix(err.Error()))
+	detail := trimJSONPrefix(err.Error())
+	return errBadRequestID("forms.json.not_understood", "The request body was not understood: "+detail, "Detail", detail)
 }
 
 func jsonKind(k string) string {

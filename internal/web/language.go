@@ -6,7 +6,6 @@ import (
 	"net/url"
 
 	"github.com/casetrack/casetrack/internal/i18n"
-	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 // languageCookieAge is how long the language cookie remembers a choice.
@@ -45,17 +44,6 @@ func (s *Server) localeOf(ctx context.Context) *i18n.Locale {
 		return l
 	}
 	return s.lang.Default()
-}
-
-// localizeNote writes the note's field error, if any, in the request's
-// language (timeline.Validate writes it in English).
-func (s *Server) localizeNote(ctx context.Context, fe timeline.FieldErrors, note string) {
-	if _, ok := fe["note"]; !ok {
-		return
-	}
-	if msg := timeline.NoteMessage(note, s.localeOf(ctx).T); msg != "" {
-		fe["note"] = msg
-	}
 }
 
 // t translates a message into the request's language (see i18n.Locale.T).

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -90,7 +91,8 @@ func (s *Server) managePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Edit.EditKey = key
 	data.ManageURL = manageLink(id, key)
-	data.Title = "Manage your " + data.Case.Category.Name + " case"
+	category := refName(s.reference(r).Category, data.Case.Category.Code, func(c catalog.Category) string { return c.Name })
+	data.Title = s.t(r, "forms.title.manage", "Category", category)
 	data.Notice = s.say(r, "notice.case.", notices, r.URL.Query().Get("done"))
 	return s.render(w, r, http.StatusOK, "case.html", data)
 }

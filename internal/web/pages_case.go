@@ -99,6 +99,7 @@ func (s *Server) loadCasePage(r *http.Request, editing bool) (*casePageData, err
 		return nil, errCaseRemoved()
 	}
 	v := newCaseView(s.cat, c)
+	v.Details = newDetailsView(s.locale(r), s.cat, c)
 	a := s.currentAccount(r)
 	owned := a != nil && c.OwnerID != "" && c.OwnerID == a.ID
 	data := &casePageData{page: s.newPage(r, s.t(r, "title.case", "Category", refName(s.reference(r).Category, v.Category.Code, func(c catalog.Category) string { return c.Name }))), Case: v, Owned: owned,
@@ -144,7 +145,7 @@ func (s *Server) caseEditRequest(w http.ResponseWriter, r *http.Request) (data *
 			// the page with an error beside the key field.
 			return nil, false, errCaseRemoved()
 		}
-		data.Errors = timeline.FieldErrors{"edit_key": he.Message}
+		data.Errors = timeline.FieldErrors{"edit_key": s.errorMessage(r, he)}
 		return data, true, s.render(w, r, he.Status, "case.html", data)
 	}
 	if err != nil {
@@ -171,13 +172,13 @@ func (s *Server) caseAddMilestoneForm(w http.ResponseWriter, r *http.Request) er
 	// The date as people copy it from a notice, read as the submit form
 	// reads it; a reading that could go two ways comes back rewritten in
 	// full, to be confirmed by adding again.
-	date := caseform.ReadDate(data.Edit.Date)
+	date := caseform.ReadDateIn(s.locale(r), data.Edit.Date)
 	switch {
 	case date.Error != "":
 		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": date.Error}, "milestone")
 	case date.Confirm != "":
 		data.Edit.Date = date.Shown
-		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": date.Confirm + " Press \"Add milestone\" again to save it."}, "milestone")
+		return s.finishCaseEdit(w, r, data, timeline.FieldErrors{"date": s.t(r, "forms.confirm_add_again", "Reading", date.Confirm)}, "milestone")
 	}
 	cancel, err := s.reserveUpdate(r)
 	if err != nil {
@@ -213,7 +214,7 @@ func (s *Server) caseConfirmForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) finishCaseEdit(w http.ResponseWriter, r *http.Request, data *casePageData, err error, done string) error {
 	var fe timeline.FieldErrors
 	if errors.As(err, &fe) {
-		data.Errors = fe
+		data.Errors = fieldsInLanguage(s.locale(r), fe)
 		return s.render(w, r, http.StatusUnprocessableEntity, "case.html", data)
 	}
 	if err != nil {
@@ -239,7 +240,7 @@ func (s *Server) caseDeleteForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if r.PostForm.Get("confirm") != "yes" {
-		data.Title = "Delete this case?"
+		data.Title = s.t(r, "case_delete.heading")
 		return s.render(w, r, http.StatusOK, "case_delete.html", data)
 	}
 	if err := s.deleteCase(r.Context(), data.Case.ID); err != nil {

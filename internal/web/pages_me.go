@@ -155,14 +155,14 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 	fe := timeline.FieldErrors{}
 	switch {
 	case !validCaseID(id):
-		fe["case"] = "Paste the case's manage link, its address or its id (it starts with c_)."
+		fe["case"] = caseLinkMissing
 	case key == "":
 		fe["edit_key"] = editKeyMissing
 	default:
 		hash, _, err := s.store.CaseAccess(r.Context(), id)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			fe["case"] = errCaseNotFound().Message
+			fe["case"] = s.errorMessage(r, errCaseNotFound())
 		case err != nil:
 			return err
 		case !timeline.EditKeyMatches(key, hash):
@@ -188,7 +188,7 @@ func (s *Server) meClaimForm(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		data.ClaimCase, data.Errors = raw, fe
+		data.ClaimCase, data.Errors = raw, fieldsInLanguage(s.locale(r), fe)
 		return s.render(w, r, http.StatusUnprocessableEntity, "me.html", data)
 	}
 	http.Redirect(w, r, "/me?done=claimed&case="+id+"#"+id, http.StatusSeeOther)
@@ -240,7 +240,7 @@ func (s *Server) renderCaseEdit(w http.ResponseWriter, r *http.Request, c *timel
 	for i, m := range c.Milestones {
 		given[i] = milestoneRow{Code: m.Code, Date: m.Date.String(), Checked: true}
 	}
-	f.Rows = caseform.Layout(s.cat, f.Category, given)
+	f.Rows = caseform.Layout(s.reference(r), f.Category, given)
 	data := s.newSubmitPage(r, s.t(r, "title.edit"), f, c.ID)
 	data.EditKey = key
 	return s.render(w, r, http.StatusOK, "submit.html", data)
@@ -266,7 +266,7 @@ func (s *Server) meEditForm(w http.ResponseWriter, r *http.Request) error {
 // that removes it forgets that day (timeline.Case.Update). With key (the
 // form came from a manage link) the answer goes back to the link.
 func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timeline.Case, key string) error {
-	f, sub, rowOf, err := parseCaseForm(r, s.cat)
+	f, sub, rowOf, err := parseCaseForm(r, s.reference(r), s.locale(r))
 	if err != nil {
 		return err
 	}
@@ -275,8 +275,7 @@ func (s *Server) saveCaseEdit(w http.ResponseWriter, r *http.Request, c *timelin
 	if done, err := s.formInterlude(w, r, data, sub, rowOf); done {
 		return err
 	}
-	valid, fe := timeline.Validate(s.cat, sub, s.now())
-	s.localizeNote(r.Context(), fe, sub.Note)
+	valid, fe := timeline.ValidateIn(s.locale(r), s.cat, sub, s.now())
 	if len(fe) == 0 {
 		cancel, err := s.reserveUpdate(r)
 		if err != nil {
@@ -364,12 +363,12 @@ func (s *Server) mePasswordForm(w http.ResponseWriter, r *http.Request) error {
 	attempt, refused, retry, ok := s.signin.Begin(auth.EmailKey(stored.Email), s.clientAddr(r), device)
 	if !ok {
 		setRetryAfter(w, retry)
-		data.Errors = timeline.FieldErrors{"current_password": errSignInLimited(refused, retry).Message}
+		data.Errors = timeline.FieldErrors{"current_password": signInLimitedMessage(s.locale(r), refused, retry)}
 		return s.render(w, r, http.StatusTooManyRequests, "me_password.html", data)
 	}
 	fe := timeline.FieldErrors{}
 	if !s.passwords.Verify(stored.PasswordHash, r.PostForm.Get("current_password")) {
-		fe["current_password"] = "That is not your current password."
+		fe["current_password"] = passwordWrong
 	} else {
 		s.setDeviceCookie(w, r, attempt.Succeeded())
 	}
@@ -378,7 +377,7 @@ func (s *Server) mePasswordForm(w http.ResponseWriter, r *http.Request) error {
 		fe["new_password"] = msg
 	}
 	if len(fe) > 0 {
-		data.Errors = fe
+		data.Errors = fieldsInLanguage(s.locale(r), fe)
 		return s.render(w, r, http.StatusUnprocessableEntity, "me_password.html", data)
 	}
 	hash, err := s.passwords.Hash(newPW)
@@ -413,6 +412,9 @@ const (
 // caseChoiceMissing asks for the choice when the account has cases.
 const caseChoiceMissing = "Choose whether to keep your timelines anonymously in the statistics or to delete them."
 
+// caseChoiceAPI is the API's message for a missing or unknown choice.
+const caseChoiceAPI = "Use cases=keep to keep your timelines anonymously in the statistics, or cases=delete (the default) to delete them."
+
 // meDeleteForm handles POST /me/delete in two steps: without confirm=yes
 // it asks "are you sure?" and what should become of the cases, with it
 // the account and its sessions are deleted at once, and its cases
@@ -440,7 +442,7 @@ func (s *Server) meDeleteForm(w http.ResponseWriter, r *http.Request) error {
 			return s.render(w, r, http.StatusOK, "me_delete.html", data)
 		}
 		if len(cases) > 0 {
-			data.Error = caseChoiceMissing
+			data.Error = inLanguage(s.locale(r), caseChoiceMissing)
 			return s.render(w, r, http.StatusUnprocessableEntity, "me_delete.html", data)
 		}
 		choice = casesDelete // no case, nothing to choose

@@ -72,7 +72,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	data := s.resetData(r, s.t(r, "title.forgot"))
 	data.Email = email
 	if msg := auth.CheckEmail(email); msg != "" {
-		data.Errors = timeline.FieldErrors{"email": msg}
+		data.Errors = timeline.FieldErrors{"email": inLanguage(s.locale(r), msg)}
 		return s.render(w, r, http.StatusUnprocessableEntity, "forgot.html", data)
 	}
 	if retry, ok := s.reserveMailClient(r); !ok {
@@ -143,7 +143,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostForm.Get("password")
 	if msg := auth.CheckPassword(password); msg != "" {
 		data := s.resetData(r, s.t(r, "title.reset"))
-		data.Token, data.Errors = token, timeline.FieldErrors{"password": msg}
+		data.Token, data.Errors = token, timeline.FieldErrors{"password": inLanguage(s.locale(r), msg)}
 		return s.render(w, r, http.StatusUnprocessableEntity, "reset.html", data)
 	}
 	pwHash, err := s.passwords.Hash(password)

@@ -127,7 +127,7 @@ func (s *Server) signupForm(w http.ResponseWriter, r *http.Request) error {
 		fe["password"] = msg
 	}
 	if len(fe) > 0 {
-		data.Errors = fe
+		data.Errors = fieldsInLanguage(s.locale(r), fe)
 		return s.render(w, r, http.StatusUnprocessableEntity, "signup.html", data)
 	}
 	if retry, ok := s.signin.SignUp(s.clientAddr(r)); !ok {
@@ -168,7 +168,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	data := s.signinData(r, s.t(r, "title.signin"))
 	data.Email = in.Email
 	if in.Email == "" || in.Password == "" {
-		data.Problem = "Enter your email address and your password."
+		data.Problem = inLanguage(s.locale(r), signinMissing)
 		return s.render(w, r, http.StatusUnprocessableEntity, "signin.html", data)
 	}
 	var device string
@@ -229,7 +229,7 @@ func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, token s
 // signinLimited answers a sign-in or sign-up over its limit.
 func (s *Server) signinLimited(w http.ResponseWriter, r *http.Request, data *signinPageData, refused throttle.Refusal, retry time.Duration) error {
 	setRetryAfter(w, retry)
-	data.Problem = errSignInLimited(refused, retry).Message
+	data.Problem = signInLimitedMessage(s.locale(r), refused, retry)
 	name := "signin.html"
 	if r.URL.Path == "/signup" {
 		name = "signup.html"

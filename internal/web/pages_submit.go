@@ -13,6 +13,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/caseform"
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -50,9 +51,9 @@ type submitForm struct {
 // field fills it in, and the submission is refused.
 const honeypotField = "website"
 
-// honeypotMessage explains the refusal, in case a person did fill it in.
-const honeypotMessage = "The submission was refused because the field labelled \"Leave this field empty\" was filled in. " +
-	"It is there to stop automated spam. If you are a person, empty that field and submit again."
+// honeypotMessage (a catalog id) explains the refusal, in case a person
+// did fill it in.
+const honeypotMessage = "forms.honeypot"
 
 // milestoneRow is one row of the milestone checklist with its own
 // messages (package caseform lays the rows out).
@@ -135,11 +136,11 @@ func (p *submitPageData) CountryInTop() bool {
 func (p *submitPageData) Confirms() []fieldMessage {
 	var out []fieldMessage
 	if p.Form.FiledConfirm != "" {
-		out = append(out, fieldMessage{Anchor: "f-filed", Message: fieldLabels["filed"] + ": " + p.Form.FiledConfirm})
+		out = append(out, p.summaryLine("f-filed", p.Lang.T(fieldLabels["filed"]), p.Form.FiledConfirm))
 	}
 	for _, row := range p.Form.Rows {
 		if row.Confirm {
-			out = append(out, fieldMessage{Anchor: fmt.Sprintf("f-m%d-date", row.Index), Message: row.Label() + ": " + row.Reading})
+			out = append(out, p.summaryLine(fmt.Sprintf("f-m%d-date", row.Index), row.LabelIn(p.Lang), row.Reading))
 		}
 	}
 	return out
@@ -154,14 +155,20 @@ type fieldMessage struct {
 	Message string
 }
 
-// fieldLabels name the form fields in the error summary.
+// summaryLine is one line of the error summary: a field's name and its
+// message, in the reader's language.
+func (p *submitPageData) summaryLine(anchor, field, msg string) fieldMessage {
+	return fieldMessage{Anchor: anchor, Message: p.Lang.T("forms.summary.line", "Field", field, "Message", msg)}
+}
+
+// fieldLabels name the form fields in the error summary (catalog ids).
 var fieldLabels = map[string]string{
-	"category":       "Visa category",
-	"country":        "Country of birth",
-	"service_center": "Service center",
-	"filed":          "Filed in",
-	"milestones":     "Milestones",
-	"note":           "Note",
+	"category":       "forms.field.category",
+	"country":        "forms.field.country",
+	"service_center": "forms.field.service_center",
+	"filed":          "forms.field.filed",
+	"milestones":     "forms.field.milestones",
+	"note":           "forms.field.note",
 }
 
 // ErrorSummary lists every message, field by field in form order, each
@@ -170,7 +177,7 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 	var out []fieldMessage
 	add := func(field string) {
 		if m := p.Errors[field]; m != "" {
-			out = append(out, fieldMessage{Anchor: "f-" + field, Message: fieldLabels[field] + ": " + m})
+			out = append(out, p.summaryLine("f-"+field, p.Lang.T(fieldLabels[field]), m))
 		}
 	}
 	for _, f := range []string{"category", "country", "service_center", "filed", "milestones"} {
@@ -183,10 +190,10 @@ func (p *submitPageData) ErrorSummary() []fieldMessage {
 			if row.Code == "" {
 				anchor = fmt.Sprintf("f-m%d-code", row.Index)
 			}
-			out = append(out, fieldMessage{Anchor: anchor, Message: row.Label() + ": " + row.CodeError})
+			out = append(out, p.summaryLine(anchor, row.LabelIn(p.Lang), row.CodeError))
 		}
 		if row.DateError != "" {
-			out = append(out, fieldMessage{Anchor: fmt.Sprintf("f-m%d-date", row.Index), Message: "Date of " + row.Label() + ": " + row.DateError})
+			out = append(out, p.summaryLine(fmt.Sprintf("f-m%d-date", row.Index), p.Lang.T("forms.summary.date_of", "Step", row.LabelIn(p.Lang)), row.DateError))
 		}
 	}
 	add("note")
@@ -244,7 +251,7 @@ func (s *Server) submitPage(w http.ResponseWriter, r *http.Request) error {
 	if c, ok := s.cat.Category(strings.TrimSpace(r.URL.Query().Get("category"))); ok {
 		f.Category = c.Code
 	}
-	f.Rows = caseform.Layout(s.cat, f.Category, nil)
+	f.Rows = caseform.Layout(s.reference(r), f.Category, nil)
 	return s.render(w, r, http.StatusOK, "submit.html", s.newSubmitPage(r, s.t(r, "title.submit"), f, ""))
 }
 
@@ -263,7 +270,7 @@ func (s *Server) newSubmitPage(r *http.Request, title string, f submitForm, edit
 // A row names its step with a hidden "step" field and is ticked with "on";
 // a row that names its step with a "code" field (a picker, or a client
 // written against the earlier form) is taken as ticked.
-func parseCaseForm(r *http.Request, cat *catalog.Catalog) (f submitForm, sub timeline.Submission, rowOf []int, err error) {
+func parseCaseForm(r *http.Request, cat *catalog.Catalog, w timeline.Writer) (f submitForm, sub timeline.Submission, rowOf []int, err error) {
 	if err := r.ParseForm(); err != nil {
 		return f, sub, nil, fmt.Errorf("parse submit form: %w", formError(err))
 	}
@@ -300,7 +307,7 @@ func parseCaseForm(r *http.Request, cat *catalog.Catalog) (f submitForm, sub tim
 	}
 	f.Rows = caseform.Layout(cat, f.Category, given)
 
-	filed := caseform.ReadFiled(v.Get("filed"))
+	filed := caseform.ReadFiledIn(w, v.Get("filed"))
 	f.Filed, f.FiledNote, f.FiledError, f.FiledConfirm = filed.Shown, filed.Note, filed.Error, filed.Confirm
 	if f.FiledConfirm != "" {
 		f.FiledNote = f.FiledConfirm
@@ -312,7 +319,7 @@ func parseCaseForm(r *http.Request, cat *catalog.Catalog) (f submitForm, sub tim
 		if !row.Included() {
 			continue
 		}
-		d := caseform.ReadDate(row.Date)
+		d := caseform.ReadDateIn(w, row.Date)
 		row.Date, row.DateError, row.Confirm = d.Shown, d.Error, d.Confirm != ""
 		row.Reading = d.Note
 		if row.Confirm {
@@ -330,7 +337,7 @@ func formError(err error) error {
 	if errors.As(err, &mbe) {
 		return errTooLarge()
 	}
-	return errBadRequest("The form could not be read. Please reload the page and try again.")
+	return errBadRequestID("forms.form_unreadable", "The form could not be read. Please reload the page and try again.")
 }
 
 // placeErrors puts validation messages beside their fields: row messages
@@ -369,12 +376,12 @@ func placeErrors(f *submitForm, fe timeline.FieldErrors, rowOf []int) timeline.F
 // must be confirmed first. It reports whether it answered.
 func (s *Server) formInterlude(w http.ResponseWriter, r *http.Request, data *submitPageData, sub timeline.Submission, rowOf []int) (bool, error) {
 	if code := r.PostForm.Get("add"); code != "" {
-		data.Form.Rows = caseform.Layout(s.cat, data.Form.Category, caseform.AddRepeat(data.Form.Rows, code))
+		data.Form.Rows = caseform.Layout(s.reference(r), data.Form.Category, caseform.AddRepeat(data.Form.Rows, code))
 		return true, s.render(w, r, http.StatusOK, "submit.html", data)
 	}
 	if r.PostForm.Get("action") == "steps" {
 		if _, ok := s.cat.Category(data.Form.Category); !ok {
-			data.Errors = timeline.FieldErrors{"category": "Choose a category to see its steps."}
+			data.Errors = timeline.FieldErrors{"category": s.t(r, "forms.steps_need_category")}
 			return true, s.render(w, r, http.StatusUnprocessableEntity, "submit.html", data)
 		}
 		return true, s.render(w, r, http.StatusOK, "submit.html", data)
@@ -385,8 +392,7 @@ func (s *Server) formInterlude(w http.ResponseWriter, r *http.Request, data *sub
 	// Everything else is checked now, so that the one press after
 	// confirming saves.
 	status := http.StatusOK
-	if _, fe := timeline.Validate(s.cat, sub, s.now()); len(fe) > 0 {
-		s.localizeNote(r.Context(), fe, sub.Note)
+	if _, fe := timeline.ValidateIn(s.locale(r), s.cat, sub, s.now()); len(fe) > 0 {
 		data.Errors = placeErrors(&data.Form, fe, rowOf)
 		status = http.StatusUnprocessableEntity
 	}
@@ -397,14 +403,14 @@ func (s *Server) formInterlude(w http.ResponseWriter, r *http.Request, data *sub
 // response itself (it is never stored, so there is nothing to redirect to).
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
-	f, sub, rowOf, err := parseCaseForm(r, s.cat)
+	f, sub, rowOf, err := parseCaseForm(r, s.reference(r), s.locale(r))
 	if err != nil {
 		return err
 	}
 	data := s.newSubmitPage(r, s.t(r, "title.submit"), f, "")
 	if f.Honeypot {
 		s.metrics.submissions.WithLabelValues(submitHoneypot).Inc()
-		data.Problem = honeypotMessage
+		data.Problem = s.t(r, honeypotMessage)
 		return s.render(w, r, http.StatusBadRequest, "submit.html", data)
 	}
 	if done, err := s.formInterlude(w, r, data, sub, rowOf); done {
@@ -414,8 +420,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		s.metrics.submissions.WithLabelValues(submitRateLimited).Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
-		data.Problem = fmt.Sprintf("Too many new cases were submitted from your network in the last hour. "+
-			"Your input is kept below; please try again in about %s.", roundWait(retry))
+		data.Problem = s.t(r, "forms.rate_limited", "Wait", roundWait(s.locale(r), retry))
 		return s.render(w, r, http.StatusTooManyRequests, "submit.html", data)
 	}
 	c, key, err := s.createCase(r.Context(), sub, s.currentAccount(r))
@@ -432,8 +437,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		s.outage.Fail(err)
 		s.outage.Check()
 		w.Header().Set("Retry-After", strconv.Itoa(int(unavailableRetry.Seconds())))
-		data.Problem = "The database is unavailable at the moment, so your timeline was not saved. " +
-			"Your input is kept below; please submit it again in a minute."
+		data.Problem = s.t(r, "forms.unavailable")
 		return s.render(w, r, http.StatusServiceUnavailable, "submit.html", data)
 	}
 	if err != nil {
@@ -476,10 +480,10 @@ type submitDonePageData struct {
 func (p *submitDonePageData) CaseID() string { return p.ID }
 
 // roundWait writes a wait in minutes for people.
-func roundWait(d time.Duration) string {
+func roundWait(l *i18n.Locale, d time.Duration) string {
 	m := int(math.Ceil(d.Minutes()))
 	if m <= 1 {
-		return "a minute"
+		return l.T("forms.wait.minute")
 	}
-	return strconv.Itoa(m) + " minutes"
+	return l.T("forms.wait.minutes", "Count", m)
 }

@@ -182,7 +182,7 @@ func (s *Server) verifyResendForm(w http.ResponseWriter, r *http.Request) error 
 	data := s.verifyData(r, s.t(r, "title.signup_sent"))
 	data.Email = email
 	if msg := auth.CheckEmail(email); msg != "" {
-		data.Errors = timeline.FieldErrors{"email": msg}
+		data.Errors = timeline.FieldErrors{"email": inLanguage(s.locale(r), msg)}
 		return s.render(w, r, http.StatusUnprocessableEntity, "signup_sent.html", data)
 	}
 	if retry, ok := s.reserveMailClient(r); !ok {
@@ -226,7 +226,7 @@ const (
 func (s *Server) signinUnverified(w http.ResponseWriter, r *http.Request, data *signinPageData, a store.Account) error {
 	switch {
 	case !s.mailOn():
-		data.Problem = unverifiedNoMail
+		data.Problem = inLanguage(s.locale(r), unverifiedNoMail)
 	case s.reserveMailForSignin(r, a.Email):
 		m, err := s.verifyMailing(s.locale(r), a.ID)
 		if err != nil {
@@ -235,9 +235,9 @@ func (s *Server) signinUnverified(w http.ResponseWriter, r *http.Request, data *
 		if err := s.queueMail(r.Context(), m); err != nil {
 			return err
 		}
-		data.Problem = unverifiedSent
+		data.Problem = inLanguage(s.locale(r), unverifiedSent)
 	default:
-		data.Problem = unverifiedLimited
+		data.Problem = inLanguage(s.locale(r), unverifiedLimited)
 	}
 	return s.render(w, r, http.StatusForbidden, "signin.html", data)
 }

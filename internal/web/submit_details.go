@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -24,15 +25,15 @@ type submitDetailsForm struct {
 }
 
 // detailFormFields are the form's detail fields in form order, with
-// their labels for the error summary.
+// the catalog ids of their labels for the error summary.
 var detailFormFields = []struct{ name, label string }{
-	{timeline.FieldPremium, "Premium processing"},
-	{timeline.FieldPremiumUpgradeDay, "Upgraded on day"},
-	{timeline.FieldFilingMethod, "Filed online or on paper"},
-	{timeline.FieldInterviewOffice, "Field office"},
-	{timeline.FieldPriorityDate, "Priority date"},
-	{timeline.FieldChargeability, "Chargeability"},
-	{timeline.FieldPDCurrent, "Priority date current when filed"},
+	{timeline.FieldPremium, "forms.label.premium"},
+	{timeline.FieldPremiumUpgradeDay, "forms.label.upgrade_day"},
+	{timeline.FieldFilingMethod, "forms.label.filing_method"},
+	{timeline.FieldInterviewOffice, "forms.label.field_office"},
+	{timeline.FieldPriorityDate, "forms.label.priority_date"},
+	{timeline.FieldChargeability, "forms.label.chargeability"},
+	{timeline.FieldPDCurrent, "forms.label.pd_current"},
 }
 
 // parseSubmitDetails reads the details of a submit or edit form.
@@ -75,7 +76,7 @@ func (p *submitPageData) detailErrorSummary() []fieldMessage {
 	var out []fieldMessage
 	for _, f := range detailFormFields {
 		if m := p.Errors[f.name]; m != "" {
-			out = append(out, fieldMessage{Anchor: "f-" + f.name, Message: f.label + ": " + m})
+			out = append(out, p.summaryLine("f-"+f.name, p.Lang.T(f.label), m))
 		}
 	}
 	return out
@@ -102,7 +103,7 @@ type detailApplies struct {
 	Forms string
 }
 
-func appliesTo(cat *catalog.Catalog, has func(catalog.Category) bool) detailApplies {
+func appliesTo(l *i18n.Locale, cat *catalog.Catalog, has func(catalog.Category) bool) detailApplies {
 	var codes, forms []string
 	for _, c := range cat.Categories {
 		if !has(c) {
@@ -113,37 +114,39 @@ func appliesTo(cat *catalog.Catalog, has func(catalog.Category) bool) detailAppl
 			forms = append(forms, c.Form)
 		}
 	}
-	return detailApplies{Categories: strings.Join(codes, " "), Forms: joinAnd(forms)}
+	return detailApplies{Categories: strings.Join(codes, " "), Forms: joinAnd(l, forms)}
 }
 
-// joinAnd joins "a", "b" and "c" as "a, b and c".
-func joinAnd(list []string) string {
+// joinAnd joins "a", "b" and "c" as "a, b and c" in the reader's
+// language.
+func joinAnd(l *i18n.Locale, list []string) string {
 	switch len(list) {
 	case 0:
 		return ""
 	case 1:
 		return list[0]
 	}
-	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
+	return l.T("forms.join_and", "List", strings.Join(list[:len(list)-1], l.T("forms.join_comma")), "Last", list[len(list)-1])
 }
 
 // Details is the view of the form's details for the partial.
 func (p *submitPageData) Details() submitDetailsView {
 	f := p.Form.Details
 	sel := func(param, label, value string) detailSelect {
-		return detailSelect{Param: param, Label: label, Err: p.Errors[param], Options: detailOptions(p.Catalog, param, value, false)}
+		return detailSelect{Param: param, Label: p.Lang.T(label), Err: p.Errors[param], Options: detailOptions(p.Lang, p.Catalog, param, value, false)}
 	}
+	has := func(flag func(catalog.Category) bool) detailApplies { return appliesTo(p.Lang, p.Catalog, flag) }
 	v := submitDetailsView{
 		Form:             f,
-		Premium:          sel(timeline.FieldPremium, "Premium processing", f.Premium),
-		Method:           sel(timeline.FieldFilingMethod, "Filed online or on paper", f.FilingMethod),
-		Office:           sel(timeline.FieldInterviewOffice, "Field office (interview)", strings.ToUpper(f.InterviewOffice)),
-		Current:          sel(timeline.FieldPDCurrent, "Was the priority date current when you filed?", f.PDCurrent),
-		Charge:           sel(timeline.FieldChargeability, "Chargeability", strings.ToUpper(f.Chargeability)),
-		PremiumFor:       appliesTo(p.Catalog, func(c catalog.Category) bool { return c.Premium }),
-		MethodFor:        appliesTo(p.Catalog, func(c catalog.Category) bool { return c.OnlineFiling }),
-		OfficeFor:        appliesTo(p.Catalog, func(c catalog.Category) bool { return c.FieldOffice }),
-		PriorityDateFor:  appliesTo(p.Catalog, func(c catalog.Category) bool { return c.PriorityDate }),
+		Premium:          sel(timeline.FieldPremium, "forms.label.premium", f.Premium),
+		Method:           sel(timeline.FieldFilingMethod, "forms.label.filing_method", f.FilingMethod),
+		Office:           sel(timeline.FieldInterviewOffice, "forms.label.interview_office", strings.ToUpper(f.InterviewOffice)),
+		Current:          sel(timeline.FieldPDCurrent, "forms.label.pd_current_question", f.PDCurrent),
+		Charge:           sel(timeline.FieldChargeability, "forms.label.chargeability", strings.ToUpper(f.Chargeability)),
+		PremiumFor:       has(func(c catalog.Category) bool { return c.Premium }),
+		MethodFor:        has(func(c catalog.Category) bool { return c.OnlineFiling }),
+		OfficeFor:        has(func(c catalog.Category) bool { return c.FieldOffice }),
+		PriorityDateFor:  has(func(c catalog.Category) bool { return c.PriorityDate }),
 		UpgradeDayErr:    p.Errors[timeline.FieldPremiumUpgradeDay],
 		PriorityDateErr:  p.Errors[timeline.FieldPriorityDate],
 		PriorityDateType: "month",

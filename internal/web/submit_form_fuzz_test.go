@@ -36,7 +36,7 @@ func FuzzSubmitForm(f *testing.F) {
 		v.Set("milestones[29].date", date2)
 		r := httptest.NewRequest(http.MethodPost, "/submit", strings.NewReader(v.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		form, sub, rowOf, err := parseCaseForm(r, cat)
+		form, sub, rowOf, err := parseCaseForm(r, cat, timeline.English)
 		if err != nil {
 			return
 		}

@@ -15,6 +15,11 @@
     var a = document.getElementById(button.getAttribute(button === copy ? "data-copy-link" : "data-share-link"));
     return a ? a.href : "";
   };
+  // text is the page's sentence (data-* of the box, in its language), or
+  // the English given.
+  var text = function (name, english) {
+    return box.getAttribute("data-" + name) || english;
+  };
   var say = function (text) {
     if (status) {
       status.textContent = text;
@@ -26,18 +31,18 @@
     copy.hidden = !canCopy;
     copy.addEventListener("click", function () {
       navigator.clipboard.writeText(linkOf(copy)).then(function () {
-        say("Link copied. Paste it somewhere only you can read.");
+        say(text("copied", "Link copied. Paste it somewhere only you can read."));
       }, function () {
-        say("Could not copy: select the link and copy it by hand.");
+        say(text("copy-failed", "Could not copy: select the link and copy it by hand."));
       });
     });
   }
   if (share) {
     share.hidden = !canShare;
     share.addEventListener("click", function () {
-      navigator.share({ title: "Manage my case on CaseTrack", url: linkOf(share) }).catch(function (err) {
+      navigator.share({ title: text("share-title", "Manage my case on CaseTrack"), url: linkOf(share) }).catch(function (err) {
         if (err && err.name !== "AbortError") {
-          say("Could not share: copy the link instead.");
+          say(text("share-failed", "Could not share: copy the link instead."));
         }
       });
     });

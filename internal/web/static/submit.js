@@ -13,6 +13,22 @@
   var steps = {};
   try { steps = JSON.parse(fieldset.getAttribute("data-steps") || "{}"); } catch (e) { steps = {}; }
 
+  // The page's language: the form's data-texts hold the sentences below
+  // in it (none on English pages, which use the script's own); dates and
+  // numbers are written with Intl in that language and its digits.
+  var TEXTS = null;
+  try { TEXTS = JSON.parse(form.getAttribute("data-texts") || "null"); } catch (e) { TEXTS = null; }
+  // say is the page's sentence key with its {placeholders} filled, or the
+  // English given.
+  function say(key, english, vals) {
+    var t = TEXTS && TEXTS[key] ? TEXTS[key] : english;
+    for (var k in vals) t = t.split("{" + k + "}").join(String(vals[k]));
+    return t;
+  }
+  function num(n) {
+    return TEXTS ? new Intl.NumberFormat(TEXTS.lang, { useGrouping: false, numberingSystem: TEXTS.nu }).format(n) : String(n);
+  }
+
   // Must match package caseform: the steps that may be listed again, and
   // how often (timeline.MaxRepeats).
   var REPEATABLE = { rfe: true, rfe_response: true };
@@ -26,15 +42,21 @@
   function daysIn(y, m) { return new Date(Date.UTC(y, m, 0)).getUTCDate(); }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function describe(d) {
+    if (TEXTS) {
+      var opts = { timeZone: "UTC", calendar: "gregory", month: "long", year: "numeric", numberingSystem: TEXTS.nu };
+      if (d.d) opts.day = "numeric";
+      return new Intl.DateTimeFormat(TEXTS.lang, opts).format(new Date(Date.UTC(d.y, d.m - 1, d.d || 1)));
+    }
     return d.d ? d.d + " " + MONTHS[d.m - 1] + " " + d.y : MONTHS[d.m - 1] + " " + d.y;
   }
+  var UNREADABLE = "not a date we can read";
   function canonical(d) { return d.y + "-" + pad(d.m) + (d.d ? "-" + pad(d.d) : ""); }
   function build(y, m, d, hasDay) {
-    if (y < MIN_YEAR || y > MAX_YEAR) return { error: "use a year from " + MIN_YEAR + " to " + MAX_YEAR + ", written with four digits" };
-    if (m < 1 || m > 12) return { error: "there is no month " + m };
+    if (y < MIN_YEAR || y > MAX_YEAR) return { error: say("year_range", "use a year from {min} to {max}, written with four digits", { min: num(MIN_YEAR), max: num(MAX_YEAR) }) };
+    if (m < 1 || m > 12) return { error: say("no_month", "there is no month {month}", { month: num(m) }) };
     if (!hasDay) return { date: { y: y, m: m, d: 0 } };
     var last = daysIn(y, m);
-    if (d < 1 || d > last) return { error: MONTHS[m - 1] + " " + y + " has " + last + " days" };
+    if (d < 1 || d > last) return { error: say("day_range", "{monthyear} has {days} days", { monthyear: describe({ y: y, m: m, d: 0 }), days: num(last) }) };
     return { date: { y: y, m: m, d: d } };
   }
   function monthNamed(w) {
@@ -50,14 +72,14 @@
     if (!s) return null;
     var m = /^(\d{4})([-/])(\d{1,2})(?:([-/])(\d{1,2}))?$/.exec(s);
     if (m) {
-      if (m[4] && m[4] !== m[2]) return { error: "not a date we can read" };
+      if (m[4] && m[4] !== m[2]) return { error: say("unreadable", UNREADABLE) };
       return build(+m[1], +m[3], m[5] ? +m[5] : 0, !!m[5]);
     }
     m = /^(\d{1,2})([-/])(\d{1,2})([-/])(\d{4})$/.exec(s);
     if (m) {
-      if (m[2] !== m[4]) return { error: "not a date we can read" };
+      if (m[2] !== m[4]) return { error: say("unreadable", UNREADABLE) };
       var a = +m[1], b = +m[3], y = +m[5];
-      if (a > 12 && b >= 1 && b <= 12) return { error: "the month comes first, as on USCIS notices: did you mean " + pad(b) + m[2] + pad(a) + m[2] + y + "?" };
+      if (a > 12 && b >= 1 && b <= 12) return { error: say("month_first", "the month comes first, as on USCIS notices: did you mean {suggestion}?", { suggestion: pad(b) + m[2] + pad(a) + m[2] + y }) };
       var r = build(y, a, b, true);
       if (r.date && a !== b && a <= 12 && b <= 12) {
         r.ambiguous = true;
@@ -67,7 +89,7 @@
     }
     m = /^(\d{1,2})[-/](\d{4})$/.exec(s);
     if (m) return build(+m[2], +m[1], 0, false);
-    if (!/^[a-z0-9 ,.]+$/.test(s)) return { error: "not a date we can read" };
+    if (!/^[a-z0-9 ,.]+$/.test(s)) return { error: say("unreadable", UNREADABLE) };
     var words = s.match(/[a-z]+|\d+/g) || [], toks = [];
     for (var i = 0; i < words.length; i++) {
       var prev = words[i - 1];
@@ -80,15 +102,15 @@
       if (/^\d+$/.test(t)) {
         if (t.length === 4 && !year) year = t;
         else if (t.length <= 2 && !day) day = t;
-        else return { error: "not a date we can read" };
+        else return { error: say("unreadable", UNREADABLE) };
         continue;
       }
-      if (month) return { error: "not a date we can read" };
+      if (month) return { error: say("unreadable", UNREADABLE) };
       month = monthNamed(t);
-      if (!month) return { error: "\u201c" + t + "\u201d is not a month name" };
+      if (!month) return { error: say("not_month", "{word} is not a month name", { word: "\u201c" + t + "\u201d" }) };
     }
-    if (!month) return { error: "not a date we can read" };
-    if (!year) return { error: "add the year with four digits" };
+    if (!month) return { error: say("unreadable", UNREADABLE) };
+    if (!year) return { error: say("add_year", "add the year with four digits") };
     return build(+year, month, day ? +day : 0, !!day);
   }
 
@@ -103,16 +125,18 @@
     if (r && r.date) {
       var d = r.date;
       if (monthOnly) {
-        text = "Read as " + describe({ y: d.y, m: d.m, d: 0 }) + (d.d ? ": only the month is kept, never the day." : ".");
+        var month = describe({ y: d.y, m: d.m, d: 0 });
+        text = d.d ? say("read_month_only", "Read as {date}: only the month is kept, never the day.", { date: month }) :
+          say("read_as", "Read as {date}.", { date: month });
       } else {
-        text = "Read as " + describe(d) + ".";
+        text = say("read_as", "Read as {date}.", { date: describe(d) });
       }
       if (r.ambiguous) {
-        text += " Month first, as on USCIS notices; written day first it would be " +
-          describe(monthOnly ? { y: r.other.y, m: r.other.m, d: 0 } : r.other) + ". You will be asked to confirm.";
+        text += " " + say("ambiguous", "Month first, as on USCIS notices; written day first it would be {other}. You will be asked to confirm.",
+          { other: describe(monthOnly ? { y: r.other.y, m: r.other.m, d: 0 } : r.other) });
       }
     } else if (r && r.error && final) {
-      text = "Not read as a date yet: " + r.error + ".";
+      text = say("not_read", "Not read as a date yet: {error}.", { error: r.error });
     }
     if (out.textContent !== text) out.textContent = text;
   }
@@ -125,7 +149,7 @@
     picker.type = kind;
     if (picker.type !== kind) return; // no native picker in this browser
     picker.className = "picker";
-    picker.setAttribute("aria-label", "Pick " + label + " from a calendar");
+    picker.setAttribute("aria-label", say("pick", "Pick {field} from a calendar", { field: label }));
     var wrap = document.createElement("div");
     wrap.className = "date-pair";
     input.parentNode.insertBefore(wrap, input);
@@ -222,7 +246,8 @@
     rows.forEach(function (r, i) {
       var rep = seen[r.code] || 0;
       seen[r.code] = rep + 1;
-      var label = (r.name || r.code || "Step " + (i + 1)) + (rep ? ", " + ordinal(rep + 1) : "");
+      var label = r.name || r.code || say("step_n", "Step {n}", { n: num(i + 1) });
+      if (rep) label = TEXTS ? say("repeat", "", { step: label, n: num(rep + 1) }) : label + ", " + ordinal(rep + 1);
       var row = el("div", { "class": "step", "data-code": r.code, "data-name": r.name || "" });
       row.appendChild(el("input", { type: "hidden", name: "milestones[" + i + "].step", value: r.code }));
       var check = el("div", { "class": "step-check" });
@@ -232,10 +257,10 @@
       check.appendChild(el("label", { "for": "f-m" + i + "-on" }, label));
       row.appendChild(check);
       var dateBox = el("div", { "class": "step-date" });
-      var lab = el("label", { "for": "f-m" + i + "-date" }, "Date");
-      lab.appendChild(el("span", { "class": "vh" }, " of " + label));
+      var lab = el("label", { "for": "f-m" + i + "-date" }, say("date", "Date"));
+      lab.appendChild(el("span", { "class": "vh" }, " " + say("date_of", "of {step}", { step: label })));
       dateBox.appendChild(lab);
-      var input = el("input", { type: "text", id: "f-m" + i + "-date", name: "milestones[" + i + "].date", placeholder: "e.g. 05/02/2024",
+      var input = el("input", { type: "text", id: "f-m" + i + "-date", name: "milestones[" + i + "].date", placeholder: say("placeholder", "e.g. 05/02/2024"),
         autocomplete: "off", spellcheck: "false", "data-date": "day", "aria-describedby": "r-m" + i });
       input.value = r.date || "";
       dateBox.appendChild(input);
@@ -243,7 +268,7 @@
       row.appendChild(dateBox);
       var last = i === rows.length - 1 || rows[i + 1].code !== r.code;
       if (last && REPEATABLE[r.code] && counts[r.code] < MAX_REPEATS && inCat[r.code]) {
-        row.appendChild(el("button", { type: "submit", name: "add", value: r.code, "class": "add-repeat" }, "+ Add another: " + r.name));
+        row.appendChild(el("button", { type: "submit", name: "add", value: r.code, "class": "add-repeat" }, say("add_another", "+ Add another: {step}", { step: r.name })));
       }
       list.appendChild(row);
       enhanceRow(row, label);
@@ -260,7 +285,7 @@
     var box = row.querySelector("input[type=checkbox]");
     var input = row.querySelector("input[data-date]");
     if (!input) return;
-    enhanceDate(input, "the date of " + label);
+    enhanceDate(input, say("date_of_step", "the date of {step}", { step: label }));
     if (!box) return;
     var area = row.querySelector(".step-date");
     var more = row.querySelector("button[name=add]");
@@ -289,18 +314,18 @@
   document.querySelectorAll("[data-js-show]").forEach(function (e) { e.hidden = false; });
 
   var filed = form.querySelector("#f-filed");
-  if (filed) enhanceDate(filed, "the filing month");
+  if (filed) enhanceDate(filed, say("filing_month", "the filing month"));
 
   if (list) {
     list.querySelectorAll(".step").forEach(function (row) {
       var label = row.querySelector(".step-check label");
-      enhanceRow(row, label ? label.textContent : "this step");
+      enhanceRow(row, label ? label.textContent : say("this_step", "this step"));
     });
     var hint = fieldset.querySelector("#h-milestones");
     if (category) {
       category.addEventListener("change", function () {
         render(layout(category.value, rowsNow()), category.value);
-        if (hint && category.value) hint.textContent = "Tick each step you have reached and give its date as on the notice, for example 05/02/2024, May 2, 2024 or 2024-05-02; only the month (2024-05) if you don't remember the day.";
+        if (hint && category.value) hint.textContent = say("hint", "Tick each step you have reached and give its date as on the notice, for example 05/02/2024, May 2, 2024 or 2024-05-02; only the month (2024-05) if you don't remember the day.");
       });
     }
     list.addEventListener("click", function (ev) {
