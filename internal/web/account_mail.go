@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"math"
 	"net/http"
 	"time"
 
@@ -71,19 +70,6 @@ func newAccountMailLimits(now func() time.Time) *accountMailLimits {
 // in the language l.
 func errMailLimited(l *i18n.Locale, retry time.Duration) *httpError {
 	return errRateLimitedMsg(retry, l.T("mail.limited", "Wait", waitIn(l, retry)))
-}
-
-// waitIn says a wait in whole minutes or hours, rounded up, in l (as
-// waitText does in English).
-func waitIn(l *i18n.Locale, d time.Duration) string {
-	switch m := int(math.Ceil(d.Minutes())); {
-	case m <= 1:
-		return l.T("mail.wait.minute")
-	case m < 120:
-		return l.T("mail.wait.minutes", "Count", m)
-	default:
-		return l.T("mail.wait.hours", "Count", int(math.Ceil(d.Hours())))
-	}
 }
 
 // reserveMailClient takes one request from the client's allowance of

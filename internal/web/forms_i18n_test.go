@@ -67,8 +67,6 @@ func errorText(body, id string) string {
 	return html.UnescapeString(m[1])
 }
 
-var latinDigit = regexp.MustCompile(`[0-9]`)
-
 // TestFormsSpeakTheLanguage renders the forms' labels, choices, field
 // errors, date readings, case details and API messages in each language
 // and checks that none of the forms catalog's English shows, and that
