@@ -54,7 +54,7 @@ func (s *Server) csvBreakdown(name string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		f, fe := s.parseFilter(filterFormOf(r.URL.Query()))
 		if fe == nil {
-			fe = s.detailDimensionError(f.Category, dim)
+			fe = s.detailDimensionError(s.locale(r), f.Category, dim)
 		}
 		if fe != nil {
 			return filterError(fe)

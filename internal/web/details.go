@@ -1,10 +1,10 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/casetrack/casetrack/internal/catalog"
@@ -142,33 +142,61 @@ func (s *Server) apiSetDetails(w http.ResponseWriter, r *http.Request) error {
 // detailFilterParams are the query parameters of the statistics filter
 // on the details, with the stats.Filter field each sets.
 var detailFilterParams = []struct {
-	param, name, hint string
-	field             func(f *stats.Filter) *string
-	applies           func(c catalog.Category) bool
-	valid             func(cat *catalog.Catalog, v string) bool
+	param string
+	// hint says the values the parameter takes, in the reader's language.
+	hint    func(l *i18n.Locale) string
+	field   func(f *stats.Filter) *string
+	applies func(c catalog.Category) bool
+	valid   func(cat *catalog.Catalog, v string) bool
 	// dim is the breakdown by the detail; chargeability has none.
 	dim stats.Dimension
 }{
-	{"premium", "Premium processing", "regular, premium or upgraded",
+	{"premium", codesHint(timeline.PremiumKinds),
 		func(f *stats.Filter) *string { return &f.Premium },
 		func(c catalog.Category) bool { return c.Premium },
 		func(_ *catalog.Catalog, v string) bool { return slices.Contains(timeline.PremiumKinds, v) }, stats.ByPremium},
-	{"filing_method", "Filing method", "online or paper",
+	{"filing_method", codesHint(timeline.FilingMethods),
 		func(f *stats.Filter) *string { return &f.FilingMethod },
 		func(c catalog.Category) bool { return c.OnlineFiling },
 		func(_ *catalog.Catalog, v string) bool { return slices.Contains(timeline.FilingMethods, v) }, stats.ByFilingMethod},
-	{"interview_office", "Field office", "a field office code such as NYC",
+	{"interview_office", messageHint("forms.filter.hint_office"),
 		func(f *stats.Filter) *string { return &f.InterviewOffice },
 		func(c catalog.Category) bool { return c.FieldOffice },
 		func(cat *catalog.Catalog, v string) bool { _, ok := cat.FieldOffice(v); return ok }, stats.ByInterviewOffice},
-	{"priority_date_current", "Whether the priority date was current", "yes, no or unknown",
+	{"priority_date_current", codesHint(timeline.PDCurrentAnswers),
 		func(f *stats.Filter) *string { return &f.PDCurrent },
 		func(c catalog.Category) bool { return c.PriorityDate },
 		func(_ *catalog.Catalog, v string) bool { return slices.Contains(timeline.PDCurrentAnswers, v) }, stats.ByPDCurrent},
-	{"chargeability", "Chargeability", "a two-letter country code such as IN",
+	{"chargeability", messageHint("forms.filter.hint_country"),
 		func(f *stats.Filter) *string { return &f.Chargeability },
 		func(c catalog.Category) bool { return c.PriorityDate },
 		func(cat *catalog.Catalog, v string) bool { _, ok := cat.Country(v); return ok }, ""},
+}
+
+// codesHint lists a parameter's codes (`"regular", "premium" or
+// "upgraded"`):
+// the codes stay as typed, the words between them follow the language.
+func codesHint(codes []string) func(l *i18n.Locale) string {
+	return func(l *i18n.Locale) string {
+		quoted := make([]string, len(codes))
+		for i, c := range codes {
+			quoted[i] = strconv.Quote(c)
+		}
+		return joinOr(l, quoted)
+	}
+}
+
+// messageHint is a hint that is a sentence of the catalog.
+func messageHint(id string) func(l *i18n.Locale) string {
+	return func(l *i18n.Locale) string { return l.T(id) }
+}
+
+// joinOr joins "a", "b" and "c" as "a, b or c" in the reader's language.
+func joinOr(l *i18n.Locale, list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return l.T("forms.join_or", "List", strings.Join(list[:len(list)-1], l.T("forms.join_comma")), "Last", list[len(list)-1])
 }
 
 // detailFilterLabels are the catalog ids of the filter pickers' labels,
@@ -203,8 +231,12 @@ func detailFilterFormOf(q url.Values) detailFilterForm {
 // sets it on out; "not_given" selects the cases that did not say. A
 // detail the category does not have is refused, since its group would
 // always be empty.
-func (s *Server) parseDetailFilter(d detailFilterForm, out *stats.Filter, fe timeline.FieldErrors) {
+func (s *Server) parseDetailFilter(l *i18n.Locale, d detailFilterForm, out *stats.Filter, fe timeline.FieldErrors) {
 	category, known := s.cat.Category(out.Category)
+	ref := s.refs[l.Code()]
+	if ref == nil {
+		ref = s.cat
+	}
 	for i, raw := range d.values() {
 		p := detailFilterParams[i]
 		if *raw == "" {
@@ -219,11 +251,13 @@ func (s *Server) parseDetailFilter(d detailFilterForm, out *stats.Filter, fe tim
 			continue
 		}
 		if known && !p.applies(category) {
-			fe[p.param] = fmt.Sprintf("%s does not apply to %s. Leave it out.", p.name, category.Name)
+			name := refName(ref.Category, category.Code, func(c catalog.Category) string { return c.Name })
+			fe[p.param] = l.T("forms.filter.not_applicable", "Name", l.T(detailFilterLabels[p.param]), "Category", name)
 			continue
 		}
 		if !p.valid(s.cat, v) {
-			fe[p.param] = fmt.Sprintf("%q is not a value of %s. Use %s, or %q for cases that did not say.", clipInput(v, 40), p.param, p.hint, stats.NotGiven)
+			fe[p.param] = l.T("forms.filter.bad_value", "Value", strconv.Quote(clipInput(v, 40)), "Param", strconv.Quote(p.param),
+				"Hint", p.hint(l), "NotGiven", strconv.Quote(stats.NotGiven))
 			continue
 		}
 		*p.field(out) = v
@@ -413,7 +447,7 @@ type feedDetails struct {
 
 // parseFeedDetails reads the feed's detail parameters, adding a problem
 // per unknown value.
-func parseFeedDetails(cat *catalog.Catalog, get func(string) string, problems *[]string) feedDetails {
+func parseFeedDetails(l *i18n.Locale, cat *catalog.Catalog, get func(string) string, problems *[]string) feedDetails {
 	var d feedDetails
 	fields := map[string]*string{"premium": &d.Premium, "filing_method": &d.FilingMethod,
 		"interview_office": &d.InterviewOffice, "priority_date_current": &d.PDCurrent}
@@ -430,7 +464,7 @@ func parseFeedDetails(cat *catalog.Catalog, get func(string) string, problems *[
 			continue
 		}
 		if !p.valid(cat, v) {
-			*problems = append(*problems, p.param+" "+quoteParam(v)+" is not one of "+p.hint)
+			*problems = append(*problems, l.T("forms.filter.feed_bad_value", "Param", p.param, "Value", quoteParam(v), "Hint", p.hint(l)))
 		}
 		*field = v
 	}
@@ -446,8 +480,8 @@ func (d feedDetails) set(set func(k, v string)) {
 }
 
 // words names the details for a feed's title.
-func (d feedDetails) words(cat *catalog.Catalog) []string {
-	s := phrase.Details(cat, stats.Filter{Premium: d.Premium, FilingMethod: d.FilingMethod, InterviewOffice: d.InterviewOffice, PDCurrent: d.PDCurrent})
+func (d feedDetails) words(l *i18n.Locale, ref *catalog.Catalog) []string {
+	s := phrase.DetailsIn(l, ref, stats.Filter{Premium: d.Premium, FilingMethod: d.FilingMethod, InterviewOffice: d.InterviewOffice, PDCurrent: d.PDCurrent})
 	if s == "" {
 		return nil
 	}
@@ -456,14 +490,19 @@ func (d feedDetails) words(cat *catalog.Catalog) []string {
 
 // detailDimensionError refuses a breakdown by a detail the category does
 // not have (all its rows would be "not given"); nil otherwise.
-func (s *Server) detailDimensionError(category string, by stats.Dimension) timeline.FieldErrors {
+func (s *Server) detailDimensionError(l *i18n.Locale, category string, by stats.Dimension) timeline.FieldErrors {
 	c, ok := s.cat.Category(category)
 	if !ok {
 		return nil
 	}
 	for _, p := range detailFilterParams {
 		if p.dim == by && !p.applies(c) {
-			return timeline.FieldErrors{paramDimension: fmt.Sprintf("%s does not apply to %s, so there is nothing to break down by.", p.name, c.Name)}
+			ref := s.refs[l.Code()]
+			if ref == nil {
+				ref = s.cat
+			}
+			name := refName(ref.Category, c.Code, func(c catalog.Category) string { return c.Name })
+			return timeline.FieldErrors{paramDimension: l.T("forms.filter.no_breakdown", "Name", l.T(detailFilterLabels[p.param]), "Category", name)}
 		}
 	}
 	return nil

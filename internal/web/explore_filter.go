@@ -104,7 +104,7 @@ func (s *Server) parseFilterIn(l *i18n.Locale, f filterForm) (stats.Filter, time
 	if !out.FiledFrom.IsZero() && !out.FiledTo.IsZero() && out.FiledTo.Before(out.FiledFrom) {
 		fe[paramFiledTo] = l.T("exview.filter_order", "To", out.FiledTo.String(), "From", out.FiledFrom.String())
 	}
-	s.parseDetailFilter(f.Details, &out, fe)
+	s.parseDetailFilter(l, f.Details, &out, fe)
 	if len(fe) > 0 {
 		return stats.Filter{}, fe
 	}

@@ -139,9 +139,6 @@ func entryTime(it feedItem, now time.Time) string {
 type feedWords struct {
 	l   *i18n.Locale
 	ref *catalog.Catalog
-	// english is the reference data as catalog.json names it, for the
-	// detail words (phrase writes English).
-	english *catalog.Catalog
 }
 
 // feedWordsIn is feedWords for a language.
@@ -150,7 +147,7 @@ func (s *Server) feedWordsIn(l *i18n.Locale) feedWords {
 	if !ok {
 		ref = s.cat
 	}
-	return feedWords{l: l, ref: ref, english: s.cat}
+	return feedWords{l: l, ref: ref}
 }
 
 // link is path with the filter as its query string and, for any
@@ -243,7 +240,7 @@ func (w feedWords) feedTitle(f feedFilter) string {
 	if f.Milestone != "" {
 		parts = append(parts, w.milestone(f.Milestone))
 	}
-	parts = append(parts, f.Details.words(w.english)...)
+	parts = append(parts, f.Details.words(w.l, w.ref)...)
 	title := w.l.T("feed.title.latest")
 	if len(parts) > 0 {
 		title = w.l.T("feed.title.filtered", "Filters", strings.Join(parts, w.l.T("feed.title.separator")))

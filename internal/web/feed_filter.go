@@ -70,7 +70,7 @@ func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values) (feedFi
 		}
 		f.Filed = m
 	}
-	f.Details = parseFeedDetails(cat, get, &problems)
+	f.Details = parseFeedDetails(l, cat, get, &problems)
 	if v := get("cursor"); v != "" {
 		k, ok := decodeCursor(cat, v)
 		if !ok {

@@ -66,7 +66,7 @@ func (s *Server) apiBreakdown(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if fe := s.detailDimensionError(f.Category, dim); fe != nil {
+	if fe := s.detailDimensionError(s.locale(r), f.Category, dim); fe != nil {
 		return errValidation(fe)
 	}
 	return s.writeBreakdown(w, f, dim)
