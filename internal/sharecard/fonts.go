@@ -21,7 +21,7 @@ import (
 
 // The card draws with Noto fonts (SIL Open Font License, fonts/OFL.txt).
 // Those of Latin (with Vietnamese), Arabic (with Persian) and Devanagari
-// are small once cut to the card's scripts (fonts/README.md says how),
+// are small once cut to the card's scripts (fonts/subset.sh),
 // so the binary carries them. A Chinese font holds tens of thousands of
 // glyphs, some 20 MB: the card uses the one installed on the system
 // (Debian's fonts-noto-cjk), and without it Chinese cards stay English.
