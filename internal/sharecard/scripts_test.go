@@ -1,11 +1,13 @@
 package sharecard
 
 import (
+	"bytes"
 	"cmp"
 	"image"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
@@ -229,4 +231,51 @@ func TestMissingCJKFont(t *testing.T) {
 	if len(lib.missing) != 1 || !strings.Contains(lib.missing[0], "fonts-noto-cjk") {
 		t.Errorf("missing-font messages %q, want one naming fonts-noto-cjk", lib.missing)
 	}
+}
+
+// TestArabicNumbersKeepTheirOrder: a number inside a right-to-left line
+// still reads from the left: in "٦٢٪" (62%) the 6 is drawn left of the 2.
+func TestArabicNumbersKeepTheirOrder(t *testing.T) {
+	c := scriptCard(t, "ar", "EB-2", "الهند", "قضايا EB-2")
+	cv, err := render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ok := drawnText(cv, c.CohortText())
+	if !ok || !strings.Contains(l.text, "٦٢") {
+		t.Fatalf("cohort line %q, want one with ٦٢", c.CohortText())
+	}
+	at := func(r rune) int {
+		return slices.IndexFunc(l.glyphs, func(g drawnGlyph) bool { id, ok := g.face.NominalGlyph(r); return ok && id == g.id })
+	}
+	six, two := at('٦'), at('٢')
+	if six < 0 || two < 0 || six > two {
+		t.Errorf("glyphs of 6 and 2 at %d and %d from the left, want the 6 first", six, two)
+	}
+}
+
+// TestConcurrentCards: cards in several scripts drawn at once come out
+// as drawn alone (faces and shapers are not shared between drawings;
+// run with -race).
+func TestConcurrentCards(t *testing.T) {
+	want := map[string][]byte{}
+	for _, tt := range scriptCards[2:6] {
+		b, err := Render(scriptCard(t, tt.code, tt.category, tt.country, tt.group))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[tt.code] = b
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		for _, tt := range scriptCards[2:6] {
+			c := scriptCard(t, tt.code, tt.category, tt.country, tt.group)
+			wg.Go(func() {
+				if b, err := Render(c); err != nil || !bytes.Equal(b, want[tt.code]) {
+					t.Errorf("%s: drawn at the same time as others, a different card (%v)", tt.code, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
 }
