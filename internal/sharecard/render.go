@@ -307,13 +307,13 @@ func (cv *canvas) rect(r image.Rectangle, col color.RGBA) {
 
 // shape fills the path build adds, anti-aliased, within bounds: the
 // rasterizer is only as large as the shape, which keeps small shapes
-// cheap.
+// cheap, and its memory is reused from shape to shape.
 func (cv *canvas) shape(bounds image.Rectangle, col color.RGBA, build func(z *vector.Rasterizer, dx, dy float32)) {
 	bounds = bounds.Intersect(cv.img.Bounds())
 	if bounds.Empty() {
 		return
 	}
-	z := vector.NewRasterizer(bounds.Dx(), bounds.Dy())
+	z := cv.ts.kit.rasterizer(bounds.Dx(), bounds.Dy())
 	build(z, float32(-bounds.Min.X), float32(-bounds.Min.Y))
 	z.Draw(cv.img, bounds, image.NewUniform(col), image.Point{})
 }

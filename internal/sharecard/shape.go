@@ -29,15 +29,27 @@ type style struct {
 	size float64
 }
 
-// toolkit is what shaping needs and cannot share between goroutines:
-// font faces (they cache glyph lookups), the shaper (it caches its
-// plans per face), the segmenter and the line wrapper. Toolkits are
+// toolkit is what drawing text needs and cannot share between
+// goroutines: font faces (they cache glyph lookups), the shaper (it
+// caches its plans per face), the segmenter, the line wrapper and the
+// rasterizer. Toolkits are
 // pooled, since making one costs more than shaping a card's text.
 type toolkit struct {
 	faces   map[*font.Font]*font.Face
 	shaper  shaping.HarfbuzzShaper
 	seg     shaping.Segmenter
 	wrapper shaping.LineWrapper
+	raster  *vector.Rasterizer
+}
+
+// rasterizer is the toolkit's rasterizer, emptied and sized w×h.
+func (k *toolkit) rasterizer(w, h int) *vector.Rasterizer {
+	if k.raster == nil {
+		k.raster = vector.NewRasterizer(w, h)
+	} else {
+		k.raster.Reset(w, h)
+	}
+	return k.raster
 }
 
 var toolkits = sync.Pool{New: func() any { return &toolkit{faces: map[*font.Font]*font.Face{}} }}
