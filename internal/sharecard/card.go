@@ -25,7 +25,7 @@ const (
 
 // layoutVersion changes whenever the drawing changes, so that the cache
 // and the ETag of a card change with it.
-const layoutVersion = "1"
+const layoutVersion = "2"
 
 // Card is everything a card shows.
 type Card struct {

@@ -209,20 +209,23 @@ func TestCache(t *testing.T) {
 	}
 }
 
-// FuzzRender: whatever the names and days, a card is drawn at its size
+// FuzzRender: whatever the names, days and language, a card is drawn at its size
 // without panicking (days come from dates people type, and a receipt may
 // predate the filing month).
 func FuzzRender(f *testing.F) {
-	f.Add("EB-2 National Interest Waiver", "India", "Receipt notice", 214, 5, 0.62, true, "approved")
-	f.Add("", "", "", 0, 0, 0.0, false, "pending")
-	f.Add(strings.Repeat("W", 200), "Ω", "\u202e", -40, 4000, 1.5, true, "denied")
-	f.Fuzz(func(t *testing.T, category, country, milestone string, days, day int, share float64, enough bool, status string) {
+	f.Add("EB-2 National Interest Waiver", "India", "Receipt notice", 214, 5, 0.62, true, "approved", uint8(0))
+	f.Add("", "", "", 0, 0, 0.0, false, "pending", uint8(1))
+	f.Add(strings.Repeat("W", 200), "Ω", "\u202e", -40, 4000, 1.5, true, "denied", uint8(2))
+	f.Add("EB-2 الإعفاء", "\u200c\u064b", "क्ष\u093f", 100, 50, 0.5, true, "approved", uint8(5))
+	cat := loadCatalog(f)
+	codes := []string{"en", "es", "zh-Hans", "hi", "pt-BR", "vi", "ar", "fa"}
+	f.Fuzz(func(t *testing.T, category, country, milestone string, days, day int, share float64, enough bool, status string, lang uint8) {
 		// The site keeps days within years of filing; the fuzzer's
 		// extremes would only time out the drawing of millions of ticks.
 		days, day = days%20000, day%20000
 		c := Card{Category: category, Country: country, Filed: timeline.Month{Year: 2024, Month: time.May},
 			Status: status, Days: days, Milestones: []Milestone{{milestone, day, enough}},
-			Cohort: Cohort{Enough: enough, Share: share, Group: country}}
+			Cohort: Cohort{Enough: enough, Share: share, Group: country}, Locale: cat.Locale(codes[int(lang)%len(codes)])}
 		b, err := Render(c)
 		if err != nil {
 			t.Fatalf("Render: %v", err)

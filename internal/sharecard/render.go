@@ -7,15 +7,8 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
-	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
 	"golang.org/x/image/vector"
 
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -58,46 +51,31 @@ const (
 	labelRows = 3
 )
 
-// fonts are Go's own fonts (BSD licence), embedded in the binary by
-// golang.org/x/image: nothing is loaded from anywhere at run time.
-var fonts = sync.OnceValues(func() (fontSet, error) {
-	regular, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		return fontSet{}, fmt.Errorf("parse Go Regular: %w", err)
-	}
-	bold, err := opentype.Parse(gobold.TTF)
-	if err != nil {
-		return fontSet{}, fmt.Errorf("parse Go Bold: %w", err)
-	}
-	return fontSet{regular: regular, bold: bold}, nil
-})
-
-type fontSet struct{ regular, bold *opentype.Font }
-
-// canvas is one card being drawn. Font faces are not safe for concurrent
-// use, so each render opens its own (parsing the fonts is the costly part,
-// and that is done once).
+// canvas is one card being drawn.
 type canvas struct {
-	img   *image.RGBA
-	fonts fontSet
-	faces map[faceKey]font.Face
+	img *image.RGBA
+	ts  *typesetter
+	// drawn is every line of text drawn, in order, for tests to read.
+	drawn []drawnLine
 }
 
-type faceKey struct {
-	bold bool
-	size float64
-}
+// Text sizes of the card, in pixels.
+var (
+	styleBrand    = style{size: 26}
+	styleSubtitle = style{size: 32}
+	styleBadge    = style{bold: true, size: 44}
+	styleCohort   = style{bold: true, size: 40}
+	styleGroup    = style{size: 24}
+	styleLabel    = style{size: 24}
+	styleTerminal = style{bold: true, size: 24}
+	styleMonth    = style{size: 22}
+)
 
 // Render draws the card as a PNG of Width×Height. The same card always
 // gives the same bytes.
 func Render(c Card) ([]byte, error) {
-	fs, err := fonts()
+	cv, err := render(c)
 	if err != nil {
-		return nil, err
-	}
-	cv := &canvas{img: image.NewRGBA(image.Rect(0, 0, Width, Height)), fonts: fs, faces: map[faceKey]font.Face{}}
-	defer cv.close()
-	if err := cv.draw(c); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -110,108 +88,79 @@ func Render(c Card) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func (cv *canvas) close() {
-	for _, f := range cv.faces {
-		_ = f.Close()
-	}
-}
-
-// face returns the regular or bold face at size pixels.
-func (cv *canvas) face(bold bool, size float64) (font.Face, error) {
-	k := faceKey{bold, size}
-	if f, ok := cv.faces[k]; ok {
-		return f, nil
-	}
-	src := cv.fonts.regular
-	if bold {
-		src = cv.fonts.bold
-	}
-	f, err := opentype.NewFace(src, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+// render draws the card on a canvas.
+func render(c Card) (*canvas, error) {
+	l := c.locale()
+	ts, err := newTypesetter(l.Code(), l.RTL())
 	if err != nil {
-		return nil, fmt.Errorf("font face: %w", err)
+		return nil, err
 	}
-	cv.faces[k] = f
-	return f, nil
+	defer ts.release()
+	cv := &canvas{img: image.NewRGBA(image.Rect(0, 0, Width, Height)), ts: ts}
+	cv.draw(c)
+	return cv, nil
 }
 
-func (cv *canvas) draw(c Card) error {
+// textWidth is the width of the card's text column.
+const textWidth = Width - 2*margin
+
+// paragraph draws s in at most lines lines of the text column, the
+// first baseline at y, from the left margin or, in a language written
+// from the right, to the right margin.
+func (cv *canvas) paragraph(s string, st style, y, lines, lineHeight int, col color.RGBA) {
+	for i, l := range cv.ts.layout(s, st, textWidth, lines) {
+		cv.drawLine(l, cv.startX(l.px(), 0), y+i*lineHeight, col)
+	}
+}
+
+// startX is where a line of width w begins when it starts indent pixels
+// inside the margin on the side the language starts from.
+func (cv *canvas) startX(w, indent int) int {
+	if cv.ts.rtl() {
+		return Width - margin - indent - w
+	}
+	return margin + indent
+}
+
+func (cv *canvas) draw(c Card) {
 	draw.Draw(cv.img, cv.img.Bounds(), image.NewUniform(colBackground), image.Point{}, draw.Src)
 	cv.rect(image.Rect(0, 0, Width, 12), colBand)
 
-	small, err := cv.face(false, 26)
-	if err != nil {
-		return err
-	}
-	cv.text(c.brandText(), margin, 66, small, colMuted)
+	cv.paragraph(c.brandText(), styleBrand, 66, 1, 0, colMuted)
 
-	// The category, as large as fits on one line.
-	var title font.Face
-	name := c.Category
-	for size := 60.0; ; size -= 4 {
-		if title, err = cv.face(true, size); err != nil {
-			return err
-		}
-		if measure(title, name) <= Width-2*margin || size <= 40 {
-			break
-		}
-	}
-	cv.text(fit(title, name, Width-2*margin), margin, 138, title, colText)
-
-	sub, err := cv.face(false, 32)
-	if err != nil {
-		return err
-	}
-	cv.text(fit(sub, c.Subtitle(), Width-2*margin), margin, 190, sub, colMuted)
+	cv.paragraph(c.Category, cv.titleStyle(c.Category), 138, 1, 0, colText)
+	cv.paragraph(c.Subtitle(), styleSubtitle, 190, 1, 0, colMuted)
 
 	// The status badge.
-	badge, err := cv.face(true, 44)
-	if err != nil {
-		return err
-	}
 	colors := statusColorsOf(c.Status)
-	status := fit(badge, c.StatusText(), Width-2*margin-48)
-	w := measure(badge, status)
-	cv.roundRect(margin, 216, margin+w+48, 216+72, 36, colors[1])
-	cv.text(status, margin+24, 216+52, badge, colors[0])
+	status := cv.ts.line(c.StatusText(), styleBadge, textWidth-48)
+	left := cv.startX(status.px()+48, 0)
+	cv.roundRect(left, 216, left+status.px()+48, 216+72, 36, colors[1])
+	cv.drawLine(status, left+24, 216+52, colors[0])
 
-	if err := cv.timeline(c); err != nil {
-		return err
-	}
+	cv.timeline(c)
 
 	cv.rect(image.Rect(margin, 496, Width-margin, 498), colRule)
-	cohort, err := cv.face(true, 40)
-	if err != nil {
-		return err
-	}
-	cv.text(fit(cohort, c.CohortText(), Width-2*margin), margin, 546, cohort, colText)
-	group, err := cv.face(false, 24)
-	if err != nil {
-		return err
-	}
+	cv.paragraph(c.CohortText(), styleCohort, 546, 1, 0, colText)
 	// The group is named in full, as on the case page: it may take two
 	// lines.
-	for i, line := range wrap(group, c.GroupText(), Width-2*margin, 2) {
-		cv.text(line, margin, 582+i*30, group, colMuted)
+	cv.paragraph(c.GroupText(), styleGroup, 582, 2, 30, colMuted)
+}
+
+// titleStyle is the largest title size, from 60 down to 40 pixels, at
+// which the category fits on one line.
+func (cv *canvas) titleStyle(category string) style {
+	st := style{bold: true, size: 60}
+	for st.size > 40 && cv.ts.measure(category, st) > textWidth {
+		st.size -= 4
 	}
-	return nil
+	return st
 }
 
 // timeline draws the milestones on a line from filing to the decision
 // (or to the last day the case was confirmed waiting), with the months
 // below it.
-func (cv *canvas) timeline(c Card) error {
-	label, err := cv.face(false, 24)
-	if err != nil {
-		return err
-	}
-	labelBold, err := cv.face(true, 24)
-	if err != nil {
-		return err
-	}
-	months, err := cv.face(false, 22)
-	if err != nil {
-		return err
-	}
+func (cv *canvas) timeline(c Card) {
 
 	// The scale runs from the earliest point (a receipt may predate the
 	// filing month's 15th) to the latest, with room for the dots.
@@ -238,7 +187,7 @@ func (cv *canvas) timeline(c Card) error {
 		}
 	}
 
-	cv.monthTicks(c, first, last, xOf, months)
+	cv.monthTicks(c, first, last, xOf)
 
 	// Dots and their labels. Each label takes the lowest row where it
 	// does not overlap the label before it; one that fits nowhere is left
@@ -274,28 +223,27 @@ func (cv *canvas) timeline(c Card) error {
 		if p.open {
 			cv.circle(x, axisY, 6, colBackground)
 		}
-		f := label
+		st := styleLabel
 		if p.bold {
-			f = labelBold
+			st = styleTerminal
 		}
-		name := fit(f, p.name, Width/3)
-		w := measure(f, name)
+		name := cv.ts.line(p.name, st, Width/3)
+		w := name.px()
 		left := min(max(int(x)-w/2, margin), Width-margin-w)
 		for row := range labelRows {
 			if left > rowEnd[row]+16 {
 				y := axisY - 26 - row*34
-				cv.text(name, left, y, f, colText)
+				cv.drawLine(name, left, y, colText)
 				rowEnd[row] = left + w
 				break
 			}
 		}
 	}
-	return nil
 }
 
 // monthTicks marks month starts under the axis and labels as many of
 // them as fit: every month, or every 2, 3, 6 or 12 months.
-func (cv *canvas) monthTicks(c Card, first, last int, xOf func(int) float64, f font.Face) {
+func (cv *canvas) monthTicks(c Card, first, last int, xOf func(int) float64) {
 	mid := c.Filed.Mid()
 	day := func(t time.Time) int { return timeline.DaysBetween(mid, t) }
 	t0 := mid.AddDate(0, 0, first)
@@ -312,9 +260,9 @@ func (cv *canvas) monthTicks(c Card, first, last int, xOf func(int) float64, f f
 	perMonth := (xOf(last) - xOf(first)) / float64(max(last-first, 1)) * 30.44
 	sample := time.Date(2024, time.May, 1, 0, 0, 0, 0, time.UTC)
 	for _, s := range []int{1, 2, 3, 6, 12, 24, 60} {
-		widest := measure(f, c.monthTick(sample, true))
+		widest := cv.ts.measure(c.monthTick(sample, true), styleMonth)
 		if s >= 12 {
-			widest = measure(f, c.yearTick(sample))
+			widest = cv.ts.measure(c.yearTick(sample), styleMonth)
 		}
 		if perMonth*float64(s) >= float64(widest+24) {
 			step = s
@@ -341,70 +289,15 @@ func (cv *canvas) monthTicks(c Card, first, last int, xOf func(int) float64, f f
 		case t.Month() == time.January || labelled == 0:
 			text = c.monthTick(t, true)
 		}
-		w := measure(f, text)
+		line := cv.ts.line(text, styleMonth, Width)
+		w := line.px()
 		left := min(max(x-w/2, margin), Width-margin-w)
 		if left < end+16 {
 			continue
 		}
-		cv.text(text, left, axisY+46, f, colMuted)
+		cv.drawLine(line, left, axisY+46, colMuted)
 		labelled, end = labelled+1, left+w
 	}
-}
-
-// text draws s with its baseline at y.
-func (cv *canvas) text(s string, x, y int, f font.Face, col color.RGBA) {
-	d := font.Drawer{Dst: cv.img, Src: image.NewUniform(col), Face: f, Dot: fixed.P(x, y)}
-	d.DrawString(s)
-}
-
-// measure is the width of s in whole pixels.
-func measure(f font.Face, s string) int { return font.MeasureString(f, s).Ceil() }
-
-// maxRunes caps what fit and wrap measure: no line of the card holds
-// more characters than this even in the narrowest glyphs, and measuring
-// costs in proportion to the text's length.
-const maxRunes = 300
-
-// fit shortens s with an ellipsis until it is at most width pixels wide:
-// the longest prefix that fits, found by bisection.
-func fit(f font.Face, s string, width int) string {
-	r := []rune(s)
-	if len(r) <= maxRunes && measure(f, s) <= width {
-		return s
-	}
-	r = r[:min(len(r), maxRunes)]
-	lo, hi := 0, len(r) // the prefix of lo runes fits, of hi+1 does not
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if measure(f, string(r[:mid])+"…") <= width {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return string(r[:lo]) + "…"
-}
-
-// wrap breaks s at spaces into at most lines lines of at most width
-// pixels; the last one is shortened with an ellipsis if need be.
-func wrap(f font.Face, s string, width, lines int) []string {
-	var out []string
-	if r := []rune(s); len(r) > lines*maxRunes {
-		s = string(r[:lines*maxRunes])
-	}
-	words := strings.Fields(s)
-	for len(words) > 0 && len(out) < lines {
-		n := 1
-		for n < len(words) && measure(f, strings.Join(words[:n+1], " ")) <= width {
-			n++
-		}
-		if len(out) == lines-1 {
-			n = len(words)
-		}
-		out = append(out, fit(f, strings.Join(words[:n], " "), width))
-		words = words[n:]
-	}
-	return out
 }
 
 // rect fills a pixel-aligned rectangle.
@@ -414,13 +307,13 @@ func (cv *canvas) rect(r image.Rectangle, col color.RGBA) {
 
 // shape fills the path build adds, anti-aliased, within bounds: the
 // rasterizer is only as large as the shape, which keeps small shapes
-// cheap.
+// cheap, and its memory is reused from shape to shape.
 func (cv *canvas) shape(bounds image.Rectangle, col color.RGBA, build func(z *vector.Rasterizer, dx, dy float32)) {
 	bounds = bounds.Intersect(cv.img.Bounds())
 	if bounds.Empty() {
 		return
 	}
-	z := vector.NewRasterizer(bounds.Dx(), bounds.Dy())
+	z := cv.ts.kit.rasterizer(bounds.Dx(), bounds.Dy())
 	build(z, float32(-bounds.Min.X), float32(-bounds.Min.Y))
 	z.Draw(cv.img, bounds, image.NewUniform(col), image.Point{})
 }

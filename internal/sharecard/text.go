@@ -14,17 +14,6 @@ import (
 // the drawing so tests can read them. They are messages of the "card"
 // area (locales/card/), written by the card's Locale.
 
-// drawable are the languages the card's fonts can draw. Go's fonts cover
-// Latin (not Vietnamese's stacked accents), and the card's text drawer
-// places glyphs one after the other, without the shaping that Arabic,
-// Persian and Devanagari need; Chinese needs a font of several megabytes.
-// Cards of the other languages stay in English rather than show boxes or
-// broken letters (TestDrawableLanguagesHaveGlyphs checks the fonts).
-var drawable = map[string]bool{"en": true, "es": true, "pt-BR": true}
-
-// Speaks reports whether a card can be drawn in l's language.
-func Speaks(l *i18n.Locale) bool { return l != nil && drawable[l.Code()] }
-
 // sourceLocale is English, for cards built without a Locale.
 var sourceLocale = sync.OnceValues(func() (*i18n.Locale, error) {
 	c, err := i18n.Load()

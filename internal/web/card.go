@@ -37,8 +37,8 @@ const cardContentSecurityPolicy = "default-src 'none'; img-src 'self'; style-src
 // the case page shows (a hidden case is a 404 like its page), and 304
 // when the card the client holds is still the current one. The card is
 // in the request's language (the case page names its card with its lang
-// parameter) when the card's fonts can draw it, in English otherwise; the
-// cache and the ETag tell the languages apart.
+// parameter) when its fonts were found (see sharecard.Speaks), in English
+// otherwise; the cache and the ETag tell the languages apart.
 func (s *Server) caseCard(w http.ResponseWriter, r *http.Request) error {
 	id, err := caseIDFrom(r)
 	if err != nil {

@@ -229,6 +229,9 @@ func New(cfg Config) (*Server, error) {
 
 		requestTimeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout),
 	}
+	// A language whose share cards stay English for want of a font says
+	// so once, with the package to install.
+	sharecard.ReportFonts(s.log)
 	// The statistics that depend on today (how long a pending case has
 	// waited, the headline's window) read the server's clock.
 	s.index.SetClock(cfg.Now)
