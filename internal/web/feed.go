@@ -162,8 +162,19 @@ func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request) error {
 // item), and between two changes every reader of a selection gets the
 // same bytes instead of a database query.
 func feedCacheQuery(f feedFilter) url.Values {
-	v := f.values()
+	v := feedPageQuery(f)
 	v.Set("limit", strconv.Itoa(f.Limit))
+	return v
+}
+
+// feedPageQuery is the query of the feed page a filter shows, as its
+// links name it: the filters, the cursor, and the limit only when it is
+// not the page's own.
+func feedPageQuery(f feedFilter) url.Values {
+	v := f.values()
+	if f.Limit != feedPageSize {
+		v.Set("limit", strconv.Itoa(f.Limit))
+	}
 	if f.After != nil {
 		v.Set("cursor", encodeCursor(*f.After))
 	}
@@ -205,9 +216,8 @@ func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		cq := feedCacheQuery(f)
-		cr := canonicalRequest(r, cq)
-		return s.serveRendered(w, r, s.renderedKey(r, "/feed", cq), s.index.Version(), func() (*pagecache.Response, error) {
+		cr := canonicalRequest(r, feedPageQuery(f))
+		return s.serveRendered(w, r, s.renderedKey(r, "/feed", feedCacheQuery(f)), s.index.Version(), func() (*pagecache.Response, error) {
 			p, err := s.feedOf(cr, f)
 			if err != nil {
 				return nil, err
