@@ -561,3 +561,28 @@ func TestPrivacyPageSaysWhatIsMailed(t *testing.T) {
 		t.Error("the policy without mail speaks of mail")
 	}
 }
+
+// TestExportNamesTheMailLanguage: the language kept for an account's
+// later mail is personal data like the rest, so the export shows it.
+func TestExportNamesTheMailLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newMailEnv(t, st)
+		cookie := e.verifiedAccount("ana@example.org")
+		a, err := st.AccountByEmail(context.Background(), "ana@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetMailLanguage(context.Background(), a.ID, "es"); err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Account struct {
+				MailLanguage string `json:"mail_language"`
+			} `json:"account"`
+		}
+		e.get("/api/v1/me/export", cookie...).json(t, &out)
+		if out.Account.MailLanguage != "es" {
+			t.Errorf("export's mail_language = %q, want es", out.Account.MailLanguage)
+		}
+	})
+}

@@ -59,6 +59,9 @@ type exportAccount struct {
 	// OIDCIssuer and OIDCSubject link the account to an outside sign-in.
 	OIDCIssuer  string `json:"oidc_issuer,omitempty"`
 	OIDCSubject string `json:"oidc_subject,omitempty"`
+	// MailLanguage is the language later mail (alerts, reminders) is
+	// written in, the one the account last used to ask for mail.
+	MailLanguage string `json:"mail_language,omitempty"`
 }
 
 type exportSession struct {
@@ -110,9 +113,14 @@ func (s *Server) apiMeExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	mailLang, err := s.store.MailLanguage(ctx, a.ID)
+	if err != nil {
+		return err
+	}
 	out := exportJSON{
 		Account: exportAccount{ID: stored.ID, Email: stored.Email, Name: stored.Name, Role: stored.Role,
-			HasPassword: stored.PasswordHash != "", OIDCIssuer: stored.OIDCIssuer, OIDCSubject: stored.OIDCSubject},
+			HasPassword: stored.PasswordHash != "", OIDCIssuer: stored.OIDCIssuer, OIDCSubject: stored.OIDCSubject,
+			MailLanguage: mailLang},
 		Sessions: []exportSession{},
 		Cases:    []exportCase{},
 		Links:    []exportLink{},
