@@ -364,12 +364,6 @@ func (s *Server) loadMeAlerts(r *http.Request, accountID string) (*meAlerts, err
 	return out, nil
 }
 
-// mailDate writes a day as the mail does ("3 June 2026" in English), so
-// the account page names a reminder's day as the reminder will.
-func mailDate(l *i18n.Locale, t time.Time) string {
-	return l.T("mail.date", "Day", l.Digits(t.Day()), "Month", l.Month(t.Month()), "Year", l.Digits(t.Year()))
-}
-
 // mailLinkPageData is the data of mail_unsubscribe.html and
 // mail_pending.html.
 type mailLinkPageData struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/i18n"
+	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/sharecard"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -103,7 +104,7 @@ func (s *Server) shareCard(l *i18n.Locale, c *timeline.Case) sharecard.Card {
 	}
 	o := s.index.Outlook(req, s.minCases)
 	if !o.Suppressed() {
-		card.Cohort = sharecard.Cohort{Enough: true, Share: o.DecidedByNow, Group: chartGroup(l, ref, o.Group())}
+		card.Cohort = sharecard.Cohort{Enough: true, Share: o.DecidedByNow, Group: phrase.GroupIn(l, ref, o.Group())}
 		if decided {
 			// The share still waiting on its decision day, as the
 			// case page's "decided faster than".

@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/charts"
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/pagecache"
@@ -135,13 +134,6 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// chartGroup names the group of a chart's title, and of the share card,
-// in l's language with the reference names of ref (phrase.GroupIn, the
-// words of every page).
-func chartGroup(l *i18n.Locale, ref *catalog.Catalog, f stats.Filter) string {
-	return phrase.GroupIn(l, ref, f)
-}
-
 // chartHandler serves one chart of an Explore group: the filter is read
 // and checked on every request (an invalid one is a 422), and the image is
 // drawn by draw, in the request's language, once per change of the
@@ -175,7 +167,7 @@ func svgHeaders(h http.Header) {
 // survivalSVG draws GET /explore/chart/survival.svg.
 func (s *Server) survivalSVG(r *http.Request, f stats.Filter) ([]byte, error) {
 	l := s.locale(r)
-	group := chartGroup(l, s.reference(r), f)
+	group := phrase.GroupIn(l, s.reference(r), f)
 	title := l.T("charts.title.survival", "Group", group)
 	res := s.index.Stats(f, s.minCases)
 	if res.Suppressed {
@@ -194,7 +186,7 @@ func (s *Server) survivalSVG(r *http.Request, f stats.Filter) ([]byte, error) {
 // histogramSVG draws GET /explore/chart/histogram.svg.
 func (s *Server) histogramSVG(r *http.Request, f stats.Filter) ([]byte, error) {
 	l := s.locale(r)
-	title := l.T("charts.title.histogram", "Group", chartGroup(l, s.reference(r), f))
+	title := l.T("charts.title.histogram", "Group", phrase.GroupIn(l, s.reference(r), f))
 	h := s.index.Histogram(f, s.minCases)
 	if h.Suppressed {
 		return s.notEnough(l, title, s.widerNote(l, f, s.fewerNote(l, "charts.note.fewer_decided")))
@@ -205,7 +197,7 @@ func (s *Server) histogramSVG(r *http.Request, f stats.Filter) ([]byte, error) {
 // trendSVG draws GET /explore/chart/trend.svg.
 func (s *Server) trendSVG(r *http.Request, f stats.Filter) ([]byte, error) {
 	l := s.locale(r)
-	title := l.T("charts.title.trend", "Group", chartGroup(l, s.reference(r), f))
+	title := l.T("charts.title.trend", "Group", phrase.GroupIn(l, s.reference(r), f))
 	if s.groupSuppressed(f) {
 		return s.notEnough(l, title, s.widerNote(l, f, s.fewerNote(l, "charts.note.fewer_cases")))
 	}

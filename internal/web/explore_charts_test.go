@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store/storetest"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -125,12 +126,12 @@ func TestChartGroupSpeaksTheLanguage(t *testing.T) {
 	english := regexp.MustCompile(`\b(cases|from|filed|between|and|after|before|service center|given|March|June)\b`)
 	latinDigit := regexp.MustCompile(`[0-9]`)
 	for _, f := range filters {
-		if got, want := chartGroup(e.server.lang.Default(), e.server.cat, f), groupPhrase(e.server.cat, f); got != want {
+		if got, want := phrase.GroupIn(e.server.lang.Default(), e.server.cat, f), phrase.Group(e.server.cat, f); got != want {
 			t.Errorf("English %q, want phrase.Group's %q", got, want)
 		}
 		for _, code := range []string{"es", "zh-Hans", "ar"} {
 			l := e.server.lang.Locale(code)
-			got := chartGroup(l, e.server.referenceIn(l), f)
+			got := phrase.GroupIn(l, e.server.referenceIn(l), f)
 			if m := english.FindString(got); m != "" {
 				t.Errorf("%s: %+v named %q, English %q", code, f, got, m)
 			}

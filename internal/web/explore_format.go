@@ -135,10 +135,6 @@ func monthDate(m timeline.Month) time.Time {
 // monthName writes a month for sentences ("March 2024", "marzo de 2024").
 func monthName(l *i18n.Locale, m timeline.Month) string { return l.MonthYear(monthDate(m)) }
 
-// groupPhrase names the group a filter selects, for sentences (see
-// phrase.Group).
-func groupPhrase(cat *catalog.Catalog, f stats.Filter) string { return phrase.Group(cat, f) }
-
 // groupName names the group for the page's sentences, with the reference
 // names of the reader's language.
 func groupName(l *i18n.Locale, ref *catalog.Catalog, f stats.Filter) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/i18n"
+	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/stats/survival"
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -94,18 +95,18 @@ func TestPaceHeadline(t *testing.T) {
 	f := stats.Filter{Category: "eb2-niw", Country: "IN"}
 	h := &stats.Headline{MinCases: 5, WindowFrom: time.Date(2026, 6, 2, 0, 0, 0, 0, time.UTC), WindowTo: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
 		WindowCases: 812, FiledFrom: timeline.Month{Year: 2021, Month: time.January}, FiledTo: timeline.Month{Year: 2026, Month: time.November}}
-	head, describes := paceHeadline(testLocale(t, "en"), groupPhrase(cat, f), h, pageAnswer{Pace: true, Median: intp(545), MedianCI: [2]*int{intp(511), intp(580)}, Curve: testCurve(300, 545)})
+	head, describes := paceHeadline(testLocale(t, "en"), phrase.Group(cat, f), h, pageAnswer{Pace: true, Median: intp(545), MedianCI: [2]*int{intp(511), intp(580)}, Curve: testCurve(300, 545)})
 	if want := "Filing now: at the pace of the last six months, half of EB-2 National Interest Waiver cases from India would be decided within 17.9 months (95% range 16.8 to 19.1 months)."; head != want {
 		t.Errorf("headline\n got %q\nwant %q", head, want)
 	}
 	if want := "This is a period estimate: it applies the decisions of June 2, 2026 – December 1, 2026 to someone filing today, from the 812 cases (filed January 2021 – November 2026) that were waiting during those months."; !strings.HasPrefix(describes, want) {
 		t.Errorf("describes\n got %q\nwant it to start %q", describes, want)
 	}
-	head, _ = paceHeadline(testLocale(t, "en"), groupPhrase(cat, f), h, pageAnswer{Pace: true, Curve: testCurve(300, 400)})
+	head, _ = paceHeadline(testLocale(t, "en"), phrase.Group(cat, f), h, pageAnswer{Pace: true, Curve: testCurve(300, 400)})
 	if !strings.Contains(head, "the median is not yet known") || !strings.Contains(head, "13.1 months") {
 		t.Errorf("median not yet known: %q", head)
 	}
-	head, _ = paceHeadline(testLocale(t, "en"), groupPhrase(cat, f), h, pageAnswer{Pace: true, Suppressed: true})
+	head, _ = paceHeadline(testLocale(t, "en"), phrase.Group(cat, f), h, pageAnswer{Pace: true, Suppressed: true})
 	if !strings.HasPrefix(head, "Fewer than 5 EB-2 National Interest Waiver cases from India were waiting during the last six months") {
 		t.Errorf("suppressed: %q", head)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
@@ -28,7 +29,7 @@ func init() {
 		}
 		return &explorePageData{Form: filterForm{Category: "eb1a", FiledFrom: "<kept>"},
 			Errors: timeline.FieldErrors{"filed_from": "bad month"},
-			Group:  groupPhrase(s.cat, f), View: newExploreView(s.lang.Default(), s.cat, d, s.minCases, showAll{}),
+			Group:  phrase.Group(s.cat, f), View: newExploreView(s.lang.Default(), s.cat, d, s.minCases, showAll{}),
 			NoServiceCenter: stats.NoServiceCenter,
 			OutlookForm:     &outlookForm{Filed: "2024-03", AsOf: "<kept>", Errors: timeline.FieldErrors{"as_of": "bad day"}},
 			Outlook:         sampleOutlook(s.cat),
@@ -188,7 +189,7 @@ func TestExplorePageSuppressed(t *testing.T) {
 		if fe != nil {
 			t.Fatal(fe)
 		}
-		rest := strings.ReplaceAll(strings.ReplaceAll(main, groupPhrase(e.server.cat, f), ""), "Fewer than 5", "")
+		rest := strings.ReplaceAll(strings.ReplaceAll(main, phrase.Group(e.server.cat, f), ""), "Fewer than 5", "")
 		if m := regexp.MustCompile(`[0-9]`).FindAllString(rest, -1); len(m) > 0 {
 			t.Errorf("%s: numbers in the suppressed block: %q", tt.path, rest)
 		}

@@ -115,8 +115,6 @@ func TestMailPagesInLanguage(t *testing.T) {
 		{s.unsubscribeWhat(in("es"), alerts.Unsubscribed{Alert: sameMonth}), "las noticias diarias de las personas que presentaron el mismo mes que su caso"},
 		{caseWords(s, in("en"), c), "N-400 Naturalization case filed in March 2024"},
 		{caseWords(s, in("es"), c), "caso de " + s.lang.Locale("es").T(i18n.CategoryID("n400")) + " presentado en marzo de 2024"},
-		{mailDate(s.lang.Locale("en"), time.Date(2026, time.June, 3, 0, 0, 0, 0, time.UTC)), "3 June 2026"},
-		{mailDate(s.lang.Locale("fa"), time.Date(2026, time.June, 3, 0, 0, 0, 0, time.UTC)), "۳ ژوئن ۲۰۲۶"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
