@@ -273,18 +273,6 @@ func errSignInRequired() *httpError {
 		Message: "Sign in first: this needs your account.", Challenge: `Session realm="casetrack"`}
 }
 
-// waitText says a wait in whole minutes or hours, rounded up.
-func waitText(d time.Duration) string {
-	switch m := int(math.Ceil(d.Minutes())); {
-	case m <= 1:
-		return "a minute"
-	case m < 120:
-		return fmt.Sprintf("%d minutes", m)
-	default:
-		return fmt.Sprintf("%d hours", int(math.Ceil(d.Hours())))
-	}
-}
-
 // errorMessage is the message of an error in the request's language when
 // the catalog has it, else the English message.
 func (s *Server) errorMessage(r *http.Request, he *httpError) string {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -154,5 +156,18 @@ func TestComputedMailPageIDs(t *testing.T) {
 				t.Errorf("%s is not in the catalog", id)
 			}
 		}
+	}
+}
+
+// waitText says a wait in whole minutes or hours, rounded up, in English:
+// the oracle waitIn's English must equal.
+func waitText(d time.Duration) string {
+	switch m := int(math.Ceil(d.Minutes())); {
+	case m <= 1:
+		return "a minute"
+	case m < 120:
+		return fmt.Sprintf("%d minutes", m)
+	default:
+		return fmt.Sprintf("%d hours", int(math.Ceil(d.Hours())))
 	}
 }
