@@ -109,7 +109,8 @@ func signInLimitedMessage(l *i18n.Locale, refused throttle.Refusal, retry time.D
 	return l.T(id, "Wait", waitIn(l, retry))
 }
 
-// waitIn is waitText in the reader's language.
+// waitIn says a wait in whole minutes or hours, rounded up, in the
+// reader's language.
 func waitIn(l *i18n.Locale, d time.Duration) string {
 	switch m := int(math.Ceil(d.Minutes())); {
 	case m <= 1:
