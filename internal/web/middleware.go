@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -254,7 +255,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 func (s *Server) strictUTF8(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if field, bad := utf8check.Query(r.URL.RawQuery); bad {
-			s.writeError(w, r, errInvalidUTF8(field))
+			s.writeError(w, r, s.errInvalidUTF8(r, field))
 			return
 		}
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -282,7 +283,7 @@ func (s *Server) strictUTF8(next http.Handler) http.Handler {
 			return
 		}
 		if field, bad := check(body); bad {
-			s.writeError(w, r, errInvalidUTF8(field))
+			s.writeError(w, r, s.errInvalidUTF8(r, field))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -308,12 +309,13 @@ func (s *Server) withDeadline(next http.Handler) http.Handler {
 }
 
 // errInvalidUTF8 names the field whose text is not valid UTF-8 ("" for a
-// JSON body that is one bare string).
-func errInvalidUTF8(field string) *httpError {
+// JSON body that is one bare string), in the reader's language; the field
+// keeps its code, as the reader typed it into a form or a program sent it.
+func (s *Server) errInvalidUTF8(r *http.Request, field string) *httpError {
 	if field == "" {
 		return errBadRequest("The request body is not valid UTF-8. Send text as UTF-8.")
 	}
-	msg := fmt.Sprintf("%q is not valid UTF-8. Send text as UTF-8.", field)
+	msg := s.locale(s.withErrorLocale(r)).T("forms.error.field_not_utf8", "Field", strconv.Quote(field))
 	return &httpError{Status: http.StatusBadRequest, Code: "bad_request",
-		Message: "The field " + msg, Fields: timeline.FieldErrors{field: "The field " + msg}}
+		Message: msg, Fields: timeline.FieldErrors{field: msg}}
 }

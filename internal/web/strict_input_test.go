@@ -76,6 +76,18 @@ func TestStrictInput(t *testing.T) {
 	if res := e.get("/api/v1/feed?filed=0000-01"); !strings.Contains(res.apiError(t).Message, "filed \"0000-01\" is before 1990-01") {
 		t.Errorf("feed filter message: %s", res.body)
 	}
+	// The refusal names the field in the reader's language, the field's
+	// code kept as it is.
+	for _, lang := range []struct{ code, words string }{{"es", "no es UTF-8 válido"}, {"ar", "ليس UTF-8 صالحًا"}} {
+		res := e.do("GET", "/api/v1/feed?country=I%FFN", nil, "Accept-Language", lang.code)
+		if msg := res.apiError(t).Fields["country"]; !strings.Contains(msg, lang.words) || !strings.Contains(msg, `"country"`) {
+			t.Errorf("%s: field message %q, want the field quoted in the language", lang.code, msg)
+		}
+		page := e.do("GET", "/explore?category=eb2%FF", nil, "Accept-Language", lang.code)
+		if !strings.Contains(page.body, lang.words) {
+			t.Errorf("%s: the page does not say it in the language: %.400s", lang.code, page.body)
+		}
+	}
 	n, err := e.st.CountCases(context.Background())
 	if err != nil {
 		t.Fatal(err)
