@@ -160,6 +160,9 @@ func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Templa
 		// names and pattern.
 		"monthYear": loc.MonthYear,
 		"date":      loc.Date,
+		// isoDate writes a date a view holds as text, a day (2024-09-14)
+		// or a month (2024-09), in the same way; other text is kept.
+		"isoDate": func(s string) string { return isoDateIn(loc, s) },
 		"asset":     s.assets.url,
 		// duration and afterFiling write days in the site's one unit
 		// scheme (package units).
@@ -305,4 +308,17 @@ func milestoneName(ref *catalog.Catalog, code string) string {
 		}
 	}
 	return code
+}
+
+// isoDateIn writes an ISO day or month in the language's words and
+// digits, so that a case page reads like the feed beside it; the
+// machine-readable form stays in the <time> element's datetime.
+func isoDateIn(l *i18n.Locale, s string) string {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return l.Date(t)
+	}
+	if t, err := time.Parse("2006-01", s); err == nil {
+		return l.MonthYear(t)
+	}
+	return s
 }
