@@ -97,7 +97,7 @@ func TestDigest(t *testing.T) {
 		}
 		m = f.deliver()[1]
 		if s := m.Header.Get("Subject"); s != "1 denial in EB-2 National Interest Waiver cases from India" ||
-			!strings.Contains(m.Text, "since 9 March 2026") || !strings.Contains(m.Text, "(was 25% of 8)") {
+			!strings.Contains(m.Text, "since March 9, 2026") || !strings.Contains(m.Text, "(was 25% of 8)") {
 			t.Errorf("second digest %q:\n%s", s, m.Text)
 		}
 
@@ -294,7 +294,7 @@ func TestReminders(t *testing.T) {
 		if s := m.Header.Get("Subject"); s != "Still waiting on your N-400 Naturalization case filed in June 2025?" {
 			t.Errorf("subject %q", s)
 		}
-		if !strings.Contains(m.Text, "has been waiting 9.5 months since filing, as far as we know: it was last confirmed as still pending on 2 March 2026.") {
+		if !strings.Contains(m.Text, "has been waiting 9.5 months since filing, as far as we know: it was last confirmed as still pending on March 2, 2026.") {
 			t.Errorf("text:\n%s", m.Text)
 		}
 		still := linkTo(t, m, "/mail/pending?t=")

@@ -113,14 +113,14 @@ func TestComputedMailIDs(t *testing.T) {
 	}
 }
 
-// TestMailDate: a mail writes a day in its language's pattern and digits.
+// TestMailDate: a mail writes a day as the pages do, in its language's pattern and digits.
 func TestMailDate(t *testing.T) {
 	c, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	day := time.Date(2026, time.June, 3, 0, 0, 0, 0, time.UTC)
-	for code, want := range map[string]string{"en": "3 June 2026", "fa": "۳ ژوئن ۲۰۲۶"} {
+	for code, want := range map[string]string{"en": "June 3, 2026", "fa": "۳ ژوئن ۲۰۲۶", "es": "3 de junio de 2026"} {
 		if got := (words{l: c.Locale(code)}).date(day); got != want {
 			t.Errorf("%s: %q, want %q", code, got, want)
 		}

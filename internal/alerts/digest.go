@@ -239,10 +239,9 @@ func (w words) since(day string, today time.Time) string {
 	return w.l.T("mail.digest.since", "Date", w.date(d))
 }
 
-// date writes a day as mail does ("3 June 2026" in English).
-func (w words) date(t time.Time) string {
-	return w.l.T("mail.date", "Day", w.l.Digits(t.Day()), "Month", w.l.Month(t.Month()), "Year", w.l.Digits(t.Year()))
-}
+// date writes a day as the pages do ("June 3, 2026" in English), so
+// that a mail and the account page it links to name a day the same way.
+func (w words) date(t time.Time) string { return w.l.Date(t) }
 
 // percent formats num/den as a whole percentage.
 func (w words) percent(num, den int) string {
