@@ -367,7 +367,8 @@ func (l *Locale) RTL() bool { return l.lang.RTL }
 // T writes message id with its placeholders filled from args, given as
 // name, value pairs: T("home.count", "Count", 3). A "Count" argument that
 // is a number also chooses the plural form and is written with the
-// language's digit grouping. An id the catalog lacks comes back as the id
+// language's digit grouping; any other int is written in the language's
+// digits without grouping (Digits). An id the catalog lacks comes back as the id
 // itself, so the slip shows (and the template tests fail on it).
 func (l *Locale) T(id string, args ...any) string {
 	return l.localize(id, args, false)
@@ -397,6 +398,11 @@ func (l *Locale) localize(id string, args []any, escape bool) string {
 				count = strconv.FormatFloat(n, 'f', 1, 64)
 				v = l.Decimal(n)
 			}
+		} else if n, ok := v.(int); ok {
+			// Any other whole number (a year, a day, a limit) in the
+			// language's digits, ungrouped, so that no sentence mixes
+			// two kinds of digits.
+			v = l.Digits(n)
 		}
 		if escape {
 			if h, ok := v.(template.HTML); ok {

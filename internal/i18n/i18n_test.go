@@ -287,6 +287,40 @@ func TestDatesUseOneKindOfDigits(t *testing.T) {
 	}
 }
 
+// TestNumbersInPlaceholders checks that every whole number filled into a
+// message is written in the language's digits: a Count grouped, any other
+// (a limit, a year) ungrouped, so that a caller cannot leave Latin digits
+// in a Persian sentence by passing a plain int.
+func TestNumbersInPlaceholders(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang, id string
+		args     []any
+		want     string
+	}{
+		{"en", "forms.account.name_long", []any{"Max", 1200}, "1200"},
+		{"fa", "forms.account.name_long", []any{"Max", 1200}, "۱۲۰۰"},
+		{"ar", "forms.account.name_long", []any{"Max", 1200}, "١٢٠٠"},
+		{"es", "home.count", []any{"Count", 12000}, "12.000"},
+		{"en", "home.count", []any{"Count", 1200}, "1,200"},
+		{"fa", "home.count", []any{"Count", 1200}, "۱٬۲۰۰"},
+	}
+	for _, tt := range tests {
+		got := c.Locale(tt.lang).T(tt.id, tt.args...)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("%s %s %v: %q, want it to hold %q", tt.lang, tt.id, tt.args, got, tt.want)
+		}
+		if tt.lang == "fa" || tt.lang == "ar" {
+			if strings.ContainsAny(got, "0123456789") {
+				t.Errorf("%s %s: %q has Latin digits", tt.lang, tt.id, got)
+			}
+		}
+	}
+}
+
 // TestArabicIndicDigitsOnly checks that the Arabic and Persian catalogs
 // write their own numbers in their own digits, as the numbers filled in
 // from Go are (Locale.Count, Digits, Decimal), so that no sentence mixes

@@ -80,14 +80,7 @@ func inLanguage(l *i18n.Locale, msg string) string {
 	if !ok {
 		return msg
 	}
-	args := make([]any, len(k.args))
-	for i, v := range k.args {
-		if n, isInt := v.(int); isInt {
-			v = l.Digits(n)
-		}
-		args[i] = v
-	}
-	return l.T(k.id, args...)
+	return l.T(k.id, k.args...)
 }
 
 // fieldsInLanguage writes every known message of fe in the reader's

@@ -279,17 +279,7 @@ func (s *Server) errorMessage(r *http.Request, he *httpError) string {
 	if he.MessageID == "" {
 		return s.localizedError(r, he)
 	}
-	l := s.locale(r)
-	args := make([]any, len(he.Args))
-	for i, v := range he.Args {
-		// Whole numbers other than a Count (which T writes itself) in
-		// the language's digits.
-		if n, ok := v.(int); ok && i > 0 && he.Args[i-1] != "Count" {
-			v = l.Digits(n)
-		}
-		args[i] = v
-	}
-	return l.T(he.MessageID, args...)
+	return s.t(r, he.MessageID, he.Args...)
 }
 
 // errorTitle names an HTTP status in the request's language (the error
