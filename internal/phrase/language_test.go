@@ -16,6 +16,10 @@ import (
 // I-485); field offices are named by city and state (Newark, NJ).
 var formCodes = regexp.MustCompile(`\b[A-Z]{1,3}-[0-9A-Z]+\b`)
 
+// twoBrackets is one aside closed and the next opened at once, "(…) (…)":
+// a name reads as a sentence, its parts joined by words.
+var twoBrackets = regexp.MustCompile(`[)）]\s*[(（]`)
+
 // groupFilters reach every part of a group's name.
 func groupFilters() []stats.Filter {
 	m := func(y int, mo time.Month) timeline.Month { return timeline.Month{Year: y, Month: mo} }
@@ -65,6 +69,9 @@ func TestGroupSpeaksEveryLanguage(t *testing.T) {
 					if strings.Contains(got, w) {
 						t.Errorf("%+v: %q has the English %q", f, got, w)
 					}
+				}
+				if twoBrackets.MatchString(got) {
+					t.Errorf("%+v: %q has two brackets in a row", f, got)
 				}
 				if l.RTL() && strings.ContainsAny(formCodes.ReplaceAllString(strings.ReplaceAll(got, "NJ", ""), ""), "0123456789") {
 					t.Errorf("%+v: %q has Latin digits", f, got)
