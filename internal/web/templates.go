@@ -163,7 +163,7 @@ func (s *Server) parseTemplatesIn(loc *i18n.Locale) (map[string]*template.Templa
 		// isoDate writes a date a view holds as text, a day (2024-09-14)
 		// or a month (2024-09), in the same way; other text is kept.
 		"isoDate": func(s string) string { return isoDateIn(loc, s) },
-		"asset":     s.assets.url,
+		"asset":   s.assets.url,
 		// duration and afterFiling write days in the site's one unit
 		// scheme (package units).
 		"duration":    loc.Duration,
