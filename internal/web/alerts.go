@@ -92,7 +92,7 @@ func (s *Server) alertGroupOf(l *i18n.Locale, q url.Values) (alerts.Group, error
 		}
 		return g, nil
 	case feed || (strings.TrimSpace(q.Get(paramCategory)) == "" && !explore):
-		f, err := parseFeedFilter(l, s.cat, q)
+		f, err := parseFeedFilter(l, s.cat, q, s.now())
 		if err != nil {
 			return alerts.Group{}, err
 		}

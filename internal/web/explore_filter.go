@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
@@ -90,15 +91,15 @@ func (s *Server) parseFilterIn(l *i18n.Locale, f filterForm) (stats.Filter, time
 		}
 		out.ServiceCenter = code
 	}
-	var err error
+	var problem string
 	if f.FiledFrom != "" {
-		if out.FiledFrom, err = s.filingMonth(f.FiledFrom); err != nil {
-			fe[paramFiledFrom] = l.T("exview.filter_from", "Problem", err.Error())
+		if out.FiledFrom, problem = filingMonthIn(l, f.FiledFrom, s.now()); problem != "" {
+			fe[paramFiledFrom] = l.T("exview.filter_from", "Problem", problem)
 		}
 	}
 	if f.FiledTo != "" {
-		if out.FiledTo, err = s.filingMonth(f.FiledTo); err != nil {
-			fe[paramFiledTo] = l.T("exview.filter_to", "Problem", err.Error())
+		if out.FiledTo, problem = filingMonthIn(l, f.FiledTo, s.now()); problem != "" {
+			fe[paramFiledTo] = l.T("exview.filter_to", "Problem", problem)
 		}
 	}
 	if !out.FiledFrom.IsZero() && !out.FiledTo.IsZero() && out.FiledTo.Before(out.FiledFrom) {
@@ -111,14 +112,23 @@ func (s *Server) parseFilterIn(l *i18n.Locale, f filterForm) (stats.Filter, time
 	return out, nil
 }
 
-// filingMonth reads a filing month of the filter: a month as YYYY-MM
-// within the months cases can have been filed in.
-func (s *Server) filingMonth(v string) (timeline.Month, error) {
+// filingMonthIn reads a filing month of a filter, a month as YYYY-MM
+// within the months cases can have been filed in
+// (timeline.CheckFilingMonth), and says in l what is wrong with it
+// otherwise: the typed value quoted, the bounds in words.
+func filingMonthIn(l *i18n.Locale, v string, now time.Time) (timeline.Month, string) {
 	m, err := timeline.ParseMonth(v)
 	if err != nil {
-		return m, err
+		return m, monthProblem(l, v)
 	}
-	return m, timeline.CheckFilingMonth(m, s.now())
+	this := timeline.MonthOf(timeline.Today(now))
+	switch {
+	case m.Before(timeline.EarliestFiling()):
+		return m, l.T("exview.month_early", "Month", quoteParam(v), "Earliest", l.MonthYear(timeline.EarliestFiling().Mid()))
+	case this.Before(m):
+		return m, l.T("exview.month_late", "Month", quoteParam(v), "This", l.MonthYear(this.Mid()))
+	}
+	return m, ""
 }
 
 // filterQuery is the canonical query string of a filter, for links to the

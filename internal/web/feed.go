@@ -80,7 +80,7 @@ type feedPage struct {
 // still have a next one: the store bounds each request's work (see
 // store.FeedPage), and the cursor goes on exactly where it stopped.
 func (s *Server) loadFeed(r *http.Request) (feedFilter, feedPage, error) {
-	f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query())
+	f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query(), s.now())
 	if err != nil {
 		return f, feedPage{}, err
 	}
@@ -127,7 +127,7 @@ type feedJSON struct {
 
 // apiFeed handles GET /api/v1/feed.
 func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query())
+	f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query(), s.now())
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func (p *feedPageData) CategoryGroups() []categoryGroup { return groupCategories
 // GET form, and an "older" link; it works without JavaScript.
 func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 	if s.anonymousPage(r) {
-		f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query())
+		f, err := parseFeedFilter(s.locale(r), s.cat, r.URL.Query(), s.now())
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
 	"github.com/casetrack/casetrack/internal/i18n"
@@ -31,9 +32,10 @@ type feedFilter struct {
 }
 
 // parseFeedFilter reads the feed's query parameters. An unknown value, a
-// malformed month or a cursor this server did not make is a 400 whose
-// message says, in l, which parameter is wrong.
-func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values) (feedFilter, error) {
+// malformed month, a filing month before the first possible one or after
+// now's, or a cursor this server did not make is a 400 whose message
+// says, in l, which parameter is wrong.
+func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values, now time.Time) (feedFilter, error) {
 	f := feedFilter{Limit: feedPageSize}
 	var problems []string
 	get := func(name string) string { return strings.TrimSpace(q.Get(name)) }
@@ -66,7 +68,9 @@ func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values) (feedFi
 		if err != nil {
 			problems = append(problems, l.T("feed.filter.filed", "Value", quoteParam(v), "Reason", monthProblem(l, v)))
 		} else if m.Before(timeline.EarliestFiling()) {
-			problems = append(problems, l.T("feed.filter.filed_early", "Value", quoteParam(v), "Earliest", timeline.EarliestFiling().String()))
+			problems = append(problems, l.T("feed.filter.filed_early", "Value", quoteParam(v), "Earliest", l.MonthYear(timeline.EarliestFiling().Mid())))
+		} else if this := timeline.MonthOf(timeline.Today(now)); this.Before(m) {
+			problems = append(problems, l.T("feed.filter.filed_late", "Value", quoteParam(v), "This", l.MonthYear(this.Mid())))
 		}
 		f.Filed = m
 	}

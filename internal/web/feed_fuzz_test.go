@@ -34,7 +34,7 @@ func FuzzFeedFilter(f *testing.F) {
 		if err != nil {
 			return
 		}
-		ff, err := parseFeedFilter(e.server.lang.Default(), cat, q)
+		ff, err := parseFeedFilter(e.server.lang.Default(), cat, q, e.server.now())
 		if err != nil {
 			var he *httpError
 			if !errors.As(err, &he) || he.Status != http.StatusBadRequest {
@@ -49,7 +49,7 @@ func FuzzFeedFilter(f *testing.F) {
 			if ff.Limit < 1 || ff.Limit > feedMaxLimit {
 				t.Fatalf("%q: limit %d", raw, ff.Limit)
 			}
-			again, err := parseFeedFilter(e.server.lang.Default(), cat, ff.values())
+			again, err := parseFeedFilter(e.server.lang.Default(), cat, ff.values(), e.server.now())
 			if err != nil {
 				t.Fatalf("%q: the filter's own link is refused: %v", raw, err)
 			}

@@ -17,9 +17,10 @@ import (
 const paramDimension = "dimension"
 
 // apiFilter parses the filter of a statistics request; problems are a 422
-// with one message per field.
+// with one message per field, in the reader's language like the rest of
+// the API's human text.
 func (s *Server) apiFilter(r *http.Request, extra timeline.FieldErrors) (stats.Filter, error) {
-	f, fe := s.parseFilter(filterFormOf(r.URL.Query()))
+	f, fe := s.parseFilterIn(s.locale(r), filterFormOf(r.URL.Query()))
 	for k, v := range extra {
 		if fe == nil {
 			fe = timeline.FieldErrors{}

@@ -73,8 +73,28 @@ func TestStrictInput(t *testing.T) {
 			}
 		})
 	}
-	if res := e.get("/api/v1/feed?filed=0000-01"); !strings.Contains(res.apiError(t).Message, "filed \"0000-01\" is before 1990-01") {
-		t.Errorf("feed filter message: %s", res.body)
+	for _, tc := range []struct{ path, want string }{
+		{"/api/v1/feed?filed=0000-01", `filed "0000-01" is before January 1990, the earliest filing month`},
+		{"/api/v1/feed?filed=2999-12", `filed "2999-12" is after this month`},
+	} {
+		if res := e.get(tc.path); res.status != http.StatusBadRequest || !strings.Contains(res.apiError(t).Message, tc.want) {
+			t.Errorf("%s: status %d, want 400 saying %q: %s", tc.path, res.status, tc.want, res.body)
+		}
+	}
+	// Months out of range are explained in the reader's language, the
+	// typed month quoted and the bounds in words.
+	for _, tc := range []struct{ lang, path, field, want string }{
+		{"es", "/api/v1/stats?category=eb2-niw&filed_from=0000-01", "filed_from", `"0000-01" es anterior a enero de 1990`},
+		{"es", "/api/v1/stats?category=eb2-niw&filed_to=2999-12", "filed_to", `"2999-12" es posterior a este mes`},
+		{"ar", "/api/v1/stats?category=eb2-niw&filed_from=0000-01", "filed_from", `"0000-01" قبل يناير ١٩٩٠`},
+	} {
+		res := e.do("GET", tc.path, nil, "Accept-Language", tc.lang)
+		if msg := res.apiError(t).Fields[tc.field]; !strings.Contains(msg, tc.want) {
+			t.Errorf("%s %s: %s says %q, want %q", tc.lang, tc.path, tc.field, msg, tc.want)
+		}
+	}
+	if page := e.do("GET", "/explore?category=eb2-niw&filed_to=2999-12", nil, "Accept-Language", "es").body; !strings.Contains(page, "es posterior a este mes") {
+		t.Errorf("Explore does not explain the month in Spanish: %.500s", between(page, `id="e-filed_to"`, "</p>"))
 	}
 	// The refusal names the field in the reader's language, the field's
 	// code kept as it is.
