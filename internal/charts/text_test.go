@@ -2,9 +2,6 @@ package charts
 
 import (
 	"bytes"
-	"encoding/xml"
-	"errors"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +9,7 @@ import (
 
 	"gonum.org/v1/plot/font"
 
+	"github.com/casetrack/casetrack/internal/charts/chartstest"
 	"github.com/casetrack/casetrack/internal/i18n"
 )
 
@@ -43,45 +41,15 @@ func localeFor(t *testing.T, code string) *i18n.Locale {
 // english is the source language.
 func english(t *testing.T) *i18n.Locale { return localeFor(t, i18n.Source) }
 
-// svgText is one <text> element: its words and attributes.
-type svgText struct {
-	words string
-	attrs map[string]string
-}
-
 // textElements lists the <text> elements of an SVG, the words a reader
-// sees (the <title> and <style> are left out).
-func textElements(t *testing.T, b []byte) []svgText {
+// sees.
+func textElements(t *testing.T, b []byte) []chartstest.Text {
 	t.Helper()
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	var out []svgText
-	in := false
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("invalid SVG: %v", err)
-		}
-		switch el := tok.(type) {
-		case xml.StartElement:
-			if el.Name.Local == "text" {
-				in = true
-				attrs := map[string]string{}
-				for _, a := range el.Attr {
-					attrs[a.Name.Local] = a.Value
-				}
-				out = append(out, svgText{attrs: attrs})
-			}
-		case xml.EndElement:
-			in = in && el.Name.Local != "text"
-		case xml.CharData:
-			if in {
-				out[len(out)-1].words += string(el)
-			}
-		}
+	texts, err := chartstest.Texts(b)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return texts
 }
 
 // everyChart draws each chart of the package, with a reached and an
@@ -161,24 +129,24 @@ func TestChartsSpeakTheLanguage(t *testing.T) {
 				}
 				for _, txt := range texts {
 					for _, w := range english {
-						if strings.Contains(txt.words, w) {
-							t.Errorf("%s: English %q in label %q", name, w, txt.words)
+						if strings.Contains(txt.Words, w) {
+							t.Errorf("%s: English %q in label %q", name, w, txt.Words)
 						}
 					}
-					if englishMonth.MatchString(txt.words) {
-						t.Errorf("%s: English month in label %q", name, txt.words)
+					if englishMonth.MatchString(txt.Words) {
+						t.Errorf("%s: English month in label %q", name, txt.Words)
 					}
-					if l.RTL() && latinDigit.MatchString(txt.words) {
-						t.Errorf("%s: Latin digits in label %q", name, txt.words)
+					if l.RTL() && latinDigit.MatchString(txt.Words) {
+						t.Errorf("%s: Latin digits in label %q", name, txt.Words)
 					}
-					if txt.attrs["text-anchor"] == "" {
-						t.Errorf("%s: label %q has no anchor", name, txt.words)
+					if txt.Attrs["text-anchor"] == "" {
+						t.Errorf("%s: label %q has no anchor", name, txt.Words)
 					}
-					if strings.ContainsAny(txt.words, "\uE000\uE001\uE002") {
-						t.Errorf("%s: anchor mark left in label %q", name, txt.words)
+					if strings.ContainsAny(txt.Words, "\uE000\uE001\uE002") {
+						t.Errorf("%s: anchor mark left in label %q", name, txt.Words)
 					}
-					if rtl := txt.attrs["direction"] == "rtl"; rtl != l.RTL() {
-						t.Errorf("%s: label %q direction %q in %s", name, txt.words, txt.attrs["direction"], code)
+					if rtl := txt.Attrs["direction"] == "rtl"; rtl != l.RTL() {
+						t.Errorf("%s: label %q direction %q in %s", name, txt.Words, txt.Attrs["direction"], code)
 					}
 				}
 			}

@@ -1,15 +1,13 @@
 package web
 
 import (
-	"encoding/xml"
-	"errors"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/casetrack/casetrack/internal/charts/chartstest"
 	"github.com/casetrack/casetrack/internal/phrase"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/store/storetest"
@@ -20,31 +18,11 @@ import (
 // reader sees (not its <title> or style sheet).
 func chartWords(t *testing.T, svg string) []string {
 	t.Helper()
-	dec := xml.NewDecoder(strings.NewReader(svg))
-	var words []string
-	in := false
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return words
-		}
-		if err != nil {
-			t.Fatalf("invalid SVG: %v", err)
-		}
-		switch el := tok.(type) {
-		case xml.StartElement:
-			if el.Name.Local == "text" {
-				in = true
-				words = append(words, "")
-			}
-		case xml.EndElement:
-			in = in && el.Name.Local != "text"
-		case xml.CharData:
-			if in {
-				words[len(words)-1] += string(el)
-			}
-		}
+	words, err := chartstest.Words([]byte(svg))
+	if err != nil {
+		t.Fatal(err)
 	}
+	return words
 }
 
 // TestExploreChartsSpeakTheLanguage draws every chart, with numbers and
