@@ -45,6 +45,7 @@ var journeys = []journey{
 	{"the submit form's honeypot stays out of sight and out of the Tab order", true, journeyHoneypot},
 	{"from the home page to where my case stands in three actions on a phone", true, journeyOutlookPhone},
 	{"sign up, confirm the address from the mail, follow a group from Explore, get its digest, stop it from the mail", true, journeyMail},
+	{"switch language after a refused form: the page the form is on, in the new language, holding what was typed", false, journeyLanguageKeepsTyping},
 }
 
 // journeySubmit: a bad note and a bad date are refused with messages tied

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	pathpkg "path"
+	"strings"
 
 	"github.com/casetrack/casetrack/internal/i18n"
 )
@@ -71,11 +73,43 @@ type langLink struct {
 // site's public address is known, as search engines want for hreflang.
 func (s *Server) languageLinks(r *http.Request) (links []langLink, xDefault string) {
 	cur := s.locale(r).Code()
+	// A page that answers a form (a refused submission) is at the
+	// form's address, which may take no GET: its switch leads to the
+	// page the form is on instead.
+	page := ""
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		page = s.formPagePath(r.URL.Path)
+	}
 	for _, l := range s.lang.Offered() {
 		links = append(links, langLink{Code: l.Code(), Name: l.Name(), URL: s.langURL(r, l.Code()),
-			Switch: "?" + langQuery(r, l.Code()), Current: l.Code() == cur})
+			Switch: page + "?" + langQuery(r, l.Code()), Current: l.Code() == cur})
 	}
 	return links, s.langURL(r, "")
+}
+
+// formPagePath is the page a form posted to path is shown on: the path
+// itself when a page answers it with GET (/submit, /signup), else the
+// nearest address above it that does (/cases/{id} for a milestone added
+// at /cases/{id}/milestones, /me for /me/claim), else the home page.
+// Form addresses hold no secret (keys travel in the body), and neither
+// do the addresses above them.
+func (s *Server) formPagePath(path string) string {
+	for p := pathpkg.Clean("/" + path); p != "/"; p = parentPath(p) {
+		req := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: p}}
+		if _, pattern := s.mux.Handler(req); strings.HasPrefix(pattern, "GET ") && !strings.HasPrefix(pattern, "GET /static/") {
+			return p
+		}
+	}
+	return "/"
+}
+
+// parentPath drops the last segment of a path ("/a/b" to "/a").
+func parentPath(p string) string {
+	p = strings.TrimSuffix(p, "/")
+	if i := strings.LastIndex(p, "/"); i > 0 {
+		return p[:i]
+	}
+	return "/"
 }
 
 // langURL is the request's path and query with lang set to code (removed

@@ -139,6 +139,9 @@ type Server struct {
 	refs          map[string]*catalog.Catalog              // language -> reference data named in it
 	assets        *assets
 	handler       http.Handler
+	// mux is the routes alone, for finding which page answers a path
+	// (formPagePath).
+	mux *http.ServeMux
 }
 
 // New checks the configuration, parses the embedded templates and builds
@@ -250,7 +253,8 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
-	s.handler = s.middleware(s.routes())
+	s.mux = s.routes()
+	s.handler = s.middleware(s.mux)
 	return s, nil
 }
 
