@@ -25,10 +25,12 @@ const (
 	ByPDCurrent       Dimension = "priority_date_current"
 )
 
+// Dimensions lists every dimension, in the order messages name them.
+var Dimensions = []Dimension{ByCountry, ByServiceCenter, ByQuarter, ByMonth, ByPremium, ByFilingMethod, ByInterviewOffice, ByPDCurrent}
+
 // ParseDimension checks a dimension name from a request.
 func ParseDimension(s string) (Dimension, error) {
-	switch d := Dimension(s); d {
-	case ByCountry, ByServiceCenter, ByQuarter, ByMonth, ByPremium, ByFilingMethod, ByInterviewOffice, ByPDCurrent:
+	if d := Dimension(s); slices.Contains(Dimensions, d) {
 		return d, nil
 	}
 	return "", fmt.Errorf("unknown breakdown %q: use %s", s, DimensionNames)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/stats"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
@@ -57,11 +58,11 @@ func (s *Server) apiBreakdown(w http.ResponseWriter, r *http.Request) error {
 	raw := strings.TrimSpace(r.URL.Query().Get(paramDimension))
 	var extra timeline.FieldErrors
 	dim, derr := stats.ParseDimension(strings.ToLower(raw))
-	switch {
+	switch l := s.locale(r); {
 	case raw == "":
-		extra = timeline.FieldErrors{paramDimension: "Choose a dimension: " + stats.DimensionNames + "."}
+		extra = timeline.FieldErrors{paramDimension: l.T("forms.filter.dimension_missing", "Names", dimensionNames(l))}
 	case derr != nil:
-		extra = timeline.FieldErrors{paramDimension: "Unknown dimension " + quoteInput(raw) + ": use " + stats.DimensionNames + "."}
+		extra = timeline.FieldErrors{paramDimension: l.T("forms.filter.dimension_unknown", "Value", quoteInput(raw), "Names", dimensionNames(l))}
 	}
 	f, err := s.apiFilter(r, extra)
 	if err != nil {
@@ -117,3 +118,13 @@ func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) error {
 
 // quoteInput quotes user input for a message, shortened.
 func quoteInput(s string) string { return strconv.Quote(clipInput(s, 40)) }
+
+// dimensionNames lists the breakdown dimensions as a client types them,
+// quoted, joined in l ("country", "month" or "premium").
+func dimensionNames(l *i18n.Locale) string {
+	names := make([]string, len(stats.Dimensions))
+	for i, d := range stats.Dimensions {
+		names[i] = strconv.Quote(string(d))
+	}
+	return joinOr(l, names)
+}

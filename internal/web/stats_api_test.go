@@ -405,3 +405,25 @@ func TestOpenAPIDocumentsStats(t *testing.T) {
 		}
 	}
 }
+
+// TestBreakdownDimensionRefusedInLanguage: a missing or unknown
+// breakdown dimension is explained in the reader's language, naming the
+// dimensions as a client types them.
+func TestBreakdownDimensionRefusedInLanguage(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	for _, tc := range []struct{ lang, query, want string }{
+		{"en", "", `Choose a dimension: "country", "service_center"`},
+		{"en", "&dimension=zz", `Unknown dimension "zz": use "country"`},
+		{"es", "&dimension=zz", `Dimensión desconocida "zz": use "country"`},
+		{"ar", "", `اختر بُعدًا: "country"`},
+	} {
+		res := e.do("GET", "/api/v1/stats/breakdown?category=eb2-niw"+tc.query, nil, "Accept-Language", tc.lang)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("%s %q: status %d", tc.lang, tc.query, res.status)
+		}
+		msg := res.apiError(t).Fields["dimension"]
+		if !strings.Contains(msg, tc.want) || !strings.Contains(msg, `"priority_date_current"`) {
+			t.Errorf("%s %q: %q, want it to hold %q and every dimension", tc.lang, tc.query, msg, tc.want)
+		}
+	}
+}
