@@ -70,8 +70,12 @@ func TestReportHideRestoreDelete(t *testing.T) {
 		res = e.postJSON("/api/v1/cases/"+target+"/reports", map[string]string{"reason": "spam"})
 		mustStatus(t, res, http.StatusAccepted)
 		res = e.postJSON("/api/v1/cases/"+target+"/reports", map[string]string{"reason": "boring"})
-		if res.status != http.StatusUnprocessableEntity || res.apiError(t).Fields["reason"] == "" {
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.apiError(t).Fields["reason"], `"personal_info", "fake"`) {
 			t.Errorf("bad reason: %d %s", res.status, res.body)
+		}
+		res = e.postJSON("/api/v1/cases/"+target+"/reports", map[string]string{"reason": "boring"}, "Accept-Language", "es")
+		if msg := res.apiError(t).Fields["reason"]; !strings.Contains(msg, "Elija por qué denuncia este caso") {
+			t.Errorf("bad reason in Spanish: %q", msg)
 		}
 		res = e.postForm("/cases/"+target+"/report", url.Values{"reason": {""}})
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Choose why") {

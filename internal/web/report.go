@@ -3,8 +3,10 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/timeline"
 )
 
@@ -34,13 +36,14 @@ func validReportReason(code string) bool {
 	return false
 }
 
-// reportChoices lists the codes, for error messages.
-func reportChoices() string {
+// reportChoices lists the codes as a client sends them, quoted and
+// joined in l, for error messages.
+func reportChoices(l *i18n.Locale) string {
 	codes := make([]string, len(reportReasons))
 	for i, r := range reportReasons {
-		codes[i] = r.Code
+		codes[i] = strconv.Quote(r.Code)
 	}
-	return strings.Join(codes, ", ")
+	return joinOr(l, codes)
 }
 
 // reportCase records a report after checking the limit, the reason and
@@ -62,7 +65,7 @@ func (s *Server) reportCase(r *http.Request, id, reason string) error {
 
 func (s *Server) reportChecked(r *http.Request, id, reason string) error {
 	if !validReportReason(reason) {
-		return timeline.FieldErrors{"reason": "Choose why you report this case: one of " + reportChoices() + "."}
+		return timeline.FieldErrors{"reason": s.t(r, "forms.report.choose", "Codes", reportChoices(s.locale(r)))}
 	}
 	c, err := s.store.Case(r.Context(), id)
 	if err != nil {
