@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -206,17 +205,40 @@ func TestNoUntranslatedText(t *testing.T) {
 	check("POST /submit (invalid)", e.postForm(with("/submit"), bad).body)
 	check("POST /signup (invalid)", e.postForm(with("/signup"), url.Values{"email": {"x"}, "password": {"1"}}).body)
 	check("POST /signin (wrong password)", e.postForm(with("/signin"), url.Values{"email": {"member@example.org"}, "password": {"0000000000"}}).body)
-	res := e.postJSON(with("/api/v1/cases"), `{"category": "x-1"}`)
-	var apiErr errorBody
-	if err := json.Unmarshal([]byte(res.body), &apiErr); err != nil || res.status == http.StatusCreated {
-		t.Fatalf("API error: status %d %s", res.status, res.body)
+	// The API's refusals: the message and every field message a person
+	// may read.
+	apiRefusals := []struct {
+		name string
+		send func() response
+	}{
+		{"POST /api/v1/cases (invalid)", func() response { return e.postJSON(with("/api/v1/cases"), `{"category": "x-1"}`) }},
+		{"POST /api/v1/cases (body not UTF-8)", func() response {
+			return e.do("POST", with("/api/v1/cases"), strings.NewReader(`{"note": "caf`+"\xe9"+`"}`), "Content-Type", "application/json")
+		}},
+		{"GET /api/v1/stats (months out of range)", func() response {
+			return e.get(with("/api/v1/stats?category=eb2-niw&filed_from=0000-01&filed_to=2999-12&country=ZZ"))
+		}},
+		{"GET /api/v1/stats/breakdown (unknown dimension)", func() response {
+			return e.get(with("/api/v1/stats/breakdown?category=eb2-niw&dimension=zz"))
+		}},
+		{"GET /api/v1/feed (filed in the future)", func() response { return e.get(with("/api/v1/feed?filed=2999-12&limit=0")) }},
+		{"POST /api/v1/cases/{id}/reports (no reason)", func() response {
+			return e.postJSON(with("/api/v1/cases/"+pending.ID+"/reports"), `{"reason": "boring"}`)
+		}},
 	}
-	texts := []string{apiErr.Message}
-	for _, m := range apiErr.Fields {
-		texts = append(texts, m)
-	}
-	if bad := englishIn(texts, names); len(bad) > 0 {
-		found["POST /api/v1/cases (invalid)"] = bad
+	for _, a := range apiRefusals {
+		res := a.send()
+		var apiErr errorBody
+		if err := json.Unmarshal([]byte(res.body), &apiErr); err != nil || res.status < 400 {
+			t.Fatalf("%s: status %d %s", a.name, res.status, res.body)
+		}
+		texts := []string{apiErr.Message}
+		for _, m := range apiErr.Fields {
+			texts = append(texts, m)
+		}
+		if bad := englishIn(texts, names); len(bad) > 0 {
+			found[a.name] = bad
+		}
 	}
 	if len(found) == 0 {
 		return
