@@ -132,6 +132,13 @@ type tab struct {
 // other tabs run in parallel.
 func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 	t.Helper()
+	return openTab(t, t, browser, scripts)
+}
+
+// openTab is newTab for a tab that outlives the test using it first: t
+// uses it now, and the tab stays open until owner ends (see tabPool).
+func openTab(t, owner *testing.T, browser context.Context, scripts bool) *tab {
+	t.Helper()
 	w := &pageWatch{}
 	nl := &netLog{}
 	pr := &progress{}
@@ -141,7 +148,18 @@ func newTab(t *testing.T, browser context.Context, scripts bool) *tab {
 		w.listen(ev)
 		nl.listen(ev)
 	}))
-	t.Cleanup(cancel)
+	owner.Cleanup(cancel)
+	// The first Do opens the tab and ties the tab's life to its context,
+	// as the browser's does: it runs on the tab's own context, not on one
+	// that ends with t, and a timer closes a tab whose opening hangs.
+	hung := time.AfterFunc(startTimeout, cancel)
+	err := chromedp.Do(ctx)
+	if !hung.Stop() {
+		t.Fatalf("a tab did not open within %v: %v", startTimeout, err)
+	}
+	if err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
 	base := ctx
 	tb := &tab{t: t, base: base, close: cancel, watch: w, net: nl, progress: pr, scripts: scripts}
 	tb.ctx = tb.guard(t)

@@ -1,13 +1,8 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"testing"
-
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 )
 
 // testLanguages opens every page in every offered language but the
@@ -21,12 +16,8 @@ func testLanguages(t *testing.T, s *browserSuite) {
 		for _, p := range append(browserPages[:len(browserPages):len(browserPages)], mailPages...) {
 			t.Run(loc.Code()+"/"+p.name, func(t *testing.T) {
 				t.Parallel()
-				tb := s.newTab(t, true)
-				tb.must(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
-						Headers: network.Headers{"Accept-Language": loc.Code()}})
-					return err
-				}))
+				tb := s.tabs.borrow(t)
+				tb.withLanguage(loc.Code())
 				s.checkPage(tb, p, phone)
 				for _, c := range eval[[]string](tb, clippedScript) {
 					t.Errorf("clipped text: %s", c)

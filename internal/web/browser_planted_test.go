@@ -17,6 +17,7 @@ import (
 // than a phone — and the check that must catch each.
 func testPlanted(t *testing.T, s *browserSuite) {
 	t.Run("CSP violations and JavaScript off", func(t *testing.T) { testHarness(t, s.browser) })
+	t.Run("lent tabs start afresh", func(t *testing.T) { testTabPool(t, s) })
 
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/svg+xml")

@@ -38,6 +38,8 @@ type browserSuite struct {
 	// busy serves Explore with the cases of a busy site
 	// (browser_explore_phone_test.go).
 	busy *busySite
+	// tabs lends tabs to the page checks.
+	tabs *tabPool
 }
 
 // newBrowserSuite seeds the server and starts the browser.
@@ -62,6 +64,7 @@ func newBrowserSuite(t *testing.T, execPath string) *browserSuite {
 	s.busy = seedBusySite(t)
 	s.axe, s.axeMissing = axeSource(t)
 	s.browser = startBrowser(t, execPath)
+	s.tabs = &tabPool{browser: s.browser, owner: t}
 	return s
 }
 
@@ -135,12 +138,11 @@ func TestBrowser(t *testing.T) {
 		for _, p := range append(browserPages[:len(browserPages):len(browserPages)], mailPages...) {
 			t.Run(p.name, func(t *testing.T) {
 				t.Parallel()
-				// One tab per page, its screens in turn: each screen still
-				// gets a fresh load with the cache off and its own checks,
-				// but the tab's renderer, already running, neither starts
-				// up again nor compiles axe-core anew for the second and
-				// third.
-				tb := s.newTab(t, true)
+				// A tab from the pool, its screens in turn: each screen
+				// still gets a fresh load with the cache off and its own
+				// checks, but the tab's renderer, already running, neither
+				// starts up again nor compiles axe-core anew.
+				tb := s.tabs.borrow(t)
 				for _, v := range viewports {
 					t.Run(v.name, func(t *testing.T) { s.checkPage(tb.in(t), p, v) })
 				}
