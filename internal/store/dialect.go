@@ -76,7 +76,7 @@ type dialect interface {
 	// reorganize rewrites recently written rows so that their place in
 	// the files follows their random keys, not the order they came in
 	// (see Store.Reorganize).
-	reorganize(ctx context.Context, db *sql.DB, now time.Time) (Reorganized, error)
+	reorganize(ctx context.Context, db *sql.DB, now time.Time, set reorgSettings) (Reorganized, error)
 }
 
 // rebindDollar numbers "?" placeholders as $1, $2, ... for PostgreSQL. The
