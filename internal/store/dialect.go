@@ -65,7 +65,9 @@ type dialect interface {
 	// allows; then it announces the ids that announce returns (asked once
 	// the chunks are written) and commits. A chunk's rows may be reused
 	// by next once it is called again. Any error rolls everything back.
-	insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string) error
+	// synthetic cases need no reorganisation, and the dialect may record
+	// so (see CreateCases).
+	insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string, synthetic bool) error
 	// listen calls fn with changed case ids until ctx ends (see Store.Listen).
 	listen(ctx context.Context, fn func(caseID string)) error
 	// scrub tries once to push deleted or overwritten personal data out
