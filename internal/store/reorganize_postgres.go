@@ -210,7 +210,9 @@ func pgBatchBounds(ctx context.Context, conn *sql.Conn, size int) ([]string, err
 // batch i is not the first) and at most hi, unless a transaction of
 // this run (ran) has already rewritten them, together with every row
 // whose parent it rewrites (deleting the parent would otherwise cascade
-// to them). It finds them through indexes and picks them out by ctid,
+// to them). It finds them through the primary keys and the indexes of
+// the foreign keys, so that it reads about as many rows as it rewrites
+// whatever the size of the tables, and picks them out by ctid,
 // which cannot change while the tables are locked; copies them aside,
 // deletes them (children first, so that no delete cascades) and inserts
 // them again in key order (parents first). It returns how many rows it
@@ -221,7 +223,10 @@ func pgRewriteBatch(ctx context.Context, conn *sql.Conn, i int, lo, hi string, r
 		return 0, 0, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", reorganizeLockTimeout.Milliseconds())); err != nil {
+	// No JIT: a plan costed from stale statistics of a freshly filled
+	// table would otherwise spend longer compiling than running, under
+	// the lock.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d; SET LOCAL jit = off", reorganizeLockTimeout.Milliseconds())); err != nil {
 		return 0, 0, err
 	}
 	names := make([]string, len(reorgTables))
@@ -241,10 +246,17 @@ func pgRewriteBatch(ctx context.Context, conn *sql.Conn, i int, lo, hi string, r
 	}
 	notDone := fmt.Sprintf("t.xmin::text::bigint <> ALL('{%s}'::bigint[])", strings.Join(done, ","))
 	for _, t := range reorgTables {
-		q := fmt.Sprintf("INSERT INTO reorg_tid_%s SELECT t.ctid FROM reorg_todo_%s d JOIN %s t USING (%s) WHERE %s AND %s",
-			t.name, t.name, t.name, t.key, inRange, notDone)
+		var sameKey []string
+		for _, c := range strings.Split(t.key, ", ") {
+			sameKey = append(sameKey, fmt.Sprintf("t.%s = d.%s", c, c))
+		}
+		// Each LATERAL subquery looks rows up by index, one key at a
+		// time: OFFSET 0 keeps the planner from joining the copies,
+		// which it cannot count, to a whole table by hash.
+		q := fmt.Sprintf("INSERT INTO reorg_tid_%s SELECT x.ctid FROM reorg_todo_%s d CROSS JOIN LATERAL (SELECT t.ctid FROM %s t WHERE %s AND %s OFFSET 0) x WHERE %s",
+			t.name, t.name, t.name, strings.Join(sameKey, " AND "), notDone, inRange)
 		for _, p := range t.parents {
-			q += fmt.Sprintf(" UNION SELECT t.ctid FROM reorg_%s p JOIN %s t ON t.%s = p.id", p.table, t.name, p.fk)
+			q += fmt.Sprintf(" UNION SELECT x.ctid FROM reorg_%s p CROSS JOIN LATERAL (SELECT t.ctid FROM %s t WHERE t.%s = p.id OFFSET 0) x", p.table, t.name, p.fk)
 		}
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return 0, 0, fmt.Errorf("find recent rows of %s: %w", t.name, err)
