@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -56,7 +57,9 @@ const pgReorgBatch = 2000
 // once no transaction can see them any more.
 func (d *postgresDialect) reorganize(ctx context.Context, db *sql.DB, _ time.Time, set reorgSettings) (Reorganized, error) {
 	r, err := pgRewriteRecent(ctx, db, set)
-	if err != nil || r.Skipped {
+	// A run that stopped half-way (a lock it could not get) still pushes
+	// out the old versions of the batches it finished.
+	if r.Skipped || (err != nil && r.Rows == 0) {
 		return r, err
 	}
 	names := make([]string, len(reorgTables))
@@ -64,10 +67,10 @@ func (d *postgresDialect) reorganize(ctx context.Context, db *sql.DB, _ time.Tim
 		names[i] = t.name
 	}
 	// SKIP_LOCKED: a table autovacuum is working on is left to it.
-	if _, err := db.ExecContext(ctx, "VACUUM (SKIP_LOCKED) "+strings.Join(names, ", ")); err != nil {
-		return r, fmt.Errorf("vacuum: %w", err)
+	if _, verr := db.ExecContext(ctx, "VACUUM (SKIP_LOCKED) "+strings.Join(names, ", ")); verr != nil {
+		return r, errors.Join(err, fmt.Errorf("vacuum: %w", verr))
 	}
-	return r, nil
+	return r, err
 }
 
 // pgRewriteRecent is the rewrite of reorganize, on a connection of its
