@@ -65,7 +65,9 @@ type dialect interface {
 	// allows; then it announces the ids that announce returns (asked once
 	// the chunks are written) and commits. A chunk's rows may be reused
 	// by next once it is called again. Any error rolls everything back.
-	insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string) error
+	// synthetic cases need no reorganisation, and the dialect may record
+	// so (see CreateCases).
+	insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string, synthetic bool) error
 	// listen calls fn with changed case ids until ctx ends (see Store.Listen).
 	listen(ctx context.Context, fn func(caseID string)) error
 	// scrub tries once to push deleted or overwritten personal data out
@@ -76,7 +78,7 @@ type dialect interface {
 	// reorganize rewrites recently written rows so that their place in
 	// the files follows their random keys, not the order they came in
 	// (see Store.Reorganize).
-	reorganize(ctx context.Context, db *sql.DB, now time.Time) (Reorganized, error)
+	reorganize(ctx context.Context, db *sql.DB, now time.Time, set reorgSettings) (Reorganized, error)
 }
 
 // rebindDollar numbers "?" placeholders as $1, $2, ... for PostgreSQL. The

@@ -57,3 +57,11 @@ func MigrateTo(ctx context.Context, url string, version int64) error {
 	}
 	return nil
 }
+
+// SetReorganizeSteps makes s's Reorganize rewrite batch rows (PostgreSQL)
+// or cases (SQLite) per transaction, call listed (PostgreSQL) once the
+// recent rows are listed and inBatch in each batch's transaction before
+// it commits; either may be nil.
+func SetReorganizeSteps(s *Store, batch int, listed func(), inBatch func(i int)) {
+	s.reorg = reorgSettings{batch: batch, listed: listed, inBatch: inBatch}
+}

@@ -150,7 +150,9 @@ func notifyPayloads(ids []string) []string {
 // pgx transaction: COPY is several times faster than multi-row INSERTs and
 // database/sql cannot issue it. Each chunk is two COPYs, its cases and
 // then their milestones, so the milestones' foreign keys find their cases.
-func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string) error {
+// Synthetic cases are recorded in reorganized.done (reorganize_postgres.go),
+// so that the next reorganisation leaves them alone.
+func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string, synthetic bool) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("get connection: %w", err)
@@ -172,6 +174,11 @@ func (d *postgresDialect) insertCases(ctx context.Context, db *sql.DB, next func
 				}
 				if err := copyCases(ctx, tx, rows); err != nil {
 					return err
+				}
+			}
+			if synthetic {
+				if _, err := tx.Exec(ctx, "UPDATE reorganized SET done = done || pg_current_xact_id()::text::bigint"); err != nil {
+					return fmt.Errorf("record synthetic cases: %w", err)
 				}
 			}
 			for _, p := range notifyPayloads(announce()) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -24,13 +25,13 @@ import (
 //     reset.
 //
 // Reorganize therefore deletes the recently written rows and inserts them
-// again in key order, in one transaction (on SQLite, one per range of
-// case ids): on PostgreSQL they then share
-// one xmin and are placed in key order wherever there is free space; on
-// SQLite each page's new cells follow key order. Then it pushes the old
-// versions out: VACUUM on PostgreSQL, a checkpoint that truncates the
-// write-ahead log on SQLite (whose secure_delete has already overwritten
-// the deleted cells).
+// again in key order, in batches of key ranges, each its own short
+// transaction, the batches in key order too: on PostgreSQL the rows of a
+// batch then share one xmin and are placed in key order wherever there is
+// free space, and the batches' xmins rise with their keys; on SQLite each
+// page's new cells follow key order. Then it pushes the old versions out:
+// VACUUM on PostgreSQL, a checkpoint that truncates the write-ahead log on
+// SQLite (whose secure_delete has already overwritten the deleted cells).
 
 // Reorganized says what one Reorganize did.
 type Reorganized struct {
@@ -49,6 +50,10 @@ type Reorganized struct {
 type reorgTable struct {
 	name string
 	key  string // the primary key, the order rows are inserted again in
+	// part decides which of PostgreSQL's batches a row goes in: the key
+	// of its parent where it has one, so that a case and its milestones
+	// go together.
+	part string
 	// parents are the tables this one's foreign keys refer to.
 	parents []reorgParent
 }
@@ -58,17 +63,17 @@ type reorgParent struct{ table, fk string }
 
 // reorgTables lists parents before their children.
 var reorgTables = []reorgTable{
-	{name: "cases", key: "id"},
-	{name: "accounts", key: "id"},
-	{name: "milestones", key: "case_id, seq", parents: []reorgParent{{"cases", "case_id"}}},
-	{name: "reports", key: "id", parents: []reorgParent{{"cases", "case_id"}}},
-	{name: "moderation_log", key: "id", parents: []reorgParent{{"cases", "case_id"}}},
-	{name: "sessions", key: "token_hash", parents: []reorgParent{{"accounts", "account_id"}}},
-	{name: "account_tokens", key: "token_hash", parents: []reorgParent{{"accounts", "account_id"}}},
-	{name: "outbox", key: "id", parents: []reorgParent{{"accounts", "account_id"}}},
-	{name: "alerts", key: "id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
-	{name: "reminders", key: "case_id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
-	{name: "reminders_off", key: "account_id", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "cases", key: "id", part: "id"},
+	{name: "accounts", key: "id", part: "id"},
+	{name: "milestones", key: "case_id, seq", part: "case_id", parents: []reorgParent{{"cases", "case_id"}}},
+	{name: "reports", key: "id", part: "case_id", parents: []reorgParent{{"cases", "case_id"}}},
+	{name: "moderation_log", key: "id", part: "coalesce(case_id, id)", parents: []reorgParent{{"cases", "case_id"}}},
+	{name: "sessions", key: "token_hash", part: "account_id", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "account_tokens", key: "token_hash", part: "account_id", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "outbox", key: "id", part: "account_id", parents: []reorgParent{{"accounts", "account_id"}}},
+	{name: "alerts", key: "id", part: "account_id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
+	{name: "reminders", key: "case_id", part: "account_id", parents: []reorgParent{{"accounts", "account_id"}, {"cases", "case_id"}}},
+	{name: "reminders_off", key: "account_id", part: "account_id", parents: []reorgParent{{"accounts", "account_id"}}},
 }
 
 // reorganizeLockTimeout is how long the reorganisation waits for the
@@ -88,16 +93,30 @@ const recentDays = 2
 // periodically (--reorganize-every); several instances may: on PostgreSQL
 // only one of them works at a time and the others report Skipped.
 //
-// While it rewrites it holds the write lock (SQLite, for one batch at a
-// time) or an exclusive lock on the tables (PostgreSQL, where reads go on
-// and it gives up rather than wait more than reorganizeLockTimeout for
-// that lock).
+// While it rewrites a batch it holds the write lock (SQLite) or an
+// exclusive lock on the tables (PostgreSQL, where reads go on and it
+// gives up rather than wait more than reorganizeLockTimeout for that
+// lock); between batches writes go on.
 func (s *Store) Reorganize(ctx context.Context, now time.Time) (Reorganized, error) {
-	r, err := s.d.reorganize(ctx, s.db, now)
+	r, err := s.d.reorganize(ctx, s.db, now, s.reorg)
 	if err != nil {
 		return r, fmt.Errorf("reorganize %s database: %w", s.d.name(), err)
 	}
 	return r, nil
+}
+
+// reorgSettings adjust a reorganisation: the defaults in production,
+// smaller batches and a look at each step in tests.
+type reorgSettings struct {
+	// batch is how many recent rows (PostgreSQL) or recent cases (SQLite)
+	// one transaction rewrites; 0 means the dialect's default.
+	batch int
+	// listed, when not nil, is called on PostgreSQL once the recent rows
+	// are listed, before the first batch.
+	listed func()
+	// inBatch, when not nil, is called in each batch's transaction after
+	// the rewrite, before it commits, with the batch's number (from 0).
+	inBatch func(i int)
 }
 
 // rewriteRows rewrites, in tx, the rows of every reorgTable that recent
@@ -165,7 +184,7 @@ func rewriteRows(ctx context.Context, tx *sql.Tx, recent func(t reorgTable) stri
 // undoes. It works through the cases in ranges of their ids,
 // sqliteReorgBatch at a time, each in its own transaction, so that no
 // writer waits long for the write lock.
-func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Time) (Reorganized, error) {
+func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Time, set reorgSettings) (Reorganized, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return Reorganized{}, fmt.Errorf("get connection: %w", err)
@@ -177,7 +196,7 @@ func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Tim
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = DEFAULT") //nolint:errcheck
 	since := formatDay(now.AddDate(0, 0, -recentDays))
-	bounds, err := batchBounds(ctx, conn, "SELECT id FROM cases WHERE created >= "+sqlString(since)+" ORDER BY id", sqliteReorgBatch)
+	bounds, err := batchBounds(ctx, conn, "SELECT id FROM cases WHERE created >= "+sqlString(since)+" ORDER BY id", cmp.Or(set.batch, sqliteReorgBatch))
 	if err != nil {
 		return Reorganized{}, fmt.Errorf("list recent cases: %w", err)
 	}
@@ -220,6 +239,9 @@ func (d *sqliteDialect) reorganize(ctx context.Context, db *sql.DB, now time.Tim
 			}
 			return ""
 		})
+		if err == nil && set.inBatch != nil {
+			set.inBatch(i)
+		}
 		if err == nil {
 			err = tx.Commit()
 		}
@@ -289,73 +311,3 @@ func batchBounds(ctx context.Context, conn *sql.Conn, q string, size int) ([]str
 
 // sqlString quotes a value as an SQL string literal.
 func sqlString(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
-
-// reorganizeLockKey names the advisory lock that lets one instance at a
-// time reorganise a schema.
-const reorganizeLockKey = "hashtextextended('casetrack reorganize ' || coalesce(current_schema(), ''), 0)"
-
-// maxAge is one more than the largest age() of an xid: a bound that
-// selects every row, frozen ones included.
-const maxAge = 1 << 31
-
-// reorganize on PostgreSQL rewrites every row written by a transaction
-// after the previous reorganisation (table reorganized keeps its
-// transaction id; migration 00005 rewrote every row stored before it, and
-// records its own; NULL there means every row): age(xmin) is how many
-// transactions ago a row was written. The tables are locked EXCLUSIVE for
-// the rewrite, so that no write waits on a row that is then deleted under
-// it (it waits for the lock instead and then sees the new row); reads go
-// on. Then VACUUM removes the old row versions, with their xmin and their
-// place, once no transaction can see them any more.
-func (d *postgresDialect) reorganize(ctx context.Context, db *sql.DB, _ time.Time) (Reorganized, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return Reorganized{}, fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck
-	var locked bool
-	if err := tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock("+reorganizeLockKey+")").Scan(&locked); err != nil {
-		return Reorganized{}, fmt.Errorf("take reorganisation lock: %w", err)
-	}
-	if !locked {
-		return Reorganized{Skipped: true}, nil
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", reorganizeLockTimeout.Milliseconds())); err != nil {
-		return Reorganized{}, err
-	}
-	names := make([]string, len(reorgTables))
-	for i, t := range reorgTables {
-		names[i] = t.name
-	}
-	if _, err := tx.ExecContext(ctx, "LOCK TABLE "+strings.Join(names, ", ")+" IN EXCLUSIVE MODE"); err != nil {
-		return Reorganized{}, fmt.Errorf("lock tables: %w", err)
-	}
-	var current int64
-	var last sql.NullInt64
-	if err := tx.QueryRowContext(ctx, "SELECT pg_current_xact_id()::text::bigint, (SELECT xid FROM reorganized)").Scan(&current, &last); err != nil {
-		return Reorganized{}, fmt.Errorf("read last reorganisation: %w", err)
-	}
-	bound := int64(maxAge)
-	if last.Valid && current-last.Int64 < maxAge {
-		// Rows of the last reorganisation itself (age current-last) are
-		// left alone.
-		bound = current - last.Int64
-	}
-	n, err := rewriteRows(ctx, tx, func(reorgTable) string {
-		return fmt.Sprintf("age(xmin) < %d", bound)
-	})
-	if err != nil {
-		return Reorganized{}, err
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE reorganized SET xid = $1", current); err != nil {
-		return Reorganized{}, fmt.Errorf("record reorganisation: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return Reorganized{}, fmt.Errorf("commit: %w", err)
-	}
-	// SKIP_LOCKED: a table autovacuum is working on is left to it.
-	if _, err := db.ExecContext(ctx, "VACUUM (SKIP_LOCKED) "+strings.Join(names, ", ")); err != nil {
-		return Reorganized{Rows: n}, fmt.Errorf("vacuum: %w", err)
-	}
-	return Reorganized{Rows: n}, nil
-}

@@ -215,7 +215,7 @@ const (
 //     transaction.
 //   - Batches of cases first, then their milestones, so that no milestone
 //     is written before its case.
-func (d *sqliteDialect) insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string) error {
+func (d *sqliteDialect) insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string, _ bool) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("get connection: %w", err)

@@ -50,6 +50,8 @@ type Store struct {
 	stmts stmtCache
 	// fresh keeps created cases for their read-back (readback.go).
 	fresh freshCases
+	// reorg adjusts Reorganize (tests only).
+	reorg reorgSettings
 	// stopUpkeep ends the dialect's background work (dialect.background).
 	stopUpkeep func()
 }
