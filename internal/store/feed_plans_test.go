@@ -270,7 +270,7 @@ func TestFeedWalkLooksCasesUpByID(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	for _, set := range []string{"ANALYZE", "SET enable_nestloop = off"} {
+	for _, set := range []string{"ANALYZE cases, milestones", "SET enable_nestloop = off"} {
 		if _, err := conn.ExecContext(ctx(t), set); err != nil {
 			t.Fatalf("%s: %v", set, err)
 		}
