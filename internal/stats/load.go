@@ -41,6 +41,11 @@ type Loader struct {
 	// so that a repeated id finds its earlier row, and the final pass
 	// finds a sorted key's columns.
 	pos []uint32
+	// approved counts the rows by partition and approval day, an array
+	// per partition indexed by the day, made on its first approval:
+	// counting into the index's maps cost two map operations per case.
+	// Index moves the counts into the index's maps.
+	approved [][]int32
 }
 
 // loadPart holds the rows of one partition in the order they were added,
@@ -58,11 +63,24 @@ type loadPart struct {
 func NewLoader(cat *catalog.Catalog) *Loader {
 	ix := NewIndex(cat)
 	return &Loader{
-		ix:    ix,
-		parts: make([]loadPart, len(ix.parts)),
-		ids:   make(map[idKey]rowRef),
-		pos:   []uint32{0}, // handles start at 1
+		ix:       ix,
+		parts:    make([]loadPart, len(ix.parts)),
+		ids:      make(map[idKey]rowRef),
+		pos:      []uint32{0}, // handles start at 1
+		approved: make([][]int32, len(ix.parts)),
 	}
+}
+
+// countApproval counts n (±1) more rows of partition part approved on day
+// (0: not approved).
+func (l *Loader) countApproval(part, day uint16, n int32) {
+	if day == 0 {
+		return
+	}
+	if l.approved[part] == nil {
+		l.approved[part] = make([]int32, 1<<16)
+	}
+	l.approved[part][day] += n
 }
 
 // Grow makes room for n more cases, so that the id table and the handle
@@ -95,7 +113,7 @@ func (l *Loader) Add(c *timeline.Case) {
 	ok = ok && c.Counts()
 	old, had := l.ids[id]
 	if had {
-		l.ix.approvals.add(old.part, old.approved, -1)
+		l.countApproval(old.part, old.approved, -1)
 	}
 	if had && (!ok || int(old.part) != pi) {
 		l.drop(old)
@@ -137,7 +155,7 @@ func (l *Loader) Add(c *timeline.Case) {
 	}
 	ref := rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi), approved: approvalDay(c)}
 	l.ids[id] = ref
-	l.ix.approvals.add(ref.part, ref.approved, 1)
+	l.countApproval(ref.part, ref.approved, 1)
 }
 
 // drop removes a row from its partition's buffers by moving the last row
@@ -181,6 +199,13 @@ func (l *Loader) Index() *Index {
 		})
 	}
 	wg.Wait()
+	for pi, days := range l.approved {
+		for d, n := range days {
+			if n > 0 {
+				ix.approvals.add(uint16(pi), uint16(d), n)
+			}
+		}
+	}
 	ix.ids = l.ids
 	*l = Loader{}
 	return ix

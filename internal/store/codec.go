@@ -245,8 +245,8 @@ func parseApproxDate(s string) (timeline.ApproxDate, bool) {
 		m, ok := parseMonth(s)
 		return timeline.ApproxDate{Year: m.Year, Month: m.Month}, ok
 	case 10:
-		t, ok := parseDay(s)
-		return timeline.ApproxDate{Year: t.Year(), Month: t.Month(), Day: t.Day()}, ok
+		m, d, ok := parseDayParts(s)
+		return timeline.ApproxDate{Year: m.Year, Month: m.Month, Day: d}, ok
 	}
 	return timeline.ApproxDate{}, false
 }
@@ -266,20 +266,42 @@ func parseMonth(s string) (timeline.Month, bool) {
 
 // parseDay parses "YYYY-MM-DD" to UTC midnight.
 func parseDay(s string) (time.Time, bool) {
-	if len(s) != 10 || s[7] != '-' {
-		return time.Time{}, false
-	}
-	m, ok := parseMonth(s[:7])
-	d, ok2 := digits(s[8:10])
-	if !ok || !ok2 || d < 1 || d > daysIn(m) {
+	m, d, ok := parseDayParts(s)
+	if !ok {
 		return time.Time{}, false
 	}
 	return time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), true
 }
 
-// daysIn returns the number of days of a month.
+// parseDayParts parses "YYYY-MM-DD" into its month and day, checking the
+// day against the month's length. Every milestone date of every case
+// passes here at start-up, so it builds no time.Time: two time.Date calls
+// per date (one for the month's length, one for the result) were most of
+// its cost.
+func parseDayParts(s string) (timeline.Month, int, bool) {
+	if len(s) != 10 || s[7] != '-' {
+		return timeline.Month{}, 0, false
+	}
+	m, ok := parseMonth(s[:7])
+	d, ok2 := digits(s[8:10])
+	if !ok || !ok2 || d < 1 || d > daysIn(m) {
+		return timeline.Month{}, 0, false
+	}
+	return m, d, true
+}
+
+// daysIn returns the number of days of a month (Gregorian leap years).
 func daysIn(m timeline.Month) int {
-	return time.Date(m.Year, m.Month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m.Month {
+	case time.February:
+		if m.Year%4 == 0 && (m.Year%100 != 0 || m.Year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 func digits(s string) (int, bool) {

@@ -64,6 +64,7 @@ func TestParseDay(t *testing.T) {
 	}{
 		{"2024-02-29", true}, {"2023-02-29", false}, {"2024-04-31", false}, {"2024-12-31", true},
 		{"2024-00-10", false}, {"2024-01-00", false}, {"2024-1-010", false}, {"", false},
+		{"1900-02-29", false}, {"2000-02-29", true}, {"2100-02-29", false},
 	}
 	for _, tt := range tests {
 		got, ok := parseDay(tt.in)
@@ -72,6 +73,19 @@ func TestParseDay(t *testing.T) {
 		}
 		if ok && got.Format(time.DateOnly) != tt.in {
 			t.Errorf("parseDay(%q) = %v", tt.in, got)
+		}
+	}
+}
+
+// TestDaysIn: the month lengths parseDay checks against are the
+// calendar's, century leap years included.
+func TestDaysIn(t *testing.T) {
+	for y := 1600; y <= 2400; y++ {
+		for m := time.January; m <= time.December; m++ {
+			want := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			if got := daysIn(timeline.Month{Year: y, Month: m}); got != want {
+				t.Fatalf("daysIn(%d-%02d) = %d, want %d", y, m, got, want)
+			}
 		}
 	}
 }

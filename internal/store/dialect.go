@@ -44,6 +44,13 @@ type dialect interface {
 	// stringAgg is the aggregate that joins the text values of expr with
 	// sep (SQLite's group_concat, PostgreSQL's string_agg).
 	stringAgg(expr, sep string) string
+	// milestoneCases is the FROM clause of the feed's walk (feedWalk):
+	// the milestones m, each joined with its case c, which has the
+	// columns cols of cases and is found by its id, one milestone at a
+	// time, whatever the planner estimates. A walk's window holds a
+	// bounded number of milestones, so looking their cases up one by one
+	// bounds its cost; any other join reads every case the filters select.
+	milestoneCases(cols string) string
 	// canceled reports whether err says the database cancelled the query
 	// (a cancel request meant for an earlier query on the same connection
 	// can arrive late and hit the next one).

@@ -24,6 +24,12 @@ func SetFeedBounds(s *Store, rangeMax, firstWindow, walkMax int) {
 	s.feed = feedBounds{rangeMax: rangeMax, firstWindow: firstWindow, walkMax: walkMax}
 }
 
+// FeedWalkQuery is the query (rebound for s's database) and arguments
+// with which the feed's walk reads the milestones after pos down to end.
+func FeedWalkQuery(s *Store, q FeedQuery, pos, end *FeedKey, limit int) (string, []any) {
+	return s.walkQuery(q, pos, end, limit)
+}
+
 // SimilarRecentQuery and IdenticalStored are the burst check's queries,
 // for the tests of their plans.
 const (

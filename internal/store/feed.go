@@ -432,6 +432,9 @@ func walkWhere(q FeedQuery, pos, end *FeedKey) ([]string, []any) {
 
 const walkOrder = " ORDER BY m.date DESC, m.case_id DESC, m.code DESC"
 
+// walkCaseColumns are the columns of cases a walk reads or filters on.
+const walkCaseColumns = "id, category, country, service_center, filed, note, moderation, premium, filing_method, interview_office, pd_current"
+
 // windowEnd returns the last of the next window milestones after pos,
 // false when fewer remain (the window reaches the oldest one). It reads
 // the index alone.
@@ -450,9 +453,9 @@ func (s *Store) windowEnd(ctx context.Context, q FeedQuery, pos *FeedKey, window
 	return k, err == nil, err
 }
 
-// walkWindow returns up to limit matching items among the milestones
-// after pos and down to end (to the oldest when end is zero).
-func (s *Store) walkWindow(ctx context.Context, q FeedQuery, pos, end *FeedKey, limit int) ([]FeedItem, error) {
+// walkQuery is walkWindow's query (rebound for the dialect) and its
+// arguments.
+func (s *Store) walkQuery(q FeedQuery, pos, end *FeedKey, limit int) (string, []any) {
 	where, args := walkWhere(q, pos, end)
 	where = append(where, "c.id = m.case_id", "c.moderation = 'visible'")
 	for _, f := range append([]struct{ col, val string }{
@@ -468,12 +471,18 @@ func (s *Store) walkWindow(ctx context.Context, q FeedQuery, pos, end *FeedKey, 
 		args = append(args, q.Filed.String())
 	}
 	args = append(args, limit)
-	// CROSS JOIN keeps SQLite walking the milestones index in the feed's
-	// order and looking each case up by id; PostgreSQL reads it as the
-	// inner join it is.
+	// Each milestone of the window finds its case by id, on both
+	// databases (dialect.milestoneCases).
 	query := "SELECT m.date, m.case_id, m.code, c.category, c.country, coalesce(c.service_center, ''), c.filed, c.note " +
-		"FROM milestones m CROSS JOIN cases c WHERE " + strings.Join(where, " AND ") + walkOrder + " LIMIT ?"
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(query), args...)
+		"FROM " + s.d.milestoneCases(walkCaseColumns) + " WHERE " + strings.Join(where, " AND ") + walkOrder + " LIMIT ?"
+	return s.d.rebind(query), args
+}
+
+// walkWindow returns up to limit matching items among the milestones
+// after pos and down to end (to the oldest when end is zero).
+func (s *Store) walkWindow(ctx context.Context, q FeedQuery, pos, end *FeedKey, limit int) ([]FeedItem, error) {
+	query, args := s.walkQuery(q, pos, end, limit)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

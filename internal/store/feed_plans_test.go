@@ -246,3 +246,102 @@ func TestFeedGivesUpInTime(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedWalkLooksCasesUpByID: on PostgreSQL the walk's join can only
+// be a nested loop that looks each milestone's case up by id, whatever
+// the planner estimates, in a custom plan and in the generic plan a
+// prepared statement switches to after five runs. At millions of cases,
+// as a plain join, it read every case of the filter instead (a hash join
+// of a whole category, or a nested loop over all of them for each
+// milestone): seconds per page. A test's few cases cannot make the
+// planner estimate as it does at scale, so the test takes the cheap
+// alternatives away instead (enable_nestloop off): a plan that still
+// walks the milestones and looks their cases up one by one has no other
+// to fall back to. SQLite walks with a CROSS JOIN, which fixes its order.
+func TestFeedWalkLooksCasesUpByID(t *testing.T) {
+	s := storetest.Postgres(t)
+	cases := feedCorpus(rand.New(rand.NewPCG(7, 7)), 200)
+	for _, c := range cases {
+		mustCreate(t, s, c)
+	}
+	db := store.DB(s)
+	conn, err := db.Conn(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, set := range []string{"ANALYZE cases, milestones", "SET enable_nestloop = off"} {
+		if _, err := conn.ExecContext(ctx(t), set); err != nil {
+			t.Fatalf("%s: %v", set, err)
+		}
+	}
+	all := referenceFeed(cases, store.FeedQuery{})
+	pos, end := all[10], all[len(all)/2]
+	filed := timeline.Month{Year: 2024, Month: time.March}
+	for i, q := range []store.FeedQuery{
+		{},
+		{Category: "eb2-niw"},
+		{Country: "IN"},
+		{ServiceCenter: "TSC"},
+		{Milestone: "approved"},
+		{Filed: filed},
+		{Category: "eb2-niw", Country: "IN", Filed: filed},
+		{Country: "ZW", ServiceCenter: "NBC", Milestone: "denied"},
+	} {
+		for _, window := range []struct{ pos, end *store.FeedKey }{{nil, &end}, {&pos, &end}, {&pos, &store.FeedKey{}}} {
+			query, args := store.FeedWalkQuery(s, q, window.pos, window.end, 21)
+			check := func(mode, explain string, args ...any) {
+				t.Helper()
+				rows, err := conn.QueryContext(ctx(t), explain, args...)
+				if err != nil {
+					t.Fatalf("%+v %s: %v", q, mode, err)
+				}
+				var lines []string
+				for rows.Next() {
+					var line string
+					if err := rows.Scan(&line); err != nil {
+						t.Fatal(err)
+					}
+					lines = append(lines, line)
+				}
+				rows.Close()
+				plan := strings.Join(lines, "\n")
+				for _, bad := range []string{"Hash Join", "Merge Join", "Materialize", "Seq Scan on cases"} {
+					if strings.Contains(plan, bad) {
+						t.Errorf("%+v, %s plan: %s\n%s", q, mode, bad, plan)
+					}
+				}
+				if !strings.Contains(plan, "Nested Loop") || !strings.Contains(plan, "(id = m.case_id)") {
+					t.Errorf("%+v, %s plan does not look each case up by id:\n%s", q, mode, plan)
+				}
+			}
+			check("custom", "EXPLAIN "+query, args...)
+			// The generic plan, as a prepared statement runs it after its
+			// fifth run: the arguments as literals in EXECUTE.
+			name := fmt.Sprintf("walk%d", i)
+			if _, err := conn.ExecContext(ctx(t), "PREPARE "+name+" AS "+query); err != nil {
+				t.Fatal(err)
+			}
+			var lits []string
+			for _, a := range args {
+				switch v := a.(type) {
+				case string:
+					lits = append(lits, "'"+strings.ReplaceAll(v, "'", "''")+"'")
+				default:
+					lits = append(lits, fmt.Sprint(v))
+				}
+			}
+			for _, set := range []string{"SET plan_cache_mode = force_generic_plan"} {
+				if _, err := conn.ExecContext(ctx(t), set); err != nil {
+					t.Fatal(err)
+				}
+			}
+			check("generic", "EXPLAIN EXECUTE "+name+"("+strings.Join(lits, ", ")+")")
+			for _, reset := range []string{"RESET plan_cache_mode", "DEALLOCATE " + name} {
+				if _, err := conn.ExecContext(ctx(t), reset); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}

@@ -137,6 +137,11 @@ func (d *sqliteDialect) stringAgg(expr, sep string) string {
 	return "group_concat(" + expr + ", '" + sep + "')"
 }
 
+// milestoneCases is a CROSS JOIN, which keeps SQLite walking the
+// milestones index in the feed's order and looking each case up by id
+// (the caller's WHERE holds c.id = m.case_id).
+func (d *sqliteDialect) milestoneCases(string) string { return "milestones m CROSS JOIN cases c" }
+
 // forUpdate is empty: BEGIN IMMEDIATE already holds the database's write
 // lock.
 func (d *sqliteDialect) forUpdate() string { return "" }
