@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 	"strconv"
@@ -121,14 +122,14 @@ func filingMonthIn(l *i18n.Locale, v string, now time.Time) (timeline.Month, str
 	if err != nil {
 		return m, monthProblem(l, v)
 	}
-	this := timeline.MonthOf(timeline.Today(now))
-	switch {
-	case m.Before(timeline.EarliestFiling()):
-		return m, l.T("exview.month_early", "Month", quoteParam(v), "Earliest", l.MonthYear(timeline.EarliestFiling().Mid()))
-	case this.Before(m):
-		return m, l.T("exview.month_late", "Month", quoteParam(v), "This", l.MonthYear(this.Mid()))
+	var out *timeline.FilingMonthError
+	if !errors.As(timeline.CheckFilingMonth(m, now), &out) {
+		return m, ""
 	}
-	return m, ""
+	if out.Late {
+		return m, l.T("exview.month_late", "Month", quoteParam(v), "This", l.MonthYear(out.Bound.Mid()))
+	}
+	return m, l.T("exview.month_early", "Month", quoteParam(v), "Earliest", l.MonthYear(out.Bound.Mid()))
 }
 
 // filterQuery is the canonical query string of a filter, for links to the

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -67,10 +68,12 @@ func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values, now tim
 		m, err := timeline.ParseMonth(v)
 		if err != nil {
 			problems = append(problems, l.T("feed.filter.filed", "Value", quoteParam(v), "Reason", monthProblem(l, v)))
-		} else if m.Before(timeline.EarliestFiling()) {
-			problems = append(problems, l.T("feed.filter.filed_early", "Value", quoteParam(v), "Earliest", l.MonthYear(timeline.EarliestFiling().Mid())))
-		} else if this := timeline.MonthOf(timeline.Today(now)); this.Before(m) {
-			problems = append(problems, l.T("feed.filter.filed_late", "Value", quoteParam(v), "This", l.MonthYear(this.Mid())))
+		} else if out := (*timeline.FilingMonthError)(nil); errors.As(timeline.CheckFilingMonth(m, now), &out) {
+			if out.Late {
+				problems = append(problems, l.T("feed.filter.filed_late", "Value", quoteParam(v), "This", l.MonthYear(out.Bound.Mid())))
+			} else {
+				problems = append(problems, l.T("feed.filter.filed_early", "Value", quoteParam(v), "Earliest", l.MonthYear(out.Bound.Mid())))
+			}
 		}
 		f.Filed = m
 	}
