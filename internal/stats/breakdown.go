@@ -33,11 +33,8 @@ func ParseDimension(s string) (Dimension, error) {
 	if d := Dimension(s); slices.Contains(Dimensions, d) {
 		return d, nil
 	}
-	return "", fmt.Errorf("unknown breakdown %q: use %s", s, DimensionNames)
+	return "", fmt.Errorf("unknown breakdown %q: use one of %v", s, Dimensions)
 }
-
-// DimensionNames lists the dimensions for error messages.
-const DimensionNames = "country, service_center, quarter, month, premium, filing_method, interview_office or priority_date_current"
 
 // Breakdown splits a group into rows by one dimension.
 type Breakdown struct {
