@@ -128,7 +128,6 @@ type reorgSettings struct {
 // rewrote.
 func rewriteRows(ctx context.Context, tx *sql.Tx, recent func(t reorgTable) string) (int, error) {
 	temp := func(t string) string { return "reorg_" + t }
-	total := 0
 	for _, t := range reorgTables {
 		var conds []string
 		if c := recent(t); c != "" {
@@ -152,8 +151,25 @@ func rewriteRows(ctx context.Context, tx *sql.Tx, recent func(t reorgTable) stri
 			return 0, fmt.Errorf("delete recent rows of %s: %w", t.name, err)
 		}
 	}
+	total, err := insertAgain(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	for i := len(reorgTables) - 1; i >= 0; i-- {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE "+temp(reorgTables[i].name)); err != nil {
+			return 0, fmt.Errorf("drop copy of %s: %w", reorgTables[i].name, err)
+		}
+	}
+	return total, nil
+}
+
+// insertAgain inserts the rows copied aside into reorg_NAME back into
+// every reorgTable, parents first, each table's rows in key order, and
+// returns how many it inserted.
+func insertAgain(ctx context.Context, tx *sql.Tx) (int, error) {
+	total := 0
 	for _, t := range reorgTables {
-		q := fmt.Sprintf("INSERT INTO %s SELECT * FROM %s ORDER BY %s", t.name, temp(t.name), t.key)
+		q := fmt.Sprintf("INSERT INTO %s SELECT * FROM reorg_%s ORDER BY %s", t.name, t.name, t.key)
 		res, err := tx.ExecContext(ctx, q)
 		if err != nil {
 			return 0, fmt.Errorf("insert recent rows of %s again: %w", t.name, err)
@@ -164,12 +180,16 @@ func rewriteRows(ctx context.Context, tx *sql.Tx, recent func(t reorgTable) stri
 		}
 		total += int(n)
 	}
-	for i := len(reorgTables) - 1; i >= 0; i-- {
-		if _, err := tx.ExecContext(ctx, "DROP TABLE "+temp(reorgTables[i].name)); err != nil {
-			return 0, fmt.Errorf("drop copy of %s: %w", reorgTables[i].name, err)
-		}
-	}
 	return total, nil
+}
+
+// reorgTableNames lists the reorgTables, for statements on all of them.
+func reorgTableNames() string {
+	names := make([]string, len(reorgTables))
+	for i, t := range reorgTables {
+		names[i] = t.name
+	}
+	return strings.Join(names, ", ")
 }
 
 // reorganize on SQLite rewrites the cases, reports and log entries of the

@@ -62,12 +62,8 @@ func (d *postgresDialect) reorganize(ctx context.Context, db *sql.DB, _ time.Tim
 	if r.Skipped || (err != nil && r.Rows == 0) {
 		return r, err
 	}
-	names := make([]string, len(reorgTables))
-	for i, t := range reorgTables {
-		names[i] = t.name
-	}
 	// SKIP_LOCKED: a table autovacuum is working on is left to it.
-	if _, verr := db.ExecContext(ctx, "VACUUM (SKIP_LOCKED) "+strings.Join(names, ", ")); verr != nil {
+	if _, verr := db.ExecContext(ctx, "VACUUM (SKIP_LOCKED) "+reorgTableNames()); verr != nil {
 		return r, errors.Join(err, fmt.Errorf("vacuum: %w", verr))
 	}
 	return r, err
@@ -232,11 +228,7 @@ func pgRewriteBatch(ctx context.Context, conn *sql.Conn, i int, lo, hi string, r
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d; SET LOCAL jit = off", reorganizeLockTimeout.Milliseconds())); err != nil {
 		return 0, 0, err
 	}
-	names := make([]string, len(reorgTables))
-	for j, t := range reorgTables {
-		names[j] = t.name
-	}
-	if _, err := tx.ExecContext(ctx, "LOCK TABLE "+strings.Join(names, ", ")+" IN EXCLUSIVE MODE"); err != nil {
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE "+reorgTableNames()+" IN EXCLUSIVE MODE"); err != nil {
 		return 0, 0, fmt.Errorf("lock tables: %w", err)
 	}
 	inRange, args := "d.k <= $1", []any{hi}
@@ -276,17 +268,8 @@ func pgRewriteBatch(ctx context.Context, conn *sql.Conn, i int, lo, hi string, r
 			return 0, 0, fmt.Errorf("delete recent rows of %s: %w", t.name, err)
 		}
 	}
-	for _, t := range reorgTables {
-		q := fmt.Sprintf("INSERT INTO %s SELECT * FROM reorg_%s ORDER BY %s", t.name, t.name, t.key)
-		res, err := tx.ExecContext(ctx, q)
-		if err != nil {
-			return 0, 0, fmt.Errorf("insert recent rows of %s again: %w", t.name, err)
-		}
-		m, err := res.RowsAffected()
-		if err != nil {
-			return 0, 0, fmt.Errorf("insert recent rows of %s again: %w", t.name, err)
-		}
-		n += int(m)
+	if n, err = insertAgain(ctx, tx); err != nil {
+		return 0, 0, err
 	}
 	if err := tx.QueryRowContext(ctx, "UPDATE reorganized SET done = done || pg_current_xact_id()::text::bigint RETURNING pg_current_xact_id()::text::bigint").Scan(&xid); err != nil {
 		return 0, 0, fmt.Errorf("record batch: %w", err)
