@@ -37,7 +37,7 @@ type Index struct {
 
 	mu    sync.RWMutex
 	parts []*partition // by catalog category index
-	ids   map[idKey]rowRef
+	ids   idTable
 	// free holds handles of removed rows for reuse; next is the last fresh
 	// one handed out.
 	free []uint32
@@ -195,7 +195,7 @@ type row struct {
 // NewIndex returns an empty index for the catalog's categories.
 func NewIndex(cat *catalog.Catalog) *Index {
 	checkDetailCatalog(cat)
-	ix := &Index{cat: cat, ids: make(map[idKey]rowRef), now: time.Now,
+	ix := &Index{cat: cat, ids: newIDTable(), now: time.Now,
 		catVersion: make([]atomic.Uint64, len(cat.Categories)), approvals: newApprovalTally(len(cat.Categories))}
 	for _, c := range cat.Categories {
 		p := &partition{code: c.Code, hasRFE: c.HasRFE(), minMonth: 0xFFFF}
@@ -215,7 +215,7 @@ func NewIndex(cat *catalog.Catalog) *Index {
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.ids)
+	return ix.ids.len()
 }
 
 // Upsert adds the case or replaces the one with the same ID. A case whose
@@ -242,7 +242,7 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	defer ix.version.Add(1)
-	old, had := ix.ids[id]
+	old, had := ix.ids.get(id)
 	if had {
 		ix.parts[old.part].remove(old.key())
 		ix.approvals.add(old.part, old.approved, -1)
@@ -250,7 +250,7 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	}
 	if !ok {
 		if had {
-			delete(ix.ids, id)
+			ix.ids.delete(id)
 			ix.free = append(ix.free, old.handle())
 		}
 		return
@@ -262,7 +262,7 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	r.key |= uint64(h)
 	ix.parts[pi].insert(&r)
 	ref := rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi), approved: approvalDay(c)}
-	ix.ids[id] = ref
+	ix.ids.set(id, ref)
 	ix.approvals.add(ref.part, ref.approved, 1)
 	ix.touched(ref.part)
 }
@@ -277,7 +277,7 @@ func (ix *Index) Replace(fresh *Index) {
 	}
 	fresh.mu.Lock()
 	parts, ids, free, next, approvals := fresh.parts, fresh.ids, fresh.free, fresh.next, fresh.approvals
-	fresh.parts, fresh.ids, fresh.free, fresh.next, fresh.approvals = nil, nil, nil, 0, nil
+	fresh.parts, fresh.ids, fresh.free, fresh.next, fresh.approvals = nil, idTable{}, nil, 0, nil
 	fresh.mu.Unlock()
 
 	ix.mu.Lock()
@@ -294,7 +294,7 @@ func (ix *Index) Remove(id string) {
 	k := keyOf(id)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	old, ok := ix.ids[k]
+	old, ok := ix.ids.get(k)
 	if !ok {
 		return
 	}
@@ -302,7 +302,7 @@ func (ix *Index) Remove(id string) {
 	ix.parts[old.part].remove(old.key())
 	ix.approvals.add(old.part, old.approved, -1)
 	ix.touched(old.part)
-	delete(ix.ids, k)
+	ix.ids.delete(k)
 	ix.free = append(ix.free, old.handle())
 }
 

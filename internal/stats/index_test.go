@@ -212,8 +212,8 @@ func checkInvariants(t *testing.T, ix *Index) {
 		}
 		total += n
 	}
-	if total != len(ix.ids) {
-		t.Fatalf("%d rows, %d ids", total, len(ix.ids))
+	if total != ix.ids.len() {
+		t.Fatalf("%d rows, %d ids", total, ix.ids.len())
 	}
 }
 

@@ -2,7 +2,6 @@ package stats
 
 import (
 	"cmp"
-	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -36,7 +35,9 @@ type Loader struct {
 	// fills its blocks and ids at the end.
 	ix    *Index
 	parts []loadPart // by catalog category index, like ix.parts
-	ids   map[idKey]rowRef
+	// ids lists an entry for every case added, in the order added (see
+	// Add).
+	ids []idEntry
 	// pos is, by handle, the row's position in its partition's buffers,
 	// so that a repeated id finds its earlier row, and the final pass
 	// finds a sorted key's columns.
@@ -65,7 +66,6 @@ func NewLoader(cat *catalog.Catalog) *Loader {
 	return &Loader{
 		ix:       ix,
 		parts:    make([]loadPart, len(ix.parts)),
-		ids:      make(map[idKey]rowRef),
 		pos:      []uint32{0}, // handles start at 1
 		approved: make([][]int32, len(ix.parts)),
 	}
@@ -90,13 +90,7 @@ func (l *Loader) Grow(n int) {
 	if n <= 0 {
 		return
 	}
-	if len(l.ids) == 0 {
-		l.ids = make(map[idKey]rowRef, n)
-	} else {
-		ids := make(map[idKey]rowRef, len(l.ids)+n)
-		maps.Copy(ids, l.ids)
-		l.ids = ids
-	}
+	l.ids = slices.Grow(l.ids, n)
 	l.pos = slices.Grow(l.pos, n)
 }
 
@@ -104,58 +98,71 @@ func (l *Loader) Grow(n int) {
 // A case whose category is not in the catalog, or that must not count
 // (flagged or hidden), is not indexed and drops an earlier case with its
 // ID, as Upsert does.
+//
+// Add does not look for an earlier case with the same ID: that would be a
+// lookup in a table of every id for each case, when a scan of the
+// database never repeats one. Every case gets a new row, and its id an
+// entry in a list; Index sorts the list and drops each replaced row then.
 func (l *Loader) Add(c *timeline.Case) {
 	if c == nil {
 		return
 	}
 	id := keyOf(c.ID)
 	pi, ok := l.ix.cat.CategoryIndex(c.Category)
-	ok = ok && c.Counts()
-	old, had := l.ids[id]
-	if had {
-		l.countApproval(old.part, old.approved, -1)
-	}
-	if had && (!ok || int(old.part) != pi) {
-		l.drop(old)
-	}
-	if !ok {
-		if had {
-			delete(l.ids, id)
-			l.ix.free = append(l.ix.free, old.handle())
-		}
+	if !ok || !c.Counts() {
+		// Its entry, ordered after the rows added so far, drops them.
+		l.ids = appendDoubling(l.ids, idEntry{id, rowRef{lo: l.ix.next, part: removedPart}})
 		return
 	}
 
 	p := l.ix.parts[pi]
 	r := l.ix.rowOf(p, c)
-	h := old.handle()
-	if !had {
-		h = l.ix.newHandle()
-	}
+	// The Loader frees no handles until Index, so handles grow in the
+	// order cases are added, which orders the entries of one id.
+	h := l.ix.newHandle()
 	r.key |= uint64(h)
 	p.widen(&r)
 
 	lp := &l.parts[pi]
-	m := len(p.milestones)
-	if had && int(old.part) == pi {
-		i := int(l.pos[h])
-		lp.key[i], lp.month[i], lp.place[i], lp.seen[i], lp.detail[i] = r.key, r.month, r.place, r.seen, r.detail
-		copy(lp.ms[i*m:(i+1)*m], r.ms)
-	} else {
-		if int(h) == len(l.pos) {
-			l.pos = append(l.pos, 0)
-		}
-		l.pos[h] = uint32(len(lp.key))
-		lp.key = appendDoubling(lp.key, r.key)
-		lp.month = appendDoubling(lp.month, r.month)
-		lp.place = appendDoubling(lp.place, r.place)
-		lp.ms = appendDoubling(lp.ms, r.ms...)
-		lp.seen = appendDoubling(lp.seen, r.seen)
-		lp.detail = appendDoubling(lp.detail, r.detail)
+	if int(h) == len(l.pos) {
+		l.pos = appendDoubling(l.pos, 0)
 	}
+	l.pos[h] = uint32(len(lp.key))
+	lp.key = appendDoubling(lp.key, r.key)
+	lp.month = appendDoubling(lp.month, r.month)
+	lp.place = appendDoubling(lp.place, r.place)
+	lp.ms = appendDoubling(lp.ms, r.ms...)
+	lp.seen = appendDoubling(lp.seen, r.seen)
+	lp.detail = appendDoubling(lp.detail, r.detail)
 	ref := rowRef{hi: uint32(r.key >> 32), lo: uint32(r.key), part: uint16(pi), approved: approvalDay(c)}
-	l.ids[id] = ref
+	l.ids = appendDoubling(l.ids, idEntry{id, ref})
 	l.countApproval(ref.part, ref.approved, 1)
+}
+
+// resolveIDs sorts the ids and keeps each one's last entry, dropping the
+// rows it replaced, and returns the ids of the rows left.
+func (l *Loader) resolveIDs() []idEntry {
+	es := l.ids
+	sortEntries(es)
+	out := es[:0]
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].key == es[i].key {
+			j++
+		}
+		for _, e := range es[i : j-1] {
+			if e.ref.part != removedPart {
+				l.drop(e.ref)
+				l.countApproval(e.ref.part, e.ref.approved, -1)
+				l.ix.free = append(l.ix.free, e.ref.handle())
+			}
+		}
+		if last := es[j-1]; last.ref.part != removedPart {
+			out = append(out, last)
+		}
+		i = j
+	}
+	return out
 }
 
 // drop removes a row from its partition's buffers by moving the last row
@@ -178,6 +185,7 @@ func (l *Loader) drop(ref rowRef) {
 // must not be used afterwards.
 func (l *Loader) Index() *Index {
 	ix := l.ix
+	ids := l.resolveIDs()
 	order := make([]int, 0, len(ix.parts))
 	for pi := range ix.parts {
 		if len(l.parts[pi].key) > 0 {
@@ -206,7 +214,7 @@ func (l *Loader) Index() *Index {
 			}
 		}
 	}
-	ix.ids = l.ids
+	ix.ids = idTable{sorted: ids, added: make(map[idKey]rowRef)}
 	*l = Loader{}
 	return ix
 }

@@ -142,7 +142,7 @@ func checkLoaded(t *testing.T, ix *Index) {
 			t.Fatalf("%s: blocks hold %d to %d rows, want equal sizes up to %d", p.code, lo, hi, loadFill)
 		}
 	}
-	for id, ref := range ix.ids {
+	for id, ref := range ix.ids.all() {
 		p := ix.parts[ref.part]
 		b := p.blocks[p.blockFor(ref.key())]
 		if _, found := slices.BinarySearch(b.key, ref.key()); !found {
@@ -159,8 +159,8 @@ func compareIndexes(t *testing.T, rng *rand.Rand, got, want *Index, when string)
 	if got.Len() != want.Len() {
 		t.Fatalf("%s: Len = %d, want %d", when, got.Len(), want.Len())
 	}
-	for id, w := range want.ids {
-		g, ok := got.ids[id]
+	for id, w := range want.ids.all() {
+		g, ok := got.ids.get(id)
 		if !ok || g.part != w.part || g.key()&^handleMask != w.key()&^handleMask {
 			t.Fatalf("%s: id %x has ref %+v (present %v), want %+v", when, id, g, ok, w)
 		}

@@ -1,0 +1,103 @@
+package stats
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestSortEntries compares the radix sort with a comparison sort, on
+// lists small and large enough for each of its stages, with repeated keys
+// whose order must follow the handles, removed entries last.
+func TestSortEntries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 7, 255, 256, 257, 5000, 200_000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			es := make([]idEntry, n)
+			for i := range es {
+				id := fmt.Sprintf("c_%d", rng.IntN(n/3+1)) // about three entries per id
+				es[i] = idEntry{key: keyOf(id), ref: rowRef{lo: uint32(i + 1), part: uint16(rng.IntN(3))}}
+				if rng.IntN(10) == 0 {
+					// Removed after the entry before it.
+					es[i].ref = rowRef{lo: uint32(i), part: removedPart}
+				}
+			}
+			want := slices.Clone(es)
+			slices.SortStableFunc(want, func(a, b idEntry) int { return compareKeys(&a.key, &b.key) })
+			sortEntries(es)
+			if !slices.Equal(es, want) {
+				t.Fatal("sortEntries differs from a stable sort by key of the entries in the order added")
+			}
+		})
+	}
+}
+
+// TestIDTable drives the sorted part, the added map and the merge against
+// a plain map.
+func TestIDTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	key := func(i int) idKey { return keyOf(fmt.Sprintf("id_%d", i)) }
+	want := map[idKey]rowRef{}
+	loaded := make([]idEntry, 0, 1000)
+	for i := range 1000 {
+		r := rowRef{lo: uint32(i + 1), part: uint16(i % 5)}
+		loaded = append(loaded, idEntry{key(i), r})
+		want[key(i)] = r
+	}
+	sortEntries(loaded)
+	tab := idTable{sorted: loaded, added: map[idKey]rowRef{}}
+	check := func(when string) {
+		t.Helper()
+		if tab.len() != len(want) {
+			t.Fatalf("%s: len %d, want %d", when, tab.len(), len(want))
+		}
+		n := 0
+		for k, r := range tab.all() {
+			n++
+			if w, ok := want[k]; !ok || w != r {
+				t.Fatalf("%s: all lists %x → %+v, want %+v (present %v)", when, k, r, w, ok)
+			}
+		}
+		if n != len(want) {
+			t.Fatalf("%s: all lists %d ids, want %d", when, n, len(want))
+		}
+		for i := range 2000 + 2*mergeMin {
+			g, gok := tab.get(key(i))
+			w, wok := want[key(i)]
+			if gok != wok || g != w {
+				t.Fatalf("%s: get(id_%d) = %+v %v, want %+v %v", when, i, g, gok, w, wok)
+			}
+		}
+	}
+	check("loaded")
+	merged := false
+	for step := range 2*mergeMin + 5000 {
+		i := rng.IntN(2000)
+		if step >= 5000 {
+			i = 2000 + step - 5000 // new ids, until the map is merged in
+		}
+		if rng.IntN(3) == 0 {
+			tab.delete(key(i))
+			delete(want, key(i))
+			continue
+		}
+		r := rowRef{lo: uint32(step + 1), part: uint16(rng.IntN(5))}
+		before := len(tab.added)
+		tab.set(key(i), r)
+		want[key(i)] = r
+		if before > 0 && len(tab.added) == 0 {
+			merged = true
+			if tab.removed != 0 {
+				t.Fatalf("a merge left %d removed entries", tab.removed)
+			}
+		}
+		if step%10000 == 0 {
+			check(fmt.Sprintf("step %d", step))
+		}
+	}
+	if !merged {
+		t.Fatal("the added ids were never merged")
+	}
+	check("after the merge")
+}
