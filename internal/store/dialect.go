@@ -75,6 +75,9 @@ type dialect interface {
 	// synthetic cases need no reorganisation, and the dialect may record
 	// so (see CreateCases).
 	insertCases(ctx context.Context, db *sql.DB, next func() ([]caseRow, error), announce func() []string, synthetic bool) error
+	// readCases runs caseSelect over every case and fills the scan
+	// pipeline's batches with the rows (see ScanCases).
+	readCases(ctx context.Context, db *sql.DB, p *scanPipeline) error
 	// listen calls fn with changed case ids until ctx ends (see Store.Listen).
 	listen(ctx context.Context, fn func(caseID string)) error
 	// scrub tries once to push deleted or overwritten personal data out

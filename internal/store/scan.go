@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/casetrack/casetrack/internal/timeline"
@@ -24,19 +25,17 @@ import (
 //   - Reading rows from the driver and turning them into cases run in two
 //     goroutines (a pipeline), so that both cores work: fetching a row is
 //     about two thirds of the cost on SQLite, decoding it the rest.
+//
+// The dialect reads the rows (dialect.readCases): PostgreSQL's bypasses
+// database/sql.
 func (s *Store) ScanCases(ctx context.Context, fn func(c *timeline.Case) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := s.db.QueryContext(ctx, caseSelect)
-	if err != nil {
-		return fmt.Errorf("scan cases: %w", err)
-	}
 	p := newScanPipeline()
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(p.full)
-		defer rows.Close()
-		readErr <- p.read(ctx, rows)
+		readErr <- s.d.readCases(ctx, s.db, p)
 	}()
 	in := interner{}
 	a := &slabs{}
@@ -57,7 +56,7 @@ func (s *Store) ScanCases(ctx context.Context, fn func(c *timeline.Case) error) 
 		}
 		p.free <- b
 	}
-	err = <-readErr
+	err := <-readErr
 	if stopErr != nil {
 		return stopErr
 	}
@@ -99,16 +98,25 @@ func newScanPipeline() *scanPipeline {
 	return p
 }
 
-// rowScanner is the part of *sql.Rows the reader uses.
-type rowScanner interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
+// readCasesSQL is readCases through database/sql, for SQLite.
+func readCasesSQL(ctx context.Context, db *sql.DB, p *scanPipeline) error {
+	rows, err := db.QueryContext(ctx, caseSelect)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return p.read(ctx, func(b *scanBuf, i int) (bool, error) {
+		if !rows.Next() {
+			return false, rows.Err()
+		}
+		return true, rows.Scan(b.dests[i]...)
+	})
 }
 
-// read fills batches from rows and sends them on until rows are exhausted
-// or ctx ends.
-func (p *scanPipeline) read(ctx context.Context, rows rowScanner) error {
+// read fills batches with next, which fills row i of a batch or reports
+// that there are no more rows, and sends them on until the rows are
+// exhausted or ctx ends.
+func (p *scanPipeline) read(ctx context.Context, next func(b *scanBuf, i int) (bool, error)) error {
 	for {
 		var b *scanBuf
 		select {
@@ -117,9 +125,13 @@ func (p *scanPipeline) read(ctx context.Context, rows rowScanner) error {
 			return ctx.Err()
 		}
 		b.n = 0
-		for b.n < scanBatch && rows.Next() {
-			if err := rows.Scan(b.dests[b.n]...); err != nil {
+		for b.n < scanBatch {
+			more, err := next(b, b.n)
+			if err != nil {
 				return err
+			}
+			if !more {
+				break
 			}
 			b.n++
 		}
@@ -131,7 +143,7 @@ func (p *scanPipeline) read(ctx context.Context, rows rowScanner) error {
 			}
 		}
 		if b.n < scanBatch {
-			return rows.Err()
+			return nil
 		}
 	}
 }

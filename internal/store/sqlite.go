@@ -64,6 +64,10 @@ func newSQLite(path string) (*sqliteDialect, error) {
 
 func (d *sqliteDialect) name() string { return "sqlite" }
 
+func (d *sqliteDialect) readCases(ctx context.Context, db *sql.DB, p *scanPipeline) error {
+	return readCasesSQL(ctx, db, p)
+}
+
 // open configures every pooled connection through the DSN, so that none of
 // them can miss a pragma:
 //   - WAL lets readers (start-up scan, page views) run beside the writer;
