@@ -166,17 +166,6 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 		}
 	}
 
-	if cfg.ReorganizeEvery > 0 {
-		reorgCtx, stopReorg := context.WithCancel(ctx)
-		reorgDone := make(chan struct{})
-		go func() {
-			defer close(reorgDone)
-			reorganizeEvery(reorgCtx, st, cfg.ReorganizeEvery, log)
-		}()
-		// Stopped before the store closes.
-		defer func() { stopReorg(); <-reorgDone }()
-	}
-
 	st.ObserveListen(
 		func(err error) {
 			log.Warn("change notifications lost: the statistics may miss other instances' writes until they are back", "err", err)
@@ -209,6 +198,20 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// The first reorganisation waits for the load: its listing reads every
+	// table too, and beside the load it made start-up at ten million cases
+	// seconds longer.
+	if cfg.ReorganizeEvery > 0 {
+		reorgCtx, stopReorg := context.WithCancel(ctx)
+		reorgDone := make(chan struct{})
+		go func() {
+			defer close(reorgDone)
+			reorganizeEvery(reorgCtx, st, cfg.ReorganizeEvery, log)
+		}()
+		// Stopped before the store closes.
+		defer func() { stopReorg(); <-reorgDone }()
+	}
+
 	composer, wakeMail, stopMail, err := startMail(ctx, cfg.Mail, cfg.Accounts.PublicURL, st, log)
 	if err != nil {
 		return err
