@@ -62,6 +62,9 @@ func journeyLanguageKeepsTyping(t *testing.T, s *browserSuite, tb *tab) {
 	if got := eval[string](tb, `(document.querySelector(`+jsString(`.step[data-code="rfe_response"] input[data-date]`)+`) || {}).value`); got != "" {
 		t.Errorf("the RFE response row holds %q after the switch: a date went to the wrong row", got)
 	}
+	if got := eval[string](tb, `document.activeElement ? document.activeElement.tagName + "#" + document.activeElement.id : ""`); got != "BODY#" {
+		t.Errorf("the focus is on %s after the rows came back; nobody moved it", got)
+	}
 	if kept := eval[bool](tb, `sessionStorage.length > 0`); kept {
 		t.Error("what was typed is still in sessionStorage after the page put it back")
 	}
