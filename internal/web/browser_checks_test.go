@@ -118,7 +118,9 @@ func fitsScreen(tb *tab, v viewport) []string {
 }
 
 // screenshot writes a PNG of the whole page to CASETRACK_SCREENSHOTS, if
-// set, as NAME-VIEWPORT.png.
+// set, as NAME-VIEWPORT.png, or NAME-LANG-VIEWPORT.png when the tab asked
+// for a language (withLanguage): the language checks show every page in
+// every language, and without it each would overwrite the one before.
 func screenshot(tb *tab, name string, v viewport) {
 	tb.t.Helper()
 	dir := os.Getenv("CASETRACK_SCREENSHOTS")
@@ -132,7 +134,11 @@ func screenshot(tb *tab, name string, v viewport) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.t.Fatal(err)
 	}
-	file := filepath.Join(dir, strings.ReplaceAll(name, "/", "-")+"-"+v.name+".png")
+	base := strings.ReplaceAll(name, "/", "-")
+	if tb.lang != "" {
+		base += "-" + tb.lang
+	}
+	file := filepath.Join(dir, base+"-"+v.name+".png")
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}

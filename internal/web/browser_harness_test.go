@@ -121,6 +121,10 @@ type tab struct {
 	// scripts is false when the tab runs with JavaScript disabled; the
 	// in-page violation recorder cannot run then.
 	scripts bool
+	// lang is the language the tab asks for (withLanguage), empty for
+	// the site's default; a screenshot is named after it, so that one
+	// page in several languages makes several files.
+	lang string
 }
 
 // newTab opens a tab in the browser, closed when the test ends. Each tab

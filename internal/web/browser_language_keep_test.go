@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -11,14 +12,30 @@ import (
 // journeyLanguageKeepsTyping: a person whose submission was refused
 // switches to Spanish to read the messages; the form comes back in
 // Spanish holding everything typed (static/keep.js), the category's
-// steps listed again, and nothing is kept once the page has it back.
+// steps listed again with the RFE row they added, and nothing is kept
+// once the page has it back.
 // Then a refused milestone on a case page, whose form address takes no
 // GET: the switch leads to the case page, with the typed date put back
 // and its folded form opened.
 func journeyLanguageKeepsTyping(t *testing.T, s *browserSuite, tb *tab) {
 	s.load(tb, "/submit", http.StatusOK)
 	fillSubmit(tb, refusedSubmission)
+	// Two RFEs: the second row exists only because "add another" was
+	// pressed, so the page in the new language must add it again.
+	const rfe = `.step[data-code="rfe"]`
+	tb.must(
+		chromedp.Click(chromedp.CSS(rfe+` input[type="checkbox"]`)),
+		chromedp.SetValue(chromedp.CSS(rfe+` input[data-date]`), "2024-06"),
+		chromedp.Click(chromedp.CSS(rfe+` button[name="add"][value="rfe"]`)),
+	)
+	if n := tb.count(rfe); n != 2 {
+		t.Fatalf("%d RFE rows after adding one, want 2", n)
+	}
+	tb.must(chromedp.SetValue(chromedp.CSS(rfe+` ~ `+rfe+` input[data-date]`), "2024-09"))
 	s.submit(tb, "form with a receipt number and a bad date", submitButton, http.StatusUnprocessableEntity)
+	if got := eval[[]string](tb, rfeDates); !slices.Equal(got, []string{"2024-06", "2024-09"}) {
+		t.Fatalf("the refused form holds the RFE dates %q", got)
+	}
 	s.loaded(tb, "the refused form in Spanish", http.StatusOK,
 		tb.navigate("switch to Spanish", chromedp.Click(chromedp.CSS(`nav.languages a[hreflang="es"]`))))
 	if lang := tb.attr("html", "lang"); lang != "es" {
@@ -38,6 +55,15 @@ func journeyLanguageKeepsTyping(t *testing.T, s *browserSuite, tb *tab) {
 	}
 	if !eval[bool](tb, `document.querySelector(`+jsString(`.step[data-code="biometrics"] input[type="checkbox"]`)+`).checked`) {
 		t.Error("the biometrics step is no longer ticked")
+	}
+	if got := eval[[]string](tb, rfeDates); !slices.Equal(got, []string{"2024-06", "2024-09"}) {
+		t.Errorf("the RFE rows hold %q after the switch, want both dates in their own rows", got)
+	}
+	if got := eval[string](tb, `(document.querySelector(`+jsString(`.step[data-code="rfe_response"] input[data-date]`)+`) || {}).value`); got != "" {
+		t.Errorf("the RFE response row holds %q after the switch: a date went to the wrong row", got)
+	}
+	if got := eval[string](tb, `document.activeElement ? document.activeElement.tagName + "#" + document.activeElement.id : ""`); got != "BODY#" {
+		t.Errorf("the focus is on %s after the rows came back; nobody moved it", got)
 	}
 	if kept := eval[bool](tb, `sessionStorage.length > 0`); kept {
 		t.Error("what was typed is still in sessionStorage after the page put it back")
@@ -66,3 +92,6 @@ func journeyLanguageKeepsTyping(t *testing.T, s *browserSuite, tb *tab) {
 		t.Error("the form holding the typed date stayed folded")
 	}
 }
+
+// rfeDates lists the dates of the submit form's RFE rows, in order.
+const rfeDates = `Array.from(document.querySelectorAll('.step[data-code="rfe"] input[data-date]'), i => i.value)`

@@ -58,6 +58,7 @@ func (p *tabPool) borrow(t *testing.T) *tab {
 		_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{}})
 		return err
 	}))
+	tb.lang = ""
 	return tb
 }
 
@@ -91,6 +92,7 @@ func (tb *tab) withLanguage(code string) {
 			Headers: network.Headers{"Accept-Language": code}})
 		return err
 	}))
+	tb.lang = code
 }
 
 // cookieNames lists the cookies the tab's browser context holds for a

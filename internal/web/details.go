@@ -446,7 +446,7 @@ type feedDetails struct {
 }
 
 // parseFeedDetails reads the feed's detail parameters, adding a problem
-// per unknown value.
+// per unknown value, the detail named as Explore's pickers label it.
 func parseFeedDetails(l *i18n.Locale, cat *catalog.Catalog, get func(string) string, problems *[]string) feedDetails {
 	var d feedDetails
 	fields := map[string]*string{"premium": &d.Premium, "filing_method": &d.FilingMethod,
@@ -464,7 +464,7 @@ func parseFeedDetails(l *i18n.Locale, cat *catalog.Catalog, get func(string) str
 			continue
 		}
 		if !p.valid(cat, v) {
-			*problems = append(*problems, l.T("forms.filter.feed_bad_value", "Param", p.param, "Value", quoteParam(v), "Hint", p.hint(l)))
+			*problems = append(*problems, l.T("forms.filter.feed_bad_value", "Field", l.T(detailFilterLabels[p.param]), "Value", quoteParam(v), "Hint", p.hint(l)))
 		}
 		*field = v
 	}

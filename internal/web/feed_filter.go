@@ -35,26 +35,29 @@ type feedFilter struct {
 // parseFeedFilter reads the feed's query parameters. An unknown value, a
 // malformed month, a filing month before the first possible one or after
 // now's, or a cursor this server did not make is a 400 whose message
-// says, in l, which parameter is wrong.
+// says, in l, which filter is wrong: named as the feed's form labels it,
+// as Explore's field errors are, since a person reads the message beside
+// that form (a program reads the code, bad_request); cursor and limit,
+// which no form shows, by their parameter names.
 func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values, now time.Time) (feedFilter, error) {
 	f := feedFilter{Limit: feedPageSize}
 	var problems []string
 	get := func(name string) string { return strings.TrimSpace(q.Get(name)) }
 	if v := get("category"); v != "" {
 		if _, ok := cat.Category(v); !ok {
-			problems = append(problems, l.T("feed.filter.category", "Value", quoteParam(v)))
+			problems = append(problems, l.T("feed.filter.category", "Field", l.T("filter.category"), "Value", quoteParam(v)))
 		}
 		f.Category = v
 	}
 	if v := strings.ToUpper(get("country")); v != "" {
 		if _, ok := cat.Country(v); !ok {
-			problems = append(problems, l.T("feed.filter.country", "Value", quoteParam(v)))
+			problems = append(problems, l.T("feed.filter.country", "Field", l.T("filter.country"), "Value", quoteParam(v)))
 		}
 		f.Country = v
 	}
 	if v := strings.ToUpper(get("service_center")); v != "" {
 		if _, ok := cat.ServiceCenter(v); !ok {
-			problems = append(problems, l.T("feed.filter.center", "Value", quoteParam(v)))
+			problems = append(problems, l.T("feed.filter.center", "Field", l.T("filter.center"), "Value", quoteParam(v)))
 		}
 		f.ServiceCenter = v
 	}
@@ -67,12 +70,12 @@ func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values, now tim
 	if v := get("filed"); v != "" {
 		m, err := timeline.ParseMonth(v)
 		if err != nil {
-			problems = append(problems, l.T("feed.filter.filed", "Value", quoteParam(v), "Reason", monthProblem(l, v)))
+			problems = append(problems, l.T("feed.filter.filed", "Field", l.T("filter.filed"), "Value", quoteParam(v), "Reason", monthProblem(l, v)))
 		} else if out := (*timeline.FilingMonthError)(nil); errors.As(timeline.CheckFilingMonth(m, now), &out) {
 			if out.Late {
-				problems = append(problems, l.T("feed.filter.filed_late", "Value", quoteParam(v), "This", l.MonthYear(out.Bound.Mid())))
+				problems = append(problems, l.T("feed.filter.filed_late", "Field", l.T("filter.filed"), "Value", quoteParam(v), "This", l.MonthYear(out.Bound.Mid())))
 			} else {
-				problems = append(problems, l.T("feed.filter.filed_early", "Value", quoteParam(v), "Earliest", l.MonthYear(out.Bound.Mid())))
+				problems = append(problems, l.T("feed.filter.filed_early", "Field", l.T("filter.filed"), "Value", quoteParam(v), "Earliest", l.MonthYear(out.Bound.Mid())))
 			}
 		}
 		f.Filed = m
@@ -103,9 +106,9 @@ func parseFeedFilter(l *i18n.Locale, cat *catalog.Catalog, q url.Values, now tim
 // category when none is chosen).
 func milestoneProblem(l *i18n.Locale, category, code string) string {
 	if category == "" {
-		return l.T("feed.filter.milestone_any", "Value", quoteParam(code))
+		return l.T("feed.filter.milestone_any", "Field", l.T("filter.milestone"), "Value", quoteParam(code))
 	}
-	return l.T("feed.filter.milestone_of", "Value", quoteParam(code), "Category", category)
+	return l.T("feed.filter.milestone_of", "Field", l.T("filter.milestone"), "Value", quoteParam(code), "Category", category)
 }
 
 // monthProblem says what is wrong with a filing month that does not

@@ -145,19 +145,32 @@ func TestFeedPageInLanguage(t *testing.T) {
 }
 
 // TestFeedFilterErrorInLanguage: a refused feed filter says why in the
-// reader's language, on the page and in the API's message; English
-// stays as it was.
+// reader's language, on the page and in the API's message, naming each
+// filter as the feed's form labels it in that language (as Explore's
+// field errors do), never by its bare parameter; the API's code stays
+// bad_request whatever the language.
 func TestFeedFilterErrorInLanguage(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	for _, tc := range []struct{ path, want, unwant string }{
-		{"/feed?lang=es&country=ZZ&filed=2024-13", "No se entendió el filtro de novedades: country &#34;ZZ&#34; no es un código de país conocido", "not a known"},
-		{"/feed?lang=es&filed=2024-13", "el mes debe estar entre 01 y 12", "must be between"},
-		{"/api/v1/feed?lang=zh-Hans&milestone=nope", "不是任何类别的进展", "not a step"},
-		{"/api/v1/feed?milestone=nope&category=eb2-niw", `milestone \"nope\" is not a step of the category eb2-niw`, ""},
+		{"/feed?lang=es&country=ZZ&filed=2024-13", "No se entendió el filtro de novedades: País de nacimiento &#34;ZZ&#34; no es un código de país conocido", "not a known"},
+		{"/feed?lang=es&filed=2024-13", "Presentado en (AAAA-MM) &#34;2024-13&#34;: el mes debe estar entre 01 y 12", "must be between"},
+		{"/feed?lang=es&country=ZZ", "País de nacimiento &#34;ZZ&#34;", "country &#34;ZZ&#34;"},
+		{"/api/v1/feed?lang=es&category=x-1&milestone=nope", `Categoría \"x-1\" no es una categoría conocida; Hito \"nope\" no es un hito`, `category \"x-1\"`},
+		{"/api/v1/feed?lang=es&filed=2999-12", `Presentado en (AAAA-MM) \"2999-12\" es posterior a este mes`, `filed \"2999-12\"`},
+		{"/api/v1/feed?lang=es&premium=fast", `Procesamiento prioritario (premium) \"fast\" no es ninguno de estos valores`, `premium \"fast\"`},
+		{"/api/v1/feed?lang=es&limit=0", "limit debe ser un número entero", "must be a whole number"},
+		{"/api/v1/feed?lang=zh-Hans&milestone=nope", `进展 \"nope\" 不是任何类别的进展`, "not a step"},
+		{"/api/v1/feed?lang=ar&service_center=XYZ", `مركز الخدمة \"XYZ\" ليس مركز خدمة معروفًا`, `service_center \"XYZ\"`},
+		{"/api/v1/feed?milestone=nope&category=eb2-niw", `Milestone \"nope\" is not a step of the category eb2-niw`, `milestone \"nope\"`},
 	} {
 		res := e.get(tc.path)
 		if res.status != http.StatusBadRequest || !strings.Contains(res.body, tc.want) || (tc.unwant != "" && strings.Contains(res.body, tc.unwant)) {
 			t.Errorf("%s: %d, want %q without %q:\n%s", tc.path, res.status, tc.want, tc.unwant, res.body[:min(len(res.body), 3000)])
+		}
+		if strings.HasPrefix(tc.path, "/api/") {
+			if eb := res.apiError(t); eb.Error != "bad_request" || len(eb.Fields) > 0 {
+				t.Errorf("%s: code %q with fields %v, want bad_request as before", tc.path, eb.Error, eb.Fields)
+			}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"slices"
@@ -220,17 +221,20 @@ func TestFeedOrderAndFilters(t *testing.T) {
 	})
 }
 
+// TestFeedRefusesBadInput: each bad filter is a 400 bad_request whose
+// message names the filter as the feed's form labels it (cursor and
+// limit, which no form shows, by their parameter names).
 func TestFeedRefusesBadInput(t *testing.T) {
 	e := newEnv(t, storetest.SQLite(t))
 	e.createFixture()
 	for _, tt := range []struct{ query, mention string }{
-		{"category=nope", "category"},
-		{"country=XX", "country"},
-		{"service_center=ABC", "service_center"},
-		{"milestone=teleport", "milestone"},
-		{"category=eb2-niw&milestone=interview", "milestone"},
-		{"filed=2024-13", "filed"},
-		{"filed=March", "filed"},
+		{"category=nope", `Category "nope"`},
+		{"country=XX", `Country of birth "XX"`},
+		{"service_center=ABC", `Service center "ABC"`},
+		{"milestone=teleport", `Milestone "teleport"`},
+		{"category=eb2-niw&milestone=interview", `Milestone "interview"`},
+		{"filed=2024-13", `Filed in (YYYY-MM) "2024-13"`},
+		{"filed=March", `Filed in (YYYY-MM) "March"`},
 		{"cursor=garbage", "cursor"},
 		{"cursor=" + encodeCursor(store.FeedKey{Date: "2025-02-30", CaseID: "c_AAAAAAAAAAAAAAAAAAAAAAAAAA", Code: "rfe"}), "cursor"},
 		{"limit=0", "limit"},
@@ -245,7 +249,7 @@ func TestFeedRefusesBadInput(t *testing.T) {
 			t.Errorf("%q: error %+v does not name %s", tt.query, e, tt.mention)
 		}
 		for _, path := range []string{"/feed?", "/feed.atom?"} {
-			if res := e.get(path + tt.query); res.status != http.StatusBadRequest || !strings.Contains(res.body, tt.mention) {
+			if res := e.get(path + tt.query); res.status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(res.body), tt.mention) {
 				t.Errorf("%s%s: status %d, want 400 naming %s", path, tt.query, res.status, tt.mention)
 			}
 		}

@@ -74,8 +74,8 @@ func TestStrictInput(t *testing.T) {
 		})
 	}
 	for _, tc := range []struct{ path, want string }{
-		{"/api/v1/feed?filed=0000-01", `filed "0000-01" is before January 1990, the earliest filing month`},
-		{"/api/v1/feed?filed=2999-12", `filed "2999-12" is after this month`},
+		{"/api/v1/feed?filed=0000-01", `Filed in (YYYY-MM) "0000-01" is before January 1990, the earliest filing month`},
+		{"/api/v1/feed?filed=2999-12", `Filed in (YYYY-MM) "2999-12" is after this month`},
 	} {
 		if res := e.get(tc.path); res.status != http.StatusBadRequest || !strings.Contains(res.apiError(t).Message, tc.want) {
 			t.Errorf("%s: status %d, want 400 saying %q: %s", tc.path, res.status, tc.want, res.body)

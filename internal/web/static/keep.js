@@ -8,6 +8,14 @@
 // data-secret (an edit key or a manage link typed in) and files are never
 // kept. Without this script the switch still
 // works; only the typing is lost.
+//
+// A form can grow as it is filled: the submit form's "add another" adds a
+// row to a step (a second RFE). Fields are put back by name and order, so
+// the rows must be there first: each row says which step it is
+// (data-code), and the button that adds one says which step it adds to
+// (data-adds). How many rows each step had is kept beside the values, and
+// the new page presses its own "add another" until it has as many, so the
+// page's script draws the rows as it would for the person.
 (function () {
   "use strict";
   var KEY = "casetrack-keep";
@@ -47,11 +55,67 @@
       if (!values) return;
       // The selects first (a category decides which steps the form
       // lists), each announced with a change event so that the page's
-      // own script follows; then every other field, the new ones
-      // included.
+      // own script follows; then the rows added to the steps listed;
+      // then every other field, the new ones included.
       put(form, values, function (el) { return el.tagName === "SELECT"; });
+      grow(form, (kept.rows || {})[formKey(form)] || {});
       put(form, values, function (el) { return el.tagName !== "SELECT"; });
     });
+  }
+
+  // withAttr lists a form's elements whose attribute name is value.
+  function withAttr(form, name, value) {
+    return Array.prototype.filter.call(form.querySelectorAll("[" + name + "]"), function (el) {
+      return el.getAttribute(name) === value;
+    });
+  }
+
+  // rowCounts counts a form's rows by step, keeping those with more than
+  // one: the rows someone added.
+  function rowCounts(form) {
+    var n = {}, out = {}, any = false;
+    form.querySelectorAll("[data-code]").forEach(function (row) {
+      var code = row.getAttribute("data-code");
+      if (code) n[code] = (n[code] || 0) + 1;
+    });
+    for (var code in n) {
+      if (n[code] > 1) { out[code] = n[code]; any = true; }
+    }
+    return any ? out : null;
+  }
+
+  // grow presses a form's "add another" of each step until the step has
+  // as many rows as were kept, or the page offers no more.
+  function grow(form, want) {
+    var focused = document.activeElement;
+    Object.keys(want).forEach(function (code) {
+      // A press adds one row: as many presses as rows wanted at most,
+      // should a page's button add none.
+      for (var presses = want[code]; presses > 0 && withAttr(form, "data-code", code).length < want[code]; presses--) {
+        var add = withAttr(form, "data-adds", code)[0];
+        if (!add || !press(add)) break;
+      }
+    });
+    // The page moves the focus to a row it adds for the person; nobody
+    // pressed here, so the focus stays where the page load left it.
+    if (document.activeElement !== focused && document.activeElement && document.activeElement.blur) {
+      document.activeElement.blur();
+    }
+  }
+
+  // press clicks a button the page's script answers, and reports whether
+  // it did. "Add another" is also a submit button, for pages without the
+  // script: a click no script took would send the form, so it is held
+  // back here.
+  function press(button) {
+    var taken = false;
+    function after(ev) {
+      taken = ev.defaultPrevented;
+      ev.preventDefault();
+    }
+    window.addEventListener("click", after);
+    try { button.click(); } finally { window.removeEventListener("click", after); }
+    return taken;
   }
 
   function put(form, values, which) {
@@ -84,7 +148,7 @@
 
   // ----- Keeping what was typed when the language changes. -----
   function keep() {
-    var out = { at: Date.now(), forms: {} };
+    var out = { at: Date.now(), forms: {}, rows: {} };
     var any = false;
     forms.forEach(function (form) {
       var values = {}, typed = false;
@@ -99,6 +163,8 @@
       });
       if (typed) {
         out.forms[formKey(form)] = values;
+        var rows = rowCounts(form);
+        if (rows) out.rows[formKey(form)] = rows;
         any = true;
       }
     });

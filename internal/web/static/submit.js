@@ -268,7 +268,7 @@
       row.appendChild(dateBox);
       var last = i === rows.length - 1 || rows[i + 1].code !== r.code;
       if (last && REPEATABLE[r.code] && counts[r.code] < MAX_REPEATS && inCat[r.code]) {
-        row.appendChild(el("button", { type: "submit", name: "add", value: r.code, "class": "add-repeat" }, say("add_another", "+ Add another: {step}", { step: r.name })));
+        row.appendChild(el("button", { type: "submit", name: "add", value: r.code, "class": "add-repeat", "data-adds": r.code }, say("add_another", "+ Add another: {step}", { step: r.name })));
       }
       list.appendChild(row);
       enhanceRow(row, label);
