@@ -28,5 +28,8 @@ request = function()
     category, countries[math.random(#countries)], y, m, milestones)
   return wrk.format(nil, "/api/v1/cases", nil, body)
 end
--- The acknowledgement count at the end: bench/acks.lua, beside this file.
-dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "acks.lua")
+-- The acknowledgement count at the end: bench/acks.lua, beside this file;
+-- the pacing of CASETRACK_BENCH_RATE: bench/pace.lua.
+local here = debug.getinfo(1, "S").source:match("^@(.*/)")
+dofile(here .. "acks.lua")
+dofile(here .. "pace.lua")

@@ -8,7 +8,10 @@
 # CASETRACK_BENCH_POSTGRES=URL the schema "bench_writes" of that database.
 # CASETRACK_BENCH_CONNECTIONS (default 16) and CASETRACK_BENCH_DURATION
 # (default 20s) set the load, CASETRACK_BENCH_SCRIPT the wrk script
-# (bench/bursts.lua: copies of one timeline). CASETRACK_BENCH_REUSE=1 keeps
+# (bench/bursts.lua: copies of one timeline). CASETRACK_BENCH_RATE=N paces
+# the connections to offer N submissions per second together (bench/pace.lua)
+# instead of each sending again as soon as it is answered: the answer time
+# at that load rather than at saturation. CASETRACK_BENCH_REUSE=1 keeps
 # the database of the previous run when it holds at least CASES cases
 # (seeding a million takes minutes). It waits for the server's start-up
 # reorganisation (store.Reorganize) before measuring, prints wrk's latency
@@ -69,7 +72,8 @@ grep "reorganiz" "$OUT/writes-server.log" | tail -1
 before=$(count)
 echo "cases before: $before"
 
-echo "== POST /api/v1/cases, $CONNS connections, $DURATION"
+export CASETRACK_BENCH_THREADS=2  # wrk -t2 below; bench/pace.lua needs it
+echo "== POST /api/v1/cases, $CONNS connections, $DURATION${CASETRACK_BENCH_RATE:+, offering $CASETRACK_BENCH_RATE per second}"
 cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }  # user + system, in clock ticks
 cpu0=$(cpu)
 wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "${CASETRACK_BENCH_SCRIPT:-bench/writes.lua}" "http://127.0.0.1:$PORT" | tee "$OUT/wrk-writes.txt"
