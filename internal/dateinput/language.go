@@ -308,3 +308,41 @@ func tokens(s string) (toks []string, ok bool) {
 	}
 	return toks, true
 }
+
+// Words are the words Parse reads beyond English, for the submit form's
+// script, which reads dates as the person types exactly as Parse will
+// (static/submit.js): month names and the labels of numbers by folded
+// word, and the particles to skip. Roles are 1 for a day, 2 a month, 3 a
+// year. The script folds and shortens words as fold and monthTable.month
+// do.
+type Words struct {
+	Months    map[string]int `json:"months"`
+	Before    map[string]int `json:"before"`
+	After     map[string]int `json:"after"`
+	Particles []string       `json:"particles"`
+	Ordinals  []string       `json:"ordinals"`
+}
+
+// ScriptWords are the Words of the catalog's languages.
+func ScriptWords() Words {
+	t := monthWords()
+	w := Words{Months: map[string]int{}, Before: map[string]int{}, After: map[string]int{}}
+	for k, m := range t.names {
+		w.Months[k] = int(m)
+	}
+	for k, r := range t.before {
+		w.Before[k] = int(r)
+	}
+	for k, r := range t.after {
+		w.After[k] = int(r)
+	}
+	for k := range particles {
+		w.Particles = append(w.Particles, k)
+	}
+	for k := range ordinals {
+		w.Ordinals = append(w.Ordinals, k)
+	}
+	slices.Sort(w.Particles)
+	slices.Sort(w.Ordinals)
+	return w
+}
