@@ -1,7 +1,10 @@
 // Package dateinput reads dates as people type or paste them into the
 // submit form: copied from a USCIS notice ("05/02/2024", "May 2, 2024"),
 // written the international way ("2 May 2024", "2024-05-02") or known only
-// to the month ("May 2024", "2024-05", "05/2024").
+// to the month ("May 2024", "2024-05", "05/2024"), and as a reader of
+// any of the site's languages writes it, in whichever language: "2 de
+// mayo de 2024", "tháng 5 năm 2024", "2024年5月2日", "٢ مايو ٢٠٢٤"
+// (language.go).
 //
 // It is written by hand rather than taken from a general date parsing
 // library because what the form needs is what such libraries hide: whether
@@ -94,20 +97,18 @@ var (
 	slashed = regexp.MustCompile(`^(\d{1,2})([-/])(\d{1,2})([-/])(\d{4})$`)
 	// monthSlashYear is 05/2024 and 5-2024.
 	monthSlashYear = regexp.MustCompile(`^(\d{1,2})[-/](\d{4})$`)
-	// word splits written-out dates into words and numbers; commas,
-	// periods and spaces only separate them.
-	word = regexp.MustCompile(`[a-z]+|\d+`)
-	// wordSeparators are what may stand between the words of a written date.
-	wordSeparators = regexp.MustCompile(`^[a-z0-9 ,.]+$`)
 )
 
-// Parse reads s. Surrounding spaces and letter case do not matter.
+// Parse reads s. Surrounding spaces, letter case, the digits' script
+// (٢٠٢٤, ۲۰۲۴) and the language of the month's name do not matter.
 func Parse(s string) (Reading, error) {
 	in := strings.TrimSpace(s)
-	if in == "" {
+	// lower is in with ASCII digits and punctuation (normalize): the
+	// patterns below read it; messages quote what was typed.
+	lower := normalize(in)
+	if lower == "" {
 		return Reading{}, problem(s, "Enter a date, for example "+Examples+".", "forms.dateinput.empty")
 	}
-	lower := strings.ToLower(strings.Join(strings.Fields(in), " "))
 	if m := yearFirst.FindStringSubmatch(lower); m != nil {
 		if m[4] != "" && m[4] != m[2] {
 			return Reading{}, notADate(in)
@@ -157,55 +158,88 @@ func Parse(s string) (Reading, error) {
 		}
 		return Reading{Date: date}, nil
 	}
-	if wordSeparators.MatchString(lower) {
-		return parseWords(in, word.FindAllString(lower, -1))
+	if toks, ok := tokens(lower); ok {
+		return parseWords(in, toks)
 	}
 	return Reading{}, notADate(in)
 }
 
 // parseWords reads a date with its month written out: "May 2, 2024",
-// "2 May 2024", "May 2nd 2024", "May 2024", "2024 May".
-func parseWords(in string, w []string) (Reading, error) {
-	// Ordinal suffixes follow the day's digits: "2nd" is "2", "nd".
-	var toks []string
-	for i := 0; i < len(w); i++ {
-		if i > 0 && isDigits(w[i-1]) && len(w[i-1]) <= 2 && isOrdinal(w[i]) {
+// "2 May 2024", "May 2nd 2024", "May 2024", "2024 May", "2 de mayo de
+// 2024", "2 मई 2024", or with its numbers labelled: "ngày 2 tháng 5 năm
+// 2024", "2024年5月2日". toks are its numbers and words (tokens).
+func parseWords(in string, toks []string) (Reading, error) {
+	words := monthWords()
+	// A number is a day, a month or a year by its label, or else by its
+	// length: four digits are the year, one or two the day.
+	type number struct {
+		digits string
+		role   role
+	}
+	var nums []number
+	var month time.Month
+	label := roleNone // a label still waiting for its number
+	for i, t := range toks {
+		if isDigits(t) {
+			nums = append(nums, number{t, label})
+			label = roleNone
 			continue
 		}
-		toks = append(toks, w[i])
-	}
-	var month time.Month
-	var nums []string
-	for _, t := range toks {
-		if isDigits(t) {
-			nums = append(nums, t)
+		if label != roleNone {
+			return Reading{}, notADate(in)
+		}
+		f := fold(t)
+		afterNumber := i > 0 && isDigits(toks[i-1]) && nums[len(nums)-1].role == roleNone
+		switch {
+		case afterNumber && len(toks[i-1]) <= 2 && isOrdinal(f):
+			// Ordinal suffixes follow the day's digits: "2nd" is "2", "nd".
 			continue
+		case afterNumber && words.after[f] != roleNone:
+			nums[len(nums)-1].role = words.after[f]
+			continue
+		case words.before[f] != roleNone:
+			label = words.before[f]
+			continue
+		case particles[f]:
+			continue
+		case words.after[f] != roleNone:
+			// A label with no number of its own: "2024年5月2日年".
+			return Reading{}, notADate(in)
 		}
 		if month != 0 {
 			return Reading{}, notADate(in)
 		}
-		month = monthNamed(t)
-		if month == 0 && !dateLikeNumbers(w) {
+		month = words.month(f)
+		if month == 0 && !dateLikeNumbers(toks) {
 			return Reading{}, notADate(in)
 		}
 		if month == 0 {
-			return Reading{}, problem(in, fmt.Sprintf("%q is not a month name we know. Write the month in English, for example May 2, 2024, or use %s.", t, "2024-05-02"),
+			return Reading{}, problem(in, fmt.Sprintf("%q is not a month name we know. Write the month's full name, for example May 2, 2024, or use %s.", t, "2024-05-02"),
 				"forms.dateinput.unknown_month", "Word", strconv.Quote(t))
 		}
 	}
-	if month == 0 {
+	if label != roleNone {
 		return Reading{}, notADate(in)
 	}
-	var yearStr, dayStr string
+	var yearStr, dayStr, monthStr string
 	for _, n := range nums {
 		switch {
-		case len(n) == 4 && yearStr == "":
-			yearStr = n
-		case len(n) <= 2 && dayStr == "":
-			dayStr = n
+		case n.role == roleYear && yearStr == "" && len(n.digits) <= 4:
+			yearStr = n.digits
+		case n.role == roleMonth && monthStr == "" && month == 0 && len(n.digits) <= 2:
+			monthStr = n.digits
+		case n.role == roleDay && dayStr == "" && len(n.digits) <= 2:
+			dayStr = n.digits
+		case n.role == roleNone && len(n.digits) == 4 && yearStr == "":
+			yearStr = n.digits
+		case n.role == roleNone && len(n.digits) <= 2 && dayStr == "":
+			dayStr = n.digits
 		default:
 			return Reading{}, notADate(in)
 		}
+	}
+	if month == 0 && monthStr == "" {
+		return Reading{}, notADate(in)
 	}
 	if yearStr == "" {
 		return Reading{}, problem(in, fmt.Sprintf("%s has no year. Add the year with four digits, for example May 2, 2024.", echo(in)), "forms.dateinput.no_year")
@@ -215,7 +249,11 @@ func parseWords(in string, w []string) (Reading, error) {
 	if dayStr != "" {
 		d, _ = strconv.Atoi(dayStr)
 	}
-	date, err := build(in, y, int(month), d, dayStr != "")
+	mo := int(month)
+	if monthStr != "" {
+		mo, _ = strconv.Atoi(monthStr)
+	}
+	date, err := build(in, y, mo, d, dayStr != "")
 	if err != nil {
 		return Reading{}, err
 	}
@@ -280,23 +318,6 @@ func dateLikeNumbers(w []string) bool {
 		}
 	}
 	return true
-}
-
-func isOrdinal(s string) bool { return s == "st" || s == "nd" || s == "rd" || s == "th" }
-
-// monthNamed returns the month a full English name or an abbreviation of
-// at least three letters ("sep", "sept") names, or 0.
-func monthNamed(w string) time.Month {
-	if len(w) < 3 {
-		return 0
-	}
-	for m := time.January; m <= time.December; m++ {
-		name := strings.ToLower(m.String())
-		if w == name || (strings.HasPrefix(name, w)) {
-			return m
-		}
-	}
-	return 0
 }
 
 // Describe writes a date for people, day first with the month spelled

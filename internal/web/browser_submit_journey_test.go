@@ -210,6 +210,11 @@ func journeyDateReadout(t *testing.T, s *browserSuite, tb *tab) {
 		"05/05/2024", "05/2024", "May 2, 2024", "may 2nd 2024", "2 May 2024", "02 Sept. 2024", "May 2024", "2024 May",
 		"February 29, 2024", "Feb 30, 2024", "2023-02-29", "2024-13", "13/02/2024", "1850-05-02", "05/02/24",
 		"May 2", "Mai 2, 2024", "2024-05/02", "yesterday", "IOE0912345678", "ma 2024", "Jun 31 2024",
+		// The other languages of the site, read on any page.
+		"2 de mayo de 2024", "15 sept. 2024", "1º de enero del 2024", "março de 2024", "5 set 2024", "marco 2024",
+		"ngày 2 tháng 5 năm 2024", "2 tháng 5, 2024", "thg 12 2024", "tháng 13 năm 2024", "2024年5月2日", "２０２４年５月", "2024年5月2日年",
+		"2 फ़रवरी 2024", "15 सित॰ 2024", "٢ مايو ٢٠٢٤", "٢ أبريل، ٢٠٢٤", "٠٥/٠٢/٢٠٢٤", "٠٥؍٠٢؍٢٠٢٤", "\u200f٢٠٢٤-٠٥\u200f",
+		"۲ مه ۲۰۲۴", "ژوییه ۲۰۲۴", "۱۵ فوريه ۲۰۲۴", "۱۴۰۳/۰۲/۱۳", "٢ May ٢٠٢٤", "2 de de 2024", "Mei 2, 2024", "constructor 2024",
 	} {
 		got := eval[string](tb, `(() => { const f = document.querySelector(`+field+`); f.value = `+jsString(in)+`;
 			f.dispatchEvent(new Event("input", {bubbles: true})); f.dispatchEvent(new Event("change", {bubbles: true}));

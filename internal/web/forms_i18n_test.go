@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/casetrack/casetrack/internal/auth"
+	"github.com/casetrack/casetrack/internal/dateinput"
 	"github.com/casetrack/casetrack/internal/i18n"
 	"github.com/casetrack/casetrack/internal/store/storetest"
 	"github.com/casetrack/casetrack/internal/web/throttle"
@@ -233,6 +235,33 @@ func TestSubmitScriptTexts(t *testing.T) {
 			if text == "" || strings.HasPrefix(text, "forms.") || strings.HasPrefix(text, "submit.") {
 				t.Errorf("%s: text %s is %q", code, key, text)
 			}
+		}
+	}
+}
+
+// TestSubmitDateWords checks that the submit form hands its script the
+// month names of every language on every page, English included, since
+// the server reads a date typed in any of them whatever the page's
+// language.
+func TestSubmitDateWords(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	words := regexp.MustCompile(`data-date-words="([^"]*)"`)
+	for _, code := range append([]string{"en"}, formsLanguages...) {
+		m := words.FindStringSubmatch(e.get("/submit?lang=" + code).body)
+		if m == nil {
+			t.Fatalf("%s: the submit form carries no date words", code)
+		}
+		var got dateinput.Words
+		if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &got); err != nil {
+			t.Fatalf("%s: date words %q: %v", code, m[1], err)
+		}
+		for word, month := range map[string]int{"may": 5, "mayo": 5, "setembro": 9, "मई": 5, "مایو": 5, "مه": 5} {
+			if got.Months[word] != month {
+				t.Errorf("%s: %q is month %d, want %d", code, word, got.Months[word], month)
+			}
+		}
+		if got.Before["thang"] != 2 || got.After["月"] != 2 || !slices.Contains(got.Particles, "de") {
+			t.Errorf("%s: date words %+v", code, got)
 		}
 	}
 }

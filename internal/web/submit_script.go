@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/casetrack/casetrack/internal/dateinput"
 	"github.com/casetrack/casetrack/internal/i18n"
 )
 
@@ -61,4 +62,16 @@ func numberingSystem(l *i18n.Locale) string {
 		return "arabext"
 	}
 	return "latn"
+}
+
+// DateWords are the month names and date words of every language for
+// static/submit.js, as JSON for the form's data-date-words attribute, on
+// every page whatever its language: the server reads a date typed in any
+// of them (package dateinput), and the script says so as it is typed.
+func (p *submitPageData) DateWords() (string, error) {
+	b, err := json.Marshal(dateinput.ScriptWords())
+	if err != nil {
+		return "", fmt.Errorf("date words of submit.js: %w", err)
+	}
+	return string(b), nil
 }

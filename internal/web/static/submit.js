@@ -59,16 +59,65 @@
     if (d < 1 || d > last) return { error: say("day_range", "{monthyear} has {days} days", { monthyear: describe({ y: y, m: m, d: 0 }), days: num(last) }) };
     return { date: { y: y, m: m, d: d } };
   }
-  function monthNamed(w) {
-    if (w.length < 3) return 0;
-    for (var i = 0; i < 12; i++) {
-      if (MONTHS[i].toLowerCase().indexOf(w) === 0) return i + 1;
+  // The words of every site language the server reads (package dateinput,
+  // ScriptWords): month names, the labels of numbers (Vietnamese "tháng 5",
+  // Chinese "5月") and the particles between them ("de"), by folded word.
+  var WORDS = null;
+  try { WORDS = JSON.parse(form.getAttribute("data-date-words") || "null"); } catch (e) { WORDS = null; }
+  if (!WORDS) {
+    WORDS = { months: {}, before: {}, after: {}, particles: [], ordinals: ["st", "nd", "rd", "th"] };
+    for (var mi = 0; mi < 12; mi++) WORDS.months[MONTHS[mi].toLowerCase()] = mi + 1;
+  }
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  var LATIN = /^\p{Script=Latin}+$/u, LATIN_NAMES = [];
+  for (var name in WORDS.months) {
+    if (own(WORDS.months, name) && LATIN.test(name) && Array.from(name).length >= 3) LATIN_NAMES.push([name, WORDS.months[name]]);
+  }
+  var ROLE_DAY = 1, ROLE_MONTH = 2, ROLE_YEAR = 3;
+  // normalize is dateinput's: ASCII digits for those of other scripts,
+  // ASCII punctuation for the Arabic comma and date separator and the
+  // full-width marks, no invisible direction or joining marks, lower case,
+  // single spaces.
+  var PUNCT = { "\u060c": ",", "\u060d": "/", "\u066b": ".", "\uff0c": ",", "\u3001": ",", "\u3002": ".", "\uff0e": ".", "\uff0f": "/", "\uff0d": "-", "\u0970": "." };
+  var ZEROS = [0x660, 0x6f0, 0x966, 0xff10];
+  function normalize(text) {
+    var out = "";
+    Array.from(text).forEach(function (ch) {
+      var c = ch.codePointAt(0);
+      for (var z = 0; z < ZEROS.length; z++) {
+        if (c >= ZEROS[z] && c <= ZEROS[z] + 9) { out += String(c - ZEROS[z]); return; }
+      }
+      if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x61c || c === 0xfeff || c === 0x640) return;
+      out += own(PUNCT, ch) ? PUNCT[ch] : ch;
+    });
+    out = out.toLowerCase().trim();
+    return out ? out.split(/\s+/).join(" ") : "";
+  }
+  // fold is dateinput's: no Latin accents, Arabic vowel signs and hamzas
+  // or Devanagari nukta; Persian yeh and kaf for the Arabic letters.
+  function fold(w) {
+    return w.normalize("NFD").replace(/[\u0300-\u036f\u064b-\u065f\u0670\u093c]/g, "")
+      .replace(/[\u064a\u0649]/g, "\u06cc").replace(/\u0643/g, "\u06a9").normalize("NFC");
+  }
+  // monthNamed is the month a folded word names, or 0: a name of any
+  // language, or three letters or more beginning a Latin-script name.
+  function monthNamed(f) {
+    if (own(WORDS.months, f)) return WORDS.months[f];
+    if (Array.from(f).length < 3 || !LATIN.test(f)) return 0;
+    for (var i = 0; i < LATIN_NAMES.length; i++) {
+      if (LATIN_NAMES[i][0].indexOf(f) === 0) return LATIN_NAMES[i][1];
     }
     return 0;
   }
+  // tokens splits a written date into numbers and words (each Han
+  // character a word), or is null for what cannot be one.
+  function tokens(s) {
+    if (!/^[0-9\p{L}\p{M} ,.]*$/u.test(s)) return null;
+    return s.match(/\p{Script=Han}|[0-9]+|(?:(?!\p{Script=Han})[\p{L}\p{M}])+/gu) || [];
+  }
   // parse returns {date, ambiguous, other}, {error} or null for nothing.
   function parse(text) {
-    var s = text.trim().replace(/\s+/g, " ").toLowerCase();
+    var s = normalize(text);
     if (!s) return null;
     var m = /^(\d{4})([-/])(\d{1,2})(?:([-/])(\d{1,2}))?$/.exec(s);
     if (m) {
@@ -89,29 +138,44 @@
     }
     m = /^(\d{1,2})[-/](\d{4})$/.exec(s);
     if (m) return build(+m[2], +m[1], 0, false);
-    if (!/^[a-z0-9 ,.]+$/.test(s)) return { error: say("unreadable", UNREADABLE) };
-    var words = s.match(/[a-z]+|\d+/g) || [], toks = [];
-    for (var i = 0; i < words.length; i++) {
-      var prev = words[i - 1];
-      if (i > 0 && /^\d{1,2}$/.test(prev) && /^(st|nd|rd|th)$/.test(words[i])) continue;
-      toks.push(words[i]);
-    }
-    var month = 0, year = "", day = "";
-    for (i = 0; i < toks.length; i++) {
+    var toks = tokens(s), unreadable = { error: say("unreadable", UNREADABLE) };
+    if (!toks) return unreadable;
+    // A number is a day, a month or a year by its label, or else by its
+    // length: four digits are the year, one or two the day.
+    var month = 0, label = 0, nums = [];
+    for (var i = 0; i < toks.length; i++) {
       var t = toks[i];
-      if (/^\d+$/.test(t)) {
-        if (t.length === 4 && !year) year = t;
-        else if (t.length <= 2 && !day) day = t;
-        else return { error: say("unreadable", UNREADABLE) };
+      if (/^[0-9]+$/.test(t)) {
+        nums.push({ digits: t, role: label });
+        label = 0;
         continue;
       }
-      if (month) return { error: say("unreadable", UNREADABLE) };
-      month = monthNamed(t);
+      if (label) return unreadable;
+      var f = fold(t);
+      var afterNumber = i > 0 && /^[0-9]+$/.test(toks[i - 1]) && nums[nums.length - 1].role === 0;
+      if (afterNumber && toks[i - 1].length <= 2 && WORDS.ordinals.indexOf(f) >= 0) continue;
+      if (afterNumber && own(WORDS.after, f)) { nums[nums.length - 1].role = WORDS.after[f]; continue; }
+      if (own(WORDS.before, f)) { label = WORDS.before[f]; continue; }
+      if (WORDS.particles.indexOf(f) >= 0) continue;
+      if (own(WORDS.after, f)) return unreadable;
+      if (month) return unreadable;
+      month = monthNamed(f);
       if (!month) return { error: say("not_month", "{word} is not a month name", { word: "\u201c" + t + "\u201d" }) };
     }
-    if (!month) return { error: say("unreadable", UNREADABLE) };
+    if (label) return unreadable;
+    var year = "", day = "", monthNum = "";
+    for (i = 0; i < nums.length; i++) {
+      var n = nums[i], d = n.digits;
+      if (n.role === ROLE_YEAR && !year && d.length <= 4) year = d;
+      else if (n.role === ROLE_MONTH && !monthNum && !month && d.length <= 2) monthNum = d;
+      else if (n.role === ROLE_DAY && !day && d.length <= 2) day = d;
+      else if (!n.role && d.length === 4 && !year) year = d;
+      else if (!n.role && d.length <= 2 && !day) day = d;
+      else return unreadable;
+    }
+    if (!month && !monthNum) return unreadable;
     if (!year) return { error: say("add_year", "add the year with four digits") };
-    return build(+year, month, day ? +day : 0, !!day);
+    return build(+year, monthNum ? +monthNum : month, day ? +day : 0, !!day);
   }
 
   // readout writes how a field's text is read into the line under it.
