@@ -17,7 +17,8 @@ import (
 func TestRun(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		cat := catalog.Default()
-		const n = 2*batchSize + 345 // two full batches and a partial one
+		const chunk = 50_000    // the store's chunk, after each of which progress is told
+		const n = 2*chunk + 345 // two full chunks and a partial one
 		var out bytes.Buffer
 		if err := Run(t.Context(), st, cat, n, testNow, 9, &out); err != nil {
 			t.Fatalf("Run: %v", err)
@@ -81,17 +82,20 @@ func TestRun(t *testing.T) {
 		// Not a terminal: one line per tenth below 100%, then the summary.
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 		if len(lines) != 3 ||
-			!strings.HasPrefix(lines[0], fmt.Sprintf("seeding %d/%d cases (%d%%)", batchSize, n, 100*batchSize/n)) ||
-			!strings.HasPrefix(lines[1], fmt.Sprintf("seeding %d/%d cases (%d%%)", 2*batchSize, n, 200*batchSize/n)) ||
+			!strings.HasPrefix(lines[0], fmt.Sprintf("seeding %d/%d cases (%d%%)", chunk, n, 100*chunk/n)) ||
+			!strings.HasPrefix(lines[1], fmt.Sprintf("seeding %d/%d cases (%d%%)", 2*chunk, n, 200*chunk/n)) ||
 			!strings.HasPrefix(lines[2], fmt.Sprintf("seeded %d cases in ", n)) {
 			t.Errorf("progress output:\n%s", out.String())
 		}
 
 		// The same seed again collides with the stored ids: the error must
-		// come back, saying which batch failed.
+		// come back, and nothing of the second seed remain.
 		err = Run(t.Context(), st, cat, 10, testNow, 9, &bytes.Buffer{})
-		if err == nil || !strings.Contains(err.Error(), "store cases 1 to 10") {
+		if err == nil || !strings.Contains(err.Error(), "store 10 cases") {
 			t.Errorf("seeding the same cases twice: err = %v", err)
+		}
+		if count, err := st.CountCases(t.Context()); err != nil || count != n {
+			t.Errorf("after the failed seed: %d cases, err %v; want %d", count, err, n)
 		}
 	})
 }

@@ -65,9 +65,10 @@ func (s *Store) CreateCaseChecked(ctx context.Context, c *timeline.Case, editKey
 }
 
 // CreateCases stores many cases in one transaction: all of them or none.
-// It is meant for seeding; editKeyHashes[i] belongs to cases[i]. Only
-// published cases can be stored this way (the bulk paths write no
-// moderation state and log no flags).
+// It is meant for synthetic cases held in memory, in tests (the seed
+// streams its cases through SeedCasesFrom); editKeyHashes[i] belongs to
+// cases[i]. Only published cases can be stored this way (the bulk paths
+// write no moderation state and log no flags).
 //
 // The cases are taken for synthetic ones, which no request log can hold:
 // on PostgreSQL the reorganisation leaves them alone (they are written in
@@ -138,6 +139,34 @@ const bulkChunk = 50_000
 // On SQLite the transaction holds the database's write lock until it
 // commits: other writers wait (busy_timeout) and then fail.
 func (s *Store) CreateCasesFrom(ctx context.Context, cases iter.Seq2[*timeline.Case, error], progress func(written int)) (int, error) {
+	n, err := s.createFrom(ctx, cases, nil, progress, false)
+	if err != nil {
+		return 0, fmt.Errorf("create cases: %w", err)
+	}
+	return n, nil
+}
+
+// SeedCasesFrom is CreateCasesFrom for synthetic cases (see CreateCases
+// on the reorganisation): every case cases yields is stored in one
+// transaction, all of them or none, a chunk at a time in id order, and
+// editKeyHash gives each its edit key hash. One transaction for the whole
+// seed, rather than a call of CreateCases per batch, lets PostgreSQL build
+// the indexes of an empty database once after the load instead of
+// updating them row by row (dropForLoad), and leaves nothing behind when
+// the seed fails or is stopped. On PostgreSQL the tables are then locked
+// until it commits (see dropForLoad); on SQLite, as for every write, the
+// database's write lock is held until then.
+func (s *Store) SeedCasesFrom(ctx context.Context, cases iter.Seq2[*timeline.Case, error], editKeyHash func() []byte, progress func(written int)) (int, error) {
+	n, err := s.createFrom(ctx, cases, editKeyHash, progress, true)
+	if err != nil {
+		return 0, fmt.Errorf("seed cases: %w", err)
+	}
+	return n, nil
+}
+
+// createFrom is CreateCasesFrom and SeedCasesFrom; editKeyHash may be nil
+// (no edit key).
+func (s *Store) createFrom(ctx context.Context, cases iter.Seq2[*timeline.Case, error], editKeyHash func() []byte, progress func(written int), synthetic bool) (int, error) {
 	next, stop := iter.Pull2(cases)
 	defer stop()
 	written := 0
@@ -156,7 +185,11 @@ func (s *Store) CreateCasesFrom(ctx context.Context, cases iter.Seq2[*timeline.C
 			if err != nil {
 				return nil, err
 			}
-			r, err := newBulkRow(c, nil)
+			var hash []byte
+			if editKeyHash != nil {
+				hash = editKeyHash()
+			}
+			r, err := newBulkRow(c, hash)
 			if err != nil {
 				return nil, fmt.Errorf("case %d: %w", written+len(chunk)+1, err)
 			}
@@ -165,8 +198,8 @@ func (s *Store) CreateCasesFrom(ctx context.Context, cases iter.Seq2[*timeline.C
 		written += len(chunk)
 		return chunk, nil
 	}
-	if err := s.insertBulk(ctx, nextChunk, false); err != nil {
-		return 0, fmt.Errorf("create cases: %w", err)
+	if err := s.insertBulk(ctx, nextChunk, synthetic); err != nil {
+		return 0, err
 	}
 	return written, nil
 }
