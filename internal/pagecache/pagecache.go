@@ -27,12 +27,14 @@ package pagecache
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -169,6 +171,7 @@ func Match(header, tag string) bool {
 type Cache struct {
 	mu      sync.Mutex
 	max     int
+	wait    time.Duration
 	entries map[string]entry
 	// rendering holds, by key, the stamp of the rendering in progress.
 	rendering map[string]uint64
@@ -183,67 +186,111 @@ type entry struct {
 	resp  *Response
 }
 
+// renderTimeout bounds a rendering, which outlives the request that
+// started it when that request is answered with the older response.
+const renderTimeout = 30 * time.Second
+
 // New returns a cache of at most max responses. When it is full it starts
 // over, which is simpler than an LRU and costs one rendering per entry.
-func New(max int) *Cache {
-	return &Cache{max: max, entries: map[string]entry{}, rendering: map[string]uint64{}}
+// wait is how long a request whose data changed waits for the new
+// rendering before it is answered with the older one (see Get); with a
+// negative wait it waits for the rendering, so that a request made after
+// a change always sees it.
+func New(max int, wait time.Duration) *Cache {
+	return &Cache{max: max, wait: wait, entries: map[string]entry{}, rendering: map[string]uint64{}}
 }
 
 // Get returns the response cached under key if it was rendered at stamp;
-// otherwise it calls render, caches its result under stamp and returns
+// otherwise it has render make one, caches it under stamp and returns
 // it. stamp must be read before render reads the data, and grow whenever
-// the data changes: then a response is never served after the data it
-// shows has changed, except in one case. While one request renders a key
-// anew, the others that ask for it get the response it replaces, at
-// once, instead of queueing behind the rendering: they are answered as
-// if they had come a moment earlier, just before the change, and a
-// trickle of writes to a page's data does not make every reader wait
-// for a page that takes a hundred milliseconds to render. The request
-// that renders, and every request after it has finished, see the new
-// data. Without an older response, requests that miss at the same moment
-// share one rendering.
+// the data changes.
 //
-// An error from render is returned and nothing is cached.
-func (c *Cache) Get(key string, stamp uint64, render func() (*Response, error)) (*Response, error) {
-	if r, ok := c.lookup(key, stamp); ok {
+// While one request renders a key anew, the others that ask for it get
+// the response it replaces at once. The request that renders waits for
+// its rendering at most the cache's wait (a negative wait: until it is
+// done), then it too gets the older response, and the rendering goes on
+// without it; every request after it has finished sees the new data. So under a trickle of writes
+// a page that takes a hundred milliseconds to render (more when the
+// machine is busy) is still answered in a few: at a million cases, the
+// request that rendered Explore anew after each write used to wait up to
+// a second, and with eight connections those waits made the page's p99
+// over a second. A reader is thus answered as if it had come a moment
+// before the change, at most the time of one rendering before. Without
+// an older response, requests that miss at the same moment share one
+// rendering and wait for it.
+//
+// render is given a context that is not the request's: a rendering may
+// outlive the request that started it (it is bounded by renderTimeout
+// instead), and it carries the request's values. An error from render is
+// returned, or the older response if there is one, and nothing is
+// cached.
+func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(context.Context) (*Response, error)) (*Response, error) {
+	r, older, ok := c.lookup(key, stamp)
+	if ok {
 		return r, nil
 	}
-	v, err, _ := c.flight.Do(strconv.FormatUint(stamp, 10)+"\x00"+key, func() (any, error) {
+	ch := c.flight.DoChan(strconv.FormatUint(stamp, 10)+"\x00"+key, func() (any, error) {
 		// A flight that ended just before this one began has filled it.
 		defer c.rendered(key, stamp)
 		if r, ok := c.exact(key, stamp); ok {
 			return r, nil
 		}
-		r, err := render()
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
+		defer cancel()
+		r, err := render(rctx)
 		if err != nil {
 			return nil, err
 		}
 		c.store(key, stamp, r)
 		return r, nil
 	})
-	if err != nil {
-		return nil, err
+	var timeout <-chan time.Time
+	if older != nil && c.wait >= 0 {
+		t := time.NewTimer(c.wait)
+		defer t.Stop()
+		timeout = t.C
 	}
-	return v.(*Response), nil
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			if older != nil {
+				return older, nil
+			}
+			return nil, res.Err
+		}
+		return res.Val.(*Response), nil
+	case <-timeout:
+		return older, nil
+	case <-ctx.Done():
+		if older != nil {
+			return older, nil
+		}
+		return nil, ctx.Err()
+	}
 }
 
 // lookup returns the response under key rendered at stamp, or the older
 // one it is replacing while a rendering at stamp (or later) is in
-// progress; otherwise it notes that the caller will render at stamp.
-func (c *Cache) lookup(key string, stamp uint64) (*Response, bool) {
+// progress; otherwise it notes that the caller will render at stamp, and
+// returns the older response it may fall back on.
+func (c *Cache) lookup(key string, stamp uint64) (r, older *Response, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if ok && e.stamp == stamp {
-		return e.resp, true
+	e, has := c.entries[key]
+	if has && e.stamp == stamp {
+		return e.resp, nil, true
 	}
-	if at, busy := c.rendering[key]; busy && at >= stamp && ok && e.stamp < stamp {
-		return e.resp, true
+	if has && e.stamp < stamp {
+		older = e.resp
 	}
-	if at, busy := c.rendering[key]; !busy || at < stamp {
+	at, busy := c.rendering[key]
+	if busy && at >= stamp && older != nil {
+		return older, nil, true
+	}
+	if !busy || at < stamp {
 		c.rendering[key] = stamp
 	}
-	return nil, false
+	return nil, older, false
 }
 
 // exact returns the response under key rendered at stamp.

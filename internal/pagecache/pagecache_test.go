@@ -3,6 +3,7 @@ package pagecache
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"io"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestMatch(t *testing.T) {
@@ -172,10 +174,10 @@ func TestServe(t *testing.T) {
 }
 
 func TestCacheStamps(t *testing.T) {
-	c := New(10)
+	c := New(10, time.Hour)
 	renders := 0
-	render := func(s string) func() (*Response, error) {
-		return func() (*Response, error) {
+	render := func(s string) func(context.Context) (*Response, error) {
+		return func(context.Context) (*Response, error) {
 			renders++
 			return NewResponse("text/plain", []byte(s)), nil
 		}
@@ -195,7 +197,7 @@ func TestCacheStamps(t *testing.T) {
 		{"/a", 2, "a2'", "a2", 4},
 		{"/b", 1, "b1'", "b1", 4},
 	} {
-		r, err := c.Get(step.key, step.stamp, render(step.body))
+		r, err := c.Get(context.Background(), step.key, step.stamp, render(step.body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,18 +206,18 @@ func TestCacheStamps(t *testing.T) {
 		}
 	}
 	boom := errors.New("boom")
-	if _, err := c.Get("/c", 1, func() (*Response, error) { return nil, boom }); !errors.Is(err, boom) {
+	if _, err := c.Get(context.Background(), "/c", 1, func(context.Context) (*Response, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatalf("error %v, want boom", err)
 	}
-	if _, err := c.Get("/c", 1, render("c1")); err != nil || renders != 5 {
+	if _, err := c.Get(context.Background(), "/c", 1, render("c1")); err != nil || renders != 5 {
 		t.Fatalf("after a failed rendering: err %v, %d renders; want a new rendering", err, renders)
 	}
 }
 
 func TestCacheBounded(t *testing.T) {
-	c := New(3)
+	c := New(3, time.Hour)
 	for i := range 10 {
-		_, _ = c.Get(strings.Repeat("k", i+1), 1, func() (*Response, error) { return NewResponse("text/plain", nil), nil })
+		_, _ = c.Get(context.Background(), strings.Repeat("k", i+1), 1, func(context.Context) (*Response, error) { return NewResponse("text/plain", nil), nil })
 		if c.Len() > 3 {
 			t.Fatalf("%d entries, want at most 3", c.Len())
 		}
@@ -226,7 +228,7 @@ func TestCacheBounded(t *testing.T) {
 // response (those that join the flight share its one rendering), and
 // later ones are served from the cache.
 func TestCacheConcurrent(t *testing.T) {
-	c := New(10)
+	c := New(10, time.Hour)
 	var renders atomic.Int32
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -234,7 +236,7 @@ func TestCacheConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			r, err := c.Get("/p", 7, func() (*Response, error) {
+			r, err := c.Get(context.Background(), "/p", 7, func(context.Context) (*Response, error) {
 				renders.Add(1)
 				once.Do(func() { close(started) })
 				<-release
@@ -254,7 +256,7 @@ func TestCacheConcurrent(t *testing.T) {
 	// Every later request is served from the cache.
 	before := renders.Load()
 	for range 5 {
-		_, _ = c.Get("/p", 7, func() (*Response, error) { renders.Add(1); return NewResponse("text/plain", nil), nil })
+		_, _ = c.Get(context.Background(), "/p", 7, func(context.Context) (*Response, error) { renders.Add(1); return NewResponse("text/plain", nil), nil })
 	}
 	if renders.Load() != before {
 		t.Fatal("a cached response was rendered again")
@@ -265,17 +267,17 @@ func TestCacheConcurrent(t *testing.T) {
 // anew, others get the response it replaces at once; afterwards everyone
 // gets the new one.
 func TestCacheServesOlderWhileRendering(t *testing.T) {
-	c := New(10)
-	body := func(s string) func() (*Response, error) {
-		return func() (*Response, error) { return NewResponse("text/plain", []byte(s)), nil }
+	c := New(10, time.Hour)
+	body := func(s string) func(context.Context) (*Response, error) {
+		return func(context.Context) (*Response, error) { return NewResponse("text/plain", []byte(s)), nil }
 	}
-	if _, err := c.Get("/p", 1, body("old")); err != nil {
+	if _, err := c.Get(context.Background(), "/p", 1, body("old")); err != nil {
 		t.Fatal(err)
 	}
 	started, release := make(chan struct{}), make(chan struct{})
 	done := make(chan string)
 	go func() {
-		r, err := c.Get("/p", 2, func() (*Response, error) {
+		r, err := c.Get(context.Background(), "/p", 2, func(context.Context) (*Response, error) {
 			close(started)
 			<-release
 			return NewResponse("text/plain", []byte("new")), nil
@@ -287,7 +289,7 @@ func TestCacheServesOlderWhileRendering(t *testing.T) {
 	}()
 	<-started
 	for range 3 {
-		r, err := c.Get("/p", 2, body("unexpected"))
+		r, err := c.Get(context.Background(), "/p", 2, body("unexpected"))
 		if err != nil || string(r.Body) != "old" {
 			t.Fatalf("during the rendering: %q, %v; want the older response", r.Body, err)
 		}
@@ -296,15 +298,88 @@ func TestCacheServesOlderWhileRendering(t *testing.T) {
 	if got := <-done; got != "new" {
 		t.Fatalf("the rendering request got %q", got)
 	}
-	if r, _ := c.Get("/p", 2, body("unexpected")); string(r.Body) != "new" {
+	if r, _ := c.Get(context.Background(), "/p", 2, body("unexpected")); string(r.Body) != "new" {
 		t.Fatalf("after the rendering: %q, want new", r.Body)
 	}
-	// A failed rendering leaves no mark: the next request renders.
+	// A failed rendering leaves no mark: it answers with the older
+	// response, and the next request renders.
 	boom := errors.New("boom")
-	if _, err := c.Get("/p", 3, func() (*Response, error) { return nil, boom }); !errors.Is(err, boom) {
+	if r, err := c.Get(context.Background(), "/p", 3, func(context.Context) (*Response, error) { return nil, boom }); err != nil || string(r.Body) != "new" {
+		t.Fatalf("a failed rendering: %q, %v; want the older response", r.Body, err)
+	}
+	if r, _ := c.Get(context.Background(), "/p", 3, body("newer")); string(r.Body) != "newer" {
+		t.Fatalf("after a failed rendering: %q, want a fresh one", r.Body)
+	}
+}
+
+// TestCacheRenderingRequestWaitsAtMostWait: the request that renders a
+// key anew gets the older response once the cache's wait is over, the
+// rendering goes on without it (its context outlives the request's), and
+// once it is done every request gets the new response.
+func TestCacheRenderingRequestWaitsAtMostWait(t *testing.T) {
+	c := New(10, time.Millisecond)
+	if _, err := c.Get(context.Background(), "/p", 1, func(context.Context) (*Response, error) {
+		return NewResponse("text/plain", []byte("old")), nil
+	}); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := c.Get("/p", 3, body("newer")); string(r.Body) != "newer" {
+	release := make(chan struct{})
+	renderErr := make(chan error, 1)
+	reqCtx, cancel := context.WithCancel(context.Background())
+	r, err := c.Get(reqCtx, "/p", 2, func(ctx context.Context) (*Response, error) {
+		<-release
+		renderErr <- ctx.Err()
+		return NewResponse("text/plain", []byte("new")), nil
+	})
+	if err != nil || string(r.Body) != "old" {
+		t.Fatalf("the rendering request got %q, %v; want the older response after the wait", r.Body, err)
+	}
+	cancel() // the request is over
+	unexpected := func(context.Context) (*Response, error) {
+		t.Error("rendered again while a rendering was in progress")
+		return NewResponse("text/plain", []byte("unexpected")), nil
+	}
+	if r, _ := c.Get(context.Background(), "/p", 2, unexpected); string(r.Body) != "old" {
+		t.Fatalf("during the rendering: %q, want old", r.Body)
+	}
+	close(release)
+	if err := <-renderErr; err != nil {
+		t.Fatalf("the rendering's context ended with its request: %v", err)
+	}
+	// The rendering stores its response right after it returns.
+	for {
+		r, _ := c.Get(context.Background(), "/p", 2, unexpected)
+		if string(r.Body) == "new" {
+			break
+		}
+		if string(r.Body) != "old" {
+			t.Fatalf("got %q", r.Body)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestCacheFailedRenderingServesOlder: a rendering that fails while an
+// older response is cached answers with that response and caches nothing;
+// without one, the error is returned.
+func TestCacheFailedRenderingServesOlder(t *testing.T) {
+	c := New(10, time.Hour)
+	boom := errors.New("boom")
+	failing := func(context.Context) (*Response, error) { return nil, boom }
+	if _, err := c.Get(context.Background(), "/p", 1, failing); !errors.Is(err, boom) {
+		t.Fatalf("without an older response: %v, want boom", err)
+	}
+	if _, err := c.Get(context.Background(), "/p", 1, func(context.Context) (*Response, error) {
+		return NewResponse("text/plain", []byte("old")), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.Get(context.Background(), "/p", 2, failing); err != nil || string(r.Body) != "old" {
+		t.Fatalf("a failed rendering: %q, %v; want the older response", r.Body, err)
+	}
+	if r, _ := c.Get(context.Background(), "/p", 2, func(context.Context) (*Response, error) {
+		return NewResponse("text/plain", []byte("new")), nil
+	}); string(r.Body) != "new" {
 		t.Fatalf("after a failed rendering: %q, want a fresh one", r.Body)
 	}
 }

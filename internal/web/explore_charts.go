@@ -146,7 +146,7 @@ func (s *Server) chartHandler(path string, draw func(r *http.Request, f stats.Fi
 			return err
 		}
 		key := s.renderedKey(r, path, filterValues(f))
-		return s.serveRendered(w, r, key, s.index.CategoryVersion(f.Category), func() (*pagecache.Response, error) {
+		return s.serveRendered(w, r, s.statsPages, key, s.index.CategoryVersion(f.Category), func(r *http.Request) (*pagecache.Response, error) {
 			body, err := draw(r, f)
 			if err != nil {
 				return nil, err

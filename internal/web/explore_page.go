@@ -92,8 +92,11 @@ func (s *Server) explorePage(w http.ResponseWriter, r *http.Request) error {
 		// The same for every anonymous visitor until the category
 		// changes: rendered once, served from the cache (rendered.go).
 		cq := exploreCacheQuery(f, q)
-		cr := canonicalRequest(r, cq)
-		return s.serveRendered(w, r, s.renderedKey(r, "/explore", cq), s.index.CategoryVersion(f.Category), func() (*pagecache.Response, error) {
+		return s.serveRendered(w, r, s.statsPages, s.renderedKey(r, "/explore", cq), s.index.CategoryVersion(f.Category), func(r *http.Request) (*pagecache.Response, error) {
+			if s.renderHook != nil {
+				s.renderHook()
+			}
+			cr := canonicalRequest(r, cq)
 			if _, err := s.fillExplore(cr, data, f); err != nil {
 				return nil, err
 			}

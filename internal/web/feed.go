@@ -131,7 +131,7 @@ func (s *Server) apiFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.serveRendered(w, r, s.renderedKey(r, "/api/v1/feed", feedCacheQuery(f)), s.index.Version(), func() (*pagecache.Response, error) {
+	return s.serveRendered(w, r, s.rendered, s.renderedKey(r, "/api/v1/feed", feedCacheQuery(f)), s.index.Version(), func(r *http.Request) (*pagecache.Response, error) {
 		p, err := s.feedOf(r, f)
 		if err != nil {
 			return nil, err
@@ -216,8 +216,8 @@ func (s *Server) feedPageHandler(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		cr := canonicalRequest(r, feedPageQuery(f))
-		return s.serveRendered(w, r, s.renderedKey(r, "/feed", feedCacheQuery(f)), s.index.Version(), func() (*pagecache.Response, error) {
+		return s.serveRendered(w, r, s.rendered, s.renderedKey(r, "/feed", feedCacheQuery(f)), s.index.Version(), func(r *http.Request) (*pagecache.Response, error) {
+			cr := canonicalRequest(r, feedPageQuery(f))
 			p, err := s.feedOf(cr, f)
 			if err != nil {
 				return nil, err

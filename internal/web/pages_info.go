@@ -51,8 +51,8 @@ type categoryCount struct {
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	deleted := r.URL.Query().Get("deleted") == "1"
 	if !deleted && s.anonymousPage(r) {
-		cr := canonicalRequest(r, nil)
-		err := s.serveRendered(w, r, s.renderedKey(r, "/", nil), s.index.Version(), func() (*pagecache.Response, error) {
+		err := s.serveRendered(w, r, s.rendered, s.renderedKey(r, "/", nil), s.index.Version(), func(r *http.Request) (*pagecache.Response, error) {
+			cr := canonicalRequest(r, nil)
 			data, err := s.homeData(cr, false)
 			if err != nil {
 				return nil, err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -41,18 +42,32 @@ func canonicalRequest(r *http.Request, q url.Values) *http.Request {
 	return c
 }
 
-// serveRendered answers from the rendered-response cache: the response
-// cached under key if it was rendered at stamp, else render's (see
-// pagecache.Cache.Get). stamp is the statistics index's version of the
-// data the response shows. Without a cache (tests that build a bare
-// Server) it renders every time. headers sets the response's own headers, on success only.
-func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, key string, stamp uint64, render func() (*pagecache.Response, error), headers func(http.Header)) error {
+// renderWait is how long the request that finds Explore's data changed
+// (or a chart's) waits for the new rendering before it is answered with
+// the older one (Server.statsPages, pagecache.Cache.Get). At a few
+// thousand cases a page renders well within it, so a person who has just
+// shared a timeline sees it counted; at a million, rendering Explore
+// takes a hundred milliseconds or more, and under a trickle of writes
+// waiting for it made the page's p99 over a second.
+const renderWait = 10 * time.Millisecond
+
+// serveRendered answers from a rendered-response cache (s.rendered or
+// s.statsPages): the response cached under key if it was rendered at
+// stamp, else render's (see pagecache.Cache.Get). stamp is the statistics
+// index's version of the data the response shows. render is given r with
+// the rendering's own context, which may outlive r's; it must read the
+// request through it only. Without a cache (tests that build a bare
+// Server) it renders every time. headers sets the response's own
+// headers, on success only.
+func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, c *pagecache.Cache, key string, stamp uint64, render func(r *http.Request) (*pagecache.Response, error), headers func(http.Header)) error {
 	var resp *pagecache.Response
 	var err error
-	if s.rendered == nil {
-		resp, err = render()
+	if c == nil {
+		resp, err = render(r)
 	} else {
-		resp, err = s.rendered.Get(key, stamp, render)
+		resp, err = c.Get(r.Context(), key, stamp, func(ctx context.Context) (*pagecache.Response, error) {
+			return render(r.WithContext(ctx))
+		})
 	}
 	if err != nil {
 		return err

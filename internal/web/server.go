@@ -104,15 +104,24 @@ type Server struct {
 	cat     *catalog.Catalog
 	index   *stats.Index
 	answers *answerCache
-	// rendered keeps pages and charts as rendered (rendered.go).
+	// rendered keeps pages as rendered (rendered.go): the home page and
+	// the feeds, which show what people wrote, so a request made after a
+	// change (a note edited, a case hidden) always sees it.
 	rendered *pagecache.Cache
-	minCases int
-	contact  string
-	demo     bool
-	trust    bool
-	ipHeader string // the header clientAddr reads behind a trusted proxy
-	now      func() time.Time
-	log      *slog.Logger
+	// statsPages keeps Explore and its charts as rendered: aggregates
+	// only, slow to render at scale, so a request made just after a change
+	// may get the rendering before it (renderWait).
+	statsPages *pagecache.Cache
+	// renderHook, when set (by tests), runs as each rendering of Explore
+	// for the cache begins, so that a test can hold one.
+	renderHook func()
+	minCases   int
+	contact    string
+	demo       bool
+	trust      bool
+	ipHeader   string // the header clientAddr reads behind a trusted proxy
+	now        func() time.Time
+	log        *slog.Logger
 	// requestTimeout is Config.RequestTimeout (see withDeadline).
 	requestTimeout time.Duration
 
@@ -200,20 +209,21 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{
-		alerts:   newAlertService(cfg),
-		store:    cfg.Store,
-		cat:      cfg.Catalog,
-		index:    cfg.Index,
-		answers:  &answerCache{},
-		rendered: pagecache.New(maxRendered),
-		minCases: cfg.MinCases,
-		contact:  cfg.Contact,
-		demo:     cfg.Demo,
-		trust:    cfg.TrustProxy,
-		ipHeader: http.CanonicalHeaderKey(cmp.Or(cfg.ClientIPHeader, "X-Forwarded-For")),
-		now:      cfg.Now,
-		log:      cfg.Logger,
-		limiter:  newWriteLimiter(cfg.WriteRate, cfg.Now),
+		alerts:     newAlertService(cfg),
+		store:      cfg.Store,
+		cat:        cfg.Catalog,
+		index:      cfg.Index,
+		answers:    &answerCache{},
+		rendered:   pagecache.New(maxRendered, -1),
+		statsPages: pagecache.New(maxRendered, renderWait),
+		minCases:   cfg.MinCases,
+		contact:    cfg.Contact,
+		demo:       cfg.Demo,
+		trust:      cfg.TrustProxy,
+		ipHeader:   http.CanonicalHeaderKey(cmp.Or(cfg.ClientIPHeader, "X-Forwarded-For")),
+		now:        cfg.Now,
+		log:        cfg.Logger,
+		limiter:    newWriteLimiter(cfg.WriteRate, cfg.Now),
 
 		updateLimiter: newWriteLimiter(cfg.UpdateRate, cfg.Now),
 		reportLimiter: newWriteLimiter(cfg.ReportRate, cfg.Now),
