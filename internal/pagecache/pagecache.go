@@ -175,6 +175,12 @@ type Cache struct {
 	entries map[string]entry
 	// rendering holds, by key, the stamp of the rendering in progress.
 	rendering map[string]uint64
+	// generation, if set, is watched by every lookup: when it has moved
+	// since, every response is forgotten (see PurgeOn). purges counts
+	// those purges; a rendering begun before the last one is not kept.
+	generation func() uint64
+	seen       uint64
+	purges     uint64
 
 	// Requests that miss at the same moment share one rendering: right
 	// after a write, every reader of a popular page misses at once.
@@ -198,6 +204,18 @@ const renderTimeout = 30 * time.Second
 // a change always sees it.
 func New(max int, wait time.Duration) *Cache {
 	return &Cache{max: max, wait: wait, entries: map[string]entry{}, rendering: map[string]uint64{}}
+}
+
+// PurgeOn makes the cache forget every response whenever generation
+// returns a new number, before it answers the next request: for data
+// that must not be served a moment late (a note its author corrected, a
+// case deleted or hidden), while other changes may (a new case counted a
+// rendering later). Until then no older response is served, not even
+// while a newer one is rendered, and a rendering begun before the purge is
+// not kept. Call it before the cache is used.
+func (c *Cache) PurgeOn(generation func() uint64) {
+	c.generation = generation
+	c.seen = generation()
 }
 
 // Get returns the response cached under key if it was rendered at stamp;
@@ -225,7 +243,7 @@ func New(max int, wait time.Duration) *Cache {
 // returned, or the older response if there is one, and nothing is
 // cached.
 func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(context.Context) (*Response, error)) (*Response, error) {
-	r, older, ok := c.lookup(key, stamp)
+	r, older, purges, ok := c.lookup(key, stamp)
 	if ok {
 		return r, nil
 	}
@@ -241,7 +259,7 @@ func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(c
 		if err != nil {
 			return nil, err
 		}
-		c.store(key, stamp, r)
+		c.store(key, stamp, purges, r)
 		return r, nil
 	})
 	var timeout <-chan time.Time
@@ -273,24 +291,31 @@ func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(c
 // one it is replacing while a rendering at stamp (or later) is in
 // progress; otherwise it notes that the caller will render at stamp, and
 // returns the older response it may fall back on.
-func (c *Cache) lookup(key string, stamp uint64) (r, older *Response, ok bool) {
+func (c *Cache) lookup(key string, stamp uint64) (r, older *Response, purges uint64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.generation != nil {
+		if g := c.generation(); g != c.seen {
+			c.seen = g
+			c.entries = map[string]entry{}
+			c.purges++
+		}
+	}
 	e, has := c.entries[key]
 	if has && e.stamp == stamp {
-		return e.resp, nil, true
+		return e.resp, nil, 0, true
 	}
 	if has && e.stamp < stamp {
 		older = e.resp
 	}
 	at, busy := c.rendering[key]
 	if busy && at >= stamp && older != nil {
-		return older, nil, true
+		return older, nil, 0, true
 	}
 	if !busy || at < stamp {
 		c.rendering[key] = stamp
 	}
-	return nil, older, false
+	return nil, older, c.purges, false
 }
 
 // exact returns the response under key rendered at stamp.
@@ -313,9 +338,12 @@ func (c *Cache) rendered(key string, stamp uint64) {
 	}
 }
 
-func (c *Cache) store(key string, stamp uint64, r *Response) {
+func (c *Cache) store(key string, stamp, purges uint64, r *Response) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if purges != c.purges {
+		return // begun before a purge: it may show what was purged
+	}
 	if e, ok := c.entries[key]; ok && e.stamp > stamp {
 		return // rendered from data that has changed since
 	}

@@ -383,3 +383,53 @@ func TestCacheFailedRenderingServesOlder(t *testing.T) {
 		t.Fatalf("after a failed rendering: %q, want a fresh one", r.Body)
 	}
 }
+
+// TestCachePurgeOn: once the generation moves, no response from before is
+// served, not even while a newer one is rendered, and a rendering begun
+// before the purge is not kept.
+func TestCachePurgeOn(t *testing.T) {
+	c := New(10, 0)
+	var gen atomic.Uint64
+	c.PurgeOn(gen.Load)
+	body := func(s string) func(context.Context) (*Response, error) {
+		return func(context.Context) (*Response, error) { return NewResponse("text/plain", []byte(s)), nil }
+	}
+	if _, err := c.Get(context.Background(), "/p", 1, body("old")); err != nil {
+		t.Fatal(err)
+	}
+	gen.Add(1)
+	if r, err := c.Get(context.Background(), "/p", 1, body("after the purge")); err != nil || string(r.Body) != "after the purge" {
+		t.Fatalf("after the generation moved: %q, %v; want a rendering made now", r.Body, err)
+	}
+	// A rendering at 2 begins, then the generation moves: requests wait
+	// for a rendering instead of getting the older response, and the one
+	// begun before the purge is not kept.
+	started, release, finished := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		r, _ := c.Get(context.Background(), "/p", 2, func(context.Context) (*Response, error) {
+			close(started)
+			<-release
+			return NewResponse("text/plain", []byte("before the purge")), nil
+		})
+		if string(r.Body) != "after the purge" {
+			t.Errorf("the request whose rendering began first got %q, want the older response after the wait", r.Body)
+		}
+	}()
+	<-started
+	<-finished // answered with the older response after the wait of 0
+	gen.Add(1)
+	close(release)
+	for {
+		c.mu.Lock()
+		busy := len(c.rendering) > 0
+		c.mu.Unlock()
+		if !busy {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if r, _ := c.Get(context.Background(), "/p", 2, body("rendered again")); string(r.Body) != "rendered again" {
+		t.Fatalf("after the purge: %q, want a new rendering", r.Body)
+	}
+}

@@ -101,3 +101,37 @@ func TestIDTable(t *testing.T) {
 	}
 	check("after the merge")
 }
+
+// TestRevisions: the index counts changes to cases it holds, removals and
+// replacements, but not new cases (pages that may lag a new case watch it).
+func TestRevisions(t *testing.T) {
+	cat := testCatalog(t)
+	ix := NewIndex(cat)
+	pending := mkCase(t, "c_a", "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10")
+	approved := mkCase(t, "c_a", "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10", "approved", "2024-12-01")
+	other := mkCase(t, "c_b", "eb2-niw", "MX", "NSC", "2023-05", "2025-01-10")
+	steps := []struct {
+		what    string
+		do      func()
+		changed bool
+	}{
+		{"a new case", func() { ix.Upsert(pending) }, false},
+		{"another new case", func() { ix.Upsert(other) }, false},
+		{"a case changed", func() { ix.Upsert(approved) }, true},
+		{"a case removed", func() { ix.Remove("c_b") }, true},
+		{"an unknown id removed", func() { ix.Remove("c_none") }, false},
+		{"the index replaced", func() { ix.Replace(NewIndex(cat)) }, true},
+		{"a case that does not count, never indexed", func() {
+			flagged := *other
+			flagged.Moderation.State = "flagged"
+			ix.Upsert(&flagged)
+		}, false},
+	}
+	for _, s := range steps {
+		before := ix.Revisions()
+		s.do()
+		if got := ix.Revisions() != before; got != s.changed {
+			t.Errorf("%s: Revisions changed %v, want %v", s.what, got, s.changed)
+		}
+	}
+}

@@ -48,6 +48,9 @@ type Index struct {
 	// category (see CategoryVersion).
 	version    atomic.Uint64
 	catVersion []atomic.Uint64
+	// revisions counts the changes to cases already indexed (see
+	// Revisions).
+	revisions atomic.Uint64
 	// approvals counts approvals by category and day (approvals.go).
 	approvals approvalTally
 
@@ -85,6 +88,13 @@ func (ix *Index) CategoryVersion(code string) uint64 {
 	}
 	return ix.catVersion[i].Load()
 }
+
+// Revisions changes whenever a case already in the index is changed or
+// removed, or the whole index is replaced; not when a new case is added.
+// A page that may lag a new case by a moment must not show a case after
+// its owner deleted or corrected it, or a moderator hid it: its cache
+// watches this (pagecache.Cache.PurgeOn).
+func (ix *Index) Revisions() uint64 { return ix.revisions.Load() }
 
 // touched marks a change of partition pi.
 func (ix *Index) touched(pi uint16) { ix.catVersion[pi].Add(1) }
@@ -244,6 +254,7 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	defer ix.version.Add(1)
 	old, had := ix.ids.get(id)
 	if had {
+		ix.revisions.Add(1)
 		ix.parts[old.part].remove(old.key())
 		ix.approvals.add(old.part, old.approved, -1)
 		ix.touched(old.part)
@@ -286,6 +297,7 @@ func (ix *Index) Replace(fresh *Index) {
 	for i := range ix.catVersion {
 		ix.catVersion[i].Add(1)
 	}
+	ix.revisions.Add(1)
 	ix.version.Add(1)
 }
 
@@ -299,6 +311,7 @@ func (ix *Index) Remove(id string) {
 		return
 	}
 	defer ix.version.Add(1)
+	ix.revisions.Add(1)
 	ix.parts[old.part].remove(old.key())
 	ix.approvals.add(old.part, old.approved, -1)
 	ix.touched(old.part)

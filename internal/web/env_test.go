@@ -281,3 +281,19 @@ func (e *testEnv) adminID() string {
 	}
 	return a.ID
 }
+
+// eventually waits until cond holds, for what a cached page may show a
+// rendering later than the write that changed it (renderWait): a new or
+// restored case. It fails the test if cond still does not hold after a
+// minute, far longer than rendering a test's few cases takes.
+func (e *testEnv) eventually(what string, cond func() bool) {
+	e.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			e.t.Errorf("%s, still after a minute", what)
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}

@@ -42,13 +42,15 @@ func canonicalRequest(r *http.Request, q url.Values) *http.Request {
 	return c
 }
 
-// renderWait is how long the request that finds Explore's data changed
-// (or a chart's) waits for the new rendering before it is answered with
-// the older one (Server.statsPages, pagecache.Cache.Get). At a few
-// thousand cases a page renders well within it, so a person who has just
-// shared a timeline sees it counted; at a million, rendering Explore
-// takes a hundred milliseconds or more, and under a trickle of writes
-// waiting for it made the page's p99 over a second.
+// renderWait is how long the request that finds a cached page's data
+// changed waits for the new rendering before it is answered with the
+// older one (pagecache.Cache.Get). At a few thousand cases a page renders
+// well within it, so a person who has just shared a timeline sees it
+// counted; at a million, rendering Explore takes a hundred milliseconds or
+// more, and under a trickle of writes waiting for it made the page's p99
+// over a second; at ten million a cohort's feed took hundreds of
+// milliseconds. A change that must show at once empties the cache of
+// pages that show what people wrote (Server.rendered).
 const renderWait = 10 * time.Millisecond
 
 // serveRendered answers from a rendered-response cache (s.rendered or

@@ -104,13 +104,14 @@ type Server struct {
 	cat     *catalog.Catalog
 	index   *stats.Index
 	answers *answerCache
-	// rendered keeps pages as rendered (rendered.go): the home page and
-	// the feeds, which show what people wrote, so a request made after a
-	// change (a note edited, a case hidden) always sees it.
+	// rendered keeps the home page and the feeds as rendered (rendered.go).
+	// They show what people wrote, so the cache is emptied whenever a case
+	// already indexed changes or goes (stats.Index.Revisions): a request
+	// made after a note is corrected or a case deleted or hidden always
+	// sees it. A new case may show a rendering later (renderWait).
 	rendered *pagecache.Cache
 	// statsPages keeps Explore and its charts as rendered: aggregates
-	// only, slow to render at scale, so a request made just after a change
-	// may get the rendering before it (renderWait).
+	// only, so any change may show a rendering later (renderWait).
 	statsPages *pagecache.Cache
 	// renderHook, when set (by tests), runs as each rendering of Explore
 	// for the cache begins, so that a test can hold one.
@@ -214,7 +215,7 @@ func New(cfg Config) (*Server, error) {
 		cat:        cfg.Catalog,
 		index:      cfg.Index,
 		answers:    &answerCache{},
-		rendered:   pagecache.New(maxRendered, -1),
+		rendered:   pagecache.New(maxRendered, renderWait),
 		statsPages: pagecache.New(maxRendered, renderWait),
 		minCases:   cfg.MinCases,
 		contact:    cfg.Contact,
@@ -248,6 +249,7 @@ func New(cfg Config) (*Server, error) {
 	// The statistics that depend on today (how long a pending case has
 	// waited, the headline's window) read the server's clock.
 	s.index.SetClock(cfg.Now)
+	s.rendered.PurgeOn(s.index.Revisions)
 	s.metrics = newMetrics(s.index)
 	// An outage ends when the database takes a write again, which is what
 	// the requests that failed needed.
