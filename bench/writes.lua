@@ -1,6 +1,6 @@
 -- wrk script: varied case submissions (POST /api/v1/cases), the way many
 -- people share at once: four categories, eight countries, filing months in
--- the last four years, a receipt date on a random day of that month and,
+-- the last four years (four months ago at the latest), a receipt date on a random day of that month and,
 -- for two in three, a second step one to ten weeks later (biometrics, or
 -- an RFE for the I-140, which has no biometrics).
 -- Bodies differ, so copies of one timeline are as rare as among real
@@ -14,7 +14,9 @@ math.randomseed(os.time())
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
-  local age = math.random(3, 48)
+  -- Four months back at least: the second step, up to ten weeks after a
+  -- receipt late in the month, is then never in the future (a 422).
+  local age = math.random(4, 48)
   local y, m = today.year, today.month - age
   while m < 1 do m = m + 12; y = y - 1 end
   local category = categories[math.random(#categories)]

@@ -2,7 +2,7 @@
 # Write throughput at scale: varied submissions (bench/writes.lua) against a
 # database seeded with CASES synthetic cases, with wrk.
 #
-#   bench/writes.sh [CASES]            (default 1000000)
+#   bench/writes.sh [CASES]            (default 1000000; 0: an empty database)
 #
 # SQLite (a fresh file under bench/out) by default; with
 # CASETRACK_BENCH_POSTGRES=URL the schema "bench_writes" of that database.
@@ -47,6 +47,10 @@ echo "== build"
 go build -o "$OUT/casetrack" ./cmd/casetrack
 if [ "${CASETRACK_BENCH_REUSE:-}" = 1 ] && [ "$(count)" -ge "$CASES" ]; then
   echo "== reusing the database of the last run ($(count) cases)"
+  "$OUT/casetrack" migrate --database "$URL"
+elif [ "$CASES" -eq 0 ]; then
+  fresh
+  echo "== an empty database"
   "$OUT/casetrack" migrate --database "$URL"
 else
   fresh
