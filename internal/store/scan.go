@@ -105,11 +105,24 @@ func readCasesSQL(ctx context.Context, db *sql.DB, p *scanPipeline) error {
 		return err
 	}
 	defer rows.Close()
+	return p.readRows(ctx, rows, func(b *scanBuf, i int) error { return rows.Scan(b.dests[i]...) })
+}
+
+// rowCursor is what readRows needs of a driver's rows: *sql.Rows and
+// pgx.Rows both have it.
+type rowCursor interface {
+	Next() bool
+	Err() error
+}
+
+// readRows is read over rows, with fill filling row i of a batch from the
+// current row.
+func (p *scanPipeline) readRows(ctx context.Context, rows rowCursor, fill func(b *scanBuf, i int) error) error {
 	return p.read(ctx, func(b *scanBuf, i int) (bool, error) {
 		if !rows.Next() {
 			return false, rows.Err()
 		}
-		return true, rows.Scan(b.dests[i]...)
+		return true, fill(b, i)
 	})
 }
 

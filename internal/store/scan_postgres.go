@@ -37,12 +37,7 @@ func (d *postgresDialect) readCases(ctx context.Context, db *sql.DB, p *scanPipe
 			return err
 		}
 		defer rows.Close()
-		return p.read(ctx, func(b *scanBuf, i int) (bool, error) {
-			if !rows.Next() {
-				return false, rows.Err()
-			}
-			return true, b.rows[i].fromPostgres(rows.RawValues())
-		})
+		return p.readRows(ctx, rows, func(b *scanBuf, i int) error { return b.rows[i].fromPostgres(rows.RawValues()) })
 	})
 }
 
