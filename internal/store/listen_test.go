@@ -21,7 +21,16 @@ func listen(t *testing.T, s *store.Store) *listener {
 	t.Helper()
 	lctx, cancel := context.WithCancel(context.Background())
 	l := &listener{ids: make(chan string, 1000), done: make(chan error, 1)}
-	go func() { l.done <- s.Listen(lctx, func(id string) { l.ids <- id }) }()
+	// Other schemas' writes are heard too; once the test stops reading,
+	// they must not block the listener (see listenIDs).
+	go func() {
+		l.done <- s.Listen(lctx, func(id string) {
+			select {
+			case l.ids <- id:
+			case <-lctx.Done():
+			}
+		})
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -10,7 +10,11 @@ import (
 )
 
 // listenIDs runs Listen until the test ends and passes on every id it
-// announces, after the first "resynchronise" call.
+// announces, after the first "resynchronise" call. A listener on
+// PostgreSQL also hears the writes of every other schema of the database
+// (the channel is the database's), so when nobody reads the ids any more
+// the rest are dropped rather than left to block the listener, which the
+// cleanup waits for.
 func listenIDs(t *testing.T, s *store.Store) <-chan string {
 	t.Helper()
 	ids := make(chan string, 100)
@@ -26,7 +30,10 @@ func listenIDs(t *testing.T, s *store.Store) <-chan string {
 				close(ready)
 				return
 			}
-			ids <- id
+			select {
+			case ids <- id:
+			case <-lctx.Done():
+			}
 		})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
