@@ -71,3 +71,12 @@ func MigrateTo(ctx context.Context, url string, version int64) error {
 func SetReorganizeSteps(s *Store, batch int, listed func(), inBatch func(i int)) {
 	s.reorg = reorgSettings{batch: batch, listed: listed, inBatch: inBatch}
 }
+
+// SetGenericPlanMinCases sets how many cases a PostgreSQL store must hold
+// when it opens to keep PostgreSQL's generic plans; it returns the
+// previous value.
+func SetGenericPlanMinCases(n int) int {
+	old := genericPlanMinCases
+	genericPlanMinCases = n
+	return old
+}

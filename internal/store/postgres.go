@@ -46,12 +46,55 @@ func newPostgres(url string) (*postgresDialect, error) {
 
 func (d *postgresDialect) name() string { return "postgres" }
 
+// planCacheMode is the plan_cache_mode of the pool's connections when
+// the cases table is small at start (under genericPlanMinCases rows),
+// unless the URL sets one. database/sql prepares each statement on a
+// connection, and after five runs PostgreSQL may keep a generic plan for
+// it, chosen once for every later run. On a new, empty database the
+// generic plan of the copy check reads the whole table (cheapest when it
+// is empty), and it kept doing so as the table grew, on every connection
+// of a running server: at 1,000 submissions a second it took 59-87 ms
+// (p50) against 2.5 ms with a plan made for each run. On a large table
+// the generic plan is the right one and stays right as it grows, and
+// planning each run costs more there (p99 62-70 ms against 37 ms at a
+// million cases), so a server that starts on one keeps PostgreSQL's
+// default.
+const planCacheMode = "force_custom_plan"
+
+// genericPlanMinCases is how many cases the table must hold at start for
+// the server to let PostgreSQL keep generic plans.
+var genericPlanMinCases = 100_000
+
 func (d *postgresDialect) open() (*sql.DB, error) {
-	db := stdlib.OpenDB(*d.cfg)
+	cfg := d.cfg.Copy()
+	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set && d.casesBelow(genericPlanMinCases) {
+		cfg.RuntimeParams["plan_cache_mode"] = planCacheMode
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(10)
 	db.SetMaxIdleConns(5)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
+}
+
+// casesBelow reports whether the cases table holds fewer than n rows by
+// PostgreSQL's own estimate (pg_class.reltuples, kept by ANALYZE, VACUUM
+// and CREATE INDEX), read on a connection of its own before the pool
+// opens. A table that does not exist yet, or was never counted, is
+// small; so is one that cannot be read (opening the pool reports why).
+func (d *postgresDialect) casesBelow(n int) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), listenTimeout)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(ctx, d.cfg)
+	if err != nil {
+		return true
+	}
+	defer conn.Close(context.WithoutCancel(ctx)) //nolint:errcheck
+	var rows float64
+	if err := conn.QueryRow(ctx, "SELECT coalesce((SELECT reltuples FROM pg_class WHERE oid = to_regclass('cases')), 0)").Scan(&rows); err != nil {
+		return true
+	}
+	return rows < float64(n)
 }
 
 // background has nothing to start: PostgreSQL checkpoints by itself.
