@@ -199,9 +199,7 @@ const renderTimeout = 30 * time.Second
 // New returns a cache of at most max responses. When it is full it starts
 // over, which is simpler than an LRU and costs one rendering per entry.
 // wait is how long a request whose data changed waits for the new
-// rendering before it is answered with the older one (see Get); with a
-// negative wait it waits for the rendering, so that a request made after
-// a change always sees it.
+// rendering before it is answered with the older one (see Get).
 func New(max int, wait time.Duration) *Cache {
 	return &Cache{max: max, wait: wait, entries: map[string]entry{}, rendering: map[string]uint64{}}
 }
@@ -225,11 +223,11 @@ func (c *Cache) PurgeOn(generation func() uint64) {
 //
 // While one request renders a key anew, the others that ask for it get
 // the response it replaces at once. The request that renders waits for
-// its rendering at most the cache's wait (a negative wait: until it is
-// done), then it too gets the older response, and the rendering goes on
-// without it; every request after it has finished sees the new data. So under a trickle of writes
-// a page that takes a hundred milliseconds to render (more when the
-// machine is busy) is still answered in a few: at a million cases, the
+// its rendering at most the cache's wait, then it too gets the older
+// response, and the rendering goes on without it; every request after it
+// has finished sees the new data. So under a trickle of writes a page
+// that takes a hundred milliseconds to render (more when the machine is
+// busy) is still answered in a few: at a million cases, the
 // request that rendered Explore anew after each write used to wait up to
 // a second, and with eight connections those waits made the page's p99
 // over a second. A reader is thus answered as if it had come a moment
@@ -247,7 +245,10 @@ func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(c
 	if ok {
 		return r, nil
 	}
-	ch := c.flight.DoChan(strconv.FormatUint(stamp, 10)+"\x00"+key, func() (any, error) {
+	// The purge count is part of the flight's key: a request after a
+	// purge never joins a rendering begun before it.
+	flightKey := strconv.FormatUint(stamp, 10) + "\x00" + strconv.FormatUint(purges, 10) + "\x00" + key
+	ch := c.flight.DoChan(flightKey, func() (any, error) {
 		// A flight that ended just before this one began has filled it.
 		defer c.rendered(key, stamp)
 		if r, ok := c.exact(key, stamp); ok {
@@ -263,7 +264,7 @@ func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(c
 		return r, nil
 	})
 	var timeout <-chan time.Time
-	if older != nil && c.wait >= 0 {
+	if older != nil {
 		t := time.NewTimer(c.wait)
 		defer t.Stop()
 		timeout = t.C

@@ -56,7 +56,7 @@ func (d *postgresDialect) name() string { return "postgres" }
 // of a running server: at 1,000 submissions a second it took 59-87 ms
 // (p50) against 2.5 ms with a plan made for each run. On a large table
 // the generic plan is the right one and stays right as it grows, and
-// planning each run costs more there (p99 62-70 ms against 37 ms at a
+// planning each run costs more there (p99 62-70 ms against 37-55 ms at a
 // million cases), so a server that starts on one keeps PostgreSQL's
 // default.
 const planCacheMode = "force_custom_plan"
