@@ -168,7 +168,9 @@ func (x *indexSync) finishLoad(ctx context.Context) {
 }
 
 // refresh re-reads one case into the index, or removes it when it is
-// gone. A case that is flagged or hidden is removed by Upsert itself.
+// gone. A case that is flagged or hidden is removed by Refresh itself,
+// and the echo of this process's own submission is not counted as a
+// revision (stats.Index.Refresh).
 func (x *indexSync) refresh(ctx context.Context, id string) {
 	defer x.observed(time.Now())
 	c, err := x.st.ReadBack(ctx, id)
@@ -180,6 +182,6 @@ func (x *indexSync) refresh(ctx context.Context, id string) {
 			x.log.Warn("refresh statistics index", "err", err)
 		}
 	default:
-		x.ix.Upsert(c)
+		x.ix.Refresh(c)
 	}
 }

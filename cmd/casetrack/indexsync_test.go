@@ -80,3 +80,43 @@ func TestIndexSyncResync(t *testing.T) {
 		}
 	})
 }
+
+// TestIndexSyncOwnSubmissionIsNotARevision: the notification of a case
+// this instance submitted comes back to it (on both databases). Applying
+// it must not count as a revision, or every submission would empty the
+// home page's and the feeds' caches (web: pagecache.Cache.PurgeOn); a
+// later notification of the same case, a change made elsewhere, must.
+func TestIndexSyncOwnSubmissionIsNotARevision(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		cat := catalog.Default()
+		x := newIndexSync(st, cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		x.changed(ctx, "")
+		ix, err := x.build(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, fe := timeline.Validate(cat, timeline.Submission{Category: "eb2-niw", Country: "IN", Filed: "2025-01"}, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
+		if fe != nil {
+			t.Fatal(fe)
+		}
+		c.ID = timeline.NewCaseID()
+		_, hash := timeline.NewEditKey()
+		if err := st.CreateCase(ctx, c, hash); err != nil {
+			t.Fatal(err)
+		}
+		before := ix.Revisions()
+		ix.Upsert(c) // as the web handler does after its write
+		x.changed(ctx, c.ID)
+		if ix.Revisions() != before {
+			t.Error("the notification of this instance's own submission counted as a revision")
+		}
+		if ix.Len() != 1 {
+			t.Fatalf("index holds %d cases, want 1", ix.Len())
+		}
+		x.changed(ctx, c.ID)
+		if ix.Revisions() == before {
+			t.Error("a later notification of the case did not count as a revision")
+		}
+	})
+}

@@ -103,13 +103,18 @@ func TestIDTable(t *testing.T) {
 }
 
 // TestRevisions: the index counts changes to cases it holds, removals and
-// replacements, but not new cases (pages that may lag a new case watch it).
+// replacements, but not new cases (pages that may lag a new case watch it),
+// nor the notification of a case this process added (Refresh).
 func TestRevisions(t *testing.T) {
 	cat := testCatalog(t)
 	ix := NewIndex(cat)
 	pending := mkCase(t, "c_a", "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10")
 	approved := mkCase(t, "c_a", "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10", "approved", "2024-12-01")
 	other := mkCase(t, "c_b", "eb2-niw", "MX", "NSC", "2023-05", "2025-01-10")
+	otherApproved := mkCase(t, "c_b", "eb2-niw", "MX", "NSC", "2023-05", "2025-01-10", "approved", "2024-12-01")
+	newer := mkCase(t, "c_c", "eb2-niw", "IN", "TSC", "2024-02", "2025-01-10")
+	elsewhere := mkCase(t, "c_d", "eb2-niw", "IN", "TSC", "2024-03", "2025-01-10")
+	third := mkCase(t, "c_e", "eb2-niw", "IN", "TSC", "2024-04", "2025-01-10")
 	steps := []struct {
 		what    string
 		do      func()
@@ -126,6 +131,23 @@ func TestRevisions(t *testing.T) {
 			flagged.Moderation.State = "flagged"
 			ix.Upsert(&flagged)
 		}, false},
+		// The notification of this process's own addition comes back.
+		{"a new case", func() { ix.Upsert(newer) }, false},
+		{"its own notification applied", func() { ix.Refresh(newer) }, false},
+		{"a later notification of it", func() { ix.Refresh(newer) }, true},
+		// A change made here before the notification came back counts,
+		// and so does the notification after it.
+		{"another new case", func() { ix.Upsert(other) }, false},
+		{"it changed here at once", func() { ix.Upsert(otherApproved) }, true},
+		{"the notification of its addition", func() { ix.Refresh(otherApproved) }, true},
+		// A case another instance added, then changed.
+		{"a case added elsewhere", func() { ix.Refresh(elsewhere) }, false},
+		{"changed elsewhere", func() { ix.Refresh(elsewhere) }, true},
+		// A case added here and removed before its notification.
+		{"a third new case", func() { ix.Upsert(third) }, false},
+		{"removed", func() { ix.Remove(third.ID) }, true},
+		{"added again elsewhere", func() { ix.Refresh(third) }, false},
+		{"its notification", func() { ix.Refresh(third) }, true},
 	}
 	for _, s := range steps {
 		before := ix.Revisions()
@@ -133,5 +155,20 @@ func TestRevisions(t *testing.T) {
 		if got := ix.Revisions() != before; got != s.changed {
 			t.Errorf("%s: Revisions changed %v, want %v", s.what, got, s.changed)
 		}
+	}
+}
+
+// TestEchoesBounded: a process whose additions never come back as
+// notifications keeps at most maxEchoes of them in mind.
+func TestEchoesBounded(t *testing.T) {
+	ix := NewIndex(testCatalog(t))
+	for i := range maxEchoes + 10 {
+		ix.Upsert(mkCase(t, fmt.Sprintf("c_%d", i), "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10"))
+	}
+	if n := len(ix.echoes); n > maxEchoes || n == 0 {
+		t.Errorf("echo set holds %d keys, want 1..%d", n, maxEchoes)
+	}
+	if ix.Len() != maxEchoes+10 {
+		t.Errorf("index holds %d cases, want %d", ix.Len(), maxEchoes+10)
 	}
 }

@@ -51,6 +51,10 @@ type Index struct {
 	// revisions counts the changes to cases already indexed (see
 	// Revisions).
 	revisions atomic.Uint64
+	// echoes holds the keys of the cases this process added (Upsert of a
+	// new id) whose first change notification has not been applied yet
+	// (see Refresh); guarded by mu, at most maxEchoes.
+	echoes map[idKey]struct{}
 	// approvals counts approvals by category and day (approvals.go).
 	approvals approvalTally
 
@@ -90,7 +94,9 @@ func (ix *Index) CategoryVersion(code string) uint64 {
 }
 
 // Revisions changes whenever a case already in the index is changed or
-// removed, or the whole index is replaced; not when a new case is added.
+// removed, or the whole index is replaced; not when a new case is added,
+// nor when the notification of this process's own addition is applied
+// (see Refresh).
 // A page that may lag a new case by a moment must not show a case after
 // its owner deleted or corrected it, or a moderator hid it: its cache
 // watches this (pagecache.Cache.PurgeOn).
@@ -234,7 +240,50 @@ func (ix *Index) Len() int {
 // moderator (timeline.Case.Counts) — is removed instead, so that every
 // caller that refreshes a case after a write stays correct without
 // looking at its moderation state.
-func (ix *Index) Upsert(c *timeline.Case) {
+func (ix *Index) Upsert(c *timeline.Case) { ix.upsert(c, false) }
+
+// Refresh is Upsert for a case re-read after a change notification
+// (store.Listen). On PostgreSQL an instance hears its own writes too: the
+// submission of a new case comes back as a notification, and its re-read
+// would count as a change of a case already indexed. So the first Refresh
+// of a case that this process added with Upsert, and that nothing has
+// changed since in this process, is not a revision (see Revisions): it
+// re-reads the case, whatever it holds by then, but pages that watch
+// Revisions are not emptied for it. Notifications arrive in commit order,
+// so that first one is the addition's own; a change made elsewhere after
+// it comes in a later notification, which counts.
+//
+// Before this, every submission emptied the home page's and the feeds'
+// caches a moment after it was made, so under a trickle of writes each of
+// their requests waited for a full rendering.
+func (ix *Index) Refresh(c *timeline.Case) { ix.upsert(c, true) }
+
+// maxEchoes bounds the echo set. A process whose additions are never
+// announced back (SQLite has no notifications) would otherwise grow it
+// for ever; emptied when full, it only costs a few revisions.
+const maxEchoes = 4096
+
+// revised notes a change of the indexed case id, unless it is the echo of
+// the process's own addition (see Refresh). ix.mu is held.
+func (ix *Index) revised(id idKey, echo bool) {
+	if _, ok := ix.echoes[id]; ok {
+		delete(ix.echoes, id)
+		if echo {
+			return
+		}
+	}
+	ix.revisions.Add(1)
+}
+
+// added notes the addition of a new case by this process. ix.mu is held.
+func (ix *Index) added(id idKey) {
+	if ix.echoes == nil || len(ix.echoes) >= maxEchoes {
+		ix.echoes = map[idKey]struct{}{}
+	}
+	ix.echoes[id] = struct{}{}
+}
+
+func (ix *Index) upsert(c *timeline.Case, echo bool) {
 	if c == nil {
 		return
 	}
@@ -254,7 +303,7 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	defer ix.version.Add(1)
 	old, had := ix.ids.get(id)
 	if had {
-		ix.revisions.Add(1)
+		ix.revised(id, echo)
 		ix.parts[old.part].remove(old.key())
 		ix.approvals.add(old.part, old.approved, -1)
 		ix.touched(old.part)
@@ -269,6 +318,9 @@ func (ix *Index) Upsert(c *timeline.Case) {
 	h := old.handle()
 	if !had {
 		h = ix.newHandle()
+		if !echo {
+			ix.added(id)
+		}
 	}
 	r.key |= uint64(h)
 	ix.parts[pi].insert(&r)
@@ -311,7 +363,7 @@ func (ix *Index) Remove(id string) {
 		return
 	}
 	defer ix.version.Add(1)
-	ix.revisions.Add(1)
+	ix.revised(k, false)
 	ix.parts[old.part].remove(old.key())
 	ix.approvals.add(old.part, old.approved, -1)
 	ix.touched(old.part)
