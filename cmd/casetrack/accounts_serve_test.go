@@ -54,7 +54,7 @@ func TestServeWiresAccounts(t *testing.T) {
 
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 10 * time.Second}
 	var page string
-	for deadline := time.Now().Add(20 * time.Second); ; {
+	for deadline := time.Now().Add(2 * time.Minute); ; {
 		res, err := client.Get("http://" + addr + "/signin")
 		if err == nil {
 			b, _ := io.ReadAll(res.Body)

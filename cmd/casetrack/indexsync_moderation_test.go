@@ -65,7 +65,7 @@ func TestIndexSyncFollowsModeration(t *testing.T) {
 		t.Cleanup(func() { cancel(); <-listenDone })
 		select {
 		case <-x.listening:
-		case <-time.After(10 * time.Second):
+		case <-time.After(time.Minute):
 			t.Fatal("the listener did not start")
 		}
 		ix, err := x.build(ctx)
@@ -79,7 +79,7 @@ func TestIndexSyncFollowsModeration(t *testing.T) {
 		// a failure, it is not what is tested.
 		waitLen := func(want int, what string) {
 			t.Helper()
-			deadline := time.Now().Add(10 * time.Second)
+			deadline := time.Now().Add(time.Minute)
 			for ix.Len() != want {
 				if time.Now().After(deadline) {
 					t.Fatalf("%s: the other instance's index holds %d cases, want %d", what, ix.Len(), want)

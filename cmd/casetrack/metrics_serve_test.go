@@ -45,7 +45,7 @@ func TestServeMetricsListener(t *testing.T) {
 		return res.StatusCode, string(b), err
 	}
 	// Wait until the site answers (the metrics listener starts first).
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	for deadline := time.Now().Add(2 * time.Minute); ; {
 		status, _, err := get("http://" + addr + "/healthz")
 		if err == nil && status == http.StatusOK {
 			break

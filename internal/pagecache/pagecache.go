@@ -185,12 +185,24 @@ type Cache struct {
 	// Requests that miss at the same moment share one rendering: right
 	// after a write, every reader of a popular page misses at once.
 	flight singleflight.Group
+
+	// spacing is Space's factor, 0 when renderings are not spaced.
+	spacing time.Duration
+	// clock is time.Now but in tests.
+	clock func() time.Time
 }
 
 type entry struct {
 	stamp uint64
 	resp  *Response
+	// done is when the rendering ended, cost how long it took (see
+	// Spacing).
+	done time.Time
+	cost time.Duration
 }
+
+// MinSpaced is the shortest rendering that Space spaces.
+const MinSpaced = 10 * time.Millisecond
 
 // renderTimeout bounds a rendering, which outlives the request that
 // started it when that request is answered with the older response.
@@ -201,8 +213,22 @@ const renderTimeout = 30 * time.Second
 // wait is how long a request whose data changed waits for the new
 // rendering before it is answered with the older one (see Get).
 func New(max int, wait time.Duration) *Cache {
-	return &Cache{max: max, wait: wait, entries: map[string]entry{}, rendering: map[string]uint64{}}
+	return &Cache{max: max, wait: wait, entries: map[string]entry{}, rendering: map[string]uint64{}, clock: time.Now}
 }
+
+// Space makes a rendering of a key that took d (MinSpaced or more) wait,
+// once it has ended, factor × d before the key is rendered again, as
+// long as the older response can be served meanwhile. Under a steady
+// trickle of writes a page is thus rendered at most 1/(factor+1) of the
+// time, and requests are answered from the older response in between; a
+// page is at most about factor+1 renderings behind its data. A cheaper
+// rendering (every page of a small database) is not spaced. Call it
+// before the cache is used.
+//
+// Without it a page whose data changes more often than it can be
+// rendered is rendered back to back, which keeps a core busy for that
+// page alone and slows every request served beside it.
+func (c *Cache) Space(factor int) { c.spacing = time.Duration(factor) }
 
 // PurgeOn makes the cache forget every response whenever generation
 // returns a new number, before it answers the next request: for data
@@ -256,11 +282,12 @@ func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(c
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renderTimeout)
 		defer cancel()
+		began := c.clock()
 		r, err := render(rctx)
 		if err != nil {
 			return nil, err
 		}
-		c.store(key, stamp, purges, r)
+		c.store(key, stamp, purges, r, began)
 		return r, nil
 	})
 	var timeout <-chan time.Time
@@ -290,7 +317,8 @@ func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(c
 
 // lookup returns the response under key rendered at stamp, or the older
 // one it is replacing while a rendering at stamp (or later) is in
-// progress; otherwise it notes that the caller will render at stamp, and
+// progress or while the last rendering is too recent to begin another
+// (Spacing); otherwise it notes that the caller will render at stamp, and
 // returns the older response it may fall back on.
 func (c *Cache) lookup(key string, stamp uint64) (r, older *Response, purges uint64, ok bool) {
 	c.mu.Lock()
@@ -308,6 +336,9 @@ func (c *Cache) lookup(key string, stamp uint64) (r, older *Response, purges uin
 	}
 	if has && e.stamp < stamp {
 		older = e.resp
+		if c.spacing > 0 && e.cost >= MinSpaced && c.clock().Sub(e.done) < c.spacing*e.cost {
+			return older, nil, 0, true
+		}
 	}
 	at, busy := c.rendering[key]
 	if busy && at >= stamp && older != nil {
@@ -339,7 +370,9 @@ func (c *Cache) rendered(key string, stamp uint64) {
 	}
 }
 
-func (c *Cache) store(key string, stamp, purges uint64, r *Response) {
+// store keeps r, rendered at stamp from a rendering that began at began.
+func (c *Cache) store(key string, stamp, purges uint64, r *Response, began time.Time) {
+	done := c.clock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if purges != c.purges {
@@ -351,7 +384,7 @@ func (c *Cache) store(key string, stamp, purges uint64, r *Response) {
 	if len(c.entries) >= c.max {
 		c.entries = map[string]entry{}
 	}
-	c.entries[key] = entry{stamp: stamp, resp: r}
+	c.entries[key] = entry{stamp: stamp, resp: r, done: done, cost: done.Sub(began)}
 }
 
 // Len is the number of cached responses.

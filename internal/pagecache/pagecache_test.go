@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -431,5 +432,70 @@ func TestCachePurgeOn(t *testing.T) {
 	}
 	if r, _ := c.Get(context.Background(), "/p", 2, body("rendered again")); string(r.Body) != "rendered again" {
 		t.Fatalf("after the purge: %q, want a new rendering", r.Body)
+	}
+}
+
+// TestCacheSpacesCostlyRenderings: with Space(4), a key whose last
+// rendering took 100 ms is served its older response for 400 ms after
+// that rendering ended, however its stamp moves, and rendered again after
+// that; a rendering cheaper than MinSpaced is never spaced, and without a
+// response to fall back on a request always renders.
+func TestCacheSpacesCostlyRenderings(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	c := New(10, time.Hour)
+	c.Space(4)
+	c.clock = func() time.Time { return now }
+	renders := 0
+	render := func(cost time.Duration) func(context.Context) (*Response, error) {
+		return func(context.Context) (*Response, error) {
+			renders++
+			now = now.Add(cost)
+			return NewResponse("text/plain", []byte(strconv.Itoa(renders))), nil
+		}
+	}
+	get := func(key string, stamp uint64, cost time.Duration) string {
+		t.Helper()
+		r, err := c.Get(context.Background(), key, stamp, render(cost))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(r.Body)
+	}
+	steps := []struct {
+		what    string
+		key     string
+		stamp   uint64
+		cost    time.Duration
+		advance time.Duration // before the request
+		want    string
+	}{
+		{"first rendering, 100 ms", "/costly", 1, 100 * time.Millisecond, 0, "1"},
+		{"changed at once", "/costly", 2, 100 * time.Millisecond, 0, "1"},
+		{"changed again, 399 ms after", "/costly", 3, 100 * time.Millisecond, 399 * time.Millisecond, "1"},
+		{"400 ms after", "/costly", 3, 100 * time.Millisecond, time.Millisecond, "2"},
+		{"unchanged", "/costly", 3, 100 * time.Millisecond, 0, "2"},
+		{"a cheap page", "/cheap", 1, 5 * time.Millisecond, 0, "3"},
+		{"changed at once", "/cheap", 2, 5 * time.Millisecond, 0, "4"},
+		{"changed at once again", "/cheap", 3, 5 * time.Millisecond, 0, "5"},
+	}
+	for _, s := range steps {
+		now = now.Add(s.advance)
+		if got := get(s.key, s.stamp, s.cost); got != s.want {
+			t.Errorf("%s %s: got rendering %s, want %s", s.key, s.what, got, s.want)
+		}
+	}
+
+	// After a purge there is nothing older to serve: the request renders.
+	var gen uint64
+	p := New(10, time.Hour)
+	p.Space(4)
+	p.clock = c.clock
+	p.PurgeOn(func() uint64 { return gen })
+	if r, _ := p.Get(context.Background(), "/k", 1, render(time.Second)); string(r.Body) != "6" {
+		t.Fatalf("first rendering: %q", r.Body)
+	}
+	gen++
+	if r, _ := p.Get(context.Background(), "/k", 2, render(time.Second)); string(r.Body) != "7" {
+		t.Errorf("after a purge: got rendering %q, want a new one (7)", r.Body)
 	}
 }

@@ -10,7 +10,7 @@ import (
 // subscribed waits until n listeners are registered with h.
 func subscribed(t *testing.T, h *hub, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		h.mu.Lock()
 		got := len(h.subs)
 		h.mu.Unlock()

@@ -44,11 +44,10 @@ func sampleCase() *timeline.Case {
 	}
 }
 
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
+// ctx is the context of a test's store calls: the test's own, with no
+// deadline of its own. On a busy machine a test may take minutes; go
+// test's -timeout is the hang guard.
+func ctx(t *testing.T) context.Context { return t.Context() }
 
 func mustCreate(t *testing.T, s *store.Store, c *timeline.Case) {
 	t.Helper()

@@ -53,6 +53,14 @@ func canonicalRequest(r *http.Request, q url.Values) *http.Request {
 // pages that show what people wrote (Server.rendered).
 const renderWait = 10 * time.Millisecond
 
+// renderSpacing is how many times its own cost a page's rendering waits
+// before the page is rendered again (pagecache.Cache.Space): under a
+// steady trickle of writes a page costing 10 ms or more to render is
+// rendered at most a fifth of the time. At ten million cases an Explore
+// page costs about a second of CPU, and twenty submissions a second kept
+// a core rendering it without pause.
+const renderSpacing = 4
+
 // serveRendered answers from a rendered-response cache (s.rendered or
 // s.statsPages): the response cached under key if it was rendered at
 // stamp, else render's (see pagecache.Cache.Get). stamp is the statistics

@@ -250,6 +250,8 @@ func New(cfg Config) (*Server, error) {
 	// waited, the headline's window) read the server's clock.
 	s.index.SetClock(cfg.Now)
 	s.rendered.PurgeOn(s.index.Revisions)
+	s.rendered.Space(renderSpacing)
+	s.statsPages.Space(renderSpacing)
 	s.metrics = newMetrics(s.index)
 	// An outage ends when the database takes a write again, which is what
 	// the requests that failed needed.
