@@ -125,9 +125,13 @@ import json, os, sys, threading, time, urllib.request
 rate, url, count = float(sys.argv[1]), sys.argv[2], sys.argv[3]
 cats = ["i485-employment", "eb2-niw", "n400", "i765", "i130-spouse-usc"]
 def post(i):
-    m = i % 12 + 1
-    body = {"category": cats[i % 5], "country": "IN", "filed": "2025-%02d" % m,
-            "milestones": [{"code": "received", "date": "2025-%02d-%02d" % (m, i % 28 + 1)}]}
+    # 5 categories x 36 filing months x 28 days: 5,040 different bodies
+    # before one repeats (a repeat is a copy, which is flagged and flags
+    # the earlier ones; with 420 the run was flagging copies after 21 s).
+    k = i // 5
+    y, m, d = 2023 + k % 36 // 12, k % 12 + 1, k // 36 % 28 + 1
+    body = {"category": cats[i % 5], "country": "IN", "filed": "%d-%02d" % (y, m),
+            "milestones": [{"code": "received", "date": "%d-%02d-%02d" % (y, m, d)}]}
     req = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
     try:
         urllib.request.urlopen(req, timeout=30).read()

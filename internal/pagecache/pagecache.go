@@ -267,9 +267,26 @@ func (c *Cache) PurgeOn(generation func() uint64) {
 // returned, or the older response if there is one, and nothing is
 // cached.
 func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(context.Context) (*Response, error)) (*Response, error) {
-	r, older, purges, ok := c.lookup(key, stamp)
+	return c.get(ctx, key, stamp, render, false)
+}
+
+// GetFresh is Get for a response that must show the data as of stamp:
+// the request that renders it waits for its rendering, however long, and
+// no spacing applies (Space). Requests that come while it renders are
+// still answered with the older response, as if they had come a moment
+// before the change; every request after it has finished sees the
+// change.
+func (c *Cache) GetFresh(ctx context.Context, key string, stamp uint64, render func(context.Context) (*Response, error)) (*Response, error) {
+	return c.get(ctx, key, stamp, render, true)
+}
+
+func (c *Cache) get(ctx context.Context, key string, stamp uint64, render func(context.Context) (*Response, error), fresh bool) (*Response, error) {
+	r, older, purges, ok := c.lookup(key, stamp, fresh)
 	if ok {
 		return r, nil
+	}
+	if fresh {
+		older = nil // nothing to fall back on: the request waits
 	}
 	// The purge count is part of the flight's key: a request after a
 	// purge never joins a rendering begun before it.
@@ -320,7 +337,7 @@ func (c *Cache) Get(ctx context.Context, key string, stamp uint64, render func(c
 // progress or while the last rendering is too recent to begin another
 // (Spacing); otherwise it notes that the caller will render at stamp, and
 // returns the older response it may fall back on.
-func (c *Cache) lookup(key string, stamp uint64) (r, older *Response, purges uint64, ok bool) {
+func (c *Cache) lookup(key string, stamp uint64, fresh bool) (r, older *Response, purges uint64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.generation != nil {
@@ -336,7 +353,7 @@ func (c *Cache) lookup(key string, stamp uint64) (r, older *Response, purges uin
 	}
 	if has && e.stamp < stamp {
 		older = e.resp
-		if c.spacing > 0 && e.cost >= MinSpaced && c.clock().Sub(e.done) < c.spacing*e.cost {
+		if !fresh && c.spacing > 0 && e.cost >= MinSpaced && c.clock().Sub(e.done) < c.spacing*e.cost {
 			return older, nil, 0, true
 		}
 	}

@@ -234,6 +234,18 @@ func (ix *Index) Len() int {
 	return ix.ids.len()
 }
 
+// CategoryLen is the number of cases the index holds in the category, or
+// in all categories when code is not one of the catalog's.
+func (ix *Index) CategoryLen(code string) int {
+	i, ok := ix.cat.CategoryIndex(code)
+	if !ok {
+		return ix.Len()
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.parts[i].n
+}
+
 // Upsert adds the case or replaces the one with the same ID. A case whose
 // category is not in the catalog is not indexed (and replaces nothing). A
 // case that must not count — flagged by a quality check or hidden by a

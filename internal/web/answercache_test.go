@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/casetrack/casetrack/internal/catalog"
+	"github.com/casetrack/casetrack/internal/pagecache"
 	"github.com/casetrack/casetrack/internal/stats"
 
 	"github.com/casetrack/casetrack/internal/store"
 	"github.com/casetrack/casetrack/internal/store/storetest"
+	"github.com/casetrack/casetrack/internal/timeline"
 )
 
 func TestAnswerCache(t *testing.T) {
@@ -38,23 +40,6 @@ func TestAnswerCache(t *testing.T) {
 	if b, ok := c.get(4, "a"); !ok || string(b) != "A4" {
 		t.Fatal("an answer computed from an older index replaced a newer one")
 	}
-	// While a newer answer is being computed, the one it replaces is
-	// served; once it is stored, only the new one.
-	if _, ok := c.getOrOlder(5, "a"); ok {
-		t.Fatal("getOrOlder answered with no computation in progress")
-	}
-	if b, ok := c.getOrOlder(5, "a"); !ok || string(b) != "A4" {
-		t.Fatalf("during the computation at 5: %q, %v; want A4", b, ok)
-	}
-	c.put(5, "a", []byte("A5"))
-	c.done(5, "a")
-	if b, ok := c.getOrOlder(5, "a"); !ok || string(b) != "A5" {
-		t.Fatalf("after the computation: %q, %v; want A5", b, ok)
-	}
-	if _, ok := c.getOrOlder(6, "a"); ok {
-		t.Fatal("a finished computation left its mark")
-	}
-	c.done(6, "a")
 	for i := 0; i < maxCachedAnswers+10; i++ {
 		c.put(4, string(rune('a'+i%26))+string(rune(i)), []byte("x"))
 	}
@@ -114,7 +99,7 @@ func TestStatsAnswersFollowWrites(t *testing.T) {
 // the same moment share one computation instead of each doing it.
 func TestConcurrentMissesComputeOnce(t *testing.T) {
 	cat := catalog.Default()
-	s := &Server{index: stats.NewIndex(cat), answers: &answerCache{}}
+	s := &Server{index: stats.NewIndex(cat), statsAnswers: pagecache.New(10, renderWait)}
 	var calls atomic.Int32
 	release := make(chan struct{})
 	compute := func() (any, error) {
@@ -130,7 +115,7 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			rec := httptest.NewRecorder()
-			if err := s.writeStatsJSON(rec, "eb2-niw", "k", compute); err != nil {
+			if err := s.writeStatsJSON(rec, httptest.NewRequest(http.MethodGet, "/api/v1/stats", nil), "eb2-niw", "k", compute); err != nil {
 				t.Error(err)
 			}
 			bodies[i] = rec.Body.String()
@@ -145,6 +130,74 @@ func TestConcurrentMissesComputeOnce(t *testing.T) {
 	for i, b := range bodies {
 		if b != "{\"cases\":7}\n" {
 			t.Fatalf("reader %d got %q", i, b)
+		}
+	}
+}
+
+// TestStatsAnswersLagOnlyForLargeCategories: after a write, the request
+// that finds an answer about a small category changed waits for the new
+// one however long it takes; about a category of statsLagFrom cases or
+// more, it gets the answer before the write once renderWait is over, and
+// the computation goes on for the requests after it.
+func TestStatsAnswersLagOnlyForLargeCategories(t *testing.T) {
+	cat := catalog.Default()
+	ix := stats.NewIndex(cat)
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	add := func(category string, n int) {
+		c, fe := timeline.Validate(cat, timeline.Submission{Category: category, Country: "IN", Filed: "2025-01"}, now)
+		if fe != nil {
+			t.Fatal(fe)
+		}
+		for range n {
+			k := *c
+			k.ID = timeline.NewCaseID()
+			ix.Upsert(&k)
+		}
+	}
+	add("eb2-niw", 3)
+	add("i485-employment", statsLagFrom)
+	s := &Server{index: ix, statsAnswers: pagecache.New(10, renderWait)}
+	answer := func(category, body string, release <-chan struct{}) string {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/stats?category="+category, nil)
+		err := s.writeStatsJSON(rec, req, category, "k-"+category, func() (any, error) {
+			<-release
+			return body, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.Body.String()
+	}
+	open := make(chan struct{})
+	close(open)
+	for _, tc := range []struct {
+		category string
+		want     string // the second answer, given while the new one is computed
+	}{
+		{"eb2-niw", "\"new\"\n"},
+		{"i485-employment", "\"old\"\n"},
+	} {
+		answer(tc.category, "old", open)
+		add(tc.category, 1)
+		held := make(chan struct{})
+		got := make(chan string)
+		go func() { got <- answer(tc.category, "new", held) }()
+		if tc.want == "\"new\"\n" {
+			// The request waits for the computation: it has not answered
+			// while the computation is held.
+			select {
+			case b := <-got:
+				t.Fatalf("%s: answered %q while the new answer was being computed", tc.category, b)
+			case <-time.After(10 * renderWait):
+			}
+			close(held)
+		} else {
+			defer close(held) // the computation ends after the test has its answer
+		}
+		if b := <-got; b != tc.want {
+			t.Errorf("%s: the request after a write got %q, want %q", tc.category, b, tc.want)
 		}
 	}
 }

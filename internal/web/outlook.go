@@ -25,7 +25,7 @@ func (s *Server) apiOutlook(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := stats.Filter{Category: req.Category, Country: req.Country, ServiceCenter: req.ServiceCenter}
 	extra := req.Filed.String() + "\x00" + req.AsOf.Format(time.DateOnly)
-	return s.writeStatsJSON(w, f.Category, s.statsKey("outlook", f, extra), func() (any, error) {
+	return s.writeStatsJSON(w, r, f.Category, s.statsKey("outlook", f, extra), func() (any, error) {
 		return s.index.Outlook(req, s.minCases), nil
 	})
 }

@@ -113,6 +113,8 @@ type Server struct {
 	// statsPages keeps Explore and its charts as rendered: aggregates
 	// only, so any change may show a rendering later (renderWait).
 	statsPages *pagecache.Cache
+	// statsAnswers keeps the statistics APIs' answers (answercache.go).
+	statsAnswers *pagecache.Cache
 	// renderHook, when set (by tests), runs as each rendering of Explore
 	// for the cache begins, so that a test can hold one.
 	renderHook func()
@@ -210,21 +212,22 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{
-		alerts:     newAlertService(cfg),
-		store:      cfg.Store,
-		cat:        cfg.Catalog,
-		index:      cfg.Index,
-		answers:    &answerCache{},
-		rendered:   pagecache.New(maxRendered, renderWait),
-		statsPages: pagecache.New(maxRendered, renderWait),
-		minCases:   cfg.MinCases,
-		contact:    cfg.Contact,
-		demo:       cfg.Demo,
-		trust:      cfg.TrustProxy,
-		ipHeader:   http.CanonicalHeaderKey(cmp.Or(cfg.ClientIPHeader, "X-Forwarded-For")),
-		now:        cfg.Now,
-		log:        cfg.Logger,
-		limiter:    newWriteLimiter(cfg.WriteRate, cfg.Now),
+		alerts:       newAlertService(cfg),
+		store:        cfg.Store,
+		cat:          cfg.Catalog,
+		index:        cfg.Index,
+		answers:      &answerCache{},
+		rendered:     pagecache.New(maxRendered, renderWait),
+		statsPages:   pagecache.New(maxRendered, renderWait),
+		statsAnswers: pagecache.New(maxCachedAnswers, renderWait),
+		minCases:     cfg.MinCases,
+		contact:      cfg.Contact,
+		demo:         cfg.Demo,
+		trust:        cfg.TrustProxy,
+		ipHeader:     http.CanonicalHeaderKey(cmp.Or(cfg.ClientIPHeader, "X-Forwarded-For")),
+		now:          cfg.Now,
+		log:          cfg.Logger,
+		limiter:      newWriteLimiter(cfg.WriteRate, cfg.Now),
 
 		updateLimiter: newWriteLimiter(cfg.UpdateRate, cfg.Now),
 		reportLimiter: newWriteLimiter(cfg.ReportRate, cfg.Now),
@@ -252,6 +255,7 @@ func New(cfg Config) (*Server, error) {
 	s.rendered.PurgeOn(s.index.Revisions)
 	s.rendered.Space(renderSpacing)
 	s.statsPages.Space(renderSpacing)
+	s.statsAnswers.Space(renderSpacing)
 	s.metrics = newMetrics(s.index)
 	// An outage ends when the database takes a write again, which is what
 	// the requests that failed needed.

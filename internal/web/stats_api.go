@@ -40,7 +40,7 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeStatsJSON(w, f.Category, s.statsKey("stats", f, ""), func() (any, error) {
+	return s.writeStatsJSON(w, r, f.Category, s.statsKey("stats", f, ""), func() (any, error) {
 		return s.index.Stats(f, s.minCases), nil
 	})
 }
@@ -71,7 +71,7 @@ func (s *Server) apiBreakdown(w http.ResponseWriter, r *http.Request) error {
 	if fe := s.detailDimensionError(s.locale(r), f.Category, dim); fe != nil {
 		return errValidation(fe)
 	}
-	return s.writeBreakdown(w, f, dim)
+	return s.writeBreakdown(w, r, f, dim)
 }
 
 // apiTrend handles GET /api/v1/stats/trend: the breakdown by filing month.
@@ -80,7 +80,7 @@ func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeBreakdown(w, f, stats.ByMonth)
+	return s.writeBreakdown(w, r, f, stats.ByMonth)
 }
 
 // groupSuppressed reports whether the whole group has fewer than k cases,
@@ -89,8 +89,8 @@ func (s *Server) apiTrend(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) groupSuppressed(f stats.Filter) bool { return s.index.Count(f) < s.minCases }
 
 // writeBreakdown answers with one breakdown of the group.
-func (s *Server) writeBreakdown(w http.ResponseWriter, f stats.Filter, dim stats.Dimension) error {
-	return s.writeStatsJSON(w, f.Category, s.statsKey("breakdown", f, string(dim)), func() (any, error) {
+func (s *Server) writeBreakdown(w http.ResponseWriter, r *http.Request, f stats.Filter, dim stats.Dimension) error {
+	return s.writeStatsJSON(w, r, f.Category, s.statsKey("breakdown", f, string(dim)), func() (any, error) {
 		if s.groupSuppressed(f) {
 			return breakdownJSON{
 				Breakdown:  stats.Breakdown{Filter: f, By: dim, MinCases: s.minCases, Rows: []stats.BreakdownRow{}},
@@ -111,7 +111,7 @@ func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeStatsJSON(w, f.Category, s.statsKey("histogram", f, ""), func() (any, error) {
+	return s.writeStatsJSON(w, r, f.Category, s.statsKey("histogram", f, ""), func() (any, error) {
 		return s.index.Histogram(f, s.minCases), nil
 	})
 }
