@@ -172,3 +172,34 @@ func TestEchoesBounded(t *testing.T) {
 		t.Errorf("index holds %d cases, want %d", ix.Len(), maxEchoes+10)
 	}
 }
+
+// TestCategoryLen: the lock-free count of each category follows
+// additions, changes of category, removals, a replacement and a load.
+func TestCategoryLen(t *testing.T) {
+	cat := testCatalog(t)
+	ix := NewIndex(cat)
+	check := func(what string, niw, all int) {
+		t.Helper()
+		if got := ix.CategoryLen("eb2-niw"); got != niw {
+			t.Errorf("%s: CategoryLen(eb2-niw) = %d, want %d", what, got, niw)
+		}
+		if got := ix.CategoryLen("no-such-category"); got != all {
+			t.Errorf("%s: CategoryLen of an unknown category = %d, want all %d", what, got, all)
+		}
+	}
+	check("empty", 0, 0)
+	ix.Upsert(mkCase(t, "c_1", "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10"))
+	ix.Upsert(mkCase(t, "c_2", "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10"))
+	ix.Upsert(mkCase(t, "c_3", "i485-employment", "IN", "TSC", "2024-01", "2025-01-10"))
+	check("three added", 2, 3)
+	ix.Upsert(mkCase(t, "c_2", "i485-employment", "IN", "TSC", "2024-01", "2025-01-10"))
+	check("one moved to another category", 1, 3)
+	ix.Remove("c_1")
+	check("one removed", 0, 2)
+	l := NewLoader(cat)
+	for i := range 5 {
+		l.Add(mkCase(t, fmt.Sprintf("c_l%d", i), "eb2-niw", "IN", "TSC", "2024-01", "2025-01-10"))
+	}
+	ix.Replace(l.Index())
+	check("replaced by a load of five", 5, 5)
+}

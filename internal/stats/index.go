@@ -48,6 +48,9 @@ type Index struct {
 	// category (see CategoryVersion).
 	version    atomic.Uint64
 	catVersion []atomic.Uint64
+	// catLen is each category's number of cases, readable without the
+	// lock (CategoryLen), set wherever a partition changes.
+	catLen []atomic.Int64
 	// revisions counts the changes to cases already indexed (see
 	// Revisions).
 	revisions atomic.Uint64
@@ -102,8 +105,19 @@ func (ix *Index) CategoryVersion(code string) uint64 {
 // watches this (pagecache.Cache.PurgeOn).
 func (ix *Index) Revisions() uint64 { return ix.revisions.Load() }
 
-// touched marks a change of partition pi.
-func (ix *Index) touched(pi uint16) { ix.catVersion[pi].Add(1) }
+// touched marks a change of partition pi. ix.mu is held.
+func (ix *Index) touched(pi uint16) {
+	ix.catVersion[pi].Add(1)
+	ix.catLen[pi].Store(int64(ix.parts[pi].n))
+}
+
+// counted sets every category's catLen. ix.mu is held, or ix not yet
+// shared.
+func (ix *Index) counted() {
+	for i, p := range ix.parts {
+		ix.catLen[i].Store(int64(p.n))
+	}
+}
 
 // idKey identifies a case in the index by a 128-bit hash of its id: two
 // 64-bit hashes (hash/maphash) under seeds drawn at random when the
@@ -212,7 +226,8 @@ type row struct {
 func NewIndex(cat *catalog.Catalog) *Index {
 	checkDetailCatalog(cat)
 	ix := &Index{cat: cat, ids: newIDTable(), now: time.Now,
-		catVersion: make([]atomic.Uint64, len(cat.Categories)), approvals: newApprovalTally(len(cat.Categories))}
+		catVersion: make([]atomic.Uint64, len(cat.Categories)), catLen: make([]atomic.Int64, len(cat.Categories)),
+		approvals: newApprovalTally(len(cat.Categories))}
 	for _, c := range cat.Categories {
 		p := &partition{code: c.Code, hasRFE: c.HasRFE(), minMonth: 0xFFFF}
 		for _, m := range c.Milestones {
@@ -235,15 +250,20 @@ func (ix *Index) Len() int {
 }
 
 // CategoryLen is the number of cases the index holds in the category, or
-// in all categories when code is not one of the catalog's.
+// in all categories when code is not one of the catalog's. It takes no
+// lock: a request must not queue behind a write that waits for a long
+// computation to release the index (sync.RWMutex holds new readers back
+// while a writer waits).
 func (ix *Index) CategoryLen(code string) int {
 	i, ok := ix.cat.CategoryIndex(code)
 	if !ok {
-		return ix.Len()
+		n := 0
+		for j := range ix.catLen {
+			n += int(ix.catLen[j].Load())
+		}
+		return n
 	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.parts[i].n
+	return int(ix.catLen[i].Load())
 }
 
 // Upsert adds the case or replaces the one with the same ID. A case whose
@@ -361,6 +381,7 @@ func (ix *Index) Replace(fresh *Index) {
 	for i := range ix.catVersion {
 		ix.catVersion[i].Add(1)
 	}
+	ix.counted()
 	ix.revisions.Add(1)
 	ix.version.Add(1)
 }

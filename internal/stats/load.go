@@ -215,6 +215,7 @@ func (l *Loader) Index() *Index {
 		}
 	}
 	ix.ids = idTable{sorted: ids, added: make(map[idKey]rowRef)}
+	ix.counted()
 	*l = Loader{}
 	return ix
 }
