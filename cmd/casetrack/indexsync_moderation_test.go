@@ -40,19 +40,7 @@ func TestIndexSyncFollowsModeration(t *testing.T) {
 		}
 		cat := catalog.Default()
 		now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
-		newCase := func() *timeline.Case {
-			c, fe := timeline.Validate(cat, timeline.Submission{Category: "eb2-niw", Country: "IN", Filed: "2025-01"}, now)
-			if fe != nil {
-				t.Fatal(fe)
-			}
-			c.ID = timeline.NewCaseID()
-			_, hash := timeline.NewEditKey()
-			if err := writer.CreateCase(ctx, c, hash); err != nil {
-				t.Fatal(err)
-			}
-			return c
-		}
-		c, other := newCase(), newCase()
+		c, other := createPendingCase(t, writer), createPendingCase(t, writer)
 
 		x := newIndexSync(reader, cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		var refreshes atomic.Int64

@@ -21,19 +21,9 @@ func TestIndexSyncResync(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		cat := catalog.Default()
-		now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 		var ids []string
 		for i := 0; i < 3; i++ {
-			c, fe := timeline.Validate(cat, timeline.Submission{Category: "eb2-niw", Country: "IN", Filed: "2025-01"}, now)
-			if fe != nil {
-				t.Fatal(fe)
-			}
-			c.ID = timeline.NewCaseID()
-			_, hash := timeline.NewEditKey()
-			if err := st.CreateCase(ctx, c, hash); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, c.ID)
+			ids = append(ids, createPendingCase(t, st).ID)
 		}
 		x := newIndexSync(st, cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		// The listener's first announcement only says it is listening.
@@ -96,15 +86,7 @@ func TestIndexSyncOwnSubmissionIsNotARevision(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, fe := timeline.Validate(cat, timeline.Submission{Category: "eb2-niw", Country: "IN", Filed: "2025-01"}, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
-		if fe != nil {
-			t.Fatal(fe)
-		}
-		c.ID = timeline.NewCaseID()
-		_, hash := timeline.NewEditKey()
-		if err := st.CreateCase(ctx, c, hash); err != nil {
-			t.Fatal(err)
-		}
+		c := createPendingCase(t, st)
 		before := ix.Revisions()
 		ix.Upsert(c) // as the web handler does after its write
 		x.changed(ctx, c.ID)
@@ -119,4 +101,20 @@ func TestIndexSyncOwnSubmissionIsNotARevision(t *testing.T) {
 			t.Error("a later notification of the case did not count as a revision")
 		}
 	})
+}
+
+// createPendingCase stores a new pending eb2-niw case, as a submission
+// through any instance would.
+func createPendingCase(t *testing.T, st *store.Store) *timeline.Case {
+	t.Helper()
+	c, fe := timeline.Validate(catalog.Default(), timeline.Submission{Category: "eb2-niw", Country: "IN", Filed: "2025-01"}, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
+	if fe != nil {
+		t.Fatal(fe)
+	}
+	c.ID = timeline.NewCaseID()
+	_, hash := timeline.NewEditKey()
+	if err := st.CreateCase(context.Background(), c, hash); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
