@@ -196,7 +196,7 @@ type entry struct {
 	stamp uint64
 	resp  *Response
 	// done is when the rendering ended, cost how long it took (see
-	// Spacing).
+	// Space).
 	done time.Time
 	cost time.Duration
 }
@@ -335,7 +335,7 @@ func (c *Cache) get(ctx context.Context, key string, stamp uint64, render func(c
 // lookup returns the response under key rendered at stamp, or the older
 // one it is replacing while a rendering at stamp (or later) is in
 // progress or while the last rendering is too recent to begin another
-// (Spacing); otherwise it notes that the caller will render at stamp, and
+// (Space); otherwise it notes that the caller will render at stamp, and
 // returns the older response it may fall back on.
 func (c *Cache) lookup(key string, stamp uint64, fresh bool) (r, older *Response, purges uint64, ok bool) {
 	c.mu.Lock()
