@@ -275,8 +275,9 @@ func (ix *Index) CategoryLen(code string) int {
 func (ix *Index) Upsert(c *timeline.Case) { ix.upsert(c, false) }
 
 // Refresh is Upsert for a case re-read after a change notification
-// (store.Listen). On PostgreSQL an instance hears its own writes too: the
-// submission of a new case comes back as a notification, and its re-read
+// (store.Listen). An instance hears its own writes too (on PostgreSQL
+// through LISTEN, on SQLite from its own store): the submission of a new
+// case comes back as a notification, and its re-read
 // would count as a change of a case already indexed. So the first Refresh
 // of a case that this process added with Upsert, and that nothing has
 // changed since in this process, is not a revision (see Revisions): it
@@ -290,9 +291,10 @@ func (ix *Index) Upsert(c *timeline.Case) { ix.upsert(c, false) }
 // their requests waited for a full rendering.
 func (ix *Index) Refresh(c *timeline.Case) { ix.upsert(c, true) }
 
-// maxEchoes bounds the echo set. A process whose additions are never
-// announced back (SQLite has no notifications) would otherwise grow it
-// for ever; emptied when full, it only costs a few revisions.
+// maxEchoes bounds the echo set. A process whose additions are not
+// announced back (a server without a listener, as in tests, or
+// notifications lost while the listener reconnected) would otherwise grow
+// it for ever; emptied when full, it only costs a few revisions.
 const maxEchoes = 4096
 
 // revised notes a change of the indexed case id, unless it is the echo of
